@@ -1,0 +1,95 @@
+/* cmd-add.c: virt-share add DOMAIN HOST_DIR */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "vs-cli.h"
+#include "vs-conn.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-ops.h"
+
+static char *opt_target;
+static char *opt_mode;
+static char *opt_driver;
+static char *opt_tag;
+static gboolean opt_readonly;
+static gboolean opt_dry_run;
+
+static const GOptionEntry add_entries[] = {
+    { "target", 't', 0, G_OPTION_ARG_STRING, &opt_target,
+      N_("Mount point in the guest (default: the same path as HOST_DIR)"), N_("GUEST_PATH") },
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode,
+      N_("Access mode: passthrough, mapped or squash (default: squash for 9p, passthrough for virtiofs)"),
+      N_("MODE") },
+    { "driver", 'd', 0, G_OPTION_ARG_STRING, &opt_driver,
+      N_("Transport: auto, 9p or virtiofs (default: auto)"), N_("DRIVER") },
+    { "tag", 0, 0, G_OPTION_ARG_STRING, &opt_tag,
+      N_("Mount tag seen by the guest (default: derived from HOST_DIR)"), N_("TAG") },
+    { "readonly", 'r', 0, G_OPTION_ARG_NONE, &opt_readonly,
+      N_("Share read-only"), NULL },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
+      N_("Print the plan and the device XML, change nothing"), NULL },
+    { NULL }
+};
+
+static const char add_description[] = N_(
+    "HOST_DIR may be relative to the current directory; symbolic links are resolved.\n"
+    "\n"
+    "Drivers and modes:\n"
+    "  9p        works with every running state, but cannot be hot-plugged: on a\n"
+    "            running domain the share is added to the persistent definition and\n"
+    "            appears after the next restart. Modes: squash (files are owned by\n"
+    "            the QEMU user on the host), mapped (guest owners kept in xattrs,\n"
+    "            host files 0600), passthrough (needs QEMU running as root).\n"
+    "  virtiofs  hot-plugs into a running domain that has shared memory and ACPI;\n"
+    "            adds memfd shared memory to the definition when missing.\n"
+    "            Mode: passthrough only (virtiofsd runs as root on the host).\n"
+    "  auto      virtiofs when the domain already has shared memory and mode is\n"
+    "            passthrough or unset, 9p otherwise.");
+
+gboolean
+vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
+{
+    g_autoptr(virConnect) conn = NULL;
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(VsDomainState) state = NULL;
+    g_autoptr(VsAddJob) job = NULL;
+    g_autofree char *source = NULL;
+    VsAddOptions opts = { 0 };
+
+    if (!vs_cli_parse(self, _(add_description), add_entries, 2, 2, &argc, &argv, error))
+        return FALSE;
+    if (opt_mode && !vs_mode_from_string(opt_mode, &opts.mode, error))
+        return FALSE;
+    if (opt_driver && !vs_driver_from_string(opt_driver, &opts.driver, error))
+        return FALSE;
+    source = vs_cli_host_path(argv[2]);
+    opts.source = source;
+    opts.target = opt_target;
+    opts.tag = opt_tag;
+    opts.readonly = opt_readonly;
+
+    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
+        return FALSE;
+    if (!(state = vs_domain_state_load(dom, error)))
+        return FALSE;
+    if (!(job = vs_ops_add_prepare(state, &opts, error)))
+        return FALSE;
+
+    vs_cli_say("%s", job->description);
+    if (opt_dry_run) {
+        vs_cli_say(_("Dry run: nothing changed. Device XML:"));
+        printf("%s", job->device_xml);
+        return TRUE;
+    }
+    if (!vs_ops_add_apply(state, job, error))
+        return FALSE;
+    vs_cli_say(_("Shared '%s' with domain '%s' as tag '%s' (%s, %s%s)."),
+               job->share->source, state->name, job->share->tag,
+               vs_driver_to_string(job->share->driver), vs_mode_to_string(job->share->mode),
+               job->share->readonly ? _(", read-only") : "");
+    if (job->plan.restart_needed)
+        vs_cli_say(_("Restart the domain for the share to appear in the guest."));
+    return TRUE;
+}

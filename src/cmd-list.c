@@ -1,0 +1,163 @@
+/* cmd-list.c: virt-share list [DOMAIN] */
+#include <config.h>
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vs-cli.h"
+#include "vs-conn.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-ops.h"
+
+static gboolean opt_json;
+
+static const GOptionEntry list_entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON instead of a table"), NULL },
+    { NULL }
+};
+
+static const char list_description[] = N_(
+    "Columns: DOMAIN, TAG (the mount tag), DRIVER (9p or virtiofs), MODE\n"
+    "(passthrough, mapped, squash), RO (read-only), IN (config: in the persistent\n"
+    "definition; live: attached to the running domain), SOURCE (host directory)\n"
+    "and TARGET (mount point in the guest, '-' when virt-share did not add it).");
+
+static gboolean
+vs_collect(virDomain *dom, GPtrArray *all, GError **error)
+{
+    g_autoptr(VsDomainState) state = vs_domain_state_load(dom, error);
+    g_autoptr(GPtrArray) shares = NULL;
+
+    if (!state)
+        return FALSE;
+    shares = vs_domain_state_shares(state);
+    for (guint i = 0; i < shares->len; i++)
+        g_ptr_array_add(all, g_steal_pointer(&shares->pdata[i]));
+    return TRUE;
+}
+
+static void
+vs_print_json(GPtrArray *all)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    json_builder_begin_array(b);
+    for (guint i = 0; i < all->len; i++) {
+        VsShare *s = g_ptr_array_index(all, i);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "domain");
+        json_builder_add_string_value(b, s->domain);
+        json_builder_set_member_name(b, "tag");
+        json_builder_add_string_value(b, s->tag);
+        json_builder_set_member_name(b, "source");
+        json_builder_add_string_value(b, s->source);
+        json_builder_set_member_name(b, "target");
+        if (s->target)
+            json_builder_add_string_value(b, s->target);
+        else
+            json_builder_add_null_value(b);
+        json_builder_set_member_name(b, "driver");
+        json_builder_add_string_value(b, vs_driver_to_string(s->driver));
+        json_builder_set_member_name(b, "mode");
+        json_builder_add_string_value(b, vs_mode_to_string(s->mode));
+        json_builder_set_member_name(b, "readonly");
+        json_builder_add_boolean_value(b, s->readonly);
+        json_builder_set_member_name(b, "config");
+        json_builder_add_boolean_value(b, (s->where & VS_WHERE_CONFIG) != 0);
+        json_builder_set_member_name(b, "live");
+        json_builder_add_boolean_value(b, (s->where & VS_WHERE_LIVE) != 0);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    root = json_builder_get_root(b);
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    text = json_generator_to_data(gen, NULL);
+    printf("%s\n", text);
+}
+
+static void
+vs_print_table(GPtrArray *all)
+{
+    const char *head[] = { _("DOMAIN"), _("TAG"), _("DRIVER"), _("MODE"), _("RO"), _("IN"),
+                           _("SOURCE"), _("TARGET") };
+    enum { NCOL = G_N_ELEMENTS(head) };
+    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    glong width[NCOL] = { 0 };
+
+    g_ptr_array_add(rows, g_strdupv((char **)(const char *[]){ head[0], head[1], head[2],
+                    head[3], head[4], head[5], head[6], head[7], NULL }));
+    for (guint i = 0; i < all->len; i++) {
+        VsShare *s = g_ptr_array_index(all, i);
+        const char *row[] = { s->domain, s->tag, vs_driver_to_string(s->driver),
+                              vs_mode_to_string(s->mode), s->readonly ? _("yes") : _("no"),
+                              vs_where_to_string(s->where), s->source,
+                              s->target ? s->target : "-", NULL };
+        g_ptr_array_add(rows, g_strdupv((char **)row));
+    }
+    for (guint r = 0; r < rows->len; r++) {
+        char **row = g_ptr_array_index(rows, r);
+        for (guint c = 0; c < NCOL; c++)
+            width[c] = MAX(width[c], g_utf8_strlen(row[c], -1));
+    }
+    for (guint r = 0; r < rows->len; r++) {
+        char **row = g_ptr_array_index(rows, r);
+        g_autoptr(GString) line = g_string_new(NULL);
+        for (guint c = 0; c < NCOL; c++) {
+            g_string_append(line, row[c]);
+            if (c + 1 < NCOL)
+                for (glong pad = g_utf8_strlen(row[c], -1); pad < width[c] + 2; pad++)
+                    g_string_append_c(line, ' ');
+        }
+        printf("%s\n", line->str);
+    }
+}
+
+gboolean
+vs_cmd_list(const VsCommand *self, int argc, char **argv, GError **error)
+{
+    g_autoptr(virConnect) conn = NULL;
+    g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)vs_share_free);
+
+    if (!vs_cli_parse(self, _(list_description), list_entries, 0, 1, &argc, &argv, error))
+        return FALSE;
+    if (!(conn = vs_cli_connect(error)))
+        return FALSE;
+
+    if (argc == 2) {
+        g_autoptr(virDomain) dom = vs_domain_lookup(conn, argv[1], error);
+        if (!dom || !vs_collect(dom, all, error))
+            return FALSE;
+    } else {
+        virDomainPtr *doms = NULL;
+        int n = virConnectListAllDomains(conn, &doms, 0);
+
+        if (n < 0) {
+            vs_set_libvirt_error(error, _("cannot list domains"));
+            return FALSE;
+        }
+        for (int i = 0; i < n; i++) {
+            g_autoptr(GError) dom_error = NULL;
+            /* A domain that vanished meanwhile is skipped, not an error. */
+            if (!vs_collect(doms[i], all, &dom_error) &&
+                vs_libvirt_last_error_code() != VIR_ERR_NO_DOMAIN)
+                g_printerr(_("virt-share: warning: %s: %s\n"), virDomainGetName(doms[i]),
+                           dom_error->message);
+            virDomainFree(doms[i]);
+        }
+        free(doms);
+    }
+
+    if (opt_json)
+        vs_print_json(all);
+    else if (all->len == 0)
+        vs_cli_say(_("No shares."));
+    else
+        vs_print_table(all);
+    return TRUE;
+}

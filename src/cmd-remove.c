@@ -1,0 +1,46 @@
+/* cmd-remove.c: virt-share remove DOMAIN HOST_DIR|TAG */
+#include <config.h>
+
+#include "vs-cli.h"
+#include "vs-conn.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-ops.h"
+
+static const char remove_description[] = N_(
+    "The share is named by its tag or by its host directory (relative paths are\n"
+    "taken from the current directory). virtiofs shares are detached from the\n"
+    "running domain at once; 9p shares cannot be hot-unplugged, so they are removed\n"
+    "from the persistent definition and disappear at the next restart.");
+
+gboolean
+vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error)
+{
+    g_autoptr(virConnect) conn = NULL;
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(VsDomainState) state = NULL;
+    g_autoptr(VsRemoveJob) job = NULL;
+    g_autofree char *what = NULL;
+
+    if (!vs_cli_parse(self, _(remove_description), NULL, 2, 2, &argc, &argv, error))
+        return FALSE;
+    /* A tag has no '/'; anything else is a path. */
+    what = strchr(argv[2], '/') || g_str_has_prefix(argv[2], ".") ? vs_cli_host_path(argv[2])
+                                                                   : g_strdup(argv[2]);
+
+    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
+        return FALSE;
+    if (!(state = vs_domain_state_load(dom, error)))
+        return FALSE;
+    if (!(job = vs_ops_remove_prepare(state, what, error)))
+        return FALSE;
+    if (!vs_ops_remove_apply(state, job, error))
+        return FALSE;
+
+    vs_cli_say(_("Removed share '%s' (%s) from domain '%s'."), job->share->tag,
+               job->share->source, state->name);
+    if (job->restart_needed)
+        vs_cli_say(_("9p shares cannot be hot-unplugged: it stays attached to the running "
+                     "guest until the domain stops."));
+    return TRUE;
+}

@@ -1,0 +1,88 @@
+/* vs-cli.c: option parsing and output helpers shared by the subcommands. */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "vs-cli.h"
+#include "vs-conn.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+
+char *vs_cli_uri;
+gboolean vs_cli_quiet;
+
+static const GOptionEntry common_entries[] = {
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &vs_cli_uri,
+      N_("Hypervisor connection URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)"),
+      N_("URI") },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &vs_cli_quiet, N_("Print only errors"), NULL },
+    { NULL }
+};
+
+const char *
+vs_cli_exit_codes_text(void)
+{
+    return _("Exit status:\n"
+             "  0  success\n"
+             "  1  bad usage or invalid input (nothing was changed)\n"
+             "  2  the operation failed (the domain was left as it was)");
+}
+
+gboolean
+vs_cli_parse(const VsCommand *cmd, const char *description, const GOptionEntry *entries,
+             int min_args, int max_args, int *argc, char ***argv, GError **error)
+{
+    g_autoptr(GOptionContext) ctx = NULL;
+    g_autofree char *params = g_strdup_printf("%s %s", cmd->name, _(cmd->params));
+    g_autofree char *desc = NULL;
+    int npos;
+
+    ctx = g_option_context_new(params);
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
+    g_option_context_set_summary(ctx, _(cmd->summary));
+    desc = g_strdup_printf("%s%s%s", description ? description : "",
+                           description ? "\n\n" : "", vs_cli_exit_codes_text());
+    g_option_context_set_description(ctx, desc);
+    if (entries)
+        g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, common_entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse(ctx, argc, argv, error))
+        return FALSE;
+
+    /* (*argv)[0] is the subcommand name. */
+    npos = *argc - 1;
+    if (npos < min_args || npos > max_args) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                    npos < min_args ? _("missing argument; usage: virt-share %s")
+                                    : _("too many arguments; usage: virt-share %s"),
+                    params);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+virConnect *
+vs_cli_connect(GError **error)
+{
+    return vs_connect(vs_cli_uri, error);
+}
+
+void
+vs_cli_say(const char *fmt, ...)
+{
+    va_list args;
+
+    if (vs_cli_quiet)
+        return;
+    va_start(args, fmt);
+    vprintf(fmt, args);
+    va_end(args);
+    putchar('\n');
+    fflush(stdout);
+}
+
+char *
+vs_cli_host_path(const char *arg)
+{
+    return g_canonicalize_filename(arg, NULL);
+}

@@ -1,0 +1,40 @@
+/* vs-cli.h: what the subcommands of the virt-share CLI share. */
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+
+typedef struct _VsCommand VsCommand;
+struct _VsCommand {
+    const char *name;
+    const char *params;          /* e.g. "DOMAIN HOST_DIR", translated */
+    const char *summary;         /* N_() */
+    gboolean (*run)(const VsCommand *self, int argc, char **argv, GError **error);
+};
+
+/* Options every subcommand takes. */
+extern char *vs_cli_uri;
+extern gboolean vs_cli_quiet;
+
+/* Parse a subcommand's options (plus the common ones) and check that the
+ * number of positional arguments is within [min_args, max_args]. */
+gboolean vs_cli_parse(const VsCommand *cmd, const char *description,
+                      const GOptionEntry *entries, int min_args, int max_args,
+                      int *argc, char ***argv, GError **error);
+
+/* The exit status paragraph of every --help. */
+const char *vs_cli_exit_codes_text(void);
+
+/* Open the connection named by -c/--connect (or the default). */
+virConnect *vs_cli_connect(GError **error);
+
+/* Progress and result messages on stdout, unless --quiet. */
+void vs_cli_say(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* Resolve a host path given on the command line: relative paths are taken
+ * from the current directory, as users expect from a shell. */
+char *vs_cli_host_path(const char *arg);
+
+gboolean vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error);
+gboolean vs_cmd_list(const VsCommand *self, int argc, char **argv, GError **error);
+gboolean vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error);

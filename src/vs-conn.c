@@ -1,0 +1,118 @@
+/* vs-conn.c: libvirt connections, domain look-up and libvirt errors as GError. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "vs-conn.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+
+void
+vs_conn_close(virConnect *conn)
+{
+    if (conn)
+        virConnectClose(conn);
+}
+
+void
+vs_domain_free(virDomain *dom)
+{
+    if (dom)
+        virDomainFree(dom);
+}
+
+static void
+vs_libvirt_silent(void *opaque, virErrorPtr err)
+{
+    /* Errors are collected with virGetLastError() and reported once. */
+}
+
+void
+vs_libvirt_init(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        virInitialize();
+        virSetErrorFunc(NULL, vs_libvirt_silent);
+        g_once_init_leave(&done, 1);
+    }
+}
+
+int
+vs_libvirt_last_error_code(void)
+{
+    virErrorPtr err = virGetLastError();
+
+    return err ? err->code : VIR_ERR_OK;
+}
+
+void
+vs_set_libvirt_error(GError **error, const char *context)
+{
+    virErrorPtr err = virGetLastError();
+    const char *msg = err && err->message ? err->message : _("unknown libvirt error");
+
+    g_set_error(error, VS_ERROR, VS_ERROR_LIBVIRT, "%s: %s", context, msg);
+}
+
+virConnect *
+vs_connect(const char *uri, GError **error)
+{
+    virConnect *conn;
+
+    vs_libvirt_init();
+    conn = virConnectOpen(uri);
+    if (!conn) {
+        g_autofree char *ctx = g_strdup_printf(_("cannot connect to the hypervisor '%s'"),
+                                               uri ? uri : _("(default)"));
+        vs_set_libvirt_error(error, ctx);
+    }
+    return conn;
+}
+
+virDomain *
+vs_domain_lookup(virConnect *conn, const char *name, GError **error)
+{
+    virDomain *dom = NULL;
+    guint64 id;
+
+    if (!name || !*name) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("no domain given"));
+        return NULL;
+    }
+
+    if (g_ascii_string_to_unsigned(name, 10, 0, G_MAXINT, &id, NULL))
+        dom = virDomainLookupByID(conn, (int)id);
+    if (!dom && g_uuid_string_is_valid(name))
+        dom = virDomainLookupByUUIDString(conn, name);
+    if (!dom)
+        dom = virDomainLookupByName(conn, name);
+    if (!dom) {
+        if (vs_libvirt_last_error_code() == VIR_ERR_NO_DOMAIN) {
+            g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
+                        _("failed to get domain '%s': no such domain"), name);
+        } else {
+            g_autofree char *ctx = g_strdup_printf(_("failed to get domain '%s'"), name);
+            vs_set_libvirt_error(error, ctx);
+        }
+    }
+    return dom;
+}
+
+char *
+vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error)
+{
+    unsigned int flags = VIR_DOMAIN_XML_SECURE | (inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+    char *raw = virDomainGetXMLDesc(dom, flags);
+    char *xml;
+
+    if (!raw) {
+        vs_set_libvirt_error(error, _("cannot read the domain XML"));
+        return NULL;
+    }
+    /* Hand out GLib-allocated memory so callers can use g_autofree. */
+    xml = g_strdup(raw);
+    free(raw);
+    return xml;
+}

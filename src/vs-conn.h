@@ -1,0 +1,30 @@
+/* vs-conn.h: libvirt connections, domain look-up and libvirt errors as GError. */
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+void vs_conn_close(virConnect *conn);
+void vs_domain_free(virDomain *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virConnect, vs_conn_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, vs_domain_free)
+
+/* Initialise libvirt once and keep it from printing errors itself: they are
+ * turned into GErrors and reported once, by the front end. */
+void vs_libvirt_init(void);
+
+/* Set @error from libvirt's last error, prefixed with a translated context. */
+void vs_set_libvirt_error(GError **error, const char *context);
+
+/* The libvirt error number of the last failed call (VIR_ERR_*), or VIR_ERR_OK. */
+int vs_libvirt_last_error_code(void);
+
+/* Open @uri (NULL: LIBVIRT_DEFAULT_URI, then libvirt's default). */
+virConnect *vs_connect(const char *uri, GError **error);
+
+/* Look a domain up the way virsh does: by id, then UUID, then name. */
+virDomain *vs_domain_lookup(virConnect *conn, const char *name, GError **error);
+
+/* The domain's XML: the persistent definition (@inactive) or the live one. */
+char *vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error);

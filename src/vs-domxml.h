@@ -1,0 +1,50 @@
+/* vs-domxml.h: reading and editing a domain's XML document (pure, no libvirt calls). */
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "vs-share.h"
+
+/* The <filesystem> shares of a domain document, as VsShare (where unset). */
+GPtrArray *vs_domxml_shares(xmlDoc *doc);
+
+/* Tags used by every <filesystem> of the document, as a set. */
+GHashTable *vs_domxml_tags(xmlDoc *doc);
+
+/* The <filesystem> element whose source dir is @source or whose tag is @tag
+ * (either may be NULL), or NULL. */
+xmlNode *vs_domxml_find_fs(xmlDoc *doc, const char *source, const char *tag);
+
+/* Refuse a share whose source or tag the document already has. */
+gboolean vs_domxml_check_unique(xmlDoc *doc, const VsShare *share, GError **error);
+
+/* Does the domain have shared guest memory (memoryBacking access shared, or
+ * every NUMA cell memAccess='shared')?  virtio-fs needs it. */
+gboolean vs_domxml_has_shared_memory(xmlDoc *doc);
+
+/* Does the domain have <features><acpi/>?  Without it QEMU gets -no-acpi and
+ * PCI hot-plug is impossible on i440fx. */
+gboolean vs_domxml_has_acpi(xmlDoc *doc);
+
+/* Add memfd shared memory backing if the domain has none.  Refuses a domain
+ * that explicitly asks for private memory.  *@changed tells whether it edited. */
+gboolean vs_domxml_ensure_shared_memory(xmlDoc *doc, gboolean *changed, GError **error);
+
+/* Insert the <filesystem> element for @share into <devices>, after the
+ * devices libvirt lists before filesystems. */
+gboolean vs_domxml_add_share(xmlDoc *doc, const VsShare *share, GError **error);
+
+/* Remove the <filesystem> with this source or tag; NOT_FOUND if none. */
+gboolean vs_domxml_remove_share(xmlDoc *doc, const char *source, const char *tag,
+                                GError **error);
+
+/* Metadata: virt-share keeps the guest mount point of each share in the
+ * domain's <metadata>, under this namespace. */
+#define VS_METADATA_NS "https://virt-share.org/xmlns/virt-share/1"
+#define VS_METADATA_PREFIX "virt-share"
+
+/* The tag -> guest mount point table kept in the document's <metadata>. */
+GHashTable *vs_domxml_metadata_targets(xmlDoc *doc);
+/* Format the table as a metadata element; NULL when the table is empty. */
+char *vs_metadata_format(GHashTable *targets);

@@ -1,0 +1,32 @@
+/* vs-error.c: the error domain of the core library. */
+#include <config.h>
+
+#include "vs-error.h"
+
+G_DEFINE_QUARK(virt-share-error-quark, vs_error)
+
+int
+vs_error_exit_code(const GError *error)
+{
+    if (!error)
+        return VS_EXIT_OK;
+    if (error->domain == G_OPTION_ERROR)
+        return VS_EXIT_USAGE;
+    if (error->domain != VS_ERROR)
+        return VS_EXIT_FAILED;
+
+    switch ((VsErrorCode)error->code) {
+    case VS_ERROR_INVALID:
+    case VS_ERROR_NOT_FOUND:
+    case VS_ERROR_EXISTS:
+    case VS_ERROR_UNSUPPORTED:
+    case VS_ERROR_POLICY:
+        return VS_EXIT_USAGE;
+    case VS_ERROR_LIBVIRT:
+    case VS_ERROR_AGENT:
+    case VS_ERROR_GUEST:
+    case VS_ERROR_TIMEOUT:
+        break;
+    }
+    return VS_EXIT_FAILED;
+}

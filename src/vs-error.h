@@ -1,0 +1,28 @@
+/* vs-error.h: the error domain of the core library and the exit codes it maps to. */
+#pragma once
+
+#include <glib.h>
+
+#define VS_ERROR vs_error_quark()
+GQuark vs_error_quark(void);
+
+typedef enum {
+    VS_ERROR_INVALID,      /* an argument or input is invalid */
+    VS_ERROR_NOT_FOUND,    /* unknown domain or share */
+    VS_ERROR_EXISTS,       /* duplicate share, source or tag */
+    VS_ERROR_UNSUPPORTED,  /* a combination that cannot work (e.g. virtiofs + squash) */
+    VS_ERROR_POLICY,       /* refused by the host path policy or a permission check */
+    VS_ERROR_LIBVIRT,      /* a libvirt call failed */
+    VS_ERROR_AGENT,        /* the guest agent is missing, disconnected or refused */
+    VS_ERROR_GUEST,        /* a command inside the guest failed */
+    VS_ERROR_TIMEOUT,      /* something did not finish in time */
+} VsErrorCode;
+
+/* Exit codes, documented in --help and the man page. */
+enum {
+    VS_EXIT_OK = 0,
+    VS_EXIT_USAGE = 1,     /* bad usage or invalid input: nothing was changed */
+    VS_EXIT_FAILED = 2,    /* the operation failed: the domain was left as it was */
+};
+
+int vs_error_exit_code(const GError *error);

@@ -1,0 +1,384 @@
+/* vs-ops.c: add, remove and list shares of a libvirt domain. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "vs-conn.h"
+#include "vs-domxml.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-ops.h"
+#include "vs-path.h"
+#include "vs-tag.h"
+#include "vs-xml.h"
+
+void
+vs_domain_state_free(VsDomainState *state)
+{
+    if (!state)
+        return;
+    if (state->dom)
+        virDomainFree(state->dom);
+    g_free(state->name);
+    g_free(state->config_xml);
+    g_free(state->live_xml);
+    if (state->config_doc)
+        xmlFreeDoc(state->config_doc);
+    if (state->live_doc)
+        xmlFreeDoc(state->live_doc);
+    g_free(state);
+}
+
+VsDomainState *
+vs_domain_state_load(virDomain *dom, GError **error)
+{
+    g_autoptr(VsDomainState) state = g_new0(VsDomainState, 1);
+    int active, persistent;
+
+    virDomainRef(dom);
+    state->dom = dom;
+    state->name = g_strdup(virDomainGetName(dom));
+    active = virDomainIsActive(dom);
+    persistent = virDomainIsPersistent(dom);
+    if (active < 0 || persistent < 0) {
+        vs_set_libvirt_error(error, _("cannot read the domain state"));
+        return NULL;
+    }
+    state->running = active;
+    state->persistent = persistent;
+
+    if (state->persistent) {
+        state->config_xml = vs_domain_get_xml(dom, TRUE, error);
+        if (!state->config_xml)
+            return NULL;
+        state->config_doc = vs_xml_parse(state->config_xml, _("the domain definition"), error);
+        if (!state->config_doc)
+            return NULL;
+    }
+    if (state->running) {
+        state->live_xml = vs_domain_get_xml(dom, FALSE, error);
+        if (!state->live_xml)
+            return NULL;
+        state->live_doc = vs_xml_parse(state->live_xml, _("the running domain"), error);
+        if (!state->live_doc)
+            return NULL;
+    }
+    return g_steal_pointer(&state);
+}
+
+static void
+vs_merge_shares(GPtrArray *all, xmlDoc *doc, VsWhere where, const char *domain)
+{
+    g_autoptr(GPtrArray) shares = NULL;
+    g_autoptr(GHashTable) targets = NULL;
+
+    if (!doc)
+        return;
+    shares = vs_domxml_shares(doc);
+    targets = vs_domxml_metadata_targets(doc);
+    for (guint i = 0; i < shares->len; i++) {
+        VsShare *share = g_ptr_array_index(shares, i);
+        VsShare *found = NULL;
+
+        for (guint j = 0; j < all->len && !found; j++) {
+            VsShare *other = g_ptr_array_index(all, j);
+            if (g_strcmp0(other->tag, share->tag) == 0)
+                found = other;
+        }
+        if (!found) {
+            found = vs_share_copy(share);
+            found->domain = g_strdup(domain);
+            g_ptr_array_add(all, found);
+        }
+        found->where |= where;
+        if (!found->target)
+            found->target = g_strdup(g_hash_table_lookup(targets, share->tag));
+    }
+}
+
+GPtrArray *
+vs_domain_state_shares(VsDomainState *state)
+{
+    GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)vs_share_free);
+
+    /* Live first: while running, its view (and mount points) is what counts. */
+    vs_merge_shares(all, state->live_doc, VS_WHERE_LIVE, state->name);
+    vs_merge_shares(all, state->config_doc, VS_WHERE_CONFIG, state->name);
+    return all;
+}
+
+void
+vs_add_job_free(VsAddJob *job)
+{
+    if (!job)
+        return;
+    vs_share_free(job->share);
+    g_free(job->device_xml);
+    g_free(job->description);
+    g_free(job);
+}
+
+static void
+vs_plan_facts(VsDomainState *state, VsPlanFacts *facts)
+{
+    facts->running = state->running;
+    facts->persistent = state->persistent;
+    facts->live_shared_mem = state->live_doc && vs_domxml_has_shared_memory(state->live_doc);
+    facts->live_acpi = state->live_doc && vs_domxml_has_acpi(state->live_doc);
+    facts->config_shared_mem = state->config_doc &&
+                               vs_domxml_has_shared_memory(state->config_doc);
+}
+
+VsAddJob *
+vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error)
+{
+    g_autoptr(VsAddJob) job = g_new0(VsAddJob, 1);
+    g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    xmlDoc *docs[] = { state->config_doc, state->live_doc };
+    VsPlanFacts facts;
+    VsShare *share;
+
+    job->share = share = vs_share_new();
+    share->domain = g_strdup(state->name);
+    share->readonly = opts->readonly;
+    share->source = vs_host_dir_resolve(opts->source, error);
+    if (!share->source)
+        return NULL;
+    share->target = g_strdup(opts->target ? opts->target : share->source);
+    if (!vs_guest_path_validate(share->target, error))
+        return NULL;
+
+    vs_plan_facts(state, &facts);
+    if (!vs_plan_decide(&facts, opts->driver, opts->mode, &job->plan, error))
+        return NULL;
+    share->driver = job->plan.driver;
+    share->mode = job->plan.mode;
+
+    for (guint i = 0; i < G_N_ELEMENTS(docs); i++) {
+        if (docs[i]) {
+            g_autoptr(GHashTable) tags = vs_domxml_tags(docs[i]);
+            GHashTableIter iter;
+            gpointer key;
+
+            g_hash_table_iter_init(&iter, tags);
+            while (g_hash_table_iter_next(&iter, &key, NULL))
+                g_hash_table_add(taken, g_strdup(key));
+        }
+    }
+    if (opts->tag) {
+        if (!vs_tag_validate(opts->tag, share->driver, error))
+            return NULL;
+        share->tag = g_strdup(opts->tag);
+    } else {
+        share->tag = vs_tag_generate(share->source, taken);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(docs); i++) {
+        if (docs[i] && !vs_domxml_check_unique(docs[i], share, error))
+            return NULL;
+    }
+
+    job->device_xml = vs_share_to_device_xml(share, error);
+    if (!job->device_xml)
+        return NULL;
+    job->description = vs_plan_describe(&job->plan, state->name);
+    return g_steal_pointer(&job);
+}
+
+static gboolean
+vs_define(VsDomainState *state, const char *xml, GError **error)
+{
+    virDomain *dom = virDomainDefineXML(virDomainGetConnect(state->dom), xml);
+
+    if (!dom) {
+        vs_set_libvirt_error(error, _("cannot update the domain definition"));
+        return FALSE;
+    }
+    virDomainFree(dom);
+    return TRUE;
+}
+
+/* Store @table (tag -> mount point) as the domain's virt-share metadata. */
+static gboolean
+vs_set_metadata(VsDomainState *state, GHashTable *table, unsigned int flags, GError **error)
+{
+    g_autofree char *xml = vs_metadata_format(table);
+
+    if (virDomainSetMetadata(state->dom, VIR_DOMAIN_METADATA_ELEMENT, xml,
+                             xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags) < 0) {
+        vs_set_libvirt_error(error, _("cannot record the share in the domain metadata"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+vs_update_metadata(VsDomainState *state, xmlDoc *doc, unsigned int flags, const char *tag,
+                   const char *target, GError **error)
+{
+    g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
+
+    if (target)
+        g_hash_table_replace(table, g_strdup(tag), g_strdup(target));
+    else if (!g_hash_table_remove(table, tag))
+        return TRUE;   /* nothing recorded, nothing to change */
+    return vs_set_metadata(state, table, flags, error);
+}
+
+void
+vs_ops_add_rollback(VsDomainState *state, VsAddJob *job)
+{
+    /* Best effort, in reverse order; the first error was already reported. */
+    if (job->did_live_metadata) {
+        g_autoptr(GHashTable) table = vs_domxml_metadata_targets(state->live_doc);
+        vs_set_metadata(state, table, VIR_DOMAIN_AFFECT_LIVE, NULL);
+    }
+    if (job->did_attach && job->plan.live)
+        virDomainDetachDeviceFlags(state->dom, job->device_xml, VIR_DOMAIN_AFFECT_LIVE);
+    /* Restoring the saved definition also restores memoryBacking, metadata
+     * and any address or controller libvirt added with the device. */
+    if ((job->did_attach && job->plan.config) || job->did_define)
+        vs_define(state, state->config_xml, NULL);
+    job->did_live_metadata = job->did_attach = job->did_define = FALSE;
+}
+
+gboolean
+vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
+{
+    unsigned int flags = (job->plan.live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+                         (job->plan.config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+
+    if (job->plan.add_shared_memory) {
+        g_autoptr(xmlDoc) doc = xmlCopyDoc(state->config_doc, 1);
+        g_autofree char *xml = NULL;
+        gboolean changed;
+
+        if (!vs_domxml_ensure_shared_memory(doc, &changed, error))
+            return FALSE;
+        xml = vs_xml_doc_to_string(doc);
+        if (changed && !vs_define(state, xml, error))
+            return FALSE;
+        job->did_define = changed;
+    }
+
+    if (virDomainAttachDeviceFlags(state->dom, job->device_xml, flags) < 0) {
+        vs_set_libvirt_error(error, _("cannot attach the share"));
+        vs_ops_add_rollback(state, job);
+        return FALSE;
+    }
+    job->did_attach = TRUE;
+
+    if (job->plan.config &&
+        !vs_update_metadata(state, state->config_doc, VIR_DOMAIN_AFFECT_CONFIG,
+                            job->share->tag, job->share->target, error)) {
+        vs_ops_add_rollback(state, job);
+        return FALSE;
+    }
+    if (job->plan.live) {
+        if (!vs_update_metadata(state, state->live_doc, VIR_DOMAIN_AFFECT_LIVE,
+                                job->share->tag, job->share->target, error)) {
+            vs_ops_add_rollback(state, job);
+            return FALSE;
+        }
+        job->did_live_metadata = TRUE;
+    }
+    job->share->where = (job->plan.live ? VS_WHERE_LIVE : 0) |
+                        (job->plan.config ? VS_WHERE_CONFIG : 0);
+    return TRUE;
+}
+
+void
+vs_remove_job_free(VsRemoveJob *job)
+{
+    if (!job)
+        return;
+    vs_share_free(job->share);
+    g_free(job->device_xml);
+    g_free(job);
+}
+
+/* @what is a tag or a host path; a path is matched after canonicalisation. */
+static xmlNode *
+vs_find_share_node(xmlDoc *doc, const char *what, const char *path)
+{
+    xmlNode *fs;
+
+    if (!doc)
+        return NULL;
+    if ((fs = vs_domxml_find_fs(doc, NULL, what)))
+        return fs;
+    if (path && (fs = vs_domxml_find_fs(doc, path, NULL)))
+        return fs;
+    return NULL;
+}
+
+VsRemoveJob *
+vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
+{
+    g_autoptr(VsRemoveJob) job = g_new0(VsRemoveJob, 1);
+    g_autofree char *path = NULL;
+    xmlNode *config_fs, *live_fs, *fs;
+
+    if (g_path_is_absolute(what)) {
+        char *real = realpath(what, NULL);
+        path = real ? g_strdup(real) : g_canonicalize_filename(what, NULL);
+        free(real);
+    }
+    config_fs = vs_find_share_node(state->config_doc, what, path);
+    live_fs = vs_find_share_node(state->live_doc, what, path);
+    fs = live_fs ? live_fs : config_fs;
+    if (!fs || !(job->share = vs_share_from_node(fs))) {
+        g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
+                    _("domain '%s' has no share with tag or host directory '%s'"),
+                    state->name, what);
+        return NULL;
+    }
+    job->share->domain = g_strdup(state->name);
+    job->share->where = (config_fs ? VS_WHERE_CONFIG : 0) | (live_fs ? VS_WHERE_LIVE : 0);
+    {
+        g_autoptr(GHashTable) targets = vs_domxml_metadata_targets(live_fs ? state->live_doc
+                                                                           : state->config_doc);
+        job->share->target = g_strdup(g_hash_table_lookup(targets, job->share->tag));
+    }
+
+    if (config_fs)
+        job->flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (live_fs) {
+        /* libvirt cannot hot-unplug 9p; it goes away when QEMU stops. */
+        if (job->share->driver == VS_DRIVER_VIRTIOFS)
+            job->flags |= VIR_DOMAIN_AFFECT_LIVE;
+        else
+            job->restart_needed = TRUE;
+    }
+    if (job->flags == 0) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("share '%s' is already gone from the persistent definition of '%s'; "
+                      "9p shares cannot be hot-unplugged, so it stays attached until the "
+                      "domain stops"), job->share->tag, state->name);
+        return NULL;
+    }
+    job->device_xml = vs_xml_node_to_string(fs);
+    return g_steal_pointer(&job);
+}
+
+gboolean
+vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
+{
+    g_autoptr(GError) meta_error = NULL;
+
+    if (virDomainDetachDeviceFlags(state->dom, job->device_xml, job->flags) < 0) {
+        vs_set_libvirt_error(error, _("cannot detach the share"));
+        return FALSE;
+    }
+    /* The device is gone; a stale mount point record is harmless, so a
+     * metadata failure is only a warning. */
+    if ((job->flags & VIR_DOMAIN_AFFECT_CONFIG) &&
+        !vs_update_metadata(state, state->config_doc, VIR_DOMAIN_AFFECT_CONFIG,
+                            job->share->tag, NULL, &meta_error))
+        g_warning("%s", meta_error->message);
+    g_clear_error(&meta_error);
+    if ((job->flags & VIR_DOMAIN_AFFECT_LIVE) &&
+        !vs_update_metadata(state, state->live_doc, VIR_DOMAIN_AFFECT_LIVE,
+                            job->share->tag, NULL, &meta_error))
+        g_warning("%s", meta_error->message);
+    return TRUE;
+}

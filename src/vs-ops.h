@@ -1,0 +1,76 @@
+/* vs-ops.h: add, remove and list shares of a libvirt domain.
+ *
+ * Every operation first reads the domain, validates and plans without
+ * changing anything; a failure after the first change is rolled back so the
+ * domain is left exactly as it was. */
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+#include <libxml/tree.h>
+
+#include "vs-plan.h"
+#include "vs-share.h"
+
+/* A snapshot of a domain, taken before any change. */
+typedef struct {
+    virDomain *dom;
+    char *name;
+    gboolean running;
+    gboolean persistent;
+    char *config_xml;       /* persistent definition, NULL if transient */
+    char *live_xml;         /* running definition, NULL if not running */
+    xmlDoc *config_doc;
+    xmlDoc *live_doc;
+} VsDomainState;
+
+VsDomainState *vs_domain_state_load(virDomain *dom, GError **error);
+void vs_domain_state_free(VsDomainState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDomainState, vs_domain_state_free)
+
+/* The shares of a domain, config and live merged, with their mount points. */
+GPtrArray *vs_domain_state_shares(VsDomainState *state);
+
+typedef struct {
+    const char *source;     /* host directory (absolute) */
+    const char *target;     /* guest mount point; NULL: the same path as source */
+    const char *tag;        /* NULL: generated from the source */
+    VsDriver driver;
+    VsMode mode;
+    gboolean readonly;
+} VsAddOptions;
+
+typedef struct {
+    VsShare *share;         /* resolved share */
+    VsPlan plan;
+    char *device_xml;       /* the <filesystem> element that is attached */
+    char *description;      /* one translated line: what will happen */
+    /* what apply changed, for rollback */
+    gboolean did_define;
+    gboolean did_attach;
+    gboolean did_live_metadata;
+} VsAddJob;
+
+void vs_add_job_free(VsAddJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsAddJob, vs_add_job_free)
+
+/* Validate and plan; changes nothing. */
+VsAddJob *vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error);
+/* Carry out the plan; on failure undo what was done and return FALSE. */
+gboolean vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error);
+/* Undo a successful apply (used when a later step such as the guest mount fails). */
+void vs_ops_add_rollback(VsDomainState *state, VsAddJob *job);
+
+typedef struct {
+    VsShare *share;         /* the share found (where = where it was) */
+    unsigned int flags;     /* VIR_DOMAIN_AFFECT_* to detach from */
+    gboolean restart_needed;/* still attached live until the domain stops */
+    char *device_xml;
+} VsRemoveJob;
+
+void vs_remove_job_free(VsRemoveJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsRemoveJob, vs_remove_job_free)
+
+/* Find the share by tag or host path and plan its removal; changes nothing. */
+VsRemoveJob *vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error);
+gboolean vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error);

@@ -1,0 +1,76 @@
+/* vs-path.c: host directory and guest path checks. */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-path.h"
+
+char *
+vs_host_dir_resolve(const char *path, GError **error)
+{
+    g_autofree char *resolved = NULL;
+    char *real;
+    struct stat st;
+
+    if (!path || !*path) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("no host directory given"));
+        return NULL;
+    }
+    if (!g_path_is_absolute(path)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("host directory '%s' is not an absolute path"), path);
+        return NULL;
+    }
+    real = realpath(path, NULL);
+    if (!real) {
+        int err = errno;
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("host directory '%s': %s"),
+                    path, g_strerror(err));
+        return NULL;
+    }
+    resolved = g_strdup(real);
+    free(real);
+    if (stat(resolved, &st) < 0) {
+        int err = errno;
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("host directory '%s': %s"),
+                    path, g_strerror(err));
+        return NULL;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("host path '%s' is not a directory"), path);
+        return NULL;
+    }
+    return g_steal_pointer(&resolved);
+}
+
+gboolean
+vs_guest_path_validate(const char *path, GError **error)
+{
+    g_auto(GStrv) parts = NULL;
+
+    if (!path || !g_path_is_absolute(path)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("guest path '%s' is not an absolute path"), path ? path : "");
+        return FALSE;
+    }
+    parts = g_strsplit(path, "/", -1);
+    for (guint i = 0; parts[i]; i++) {
+        if (strcmp(parts[i], ".") == 0 || strcmp(parts[i], "..") == 0) {
+            g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                        _("guest path '%s' must not contain '.' or '..'"), path);
+            return FALSE;
+        }
+    }
+    if (strspn(path, "/") == strlen(path)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("refusing to mount over the guest's root directory"));
+        return FALSE;
+    }
+    return TRUE;
+}

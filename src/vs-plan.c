@@ -1,0 +1,101 @@
+/* vs-plan.c: decide, from facts about a domain, how a share goes in.
+ *
+ * Measured on libvirt 9.0 / QEMU 7.2 (docs/lab-findings in the README):
+ *  - 9p cannot be hot-plugged ("only virtiofs filesystems can be hotplugged"),
+ *    so 9p goes into the persistent definition and needs a restart;
+ *  - virtiofs hot-plugs only if the running domain has shared memory and ACPI;
+ *  - virtiofs supports only accessmode passthrough.
+ */
+#include <config.h>
+
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-plan.h"
+
+static gboolean
+vs_plan_virtiofs_live_ok(const VsPlanFacts *facts)
+{
+    return facts->running && facts->live_shared_mem && facts->live_acpi;
+}
+
+static VsDriver
+vs_plan_auto_driver(const VsPlanFacts *facts, VsMode mode)
+{
+    if (mode == VS_MODE_MAPPED || mode == VS_MODE_SQUASH)
+        return VS_DRIVER_9P;
+    /* virtiofs only where it works without touching the memory setup: never
+     * add shared memory unless the user asked for virtiofs by name. */
+    if (facts->running)
+        return vs_plan_virtiofs_live_ok(facts) ? VS_DRIVER_VIRTIOFS : VS_DRIVER_9P;
+    return facts->config_shared_mem ? VS_DRIVER_VIRTIOFS : VS_DRIVER_9P;
+}
+
+gboolean
+vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, VsPlan *plan,
+               GError **error)
+{
+    memset(plan, 0, sizeof(*plan));
+
+    if (driver == VS_DRIVER_AUTO)
+        driver = vs_plan_auto_driver(facts, mode);
+    if (driver == VS_DRIVER_VIRTIOFS && mode != VS_MODE_DEFAULT && mode != VS_MODE_PASSTHROUGH) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("virtiofs supports only --mode passthrough (guest ownership is kept "
+                      "by virtiofsd); use --driver 9p for --mode %s"),
+                    vs_mode_to_string(mode));
+        return FALSE;
+    }
+    plan->driver = driver;
+    plan->mode = mode == VS_MODE_DEFAULT ? vs_mode_default_for(driver) : mode;
+
+    if (!facts->persistent) {
+        if (!facts->running) {
+            g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                        _("the domain is neither running nor defined"));
+            return FALSE;
+        }
+        if (driver == VS_DRIVER_9P) {
+            g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                        _("9p shares cannot be hot-plugged and this domain is transient "
+                          "(it has no persistent definition to add the share to)"));
+            return FALSE;
+        }
+        if (!vs_plan_virtiofs_live_ok(facts)) {
+            g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                        _("virtiofs can be hot-plugged only into a domain running with "
+                          "shared memory and ACPI, and this transient domain lacks %s"),
+                        !facts->live_shared_mem ? _("shared memory") : _("ACPI"));
+            return FALSE;
+        }
+        plan->live = TRUE;
+        return TRUE;
+    }
+
+    plan->config = TRUE;
+    plan->add_shared_memory = driver == VS_DRIVER_VIRTIOFS && !facts->config_shared_mem;
+    if (facts->running) {
+        plan->live = driver == VS_DRIVER_VIRTIOFS && vs_plan_virtiofs_live_ok(facts);
+        plan->restart_needed = !plan->live;
+    }
+    return TRUE;
+}
+
+char *
+vs_plan_describe(const VsPlan *plan, const char *domain)
+{
+    const char *drv = vs_driver_to_string(plan->driver);
+    const char *mode = vs_mode_to_string(plan->mode);
+
+    if (plan->live && plan->config)
+        return g_strdup_printf(_("%s (%s): attaching to running domain '%s' and to its "
+                                 "persistent definition"), drv, mode, domain);
+    if (plan->live)
+        return g_strdup_printf(_("%s (%s): attaching to running transient domain '%s'"),
+                               drv, mode, domain);
+    if (plan->restart_needed)
+        return g_strdup_printf(_("%s (%s): cannot be hot-plugged into running domain '%s'; "
+                                 "adding it to the persistent definition: it takes effect "
+                                 "at the next start"), drv, mode, domain);
+    return g_strdup_printf(_("%s (%s): adding to the definition of stopped domain '%s'; "
+                             "it takes effect at the next start"), drv, mode, domain);
+}

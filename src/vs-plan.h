@@ -1,0 +1,33 @@
+/* vs-plan.h: decide, from facts about a domain, how a share goes in. */
+#pragma once
+
+#include <glib.h>
+
+#include "vs-share.h"
+
+/* What is known about the domain before anything changes. */
+typedef struct {
+    gboolean running;           /* active (running or paused) */
+    gboolean persistent;        /* has a persistent definition */
+    gboolean live_shared_mem;   /* the running QEMU has shared memory */
+    gboolean live_acpi;         /* the running QEMU has ACPI (PCI hot-plug) */
+    gboolean config_shared_mem; /* the persistent definition has shared memory */
+} VsPlanFacts;
+
+typedef struct {
+    VsDriver driver;            /* resolved: 9p or virtiofs */
+    VsMode mode;                /* resolved */
+    gboolean live;              /* attach to the running domain now */
+    gboolean config;            /* attach to the persistent definition */
+    gboolean add_shared_memory; /* add memfd shared memory to the definition first */
+    gboolean restart_needed;    /* the share appears only after a restart */
+} VsPlan;
+
+/* Resolve driver and mode, and where to attach.  Errors: UNSUPPORTED for a
+ * combination that cannot work (e.g. virtiofs + squash, 9p on a transient
+ * running domain). */
+gboolean vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode,
+                        VsPlan *plan, GError **error);
+
+/* One translated sentence saying what the plan does. */
+char *vs_plan_describe(const VsPlan *plan, const char *domain);

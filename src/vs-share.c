@@ -1,0 +1,174 @@
+/* vs-share.c: one shared folder and its <filesystem> element. */
+#include <config.h>
+
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-share.h"
+#include "vs-xml.h"
+
+VsShare *
+vs_share_new(void)
+{
+    return g_new0(VsShare, 1);
+}
+
+VsShare *
+vs_share_copy(const VsShare *share)
+{
+    VsShare *copy = g_memdup2(share, sizeof(*share));
+
+    copy->domain = g_strdup(share->domain);
+    copy->source = g_strdup(share->source);
+    copy->tag = g_strdup(share->tag);
+    copy->target = g_strdup(share->target);
+    return copy;
+}
+
+void
+vs_share_free(VsShare *share)
+{
+    if (!share)
+        return;
+    g_free(share->domain);
+    g_free(share->source);
+    g_free(share->tag);
+    g_free(share->target);
+    g_free(share);
+}
+
+static const char *const driver_names[] = {
+    [VS_DRIVER_AUTO] = "auto",
+    [VS_DRIVER_9P] = "9p",
+    [VS_DRIVER_VIRTIOFS] = "virtiofs",
+};
+
+static const char *const mode_names[] = {
+    [VS_MODE_DEFAULT] = "default",
+    [VS_MODE_PASSTHROUGH] = "passthrough",
+    [VS_MODE_MAPPED] = "mapped",
+    [VS_MODE_SQUASH] = "squash",
+};
+
+const char *
+vs_driver_to_string(VsDriver driver)
+{
+    return driver_names[driver];
+}
+
+gboolean
+vs_driver_from_string(const char *str, VsDriver *driver, GError **error)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(driver_names); i++) {
+        if (g_strcmp0(str, driver_names[i]) == 0) {
+            *driver = (VsDriver)i;
+            return TRUE;
+        }
+    }
+    g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                _("unknown driver '%s': use auto, 9p or virtiofs"), str);
+    return FALSE;
+}
+
+const char *
+vs_mode_to_string(VsMode mode)
+{
+    return mode_names[mode];
+}
+
+gboolean
+vs_mode_from_string(const char *str, VsMode *mode, GError **error)
+{
+    /* "default" is internal: users name a mode or leave the option out. */
+    for (guint i = VS_MODE_PASSTHROUGH; i < G_N_ELEMENTS(mode_names); i++) {
+        if (g_strcmp0(str, mode_names[i]) == 0) {
+            *mode = (VsMode)i;
+            return TRUE;
+        }
+    }
+    g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                _("unknown mode '%s': use passthrough, mapped or squash"), str);
+    return FALSE;
+}
+
+const char *
+vs_where_to_string(VsWhere where)
+{
+    switch ((int)where) {
+    case VS_WHERE_CONFIG:
+        return "config";
+    case VS_WHERE_LIVE:
+        return "live";
+    case VS_WHERE_CONFIG | VS_WHERE_LIVE:
+        return "config+live";
+    default:
+        return "-";
+    }
+}
+
+VsMode
+vs_mode_default_for(VsDriver driver)
+{
+    /* virtio-fs knows only passthrough.  For 9p, squash is the mode that works
+     * with an unprivileged QEMU (libvirt-qemu) in a folder it can write:
+     * passthrough fails every create with EPERM, mapped hides the host
+     * permissions (0600 files); see docs/permissions.md. */
+    return driver == VS_DRIVER_VIRTIOFS ? VS_MODE_PASSTHROUGH : VS_MODE_SQUASH;
+}
+
+VsShare *
+vs_share_from_node(xmlNode *fs)
+{
+    g_autofree char *type = vs_xml_prop(fs, "type");
+    g_autofree char *accessmode = vs_xml_prop(fs, "accessmode");
+    g_autofree char *driver = vs_xml_prop(vs_xml_child(fs, "driver"), "type");
+    g_autoptr(VsShare) share = NULL;
+
+    if (type && strcmp(type, "mount") != 0)
+        return NULL;
+
+    share = vs_share_new();
+    share->source = vs_xml_prop(vs_xml_child(fs, "source"), "dir");
+    share->tag = vs_xml_prop(vs_xml_child(fs, "target"), "dir");
+    if (!share->source || !share->tag)
+        return NULL;
+    share->driver = g_strcmp0(driver, "virtiofs") == 0 ? VS_DRIVER_VIRTIOFS : VS_DRIVER_9P;
+    /* libvirt's default accessmode is passthrough. */
+    if (!accessmode || !vs_mode_from_string(accessmode, &share->mode, NULL))
+        share->mode = VS_MODE_PASSTHROUGH;
+    share->readonly = vs_xml_child(fs, "readonly") != NULL;
+    return g_steal_pointer(&share);
+}
+
+xmlNode *
+vs_share_to_node(const VsShare *share, xmlDoc *doc, GError **error)
+{
+    const char *tmpl = share->driver == VS_DRIVER_VIRTIOFS ?
+        "filesystem-virtiofs.xml" : "filesystem-9p.xml";
+    xmlNode *fs;
+
+    g_return_val_if_fail(share->driver != VS_DRIVER_AUTO, NULL);
+    g_return_val_if_fail(share->mode != VS_MODE_DEFAULT, NULL);
+
+    fs = vs_xml_template(tmpl, doc, error);
+    if (!fs)
+        return NULL;
+    /* xmlSetProp stores raw text; the serialiser escapes &, <, quotes. */
+    xmlSetProp(fs, BAD_CAST "accessmode", BAD_CAST vs_mode_to_string(share->mode));
+    xmlSetProp(vs_xml_child(fs, "source"), BAD_CAST "dir", BAD_CAST share->source);
+    xmlSetProp(vs_xml_child(fs, "target"), BAD_CAST "dir", BAD_CAST share->tag);
+    if (share->readonly)
+        xmlNewChild(fs, NULL, BAD_CAST "readonly", NULL);
+    return fs;
+}
+
+char *
+vs_share_to_device_xml(const VsShare *share, GError **error)
+{
+    g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNode *fs = vs_share_to_node(share, doc, error);
+
+    if (!fs)
+        return NULL;
+    xmlDocSetRootElement(doc, fs);
+    return vs_xml_node_to_string(fs);
+}

@@ -1,0 +1,62 @@
+/* vs-share.h: one shared folder: what it is and how it is described in libvirt XML. */
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+typedef enum {
+    VS_DRIVER_AUTO,
+    VS_DRIVER_9P,
+    VS_DRIVER_VIRTIOFS,
+} VsDriver;
+
+typedef enum {
+    VS_MODE_DEFAULT,        /* not chosen: the driver's default */
+    VS_MODE_PASSTHROUGH,
+    VS_MODE_MAPPED,
+    VS_MODE_SQUASH,
+} VsMode;
+
+/* Where a share is present. */
+typedef enum {
+    VS_WHERE_NONE = 0,
+    VS_WHERE_CONFIG = 1 << 0,   /* persistent definition */
+    VS_WHERE_LIVE = 1 << 1,     /* running domain */
+} VsWhere;
+
+typedef struct {
+    char *domain;       /* domain name, for listings */
+    char *source;       /* host directory */
+    char *tag;          /* <target dir='...'/>: the mount tag seen by the guest */
+    char *target;       /* mount point in the guest, NULL if unknown */
+    VsDriver driver;
+    VsMode mode;
+    gboolean readonly;
+    VsWhere where;
+} VsShare;
+
+VsShare *vs_share_new(void);
+VsShare *vs_share_copy(const VsShare *share);
+void vs_share_free(VsShare *share);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsShare, vs_share_free)
+
+const char *vs_driver_to_string(VsDriver driver);
+gboolean vs_driver_from_string(const char *str, VsDriver *driver, GError **error);
+const char *vs_mode_to_string(VsMode mode);
+gboolean vs_mode_from_string(const char *str, VsMode *mode, GError **error);
+/* "config", "live", "config+live" or "-". */
+const char *vs_where_to_string(VsWhere where);
+
+/* The mode a share of @driver gets when none is asked for. */
+VsMode vs_mode_default_for(VsDriver driver);
+
+/* Read a <filesystem> element. Returns NULL (without error) for filesystem
+ * devices that are not host-directory shares (e.g. type='ram' or 'block'). */
+VsShare *vs_share_from_node(xmlNode *fs);
+
+/* Build the <filesystem> element for @share (driver and mode resolved) from
+ * the template in xml-templates/, as a new node owned by @doc. */
+xmlNode *vs_share_to_node(const VsShare *share, xmlDoc *doc, GError **error);
+
+/* The same as an XML string, for the device APIs. */
+char *vs_share_to_device_xml(const VsShare *share, GError **error);
