@@ -7,7 +7,9 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-defaults.h"
 #include "vs-ops.h"
+#include "vs-run.h"
 
 static char *opt_target;
 static char *opt_mode;
@@ -15,6 +17,11 @@ static char *opt_driver;
 static char *opt_tag;
 static gboolean opt_readonly;
 static gboolean opt_dry_run;
+static gboolean opt_no_mount;
+static gboolean opt_keep_device;
+static gboolean opt_restart;
+static gboolean opt_force;
+static int opt_timeout = VS_DEFAULT_TIMEOUT_MS / 1000;
 
 static const GOptionEntry add_entries[] = {
     { "target", 't', 0, G_OPTION_ARG_STRING, &opt_target,
@@ -30,6 +37,18 @@ static const GOptionEntry add_entries[] = {
       N_("Share read-only"), NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
       N_("Print the plan and the device XML, change nothing"), NULL },
+    { "no-mount", 0, 0, G_OPTION_ARG_NONE, &opt_no_mount,
+      N_("Only attach the device; do not mount it in the guest"), NULL },
+    { "keep-device", 0, 0, G_OPTION_ARG_NONE, &opt_keep_device,
+      N_("Keep the device attached when the mount in the guest fails"), NULL },
+    { "restart", 0, 0, G_OPTION_ARG_NONE, &opt_restart,
+      N_("Restart a running domain when the share cannot be hot-plugged (9p), then mount"),
+      NULL },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &opt_force,
+      N_("With --restart: destroy the domain if it does not shut down in time"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
+      N_("Seconds to wait for the guest agent, guest commands and shutdown (default: 60)"),
+      N_("SECONDS") },
     { NULL }
 };
 
@@ -46,7 +65,11 @@ static const char add_description[] = N_(
     "            adds memfd shared memory to the definition when missing.\n"
     "            Mode: passthrough only (virtiofsd runs as root on the host).\n"
     "  auto      virtiofs when the domain already has shared memory and mode is\n"
-    "            passthrough or unset, 9p otherwise.");
+    "            passthrough or unset, 9p otherwise.\n"
+    "\n"
+    "After attaching, the share is mounted in the guest through the QEMU guest agent\n"
+    "(guest-exec of mkdir and mount, no shell). If the mount fails, the device is\n"
+    "detached again and the domain is left as it was (unless --keep-device).");
 
 gboolean
 vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
@@ -57,9 +80,20 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     g_autoptr(VsAddJob) job = NULL;
     g_autofree char *source = NULL;
     VsAddOptions opts = { 0 };
+    VsRunOptions ropts;
 
     if (!vs_cli_parse(self, _(add_description), add_entries, 2, 2, &argc, &argv, error))
         return FALSE;
+    if (opt_timeout <= 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("--timeout must be a positive number of seconds"));
+        return FALSE;
+    }
+    if (opt_force && !opt_restart) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("--force only makes sense with --restart"));
+        return FALSE;
+    }
     if (opt_mode && !vs_mode_from_string(opt_mode, &opts.mode, error))
         return FALSE;
     if (opt_driver && !vs_driver_from_string(opt_driver, &opts.driver, error))
@@ -83,13 +117,16 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
         printf("%s", job->device_xml);
         return TRUE;
     }
-    if (!vs_ops_add_apply(state, job, error))
+    vs_run_options_init(&ropts);
+    ropts.mount = !opt_no_mount;
+    ropts.keep_device = opt_keep_device;
+    ropts.restart = opt_restart;
+    ropts.force = opt_force;
+    ropts.timeout_ms = (guint)opt_timeout * 1000;
+    ropts.notify = vs_cli_notify;
+    if (!vs_run_add(state, job, &ropts, error))
         return FALSE;
-    vs_cli_say(_("Shared '%s' with domain '%s' as tag '%s' (%s, %s%s)."),
-               job->share->source, state->name, job->share->tag,
-               vs_driver_to_string(job->share->driver), vs_mode_to_string(job->share->mode),
-               job->share->readonly ? _(", read-only") : "");
-    if (job->plan.restart_needed)
+    if (job->plan.restart_needed && !opt_restart)
         vs_cli_say(_("Restart the domain for the share to appear in the guest."));
     return TRUE;
 }

@@ -6,8 +6,11 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-ops.h"
+#include "vs-run.h"
 
 static const char remove_description[] = N_(
+    "A share that is mounted in the guest is unmounted first, through the guest\n"
+    "agent; if that fails, nothing is changed.\n"
     "The share is named by its tag or by its host directory (relative paths are\n"
     "taken from the current directory). virtiofs shares are detached from the\n"
     "running domain at once; 9p shares cannot be hot-unplugged, so they are removed\n"
@@ -21,6 +24,7 @@ vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error)
     g_autoptr(VsDomainState) state = NULL;
     g_autoptr(VsRemoveJob) job = NULL;
     g_autofree char *what = NULL;
+    VsRunOptions ropts;
 
     if (!vs_cli_parse(self, _(remove_description), NULL, 2, 2, &argc, &argv, error))
         return FALSE;
@@ -34,7 +38,9 @@ vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error)
         return FALSE;
     if (!(job = vs_ops_remove_prepare(state, what, error)))
         return FALSE;
-    if (!vs_ops_remove_apply(state, job, error))
+    vs_run_options_init(&ropts);
+    ropts.notify = vs_cli_notify;
+    if (!vs_run_remove(state, job, &ropts, error))
         return FALSE;
 
     vs_cli_say(_("Removed share '%s' (%s) from domain '%s'."), job->share->tag,

@@ -17,6 +17,11 @@ static const VsCommand commands[] = {
       vs_cmd_list },
     { "remove", N_("DOMAIN HOST_DIR|TAG [OPTION…]"), N_("Unmount a share in the guest and detach it"),
       vs_cmd_remove },
+    { "mount", N_("DOMAIN [TAG] [OPTION…]"),
+      N_("Mount the attached shares in the guest (after a reboot, or added by virt-manager)"),
+      vs_cmd_mount },
+    { "umount", N_("DOMAIN [TAG] [OPTION…]"), N_("Unmount shares in the guest, keep the devices"),
+      vs_cmd_umount },
 };
 
 static const VsCommand *

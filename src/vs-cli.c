@@ -86,3 +86,9 @@ vs_cli_host_path(const char *arg)
 {
     return g_canonicalize_filename(arg, NULL);
 }
+
+void
+vs_cli_notify(const char *message, gpointer user_data)
+{
+    vs_cli_say("%s", message);
+}

@@ -31,6 +31,9 @@ virConnect *vs_cli_connect(GError **error);
 /* Progress and result messages on stdout, unless --quiet. */
 void vs_cli_say(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
+/* A VsNotifyFunc that prints progress with vs_cli_say. */
+void vs_cli_notify(const char *message, gpointer user_data);
+
 /* Resolve a host path given on the command line: relative paths are taken
  * from the current directory, as users expect from a shell. */
 char *vs_cli_host_path(const char *arg);
@@ -38,3 +41,5 @@ char *vs_cli_host_path(const char *arg);
 gboolean vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_list(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error);
+gboolean vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **error);
+gboolean vs_cmd_umount(const VsCommand *self, int argc, char **argv, GError **error);

@@ -1,0 +1,75 @@
+/* cmd-mount.c: virt-share mount|umount DOMAIN [TAG] */
+#include <config.h>
+
+#include "vs-cli.h"
+#include "vs-conn.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-ops.h"
+#include "vs-run.h"
+
+static char *opt_target;
+
+static const GOptionEntry mount_entries[] = {
+    { "target", 't', 0, G_OPTION_ARG_STRING, &opt_target,
+      N_("Mount point in the guest (only with TAG; default: the recorded one, else the tag "
+         "if it is a path, else /mnt/TAG)"), N_("GUEST_PATH") },
+    { NULL }
+};
+
+static const char mount_description[] = N_(
+    "Mounts the shares attached to the running guest that are not mounted yet: after\n"
+    "a guest reboot, after a restart that made a 9p share appear, or for a\n"
+    "Filesystem device added in virt-manager. Shares already mounted are left alone.");
+
+static VsDomainState *
+vs_cmd_load(const char *name, virConnect **conn_out, GError **error)
+{
+    g_autoptr(virConnect) conn = vs_cli_connect(error);
+    g_autoptr(virDomain) dom = NULL;
+    VsDomainState *state;
+
+    if (!conn || !(dom = vs_domain_lookup(conn, name, error)))
+        return NULL;
+    if (!(state = vs_domain_state_load(dom, error)))
+        return NULL;
+    *conn_out = g_steal_pointer(&conn);
+    return state;
+}
+
+gboolean
+vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **error)
+{
+    g_autoptr(virConnect) conn = NULL;
+    g_autoptr(VsDomainState) state = NULL;
+    VsRunOptions ropts;
+
+    if (!vs_cli_parse(self, _(mount_description), mount_entries, 1, 2, &argc, &argv, error))
+        return FALSE;
+    if (opt_target && argc < 3) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("--target needs a TAG: one mount point cannot take every share"));
+        return FALSE;
+    }
+    if (!(state = vs_cmd_load(argv[1], &conn, error)))
+        return FALSE;
+    vs_run_options_init(&ropts);
+    ropts.notify = vs_cli_notify;
+    return vs_run_mount(state, argc > 2 ? argv[2] : NULL, opt_target, &ropts, error);
+}
+
+gboolean
+vs_cmd_umount(const VsCommand *self, int argc, char **argv, GError **error)
+{
+    g_autoptr(virConnect) conn = NULL;
+    g_autoptr(VsDomainState) state = NULL;
+    VsRunOptions ropts;
+
+    if (!vs_cli_parse(self, NULL, NULL, 1, 2, &argc, &argv, error))
+        return FALSE;
+    if (!(state = vs_cmd_load(argv[1], &conn, error)))
+        return FALSE;
+    vs_run_options_init(&ropts);
+    ropts.notify = vs_cli_notify;
+    return vs_run_umount(state, argc > 2 ? argv[2] : NULL, &ropts, error);
+}

@@ -1,0 +1,14 @@
+/* vs-defaults.h: tuned defaults (see docs/performance.md for how they were chosen). */
+#pragma once
+
+/* 9p message size: the Linux default (8 KiB before 5.15, 128 KiB after) makes
+ * every read and write a round trip of a few KiB; 512 KiB is the usual tuned
+ * value and what QEMU's virtio-9p handles without warnings. */
+#define VS_9P_MSIZE 524288
+
+/* How long guest-side steps may take (agent wait, mount) by default. */
+#define VS_DEFAULT_TIMEOUT_MS 60000
+
+/* After a virtiofs hot-plug the guest needs a moment to probe the PCI device:
+ * mount is retried with back-off for this long. */
+#define VS_HOTPLUG_SETTLE_MS 10000

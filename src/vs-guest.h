@@ -1,0 +1,49 @@
+/* vs-guest.h: the guest side of a share: file system support, mount, umount. */
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+
+#include "vs-share.h"
+
+typedef struct {
+    char *source;       /* for 9p and virtiofs: the mount tag */
+    char *target;       /* mount point */
+    char *fstype;
+    char *options;
+} VsGuestMount;
+
+void vs_guest_mount_free(VsGuestMount *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsGuestMount, vs_guest_mount_free)
+
+/* Parse /proc/mounts text (octal escapes such as \040 decoded). */
+GPtrArray *vs_guest_parse_mounts(const char *text);
+
+/* The 9p/virtiofs mount of @tag in @mounts, or NULL. */
+VsGuestMount *vs_guest_find_mount(GPtrArray *mounts, const char *tag);
+
+/* The file system type the guest mounts a share with: "9p" or "virtiofs". */
+const char *vs_guest_fstype(VsDriver driver);
+
+/* The mount(8) argv for @share (NULL terminated, for g_strfreev). */
+char **vs_guest_mount_argv(const VsShare *share);
+
+/* Is @fstype listed in the guest's /proc/filesystems text? */
+gboolean vs_guest_filesystems_has(const char *text, const char *fstype);
+
+/* The guest's current mounts (via guest-file-read of /proc/self/mounts). */
+GPtrArray *vs_guest_mounts(virDomain *dom, GError **error);
+
+/* Make sure the guest kernel knows the share's file system: check
+ * /proc/filesystems, else modprobe the module and check again. */
+gboolean vs_guest_ensure_fs(virDomain *dom, VsDriver driver, guint timeout_ms, GError **error);
+
+/* mkdir -p the mount point and mount the share.  Already mounted there is
+ * success.  @settle_ms > 0 retries a failing mount with back-off for that
+ * long (a just hot-plugged device may not be probed yet). */
+gboolean vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms,
+                        guint timeout_ms, GError **error);
+
+/* Unmount every mount of @tag; not mounted is success.  *@was_mounted tells. */
+gboolean vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted,
+                         guint timeout_ms, GError **error);

@@ -1,0 +1,65 @@
+/* vs-lifecycle.c: restarting a domain. */
+#include <config.h>
+
+#include "vs-conn.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-lifecycle.h"
+
+gboolean
+vs_domain_wait_inactive(virDomain *dom, guint timeout_ms, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    gulong delay_us = 20000;
+
+    for (;;) {
+        int active = virDomainIsActive(dom);
+
+        if (active < 0) {
+            vs_set_libvirt_error(error, _("cannot read the domain state"));
+            return FALSE;
+        }
+        if (!active)
+            return TRUE;
+        if (g_get_monotonic_time() >= deadline) {
+            g_set_error(error, VS_ERROR, VS_ERROR_TIMEOUT,
+                        _("domain '%s' did not shut down within %u s"),
+                        virDomainGetName(dom), timeout_ms / 1000);
+            return FALSE;
+        }
+        g_usleep(delay_us);
+        delay_us = MIN(delay_us * 2, 500000);
+    }
+}
+
+gboolean
+vs_domain_restart(virDomain *dom, guint timeout_ms, gboolean force, GError **error)
+{
+    g_autoptr(GError) wait_error = NULL;
+
+    if (virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_GUEST_AGENT |
+                                    VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0) {
+        vs_set_libvirt_error(error, _("cannot shut the domain down"));
+        return FALSE;
+    }
+    if (!vs_domain_wait_inactive(dom, timeout_ms, &wait_error)) {
+        if (!force || wait_error->code != VS_ERROR_TIMEOUT) {
+            if (wait_error->code == VS_ERROR_TIMEOUT)
+                g_set_error(error, VS_ERROR, VS_ERROR_TIMEOUT,
+                            _("%s; add --force to destroy it after the timeout"),
+                            wait_error->message);
+            else
+                g_propagate_error(error, g_steal_pointer(&wait_error));
+            return FALSE;
+        }
+        if (virDomainDestroy(dom) < 0) {
+            vs_set_libvirt_error(error, _("cannot destroy the domain"));
+            return FALSE;
+        }
+    }
+    if (virDomainCreate(dom) < 0) {
+        vs_set_libvirt_error(error, _("cannot start the domain"));
+        return FALSE;
+    }
+    return TRUE;
+}

@@ -1,0 +1,262 @@
+/* vs-run.c: whole share operations (device + guest). */
+#include <config.h>
+
+#include "vs-agent.h"
+#include "vs-defaults.h"
+#include "vs-error.h"
+#include "vs-guest.h"
+#include "vs-i18n.h"
+#include "vs-lifecycle.h"
+#include "vs-path.h"
+#include "vs-run.h"
+
+void
+vs_run_options_init(VsRunOptions *ropts)
+{
+    memset(ropts, 0, sizeof(*ropts));
+    ropts->mount = TRUE;
+    ropts->timeout_ms = VS_DEFAULT_TIMEOUT_MS;
+}
+
+static void G_GNUC_PRINTF(2, 3)
+vs_notify(const VsRunOptions *ropts, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list args;
+
+    if (!ropts->notify)
+        return;
+    va_start(args, fmt);
+    msg = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    ropts->notify(msg, ropts->notify_data);
+}
+
+/* The agent commands a share needs (mount via guest-exec, /proc via guest-file-*). */
+static const char *const vs_needed_agent_commands[] = {
+    "guest-exec", "guest-exec-status", "guest-file-open", "guest-file-read",
+    "guest-file-close", NULL
+};
+
+/* The guest is ready for @driver: agent answers, the commands we need are not
+ * disabled, the kernel knows the file system. */
+static gboolean
+vs_guest_preflight(virDomain *dom, VsDriver driver, const VsRunOptions *ropts, GError **error)
+{
+    g_autoptr(GHashTable) disabled = NULL;
+
+    if (!vs_agent_ping(dom, error))
+        return FALSE;
+    if (!(disabled = vs_agent_disabled_commands(dom, error)))
+        return FALSE;
+    for (guint i = 0; vs_needed_agent_commands[i]; i++) {
+        if (g_hash_table_contains(disabled, vs_needed_agent_commands[i])) {
+            g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
+                        _("the guest agent has '%s' disabled, which mounting needs: remove it "
+                          "from qemu-ga's --block-rpcs (or add it to the allow-list in "
+                          "/etc/sysconfig/qemu-ga) in the guest, or use --no-mount"),
+                        vs_needed_agent_commands[i]);
+            return FALSE;
+        }
+    }
+    return vs_guest_ensure_fs(dom, driver, ropts->timeout_ms, error);
+}
+
+/* Mount the share just attached; undo the attach if that fails.  After a
+ * restart (@restarted) a 9p device cannot leave the running guest again. */
+static gboolean
+vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
+                 guint settle_ms, gboolean restarted, GError **error)
+{
+    g_autoptr(GError) mount_error = NULL;
+
+    if (vs_guest_mount(state->dom, job->share, settle_ms, ropts->timeout_ms, &mount_error)) {
+        vs_notify(ropts, _("Mounted at %s in the guest."), job->share->target);
+        return TRUE;
+    }
+    if (ropts->keep_device) {
+        g_propagate_prefixed_error(error, g_steal_pointer(&mount_error),
+                                   _("mount failed (device kept, as asked): "));
+        return FALSE;
+    }
+    vs_ops_add_rollback(state, job);
+    g_propagate_prefixed_error(error, g_steal_pointer(&mount_error), "%s",
+                               restarted ?
+                               _("mount failed; the share was removed from the definition "
+                                 "again (the running guest keeps the device until it stops): ")
+                               : _("mount failed, the share was removed again: "));
+    return FALSE;
+}
+
+gboolean
+vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GError **error)
+{
+    gboolean mount_now = ropts->mount && job->plan.live;
+    gboolean restart = ropts->mount && ropts->restart && job->plan.restart_needed;
+
+    /* Check the guest before changing anything. */
+    if ((mount_now || restart) &&
+        !vs_guest_preflight(state->dom, job->share->driver, ropts, error))
+        return FALSE;
+
+    if (!vs_ops_add_apply(state, job, error))
+        return FALSE;
+    vs_notify(ropts, _("Attached %s share '%s' (tag %s)%s."),
+              vs_driver_to_string(job->share->driver), job->share->source, job->share->tag,
+              job->plan.live ? _(" to the running domain") : _(" to the persistent definition"));
+
+    if (mount_now)
+        return vs_mount_or_undo(state, job, ropts, VS_HOTPLUG_SETTLE_MS, FALSE, error);
+
+    if (restart) {
+        gint64 t0 = g_get_monotonic_time();
+
+        vs_notify(ropts, _("Restarting domain '%s' so that the share appears…"), state->name);
+        if (!vs_domain_restart(state->dom, ropts->timeout_ms, ropts->force, error)) {
+            /* It did not come back with the share: restore the definition,
+             * and start it again if the failure left it stopped. */
+            vs_ops_add_rollback(state, job);
+            if (virDomainIsActive(state->dom) == 0)
+                virDomainCreate(state->dom);
+            return FALSE;
+        }
+        if (!vs_agent_wait(state->dom, ropts->timeout_ms, error)) {
+            if (!ropts->keep_device)
+                vs_ops_add_rollback(state, job);
+            return FALSE;
+        }
+        vs_notify(ropts, _("Domain restarted, guest agent up after %.1f s."),
+                  (g_get_monotonic_time() - t0) / 1e6);
+        return vs_mount_or_undo(state, job, ropts, 0, TRUE, error);
+    }
+
+    if (job->plan.restart_needed && ropts->mount)
+        vs_notify(ropts, _("It will be mounted at %s after the next start: restart the domain "
+                           "and run 'virt-share mount %s', or run add with --restart."),
+                  job->share->target, state->name);
+    else if (!state->running && ropts->mount)
+        vs_notify(ropts, _("Start the domain, then run 'virt-share mount %s' to mount it at %s."),
+                  state->name, job->share->target);
+    return TRUE;
+}
+
+gboolean
+vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
+              GError **error)
+{
+    if (job->share->where & VS_WHERE_LIVE) {
+        g_autoptr(GError) agent_error = NULL;
+        gboolean was_mounted = FALSE;
+
+        if (!vs_agent_ping(state->dom, &agent_error)) {
+            /* No agent: the device still goes; say that the guest may hold a stale mount. */
+            vs_notify(ropts, _("Warning: not unmounted in the guest: %s"), agent_error->message);
+        } else if (!vs_guest_umount(state->dom, job->share->tag, &was_mounted,
+                                    ropts->timeout_ms, error)) {
+            g_prefix_error(error, _("cannot unmount the share in the guest (nothing was "
+                                    "changed): "));
+            return FALSE;
+        } else if (was_mounted) {
+            vs_notify(ropts, _("Unmounted '%s' in the guest."), job->share->tag);
+        }
+    }
+    return vs_ops_remove_apply(state, job, error);
+}
+
+char *
+vs_run_default_target(const VsShare *share)
+{
+    if (share->target)
+        return g_strdup(share->target);
+    if (g_path_is_absolute(share->tag) && vs_guest_path_validate(share->tag, NULL))
+        return g_strdup(share->tag);
+    return g_build_filename("/mnt", share->tag, NULL);
+}
+
+/* The live shares named by @tag (all when NULL); NOT_FOUND if none. */
+static GPtrArray *
+vs_live_shares(VsDomainState *state, const char *tag, GError **error)
+{
+    g_autoptr(GPtrArray) all = NULL;
+    GPtrArray *live = g_ptr_array_new_with_free_func((GDestroyNotify)vs_share_free);
+
+    if (!state->running) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("domain '%s' is not running"),
+                    state->name);
+        g_ptr_array_unref(live);
+        return NULL;
+    }
+    all = vs_domain_state_shares(state);
+    for (guint i = 0; i < all->len; i++) {
+        VsShare *share = g_ptr_array_index(all, i);
+        if ((share->where & VS_WHERE_LIVE) && (!tag || g_strcmp0(tag, share->tag) == 0))
+            g_ptr_array_add(live, g_steal_pointer(&all->pdata[i]));
+    }
+    if (tag && live->len == 0) {
+        g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
+                    _("domain '%s' has no share with tag '%s' attached to the running guest"),
+                    state->name, tag);
+        g_ptr_array_unref(live);
+        return NULL;
+    }
+    return live;
+}
+
+gboolean
+vs_run_mount(VsDomainState *state, const char *tag, const char *target,
+             const VsRunOptions *ropts, GError **error)
+{
+    g_autoptr(GPtrArray) shares = vs_live_shares(state, tag, error);
+    g_autoptr(GHashTable) checked = g_hash_table_new(g_str_hash, g_str_equal);
+
+    if (!shares)
+        return FALSE;
+    if (target && !vs_guest_path_validate(target, error))
+        return FALSE;
+    if (shares->len == 0) {
+        vs_notify(ropts, _("Domain '%s' has no shares attached."), state->name);
+        return TRUE;
+    }
+    for (guint i = 0; i < shares->len; i++) {
+        VsShare *share = g_ptr_array_index(shares, i);
+        g_autofree char *mount_point = target ? g_strdup(target) : vs_run_default_target(share);
+        const char *fstype = vs_guest_fstype(share->driver);
+
+        if (!g_hash_table_contains(checked, fstype)) {
+            if (!vs_guest_preflight(state->dom, share->driver, ropts, error))
+                return FALSE;
+            g_hash_table_add(checked, (gpointer)fstype);
+        }
+        g_free(share->target);
+        share->target = g_steal_pointer(&mount_point);
+        if (!vs_guest_mount(state->dom, share, VS_HOTPLUG_SETTLE_MS, ropts->timeout_ms, error)) {
+            g_prefix_error(error, _("share '%s': "), share->tag);
+            return FALSE;
+        }
+        vs_notify(ropts, _("Mounted '%s' (%s) at %s."), share->tag, share->source, share->target);
+    }
+    return TRUE;
+}
+
+gboolean
+vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts, GError **error)
+{
+    g_autoptr(GPtrArray) shares = vs_live_shares(state, tag, error);
+
+    if (!shares)
+        return FALSE;
+    if (!vs_agent_ping(state->dom, error))
+        return FALSE;
+    for (guint i = 0; i < shares->len; i++) {
+        VsShare *share = g_ptr_array_index(shares, i);
+        gboolean was_mounted;
+
+        if (!vs_guest_umount(state->dom, share->tag, &was_mounted, ropts->timeout_ms, error))
+            return FALSE;
+        if (was_mounted)
+            vs_notify(ropts, _("Unmounted '%s'."), share->tag);
+        else if (tag)
+            vs_notify(ropts, _("'%s' was not mounted."), share->tag);
+    }
+    return TRUE;
+}

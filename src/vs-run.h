@@ -1,0 +1,44 @@
+/* vs-run.h: whole share operations (device + guest), for every front end.
+ *
+ * add:    plan -> preflight (agent, guest file system) -> attach ->
+ *         [restart] -> mount; any failure undoes what was done.
+ * remove: find -> unmount in the guest -> detach.
+ * mount/umount: (re)mount shares that are attached but not mounted. */
+#pragma once
+
+#include <glib.h>
+
+#include "vs-ops.h"
+
+typedef void (*VsNotifyFunc)(const char *message, gpointer user_data);
+
+typedef struct {
+    gboolean mount;         /* mount in the guest (add) */
+    gboolean keep_device;   /* keep the device when the mount fails (add) */
+    gboolean restart;       /* restart a running domain when the share cannot be hot-plugged */
+    gboolean force;         /* with restart: destroy after the shutdown timeout */
+    guint timeout_ms;       /* agent, guest commands and shutdown */
+    VsNotifyFunc notify;    /* progress messages (translated), may be NULL */
+    gpointer notify_data;
+} VsRunOptions;
+
+void vs_run_options_init(VsRunOptions *ropts);
+
+gboolean vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
+                    GError **error);
+
+gboolean vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
+                       GError **error);
+
+/* Mount the live shares of a running domain (all, or the one with @tag);
+ * @target overrides the mount point (only with @tag).  Shares with no
+ * recorded mount point go to the tag itself when it is an absolute path
+ * (as virt-manager users tend to type one), else to /mnt/TAG. */
+gboolean vs_run_mount(VsDomainState *state, const char *tag, const char *target,
+                      const VsRunOptions *ropts, GError **error);
+
+gboolean vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts,
+                       GError **error);
+
+/* The mount point used for @share when none was recorded. */
+char *vs_run_default_target(const VsShare *share);
