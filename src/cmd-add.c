@@ -8,6 +8,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-defaults.h"
+#include "vs-lock.h"
 #include "vs-ops.h"
 #include "vs-run.h"
 
@@ -81,6 +82,7 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     g_autofree char *source = NULL;
     VsAddOptions opts = { 0 };
     VsRunOptions ropts;
+    g_autoptr(VsLock) lock = NULL;
 
     if (!vs_cli_parse(self, _(add_description), add_entries, 2, 2, &argc, &argv, error))
         return FALSE;
@@ -105,6 +107,9 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     opts.readonly = opt_readonly;
 
     if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
+        return FALSE;
+    /* Hold the domain's lock from reading it to the end of the change. */
+    if (!opt_dry_run && !(lock = vs_lock_domain(dom, (guint)opt_timeout * 1000, error)))
         return FALSE;
     if (!(state = vs_domain_state_load(dom, error)))
         return FALSE;

@@ -5,6 +5,8 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-defaults.h"
+#include "vs-lock.h"
 #include "vs-ops.h"
 #include "vs-run.h"
 
@@ -25,6 +27,7 @@ vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error)
     g_autoptr(VsRemoveJob) job = NULL;
     g_autofree char *what = NULL;
     VsRunOptions ropts;
+    g_autoptr(VsLock) lock = NULL;
 
     if (!vs_cli_parse(self, _(remove_description), NULL, 2, 2, &argc, &argv, error))
         return FALSE;
@@ -33,6 +36,8 @@ vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error)
                                                                    : g_strdup(argv[2]);
 
     if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
+        return FALSE;
+    if (!(lock = vs_lock_domain(dom, VS_DEFAULT_TIMEOUT_MS, error)))
         return FALSE;
     if (!(state = vs_domain_state_load(dom, error)))
         return FALSE;
