@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# End-to-end tests: the built virt-share binary against a real libvirt daemon,
+# a real QEMU (TCG) guest with a real qemu-ga, real 9p and virtiofs mounts.
+# The lab (daemons, guest kernel and initramfs) comes from tests/lab/setup.sh.
+# The oracle is independent of virt-share: virsh dumpxml, and guest-exec sent
+# by tests/lab/lib.sh.  Prints "N passed, M failed"; exit status 1 on failure.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lab/lib.sh
+. "$top/tests/lab/lib.sh"
+
+VS=${VIRT_SHARE:-$top/src/virt-share}
+export LIBVIRT_DEFAULT_URI=qemu:///system
+DOM=vs-test-e2e
+NOAGENT=vs-test-noagent
+QEMU_USER=libvirt-qemu
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# expect NAME COMMAND...: the command must succeed
+expect() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+# expect_not NAME COMMAND...: the command must fail
+expect_not() { local name=$1; shift; if "$@"; then fail "$name"; else pass "$name"; fi; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+g() { lab_guest_exec "$DOM" "$@"; }
+# Write $2 into file $1 in the guest (path passed as an argument, not spliced into the script).
+gwrite() { g /bin/sh -c 'printf %s "$2" > "$1"' sh "$1" "$2"; }
+gmounted() { g /bin/grep -q " $1 $2 " /proc/mounts; }
+xml_inactive() { virsh -q dumpxml --inactive --security-info "$1"; }
+xml_live() { virsh -q dumpxml --security-info "$1"; }
+boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
+
+SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
+chmod 755 "$SHARES"
+remove_domains() {
+    for d in "$DOM" "$NOAGENT"; do
+        virsh -q destroy "$d" >/dev/null 2>&1
+        virsh -q undefine "$d" >/dev/null 2>&1
+    done
+}
+cleanup() {
+    remove_domains
+    rm -rf "$SHARES"
+}
+trap cleanup EXIT
+
+mkshare() {   # mkshare NAME OWNER -> path
+    local d="$SHARES/$1"
+    mkdir -p "$d"
+    chown "$2" "$d"
+    echo "$d"
+}
+
+timings=()
+
+echo "== boot the guest"
+remove_domains
+t0=$(now)
+if ! bash "$top/tests/lab/start-guest.sh" "$DOM"; then
+    echo "FAIL: the lab guest did not boot"; echo "0 passed, 1 failed"; exit 1
+fi
+timings+=("boot-to-agent: $(elapsed "$t0") s")
+
+echo "== 9p squash, cold-plugged with --restart, then mounted"
+d_sq=$(mkshare squash "$QEMU_USER:$QEMU_USER")
+t0=$(now)
+out=$("$VS" add "$DOM" "$d_sq" --mode squash --target /mnt/sq --restart 2>&1); rc=$?
+timings+=("add 9p --restart to mounted: $(elapsed "$t0") s")
+echo "$out"
+expect "add squash --restart exits 0" test "$rc" -eq 0
+expect "add says 9p cannot be hot-plugged" grep -q "cannot be hot-plugged" <<<"$out"
+expect "add says it restarts" grep -q "Restarting" <<<"$out"
+expect "squash share is mounted in the guest" gmounted /mnt/sq 9p
+expect "mount uses msize=524288" g /bin/grep -q "/mnt/sq 9p .*msize=524288" /proc/mounts
+expect "guest write succeeds" gwrite /mnt/sq/from-guest.txt "hello from the guest"
+expect "host sees the guest's file" test "$(cat "$d_sq/from-guest.txt" 2>/dev/null)" = "hello from the guest"
+expect "squash: host file owned by $QEMU_USER" test "$(stat -c %U "$d_sq/from-guest.txt" 2>/dev/null)" = "$QEMU_USER"
+printf 'hello from the host' > "$d_sq/from-host.txt"
+expect "guest reads the host's file" test "$(g /bin/cat /mnt/sq/from-host.txt)" = "hello from the host"
+expect "list shows the share in config and live" \
+    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin) if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and s[0][\"live\"] and s[0][\"target\"]==\"/mnt/sq\" and s[0][\"mode\"]==\"squash\"" "$3"' _ "$VS" "$DOM" "$d_sq"
+
+echo "== passthrough, mapped and read-only 9p: added with --no-mount, mounted after a restart"
+d_pt=$(mkshare passthrough "$QEMU_USER:$QEMU_USER")
+d_mp=$(mkshare mapped "$QEMU_USER:$QEMU_USER")
+d_ro=$(mkshare readonly "$QEMU_USER:$QEMU_USER")
+printf 'host data' > "$d_pt/host.txt"; printf 'host data' > "$d_ro/host.txt"
+out=$("$VS" add "$DOM" "$d_pt" --mode passthrough --target /mnt/pt --no-mount 2>&1); rc=$?
+echo "$out"
+expect "add passthrough --no-mount exits 0" test "$rc" -eq 0
+expect "add tells a restart is needed" grep -qi "restart" <<<"$out"
+expect "add mapped exits 0" "$VS" add "$DOM" "$d_mp" --mode mapped --target /mnt/mp --no-mount
+expect "add readonly exits 0" "$VS" add "$DOM" "$d_ro" --readonly --target /mnt/ro --no-mount
+expect "pending share is in the definition only" \
+    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin) if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and not s[0][\"live\"]" "$3"' _ "$VS" "$DOM" "$d_pt"
+virsh -q destroy "$DOM" >/dev/null && virsh -q start "$DOM" >/dev/null && lab_wait_agent "$DOM" 60
+out=$("$VS" mount "$DOM" 2>&1); rc=$?
+echo "$out"
+expect "mount (all shares) exits 0" test "$rc" -eq 0
+for m in /mnt/sq /mnt/pt /mnt/mp /mnt/ro; do
+    expect "$m mounted after restart + virt-share mount" gmounted "$m" 9p
+done
+expect_not "passthrough with unprivileged QEMU: guest create fails (EPERM, as measured)" \
+    gwrite /mnt/pt/x.txt "x"
+expect "passthrough: guest reads host file" test "$(g /bin/cat /mnt/pt/host.txt)" = "host data"
+expect "mapped: guest write succeeds" gwrite /mnt/mp/m.txt "mapped"
+expect "mapped: host file is 0600, owned by $QEMU_USER" \
+    test "$(stat -c '%a %U' "$d_mp/m.txt" 2>/dev/null)" = "600 $QEMU_USER"
+expect "mapped: guest owner kept in user.virtfs.uid xattr" \
+    bash -c 'getfattr -n user.virtfs.uid "$1" >/dev/null 2>&1' _ "$d_mp/m.txt"
+expect "readonly: mounted ro" g /bin/grep -q "/mnt/ro 9p ro," /proc/mounts
+expect_not "readonly: guest write is refused" gwrite /mnt/ro/x.txt "x"
+expect "readonly: nothing written on the host" test ! -e "$d_ro/x.txt"
+expect "readonly: guest reads host file" test "$(g /bin/cat /mnt/ro/host.txt)" = "host data"
+
+echo "== guest reboot: shares come back with virt-share mount"
+before=$(boot_id "$DOM")
+lab_qga "$DOM" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' >/dev/null 2>&1
+for _ in $(seq 1 120); do
+    now_id=$(boot_id "$DOM" 2>/dev/null) && [ -n "$now_id" ] && [ "$now_id" != "$before" ] && break
+    sleep 0.5
+done
+expect "guest rebooted (new boot id)" test -n "${now_id:-}" -a "${now_id:-}" != "$before"
+expect_not "after reboot the share is not mounted" gmounted /mnt/sq 9p
+expect "virt-share mount DOMAIN TAG-less exits 0" "$VS" mount "$DOM"
+expect "after virt-share mount the share is back" gmounted /mnt/sq 9p
+expect "and still shows the guest's file" test "$(g /bin/cat /mnt/sq/from-guest.txt)" = "hello from the guest"
+
+echo "== virtiofs, hot-plugged live"
+d_vfs=$(mkshare virtiofs root:root)
+t0=$(now)
+out=$("$VS" add "$DOM" "$d_vfs" --driver virtiofs --target /mnt/vfs 2>&1); rc=$?
+timings+=("add virtiofs live to mounted: $(elapsed "$t0") s")
+echo "$out"
+expect "add virtiofs exits 0" test "$rc" -eq 0
+expect "add virtiofs attaches to the running domain" grep -q "attaching to running domain" <<<"$out"
+expect "virtiofs mounted" gmounted /mnt/vfs virtiofs
+expect "virtiofs: guest write succeeds" gwrite /mnt/vfs/v.txt "virtiofs data"
+expect "virtiofs: host sees it, owned by root (guest ownership kept)" \
+    test "$(stat -c %U "$d_vfs/v.txt" 2>/dev/null):$(cat "$d_vfs/v.txt" 2>/dev/null)" = "root:virtiofs data"
+expect "virtiofs: live XML has the device" bash -c 'virsh -q dumpxml "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_vfs"
+
+echo "== two concurrent adds to one domain"
+d_c1=$(mkshare conc1 root:root); d_c2=$(mkshare conc2 root:root)
+"$VS" add "$DOM" "$d_c1" --driver virtiofs --target /mnt/c1 >"$SHARES/c1.log" 2>&1 & p1=$!
+"$VS" add "$DOM" "$d_c2" --driver virtiofs --target /mnt/c2 >"$SHARES/c2.log" 2>&1 & p2=$!
+wait $p1; rc1=$?; wait $p2; rc2=$?
+cat "$SHARES/c1.log" "$SHARES/c2.log"
+expect "concurrent add #1 exits 0" test "$rc1" -eq 0
+expect "concurrent add #2 exits 0" test "$rc2" -eq 0
+expect "concurrent add #1 mounted" gmounted /mnt/c1 virtiofs
+expect "concurrent add #2 mounted" gmounted /mnt/c2 virtiofs
+expect "both mount points recorded" \
+    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; t={x[\"target\"] for x in json.load(sys.stdin)}; assert {\"/mnt/c1\",\"/mnt/c2\"} <= t, t"' _ "$VS" "$DOM"
+
+echo "== dry run and bad input change nothing"
+before_i=$(xml_inactive "$DOM"); before_l=$(xml_live "$DOM")
+d_dry=$(mkshare dry root:root)
+out=$("$VS" add "$DOM" "$d_dry" --driver virtiofs --dry-run 2>&1); rc=$?
+expect "dry-run exits 0" test "$rc" -eq 0
+expect "dry-run prints the device XML" grep -q "<filesystem" <<<"$out"
+"$VS" add "$DOM" "$SHARES/missing" >/dev/null 2>&1; rc=$?
+expect "missing directory exits 1" test "$rc" -eq 1
+"$VS" add "$DOM" "$d_dry" --driver virtiofs --mode squash >/dev/null 2>&1; rc=$?
+expect "virtiofs + squash exits 1" test "$rc" -eq 1
+"$VS" add "$DOM" "$d_sq" >/dev/null 2>&1; rc=$?
+expect "duplicate source exits 1" test "$rc" -eq 1
+expect "definition byte-identical" test "$(xml_inactive "$DOM")" = "$before_i"
+expect "live XML byte-identical" test "$(xml_live "$DOM")" = "$before_l"
+
+echo "== a failing mount is rolled back"
+d_bad=$(mkshare badmount root:root)
+out=$("$VS" add "$DOM" "$d_bad" --driver virtiofs --target /proc/vs-cannot-mkdir 2>&1); rc=$?
+echo "$out"
+expect "failed mount exits 2" test "$rc" -eq 2
+expect "the error says the share was removed again" grep -q "removed again" <<<"$out"
+expect "definition byte-identical after rollback" test "$(xml_inactive "$DOM")" = "$before_i"
+expect "device gone from the live domain" bash -c '! virsh -q dumpxml "$1" | grep -q "$2"' _ "$DOM" "$d_bad"
+
+echo "== remove"
+out=$("$VS" remove "$DOM" "$d_vfs" 2>&1); rc=$?
+echo "$out"
+expect "remove virtiofs exits 0" test "$rc" -eq 0
+expect_not "remove unmounted it in the guest" gmounted /mnt/vfs virtiofs
+expect "virtiofs gone from live XML" bash -c '! virsh -q dumpxml "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_vfs"
+expect "virtiofs gone from definition" bash -c '! virsh -q dumpxml --inactive "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_vfs"
+out=$("$VS" remove "$DOM" "$d_sq" 2>&1); rc=$?
+echo "$out"
+expect "remove 9p exits 0" test "$rc" -eq 0
+expect "remove 9p says it stays attached until the domain stops" grep -q "hot-unplugged" <<<"$out"
+expect_not "remove 9p unmounted it in the guest" gmounted /mnt/sq 9p
+expect "9p gone from the definition" bash -c '! virsh -q dumpxml --inactive "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_sq"
+"$VS" remove "$DOM" no-such-tag >/dev/null 2>&1; rc=$?
+expect "remove of an unknown share exits 1" test "$rc" -eq 1
+
+echo "== a domain without a guest agent"
+bash "$top/tests/lab/guest.sh" "$NOAGENT" | python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.read())
+devs = root.find("devices")
+for ch in devs.findall("channel"):
+    devs.remove(ch)
+sys.stdout.write(ET.tostring(root, encoding="unicode"))' >"$SHARES/noagent.xml"
+virsh -q define "$SHARES/noagent.xml" >/dev/null && virsh -q start "$NOAGENT" >/dev/null
+before_i=$(xml_inactive "$NOAGENT"); before_l=$(xml_live "$NOAGENT")
+d_na=$(mkshare noagent root:root)
+out=$("$VS" add "$NOAGENT" "$d_na" --driver virtiofs 2>&1); rc=$?
+echo "$out"
+expect "no agent: add exits 2" test "$rc" -eq 2
+expect "no agent: the error names the guest agent" grep -q "guest agent" <<<"$out"
+out=$("$VS" add "$NOAGENT" "$d_na" --mode squash --restart 2>&1); rc=$?
+expect "no agent: add --restart exits 2 before restarting" test "$rc" -eq 2
+expect "no agent: definition byte-identical" test "$(xml_inactive "$NOAGENT")" = "$before_i"
+expect "no agent: live XML byte-identical" test "$(xml_live "$NOAGENT")" = "$before_l"
+expect "no agent: --no-mount still attaches" "$VS" add "$NOAGENT" "$d_na" --driver virtiofs --no-mount
+virsh -q destroy "$NOAGENT" >/dev/null 2>&1
+
+echo
+echo "Timings (TCG guest, this machine):"
+printf '  %s\n' "${timings[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

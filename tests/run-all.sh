@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, from a clean checkout on Debian 12, as root:
+#   build deps -> build -> unit tests (make check) -> make distcheck ->
+#   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown.
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "run-all: needs root (it installs packages and starts libvirtd)" >&2
+    exit 1
+fi
+
+bash tests/build-deps.sh
+[ -x configure ] || ./autogen.sh >/dev/null
+[ -f Makefile ] || ./configure -q
+make -j"$(nproc)"
+make -j"$(nproc)" check || { cat tests/*.log 2>/dev/null | tail -100; exit 1; }
+make distcheck
+make check-e2e
