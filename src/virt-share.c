@@ -22,6 +22,8 @@ static const VsCommand commands[] = {
       vs_cmd_mount },
     { "umount", N_("DOMAIN [TAG] [OPTION…]"), N_("Unmount shares in the guest, keep the devices"),
       vs_cmd_umount },
+    /* Hidden (name starts with "__"): words for shell completion. */
+    { "__complete", "domains|tags DOMAIN", "", vs_cmd_complete },
 };
 
 static const VsCommand *
@@ -40,6 +42,8 @@ vs_usage(FILE *out)
     fprintf(out, _("Usage: virt-share [-c URI] COMMAND [ARGS…]\n\n"
                    "Share host directories with libvirt domains.\n\nCommands:\n"));
     for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+        if (g_str_has_prefix(commands[i].name, "__"))
+            continue;
         g_autofree char *usage = g_strdup_printf("%s %s", commands[i].name,
                                                  _(commands[i].params));
         fprintf(out, "  %-40s %s\n", usage, _(commands[i].summary));
