@@ -237,5 +237,8 @@ vs_metadata_format(GHashTable *targets)
         xmlSetProp(node, BAD_CAST "tag", BAD_CAST l->data);
         xmlSetProp(node, BAD_CAST "target", BAD_CAST g_hash_table_lookup(targets, l->data));
     }
-    return vs_xml_node_to_string(root);
+    /* No white space: libvirt keeps blank nodes given to virDomainSetMetadata
+     * but drops them when it parses a definition, so indented metadata would
+     * not survive a define of the domain's own XML byte for byte. */
+    return vs_xml_node_to_compact_string(root);
 }

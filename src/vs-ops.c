@@ -149,7 +149,7 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
         return NULL;
 
     vs_plan_facts(state, &facts);
-    if (!vs_plan_decide(&facts, opts->driver, opts->mode, &job->plan, error))
+    if (!vs_plan_decide(&facts, opts->driver, opts->mode, opts->readonly, &job->plan, error))
         return NULL;
     share->driver = job->plan.driver;
     share->mode = job->plan.mode;

@@ -4,7 +4,9 @@
  *  - 9p cannot be hot-plugged ("only virtiofs filesystems can be hotplugged"),
  *    so 9p goes into the persistent definition and needs a restart;
  *  - virtiofs hot-plugs only if the running domain has shared memory and ACPI;
- *  - virtiofs supports only accessmode passthrough.
+ *  - virtiofs supports only accessmode passthrough;
+ *  - virtiofs cannot be read-only ("virtiofs does not yet support read-only
+ *    mode"), so auto picks 9p for a read-only share.
  */
 #include <config.h>
 
@@ -19,9 +21,9 @@ vs_plan_virtiofs_live_ok(const VsPlanFacts *facts)
 }
 
 static VsDriver
-vs_plan_auto_driver(const VsPlanFacts *facts, VsMode mode)
+vs_plan_auto_driver(const VsPlanFacts *facts, VsMode mode, gboolean readonly)
 {
-    if (mode == VS_MODE_MAPPED || mode == VS_MODE_SQUASH)
+    if (mode == VS_MODE_MAPPED || mode == VS_MODE_SQUASH || readonly)
         return VS_DRIVER_9P;
     /* virtiofs only where it works without touching the memory setup: never
      * add shared memory unless the user asked for virtiofs by name. */
@@ -31,13 +33,13 @@ vs_plan_auto_driver(const VsPlanFacts *facts, VsMode mode)
 }
 
 gboolean
-vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, VsPlan *plan,
-               GError **error)
+vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean readonly,
+               VsPlan *plan, GError **error)
 {
     memset(plan, 0, sizeof(*plan));
 
     if (driver == VS_DRIVER_AUTO)
-        driver = vs_plan_auto_driver(facts, mode);
+        driver = vs_plan_auto_driver(facts, mode, readonly);
     if (driver == VS_DRIVER_VIRTIOFS && mode != VS_MODE_DEFAULT && mode != VS_MODE_PASSTHROUGH) {
         g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
                     _("virtiofs supports only --mode passthrough (guest ownership is kept "

@@ -27,7 +27,7 @@ typedef struct {
  * combination that cannot work (e.g. virtiofs + squash, 9p on a transient
  * running domain). */
 gboolean vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode,
-                        VsPlan *plan, GError **error);
+                        gboolean readonly, VsPlan *plan, GError **error);
 
 /* One translated sentence saying what the plan does. */
 char *vs_plan_describe(const VsPlan *plan, const char *domain);

@@ -88,6 +88,29 @@ vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
     return FALSE;
 }
 
+/* After a restart, bring back the shares that were mounted before: a user who
+ * let virt-share restart the domain expects them.  Failures are warnings. */
+static void
+vs_remount_others(VsDomainState *state, const char *skip_tag, const VsRunOptions *ropts)
+{
+    g_autoptr(VsDomainState) fresh = vs_domain_state_load(state->dom, NULL);
+    g_autoptr(GPtrArray) shares = fresh ? vs_domain_state_shares(fresh) : NULL;
+
+    for (guint i = 0; shares && i < shares->len; i++) {
+        VsShare *share = g_ptr_array_index(shares, i);
+        g_autoptr(GError) mount_error = NULL;
+
+        if (!(share->where & VS_WHERE_LIVE) || !share->target ||
+            g_strcmp0(share->tag, skip_tag) == 0)
+            continue;
+        if (vs_guest_mount(state->dom, share, 0, ropts->timeout_ms, &mount_error))
+            vs_notify(ropts, _("Mounted '%s' at %s again."), share->tag, share->target);
+        else
+            vs_notify(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
+                      mount_error->message);
+    }
+}
+
 gboolean
 vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GError **error)
 {
@@ -127,7 +150,10 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         }
         vs_notify(ropts, _("Domain restarted, guest agent up after %.1f s."),
                   (g_get_monotonic_time() - t0) / 1e6);
-        return vs_mount_or_undo(state, job, ropts, 0, TRUE, error);
+        if (!vs_mount_or_undo(state, job, ropts, 0, TRUE, error))
+            return FALSE;
+        vs_remount_others(state, job->share->tag, ropts);
+        return TRUE;
     }
 
     if (job->plan.restart_needed && ropts->mount)

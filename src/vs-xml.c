@@ -37,10 +37,11 @@ vs_xml_parse(const char *xml, const char *what, GError **error)
 }
 
 static char *
-vs_xml_save(xmlDoc *doc, xmlNode *node)
+vs_xml_save(xmlDoc *doc, xmlNode *node, gboolean format)
 {
     xmlBuffer *buf = xmlBufferCreate();
-    xmlSaveCtxt *save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
+    xmlSaveCtxt *save = xmlSaveToBuffer(buf, "UTF-8",
+                                        (format ? XML_SAVE_FORMAT : 0) | XML_SAVE_NO_DECL);
     char *out;
 
     if (node)
@@ -50,7 +51,7 @@ vs_xml_save(xmlDoc *doc, xmlNode *node)
     xmlSaveClose(save);
     out = g_strdup((const char *)xmlBufferContent(buf));
     xmlBufferFree(buf);
-    if (node && !g_str_has_suffix(out, "\n")) {
+    if (node && format && !g_str_has_suffix(out, "\n")) {
         char *tmp = g_strconcat(out, "\n", NULL);
         g_free(out);
         out = tmp;
@@ -61,13 +62,19 @@ vs_xml_save(xmlDoc *doc, xmlNode *node)
 char *
 vs_xml_doc_to_string(xmlDoc *doc)
 {
-    return vs_xml_save(doc, NULL);
+    return vs_xml_save(doc, NULL, TRUE);
 }
 
 char *
 vs_xml_node_to_string(xmlNode *node)
 {
-    return vs_xml_save(node->doc, node);
+    return vs_xml_save(node->doc, node, TRUE);
+}
+
+char *
+vs_xml_node_to_compact_string(xmlNode *node)
+{
+    return vs_xml_save(node->doc, node, FALSE);
 }
 
 GPtrArray *

@@ -19,6 +19,8 @@ xmlDoc *vs_xml_parse(const char *xml, const char *what, GError **error);
 char *vs_xml_doc_to_string(xmlDoc *doc);
 /* Serialise one element, indented. */
 char *vs_xml_node_to_string(xmlNode *node);
+/* Serialise one element with no added white space. */
+char *vs_xml_node_to_compact_string(xmlNode *node);
 
 /* Nodes matching @xpath relative to @ctx_node (NULL: the document). */
 GPtrArray *vs_xml_find(xmlDoc *doc, xmlNode *ctx_node, const char *xpath);
