@@ -15,6 +15,7 @@ VS=${VIRT_SHARE:-$top/src/virt-share}
 export LIBVIRT_DEFAULT_URI=qemu:///system
 DOM=vs-test-e2e
 NOAGENT=vs-test-noagent
+NOEXEC=vs-test-noexec
 QEMU_USER=libvirt-qemu
 
 passed=0
@@ -43,7 +44,7 @@ boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
 SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
 chmod 755 "$SHARES"
 remove_domains() {
-    for d in "$DOM" "$NOAGENT"; do
+    for d in "$DOM" "$NOAGENT" "$NOEXEC"; do
         virsh -q destroy "$d" >/dev/null 2>&1
         virsh -q undefine "$d" >/dev/null 2>&1
     done
@@ -66,10 +67,14 @@ timings=()
 echo "== boot the guest"
 remove_domains
 t0=$(now)
-if ! bash "$top/tests/lab/start-guest.sh" "$DOM"; then
+# vs_nomods: the guest starts without the 9p/virtiofs modules, so virt-share
+# must find that out from /proc/filesystems and modprobe them.
+if ! bash "$top/tests/lab/start-guest.sh" "$DOM" --cmdline-extra vs_nomods; then
     echo "FAIL: the lab guest did not boot"; echo "0 passed, 1 failed"; exit 1
 fi
 timings+=("boot-to-agent: $(elapsed "$t0") s")
+
+expect_not "guest starts without 9p in /proc/filesystems" g /bin/grep -qw 9p /proc/filesystems
 
 echo "== 9p squash, cold-plugged with --restart, then mounted"
 d_sq=$(mkshare squash "$QEMU_USER:$QEMU_USER")
@@ -224,6 +229,24 @@ same_xml "no agent: definition byte-identical" "$before_i" "$(xml_inactive "$NOA
 same_xml "no agent: live XML byte-identical" "$before_l" "$(xml_live "$NOAGENT")"
 expect "no agent: --no-mount still attaches" "$VS" add "$NOAGENT" "$d_na" --driver virtiofs --no-mount
 virsh -q destroy "$NOAGENT" >/dev/null 2>&1
+
+echo "== a guest agent with guest-exec disabled (qemu-ga --block-rpcs)"
+if bash "$top/tests/lab/start-guest.sh" "$NOEXEC" --cmdline-extra vs_qga_block=guest-exec; then
+    before_i=$(xml_inactive "$NOEXEC"); before_l=$(xml_live "$NOEXEC")
+    d_ne=$(mkshare noexec root:root)
+    out=$("$VS" add "$NOEXEC" "$d_ne" --driver virtiofs 2>&1); rc=$?
+    echo "$out"
+    expect "guest-exec blocked: add exits 2" test "$rc" -eq 2
+    expect "guest-exec blocked: the error names guest-exec and the fix" \
+        grep -q "guest-exec.*disabled.*--block-rpcs" <<<"$out"
+    same_xml "guest-exec blocked: definition byte-identical" "$before_i" "$(xml_inactive "$NOEXEC")"
+    same_xml "guest-exec blocked: live XML byte-identical" "$before_l" "$(xml_live "$NOEXEC")"
+    expect "guest-exec blocked: --no-mount still attaches" \
+        "$VS" add "$NOEXEC" "$d_ne" --driver virtiofs --no-mount
+else
+    fail "guest with guest-exec blocked did not boot"
+fi
+virsh -q destroy "$NOEXEC" >/dev/null 2>&1
 
 echo
 echo "Timings (TCG guest, this machine):"
