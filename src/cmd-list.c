@@ -10,6 +10,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-ops.h"
+#include "vs-status.h"
 
 static gboolean opt_json;
 
@@ -20,9 +21,12 @@ static const GOptionEntry list_entries[] = {
 
 static const char list_description[] = N_(
     "Columns: DOMAIN, TAG (the mount tag), DRIVER (9p or virtiofs), MODE\n"
-    "(passthrough, mapped, squash), RO (read-only), IN (config: in the persistent\n"
-    "definition; live: attached to the running domain), SOURCE (host directory)\n"
-    "and TARGET (mount point in the guest, '-' when virt-share did not add it).");
+    "(passthrough, mapped, squash), RO (read-only), STATE, SOURCE (host directory)\n"
+    "and TARGET (mount point in the guest, '-' when virt-share did not add it).\n"
+    "STATE: attached (in the definition and the running domain), defined (domain\n"
+    "shut off), pending-restart (in the definition only: restart the domain),\n"
+    "pending-stop (removed from the definition, attached until the domain stops).\n"
+    "'virt-share status DOMAIN' also shows whether each share is mounted.");
 
 static gboolean
 vs_collect(virDomain *dom, GPtrArray *all, GError **error)
@@ -71,6 +75,9 @@ vs_print_json(GPtrArray *all)
         json_builder_add_boolean_value(b, (s->where & VS_WHERE_CONFIG) != 0);
         json_builder_set_member_name(b, "live");
         json_builder_add_boolean_value(b, (s->where & VS_WHERE_LIVE) != 0);
+        json_builder_set_member_name(b, "state");
+        json_builder_add_string_value(b, vs_device_state_to_string(vs_device_state(s->where,
+                                                                                   s->running)));
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -84,7 +91,7 @@ vs_print_json(GPtrArray *all)
 static void
 vs_print_table(GPtrArray *all)
 {
-    const char *head[] = { _("DOMAIN"), _("TAG"), _("DRIVER"), _("MODE"), _("RO"), _("IN"),
+    const char *head[] = { _("DOMAIN"), _("TAG"), _("DRIVER"), _("MODE"), _("RO"), _("STATE"),
                            _("SOURCE"), _("TARGET") };
     enum { NCOL = G_N_ELEMENTS(head) };
     g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
@@ -96,7 +103,8 @@ vs_print_table(GPtrArray *all)
         VsShare *s = g_ptr_array_index(all, i);
         const char *row[] = { s->domain, s->tag, vs_driver_to_string(s->driver),
                               vs_mode_to_string(s->mode), s->readonly ? _("yes") : _("no"),
-                              vs_where_to_string(s->where), s->source,
+                              vs_device_state_to_string(vs_device_state(s->where, s->running)),
+                              s->source,
                               s->target ? s->target : "-", NULL };
         g_ptr_array_add(rows, g_strdupv((char **)row));
     }

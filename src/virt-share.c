@@ -22,6 +22,9 @@ static const VsCommand commands[] = {
       vs_cmd_mount },
     { "umount", N_("DOMAIN [TAG] [OPTION…]"), N_("Unmount shares in the guest, keep the devices"),
       vs_cmd_umount },
+    { "status", N_("DOMAIN [OPTION…]"),
+      N_("Show each share in the definition, the running domain and the guest"),
+      vs_cmd_status },
     /* Hidden (name starts with "__"): words for shell completion. */
     { "__complete", "domains|tags DOMAIN", "", vs_cmd_complete },
 };

@@ -43,4 +43,5 @@ gboolean vs_cmd_list(const VsCommand *self, int argc, char **argv, GError **erro
 gboolean vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_umount(const VsCommand *self, int argc, char **argv, GError **error);
+gboolean vs_cmd_status(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_complete(const VsCommand *self, int argc, char **argv, GError **error);

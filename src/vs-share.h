@@ -33,6 +33,7 @@ typedef struct {
     VsMode mode;
     gboolean readonly;
     VsWhere where;
+    gboolean running;   /* the domain runs (for listings) */
 } VsShare;
 
 VsShare *vs_share_new(void);

@@ -39,6 +39,14 @@ same_xml() {
 }
 xml_inactive() { virsh -q dumpxml --inactive --security-info "$1"; }
 xml_live() { virsh -q dumpxml --security-info "$1"; }
+# status_of SOURCE: "DEVICE GUEST" of that share from `virt-share status --json`.
+status_of() {
+    "$VS" status "$DOM" --json | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["shares"]:
+    if s["source"] == sys.argv[1]:
+        print(s["device"], s["guest"])' "$1"
+}
 boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
 
 SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
@@ -108,7 +116,10 @@ expect "add mapped exits 0" "$VS" add "$DOM" "$d_mp" --mode mapped --target /mnt
 expect "add readonly exits 0" "$VS" add "$DOM" "$d_ro" --readonly --target /mnt/ro --no-mount
 expect "pending share is in the definition only" \
     bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin) if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and not s[0][\"live\"]" "$3"' _ "$VS" "$DOM" "$d_pt"
+expect "status: config-only share is pending-restart" test "$(status_of "$d_pt")" = "pending-restart n/a"
+expect "status: squash share is attached and mounted" test "$(status_of "$d_sq")" = "attached mounted"
 virsh -q destroy "$DOM" >/dev/null && virsh -q start "$DOM" >/dev/null && lab_wait_agent "$DOM" 60
+expect "status: after restart, attached but not mounted" test "$(status_of "$d_pt")" = "attached not-mounted"
 out=$("$VS" mount "$DOM" 2>&1); rc=$?
 echo "$out"
 expect "mount (all shares) exits 0" test "$rc" -eq 0
@@ -205,6 +216,12 @@ expect "remove 9p exits 0" test "$rc" -eq 0
 expect "remove 9p says it stays attached until the domain stops" grep -q "hot-unplugged" <<<"$out"
 expect_not "remove 9p unmounted it in the guest" gmounted /mnt/sq 9p
 expect "9p gone from the definition" bash -c '! virsh -q dumpxml --inactive "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_sq"
+expect "status: removed 9p share is pending-stop, not mounted" test "$(status_of "$d_sq")" = "pending-stop not-mounted"
+sq_tag=$("$VS" status "$DOM" --json | python3 -c 'import json,sys; print([s["tag"] for s in json.load(sys.stdin)["shares"] if s["source"]==sys.argv[1]][0])' "$d_sq")
+"$VS" mount "$DOM" "$sq_tag" --target /mnt/sq >/dev/null
+expect "status: drift 'mounted but removed from the definition' is visible" \
+    test "$(status_of "$d_sq")" = "pending-stop mounted"
+expect "list shows STATE pending-stop" bash -c '"$1" list "$2" | grep "$3" | grep -q pending-stop' _ "$VS" "$DOM" "$d_sq"
 "$VS" remove "$DOM" no-such-tag >/dev/null 2>&1; rc=$?
 expect "remove of an unknown share exits 1" test "$rc" -eq 1
 

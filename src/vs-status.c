@@ -1,0 +1,117 @@
+/* vs-status.c: where a share is, and the drift between definition, running
+ * domain and guest. */
+#include <config.h>
+
+#include "vs-agent.h"
+#include "vs-guest.h"
+#include "vs-i18n.h"
+#include "vs-status.h"
+
+void
+vs_share_status_free(VsShareStatus *st)
+{
+    if (!st)
+        return;
+    vs_share_free(st->share);
+    g_free(st->mount_point);
+    g_free(st->mount_options);
+    g_free(st);
+}
+
+VsDeviceState
+vs_device_state(VsWhere where, gboolean running)
+{
+    if (!running)
+        return VS_DEVICE_DEFINED;
+    if ((where & VS_WHERE_LIVE) && (where & VS_WHERE_CONFIG))
+        return VS_DEVICE_ATTACHED;
+    if (where & VS_WHERE_LIVE)
+        return VS_DEVICE_PENDING_STOP;
+    return VS_DEVICE_PENDING_RESTART;
+}
+
+const char *
+vs_device_state_to_string(VsDeviceState state)
+{
+    static const char *const names[] = {
+        [VS_DEVICE_DEFINED] = "defined",
+        [VS_DEVICE_PENDING_RESTART] = "pending-restart",
+        [VS_DEVICE_ATTACHED] = "attached",
+        [VS_DEVICE_PENDING_STOP] = "pending-stop",
+    };
+    return names[state];
+}
+
+const char *
+vs_guest_state_to_string(VsGuestState state)
+{
+    static const char *const names[] = {
+        [VS_GUEST_NA] = "n/a",
+        [VS_GUEST_UNKNOWN] = "unknown",
+        [VS_GUEST_NOT_MOUNTED] = "not-mounted",
+        [VS_GUEST_MOUNTED] = "mounted",
+    };
+    return names[state];
+}
+
+const char *
+vs_status_summary(VsDeviceState device, VsGuestState guest)
+{
+    switch (device) {
+    case VS_DEVICE_DEFINED:
+        return _("defined; appears when the domain starts");
+    case VS_DEVICE_PENDING_RESTART:
+        return _("pending restart: in the definition, not in the running domain");
+    case VS_DEVICE_PENDING_STOP:
+        return guest == VS_GUEST_MOUNTED ?
+            _("mounted, but removed from the definition (gone at the next stop)") :
+            _("removed from the definition, attached until the domain stops");
+    case VS_DEVICE_ATTACHED:
+        break;
+    }
+    switch (guest) {
+    case VS_GUEST_MOUNTED:
+        return _("mounted");
+    case VS_GUEST_NOT_MOUNTED:
+        return _("attached, not mounted (run 'virt-share mount')");
+    case VS_GUEST_UNKNOWN:
+    case VS_GUEST_NA:
+        break;
+    }
+    return _("attached; guest mount state unknown (no guest agent)");
+}
+
+GPtrArray *
+vs_status_collect(VsDomainState *state, char **agent_error)
+{
+    g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
+    g_autoptr(GPtrArray) mounts = NULL;
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)vs_share_status_free);
+
+    *agent_error = NULL;
+    if (state->running) {
+        g_autoptr(GError) error = NULL;
+        if (!(mounts = vs_guest_mounts(state->dom, &error)))
+            *agent_error = g_strdup(error->message);
+    }
+    for (guint i = 0; i < shares->len; i++) {
+        VsShareStatus *st = g_new0(VsShareStatus, 1);
+        VsGuestMount *m;
+
+        st->share = g_steal_pointer(&shares->pdata[i]);
+        st->device = vs_device_state(st->share->where, state->running);
+        if (!(st->share->where & VS_WHERE_LIVE))
+            st->guest = VS_GUEST_NA;
+        else if (!mounts)
+            st->guest = VS_GUEST_UNKNOWN;
+        else if ((m = vs_guest_find_mount(mounts, st->share->tag))) {
+            st->guest = VS_GUEST_MOUNTED;
+            st->mount_point = g_strdup(m->target);
+            st->mount_options = g_strdup(m->options);
+        } else {
+            st->guest = VS_GUEST_NOT_MOUNTED;
+        }
+        g_ptr_array_add(out, st);
+    }
+    return out;
+}

@@ -1,0 +1,45 @@
+/* vs-status.h: where a share is (definition, running domain, guest mount), and
+ * the drift between them. */
+#pragma once
+
+#include <glib.h>
+
+#include "vs-ops.h"
+#include "vs-run.h"
+
+/* The device side, from where the share is and whether the domain runs. */
+typedef enum {
+    VS_DEVICE_DEFINED,          /* in the definition of a stopped domain */
+    VS_DEVICE_PENDING_RESTART,  /* in the definition, not yet in the running domain */
+    VS_DEVICE_ATTACHED,         /* in both */
+    VS_DEVICE_PENDING_STOP,     /* removed from the definition, still attached */
+} VsDeviceState;
+
+/* The guest side. */
+typedef enum {
+    VS_GUEST_NA,                /* not attached to a running guest */
+    VS_GUEST_UNKNOWN,           /* the guest agent cannot tell */
+    VS_GUEST_NOT_MOUNTED,
+    VS_GUEST_MOUNTED,
+} VsGuestState;
+
+typedef struct {
+    VsShare *share;
+    VsDeviceState device;
+    VsGuestState guest;
+    char *mount_point;          /* where it is mounted, if it is */
+    char *mount_options;
+} VsShareStatus;
+
+void vs_share_status_free(VsShareStatus *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsShareStatus, vs_share_status_free)
+
+VsDeviceState vs_device_state(VsWhere where, gboolean running);
+const char *vs_device_state_to_string(VsDeviceState state);
+const char *vs_guest_state_to_string(VsGuestState state);
+/* One translated line for people: e.g. "pending restart", "attached, not mounted". */
+const char *vs_status_summary(VsDeviceState device, VsGuestState guest);
+
+/* The status of every share of the domain; asks the guest agent about mounts
+ * when the domain runs (*@agent_error tells why the guest state is unknown). */
+GPtrArray *vs_status_collect(VsDomainState *state, char **agent_error);
