@@ -120,9 +120,48 @@ vs_add_job_free(VsAddJob *job)
     g_free(job);
 }
 
+/* What the hypervisor supports for this domain's emulator, arch, machine and
+ * virt type.  Unknown (the call fails, e.g. on the test driver) leaves the
+ * facts at "supported": libvirt still refuses what it cannot do. */
+static void
+vs_plan_caps(VsDomainState *state, VsPlanFacts *facts)
+{
+    xmlDoc *doc = state->live_doc ? state->live_doc : state->config_doc;
+    g_autofree char *virttype = vs_xml_prop(xmlDocGetRootElement(doc), "type");
+    g_autofree char *arch = vs_xml_prop(vs_xml_find_one(doc, NULL, "/domain/os/type"), "arch");
+    g_autofree char *machine = vs_xml_prop(vs_xml_find_one(doc, NULL, "/domain/os/type"),
+                                           "machine");
+    xmlNode *emu = vs_xml_find_one(doc, NULL, "/domain/devices/emulator");
+    g_autoptr(VsXmlChar) emulator = emu ? xmlNodeGetContent(emu) : NULL;
+    g_autoptr(xmlDoc) caps = NULL;
+    char *raw;
+
+    raw = virConnectGetDomainCapabilities(virDomainGetConnect(state->dom),
+                                          (const char *)emulator, arch, machine, virttype, 0);
+    if (!raw)
+        return;
+    caps = vs_xml_parse(raw, "domain capabilities", NULL);
+    free(raw);
+    if (!caps || !vs_xml_find_one(caps, NULL, "/domainCapabilities/devices/filesystem"))
+        return;
+    facts->no_9p = !vs_xml_find_one(caps, NULL,
+                                    "/domainCapabilities/devices/filesystem[@supported='yes']"
+                                    "/enum[@name='driverType']/value[text()='path']");
+    facts->no_virtiofs = !vs_xml_find_one(caps, NULL,
+                                          "/domainCapabilities/devices/filesystem"
+                                          "[@supported='yes']/enum[@name='driverType']"
+                                          "/value[text()='virtiofs']");
+    facts->no_memfd = vs_xml_find_one(caps, NULL, "/domainCapabilities/memoryBacking") &&
+                      !vs_xml_find_one(caps, NULL,
+                                       "/domainCapabilities/memoryBacking[@supported='yes']"
+                                       "/enum[@name='sourceType']/value[text()='memfd']");
+}
+
 static void
 vs_plan_facts(VsDomainState *state, VsPlanFacts *facts)
 {
+    memset(facts, 0, sizeof(*facts));
+    vs_plan_caps(state, facts);
     facts->running = state->running;
     facts->persistent = state->persistent;
     facts->live_shared_mem = state->live_doc && vs_domxml_has_shared_memory(state->live_doc);

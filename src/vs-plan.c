@@ -7,6 +7,8 @@
  *  - virtiofs supports only accessmode passthrough;
  *  - virtiofs cannot be read-only ("virtiofs does not yet support read-only
  *    mode"), so auto picks 9p for a read-only share.
+ * The hypervisor's domain capabilities say which filesystem drivers and memory
+ * backings exist; auto picks only a driver that exists.
  */
 #include <config.h>
 
@@ -23,8 +25,12 @@ vs_plan_virtiofs_live_ok(const VsPlanFacts *facts)
 static VsDriver
 vs_plan_auto_driver(const VsPlanFacts *facts, VsMode mode, gboolean readonly)
 {
+    if (facts->no_virtiofs)
+        return VS_DRIVER_9P;
     if (mode == VS_MODE_MAPPED || mode == VS_MODE_SQUASH || readonly)
         return VS_DRIVER_9P;
+    if (facts->no_9p)
+        return VS_DRIVER_VIRTIOFS;
     /* virtiofs only where it works without touching the memory setup: never
      * add shared memory unless the user asked for virtiofs by name. */
     if (facts->running)
@@ -45,6 +51,18 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
                     _("virtiofs supports only --mode passthrough (guest ownership is kept "
                       "by virtiofsd); use --driver 9p for --mode %s"),
                     vs_mode_to_string(mode));
+        return FALSE;
+    }
+    if (driver == VS_DRIVER_9P && facts->no_9p) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("this hypervisor has no 9p filesystem driver (see its domain "
+                      "capabilities); use --driver virtiofs"));
+        return FALSE;
+    }
+    if (driver == VS_DRIVER_VIRTIOFS && facts->no_virtiofs) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("this hypervisor has no virtiofs filesystem driver (see its domain "
+                      "capabilities); use --driver 9p"));
         return FALSE;
     }
     plan->driver = driver;
@@ -75,6 +93,13 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
 
     plan->config = TRUE;
     plan->add_shared_memory = driver == VS_DRIVER_VIRTIOFS && !facts->config_shared_mem;
+    if (plan->add_shared_memory && facts->no_memfd) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("virtiofs needs shared guest memory and this hypervisor has no memfd "
+                      "backing: add <memoryBacking> with hugepages or a file source and "
+                      "<access mode='shared'/> to the domain yourself, or use --driver 9p"));
+        return FALSE;
+    }
     if (facts->running) {
         plan->live = driver == VS_DRIVER_VIRTIOFS && vs_plan_virtiofs_live_ok(facts);
         plan->restart_needed = !plan->live;
@@ -82,8 +107,8 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
     return TRUE;
 }
 
-char *
-vs_plan_describe(const VsPlan *plan, const char *domain)
+static char *
+vs_plan_describe_attach(const VsPlan *plan, const char *domain)
 {
     const char *drv = vs_driver_to_string(plan->driver);
     const char *mode = vs_mode_to_string(plan->mode);
@@ -100,4 +125,15 @@ vs_plan_describe(const VsPlan *plan, const char *domain)
                                  "at the next start"), drv, mode, domain);
     return g_strdup_printf(_("%s (%s): adding to the definition of stopped domain '%s'; "
                              "it takes effect at the next start"), drv, mode, domain);
+}
+
+char *
+vs_plan_describe(const VsPlan *plan, const char *domain)
+{
+    g_autofree char *attach = vs_plan_describe_attach(plan, domain);
+
+    if (!plan->add_shared_memory)
+        return g_steal_pointer(&attach);
+    return g_strdup_printf(_("%s (adding memfd shared memory to the definition first, as "
+                             "virtiofs needs)"), attach);
 }

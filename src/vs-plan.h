@@ -12,6 +12,11 @@ typedef struct {
     gboolean live_shared_mem;   /* the running QEMU has shared memory */
     gboolean live_acpi;         /* the running QEMU has ACPI (PCI hot-plug) */
     gboolean config_shared_mem; /* the persistent definition has shared memory */
+    /* From the hypervisor's domain capabilities; FALSE when unknown, so an
+     * unknown hypervisor is tried and left to refuse. */
+    gboolean no_9p;             /* no 9p filesystem driver (e.g. RHEL's QEMU) */
+    gboolean no_virtiofs;       /* no virtiofs filesystem driver */
+    gboolean no_memfd;          /* no memfd memory backing */
 } VsPlanFacts;
 
 typedef struct {

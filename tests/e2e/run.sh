@@ -16,6 +16,7 @@ export LIBVIRT_DEFAULT_URI=qemu:///system
 DOM=vs-test-e2e
 NOAGENT=vs-test-noagent
 NOEXEC=vs-test-noexec
+NOMEM=vs-test-nomem
 QEMU_USER=libvirt-qemu
 
 passed=0
@@ -52,7 +53,7 @@ boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
 SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
 chmod 755 "$SHARES"
 remove_domains() {
-    for d in "$DOM" "$NOAGENT" "$NOEXEC"; do
+    for d in "$DOM" "$NOAGENT" "$NOEXEC" "$NOMEM"; do
         virsh -q destroy "$d" >/dev/null 2>&1
         virsh -q undefine "$d" >/dev/null 2>&1
     done
@@ -264,6 +265,27 @@ else
     fail "guest with guest-exec blocked did not boot"
 fi
 virsh -q destroy "$NOEXEC" >/dev/null 2>&1
+
+echo "== virtiofs on a domain without shared memory: added to the definition, --restart"
+if bash "$top/tests/lab/start-guest.sh" "$NOMEM" --no-memfd; then
+    d_nm=$(mkshare nomem root:root)
+    out=$("$VS" add "$NOMEM" "$d_nm" 2>&1); rc=$?
+    expect "no shared memory: auto picks 9p" grep -q "^9p (squash)" <<<"$out"
+    "$VS" remove "$NOMEM" "$d_nm" >/dev/null 2>&1
+    t0=$(now)
+    out=$("$VS" add "$NOMEM" "$d_nm" --driver virtiofs --target /mnt/nm --restart 2>&1); rc=$?
+    timings+=("add virtiofs + shared memory --restart to mounted: $(elapsed "$t0") s")
+    echo "$out"
+    expect "virtiofs --restart exits 0" test "$rc" -eq 0
+    expect "the plan says it adds shared memory" grep -q "adding memfd shared memory" <<<"$out"
+    expect "definition now has memfd shared memory" \
+        bash -c 'virsh -q dumpxml --inactive "$1" | grep -q "<access mode=.shared./>"' _ "$NOMEM"
+    expect "virtiofs mounted after the restart" \
+        lab_guest_exec "$NOMEM" /bin/grep -q " /mnt/nm virtiofs " /proc/mounts
+else
+    fail "guest without shared memory did not boot"
+fi
+virsh -q destroy "$NOMEM" >/dev/null 2>&1
 
 echo
 echo "Timings (TCG guest, this machine):"
