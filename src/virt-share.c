@@ -53,6 +53,7 @@ vs_usage(FILE *out)
     }
     fprintf(out, _("\nOptions:\n"
                    "  -c, --connect=URI            hypervisor connection URI\n"
+                   "  -q, --quiet                  print only errors\n"
                    "  -h, --help                   show this help\n"
                    "  -V, --version                show the version\n\n"
                    "Run 'virt-share COMMAND --help' for the options of a command.\n\n"));
@@ -83,6 +84,9 @@ main(int argc, char **argv)
         } else if (strcmp(opt, "-V") == 0 || strcmp(opt, "--version") == 0) {
             printf("virt-share %s\n", PACKAGE_VERSION);
             return VS_EXIT_OK;
+        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
+            vs_cli_quiet = TRUE;
+            first++;
         } else if ((strcmp(opt, "-c") == 0 || strcmp(opt, "--connect") == 0) && first + 1 < argc) {
             vs_cli_uri = g_strdup(argv[first + 1]);
             first += 2;
