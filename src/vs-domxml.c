@@ -100,6 +100,7 @@ vs_insert_after_last_of(xmlNode *parent, xmlNode *node, const char *const *after
 {
     xmlNode *anchor = NULL;
 
+    vs_xml_strip_blank_children(parent);
     for (xmlNode *cur = parent->children; cur; cur = cur->next) {
         if (cur->type == XML_ELEMENT_NODE && g_strv_contains(after, (const char *)cur->name))
             anchor = cur;

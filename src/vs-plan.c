@@ -6,7 +6,10 @@
  *  - virtiofs hot-plugs only if the running domain has shared memory and ACPI;
  *  - virtiofs supports only accessmode passthrough;
  *  - virtiofs cannot be read-only ("virtiofs does not yet support read-only
- *    mode"), so auto picks 9p for a read-only share.
+ *    mode"), so auto picks 9p for a read-only share, and virtiofs asked for by
+ *    name with --readonly is refused before anything changes;
+ *  - auto never changes the memory setup of a domain: it adds shared memory
+ *    to the definition only when the running domain already has it.
  * The hypervisor's domain capabilities say which filesystem drivers and memory
  * backings exist; auto picks only a driver that exists.
  */
@@ -31,8 +34,8 @@ vs_plan_auto_driver(const VsPlanFacts *facts, VsMode mode, gboolean readonly)
         return VS_DRIVER_9P;
     if (facts->no_9p)
         return VS_DRIVER_VIRTIOFS;
-    /* virtiofs only where it works without touching the memory setup: never
-     * add shared memory unless the user asked for virtiofs by name. */
+    /* virtiofs only where the domain already has shared memory (see
+     * vs_plan_decide: auto never adds it to a domain that runs without it). */
     if (facts->running)
         return vs_plan_virtiofs_live_ok(facts) ? VS_DRIVER_VIRTIOFS : VS_DRIVER_9P;
     return facts->config_shared_mem ? VS_DRIVER_VIRTIOFS : VS_DRIVER_9P;
@@ -44,8 +47,16 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
 {
     memset(plan, 0, sizeof(*plan));
 
-    if (driver == VS_DRIVER_AUTO)
+    gboolean by_auto = driver == VS_DRIVER_AUTO;
+
+    if (by_auto)
         driver = vs_plan_auto_driver(facts, mode, readonly);
+    if (driver == VS_DRIVER_VIRTIOFS && readonly) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("virtiofs shares cannot be read-only (libvirt: \"virtiofs does not yet "
+                      "support read-only mode\"); use --driver 9p for --readonly"));
+        return FALSE;
+    }
     if (driver == VS_DRIVER_VIRTIOFS && mode != VS_MODE_DEFAULT && mode != VS_MODE_PASSTHROUGH) {
         g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
                     _("virtiofs supports only --mode passthrough (guest ownership is kept "
@@ -93,6 +104,14 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
 
     plan->config = TRUE;
     plan->add_shared_memory = driver == VS_DRIVER_VIRTIOFS && !facts->config_shared_mem;
+    /* Changing the memory setup is the user's call: auto adds shared memory
+     * to the definition only to match a domain that already runs with it. */
+    if (plan->add_shared_memory && by_auto && !(facts->running && facts->live_shared_mem)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("this hypervisor has no 9p, and virtiofs needs shared guest memory, "
+                      "which the domain lacks: run again with --driver virtiofs to add it"));
+        return FALSE;
+    }
     if (plan->add_shared_memory && facts->no_memfd) {
         g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
                     _("virtiofs needs shared guest memory and this hypervisor has no memfd "

@@ -112,6 +112,21 @@ vs_xml_child(xmlNode *parent, const char *name)
     return NULL;
 }
 
+void
+vs_xml_strip_blank_children(xmlNode *node)
+{
+    xmlNode *cur = node->children;
+
+    while (cur) {
+        xmlNode *next = cur->next;
+        if (cur->type == XML_TEXT_NODE && xmlIsBlankNode(cur)) {
+            xmlUnlinkNode(cur);
+            xmlFreeNode(cur);
+        }
+        cur = next;
+    }
+}
+
 char *
 vs_xml_prop(xmlNode *node, const char *name)
 {

@@ -28,6 +28,10 @@ GPtrArray *vs_xml_find(xmlDoc *doc, xmlNode *ctx_node, const char *xpath);
 xmlNode *vs_xml_find_one(xmlDoc *doc, xmlNode *ctx_node, const char *xpath);
 /* First child element named @name. */
 xmlNode *vs_xml_child(xmlNode *parent, const char *name);
+/* Drop the white-space-only text children of @node (libxml2 keeps them in an
+ * element that has no element children, e.g. virsh's empty <devices>), so a
+ * child added later is indented like the rest. */
+void vs_xml_strip_blank_children(xmlNode *node);
 /* An attribute as a g_malloc'ed string, or NULL. */
 char *vs_xml_prop(xmlNode *node, const char *name);
 

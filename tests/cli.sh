@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Black-box tests of the virt-share binary against libvirt's test driver
+# (tests/data/testnode.xml: 'running' with two shares, 'stopped' with none).
+# Every virt-share run is a new connection, so starts from testnode.xml.
+# Run by 'make check' with VIRT_SHARE (the built binary) and TEST_DATA_DIR.
+# Prints "N passed, M failed"; exit status 1 when M > 0.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VS=${VIRT_SHARE:-$here/../src/virt-share}
+DATA=${TEST_DATA_DIR:-$here/data}
+# Absolute: the tests below run from a scratch directory.
+[[ $VS == /* ]] || VS=$PWD/$VS
+[[ $DATA == /* ]] || DATA=$PWD/$DATA
+URI="test://$DATA/testnode.xml"
+# The messages checked below are the untranslated ones.
+export LC_ALL=C LANGUAGE=
+unset LIBVIRT_DEFAULT_URI
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+# Lock files of non-dry-run commands go to the runtime dir when not root.
+export XDG_RUNTIME_DIR=$TMP/run
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+
+# run ARGS...: run virt-share; sets $rc, $out (stdout) and $err (stderr).
+run() {
+    "$VS" "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    out=$(cat "$TMP/out")
+    err=$(cat "$TMP/err")
+}
+# vs ARGS...: run against the test node.
+vs() { run -c "$URI" "$@"; }
+
+# check NAME WANT_RC: the last run exited with WANT_RC.
+check_rc() {
+    if [ "$rc" -eq "$2" ]; then
+        pass "$1 (exit $rc)"
+    else
+        fail "$1: exit $rc, want $2"
+        printf '  stdout: %s\n  stderr: %s\n' "$out" "$err"
+    fi
+}
+# contains NAME TEXT NEEDLE: TEXT contains the fixed string NEEDLE.
+contains() {
+    if grep -qF -- "$3" <<<"$2"; then pass "$1"; else fail "$1: no '$3' in: $2"; fi
+}
+not_contains() {
+    if grep -qF -- "$3" <<<"$2"; then fail "$1: unexpected '$3' in: $2"; else pass "$1"; fi
+}
+
+if [ ! -x "$VS" ] || [ ! -f "$DATA/testnode.xml" ]; then
+    echo "cli.sh: no binary at '$VS' or no '$DATA/testnode.xml'" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# ---- help ----
+run --help
+check_rc "--help" 0
+for word in add list remove mount umount status --connect --help --version "Exit status"; do
+    contains "--help mentions $word" "$out" "$word"
+done
+not_contains "--help hides __complete" "$out" "__complete"
+run -h
+check_rc "-h" 0
+run --version
+check_rc "--version" 0
+contains "--version prints the name" "$out" "virt-share"
+
+common_opts=(--connect --quiet --help)
+add_opts=(--target --mode --driver --tag --readonly --dry-run --no-mount --keep-device
+          --restart --force --timeout passthrough mapped squash auto 9p virtiofs)
+run add --help
+check_rc "add --help" 0
+for o in "${add_opts[@]}" "${common_opts[@]}" "Exit status"; do
+    contains "add --help mentions $o" "$out" "$o"
+done
+run list --help
+check_rc "list --help" 0
+for o in --json "${common_opts[@]}"; do
+    contains "list --help mentions $o" "$out" "$o"
+done
+run remove --help
+check_rc "remove --help" 0
+for o in "${common_opts[@]}"; do
+    contains "remove --help mentions $o" "$out" "$o"
+done
+run status --help
+check_rc "status --help" 0
+for o in "${common_opts[@]}"; do
+    contains "status --help mentions $o" "$out" "$o"
+done
+run help add
+check_rc "help add" 0
+contains "help add shows the add options" "$out" "--dry-run"
+
+# ---- usage errors: exit 1 ----
+run
+check_rc "no command" 1
+run frobnicate
+check_rc "unknown command" 1
+contains "unknown command is named" "$err" "frobnicate"
+run --frobnicate list
+check_rc "unknown global option" 1
+run list --frobnicate
+check_rc "unknown list option" 1
+contains "unknown option is named" "$err" "--frobnicate"
+vs add running "$TMP" --frobnicate
+check_rc "unknown add option" 1
+vs add
+check_rc "add without arguments" 1
+vs add running
+check_rc "add without HOST_DIR" 1
+vs add running "$TMP" extra
+check_rc "add with too many arguments" 1
+vs remove running
+check_rc "remove without the share" 1
+vs list running extra
+check_rc "list with too many arguments" 1
+vs add running "$TMP" --mode bogus
+check_rc "add --mode bogus" 1
+vs add running "$TMP" --driver bogus
+check_rc "add --driver bogus" 1
+vs add running "$TMP" --timeout 0
+check_rc "add --timeout 0" 1
+vs add running "$TMP" --force
+check_rc "add --force without --restart" 1
+
+# ---- list ----
+vs list
+check_rc "list" 0
+header=$(head -n1 <<<"$out")
+for col in DOMAIN TAG DRIVER MODE RO STATE SOURCE TARGET; do
+    contains "list header has $col" "$header" "$col"
+done
+[ "$(wc -l <<<"$out")" -eq 3 ] && pass "list: header + 2 shares" || fail "list: want 3 lines: $out"
+docs_line=$(grep -E '^running +docs ' <<<"$out")
+if [[ "$docs_line" =~ ^running\ +docs\ +9p\ +squash\ +yes\ +attached\ +/usr/share\ +/mnt/docs$ ]]; then
+    pass "list: docs row"
+else
+    fail "list: docs row is '$docs_line'"
+fi
+fast_line=$(grep -E '^running +fast ' <<<"$out")
+if [[ "$fast_line" =~ ^running\ +fast\ +virtiofs\ +passthrough\ +no\ +attached\ +/srv/virt-share-test/fast\ +-$ ]]; then
+    pass "list: fast row"
+else
+    fail "list: fast row is '$fast_line'"
+fi
+vs list stopped
+check_rc "list stopped" 0
+contains "list of a domain without shares says so" "$out" "No shares"
+vs list running --json
+check_rc "list running --json" 0
+
+# JSON: valid, and the fields right (python3 only reads stdin, prints problems).
+json_check='
+import json, sys
+data = json.load(sys.stdin)
+want = {
+    "docs": {"domain": "running", "tag": "docs", "source": "/usr/share",
+             "target": "/mnt/docs", "driver": "9p", "mode": "squash",
+             "readonly": True, "config": True, "live": True, "state": "attached"},
+    "fast": {"domain": "running", "tag": "fast", "source": "/srv/virt-share-test/fast",
+             "target": None, "driver": "virtiofs", "mode": "passthrough",
+             "readonly": False, "config": True, "live": True, "state": "attached"},
+}
+assert isinstance(data, list), "not a list"
+got = {d["tag"]: d for d in data}
+assert sorted(got) == sorted(want), "tags %r" % sorted(got)
+for tag, fields in want.items():
+    assert got[tag] == fields, "%s: %r != %r" % (tag, got[tag], fields)
+'
+if command -v python3 >/dev/null; then
+    if msg=$(python3 -c "$json_check" <<<"$out" 2>&1); then
+        pass "list --json: valid, fields right"
+    else
+        fail "list --json: $msg"
+    fi
+    vs list --json
+    if python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d) == 2' <<<"$out" 2>/dev/null; then
+        pass "list --json (all domains): 2 shares"
+    else
+        fail "list --json (all domains): $out"
+    fi
+    vs list stopped --json
+    if python3 -c 'import json,sys; assert json.load(sys.stdin) == []' <<<"$out" 2>/dev/null; then
+        pass "list stopped --json: []"
+    else
+        fail "list stopped --json: $out"
+    fi
+elif command -v jq >/dev/null; then
+    if jq -e 'length == 2 and (map(select(.tag == "docs"))[0] | .readonly == true and .driver == "9p" and .target == "/mnt/docs")' <<<"$out" >/dev/null; then
+        pass "list --json (jq)"
+    else
+        fail "list --json (jq): $out"
+    fi
+else
+    fail "list --json: neither python3 nor jq to check it"
+fi
+
+# ---- status (the test driver has no guest agent: mount state unknown) ----
+vs status running
+check_rc "status running" 0
+contains "status shows docs" "$out" "docs (9p, /usr/share)"
+contains "status shows fast" "$out" "fast (virtiofs, /srv/virt-share-test/fast)"
+contains "status: attached" "$out" "attached"
+contains "status: the recorded mount point" "$out" "/mnt/docs"
+vs status stopped
+check_rc "status stopped" 0
+vs status nosuchdomain
+check_rc "status of an unknown domain" 1
+vs status
+check_rc "status without a domain" 1
+
+# ---- errors from the domain or the input: exit 1, nothing changed ----
+cd "$TMP" || exit 1
+vs add stopped nonexistent/rel
+check_rc "add a relative nonexistent path" 1
+contains "the message names the path" "$err" "nonexistent/rel"
+vs add nosuchdomain "$TMP"
+check_rc "add to an unknown domain" 1
+contains "the message names the domain" "$err" "nosuchdomain"
+vs list nosuchdomain
+check_rc "list an unknown domain" 1
+vs remove running nosuchtag
+check_rc "remove an unknown share" 1
+contains "the message names the share" "$err" "nosuchtag"
+vs add running /usr/share
+check_rc "add a directory already shared" 1
+vs add running "$TMP" --tag docs
+check_rc "add a tag already used" 1
+vs add stopped "$TMP" --driver virtiofs --mode squash
+check_rc "virtiofs + squash" 1
+vs add stopped "$TMP" --tag "bad tag"
+check_rc "add with an invalid tag" 1
+touch "$TMP/a-file"
+vs add stopped "$TMP/a-file"
+check_rc "add a regular file" 1
+
+# ---- the test driver cannot attach: exit 2, with a message ----
+mkdir "$TMP/share"
+vs add stopped "$TMP/share"
+check_rc "add to the test driver (attach unsupported)" 2
+contains "add failure says what failed" "$err" "cannot attach"
+[ -n "$err" ] && pass "add failure has a message" || fail "add failure has no message"
+vs add stopped "$TMP/share" --driver virtiofs
+check_rc "add virtiofs to the test driver (attach unsupported)" 2
+
+# ---- --dry-run: the device XML, escaped ----
+odd="$TMP/a b&c<d'e\"f"
+mkdir "$odd"
+vs add stopped "$odd" --dry-run
+check_rc "add --dry-run with special characters" 0
+contains "dry run prints a filesystem" "$out" "<filesystem type="
+contains "dry run escapes & < and \"" "$out" "a b&amp;c&lt;d'e&quot;f\""
+not_contains "dry run has no raw <d" "$out" "c<d"
+xml=$(sed -n '/<filesystem/,/<\/filesystem>/p' <<<"$out")
+if command -v python3 >/dev/null; then
+    if src=$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+print(ET.fromstring(sys.stdin.read()).find("source").get("dir"), end="")' <<<"$xml" 2>&1) &&
+       [ "$src" = "$odd" ]; then
+        pass "dry run XML parses back to the same path"
+    else
+        fail "dry run XML source is '$src', want '$odd'"
+    fi
+fi
+vs add stopped "$odd" --dry-run --driver 9p --mode mapped --readonly --tag mytag
+check_rc "add --dry-run 9p mapped readonly" 0
+contains "dry run: accessmode" "$out" "accessmode=\"mapped\""
+contains "dry run: readonly" "$out" "<readonly/>"
+contains "dry run: tag" "$out" "<target dir=\"mytag\"/>"
+contains "dry run says nothing changed" "$out" "nothing changed"
+vs add running "$odd" --dry-run
+check_rc "add --dry-run to the running domain" 0
+contains "running + shared memory + ACPI: auto picks virtiofs" "$out" "virtiofs"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,814 @@
+/* test-driver.c: the libvirt layer (vs-conn.h, vs-ops.h) through the real
+ * libvirt API, against libvirt's test driver loaded with tests/data/testnode.xml.
+ *
+ * Each test opens its own connection: the test driver keeps its state per
+ * connection, so every test starts from testnode.xml and whatever a test
+ * changes is visible only through its own virConnect.
+ *
+ * NOT covered here (the test driver has no virDomainAttachDeviceFlags /
+ * virDomainDetachDeviceFlags: "this function is not supported by the
+ * connection driver", nor a guest agent), so covered by the end-to-end lab
+ * (make check-e2e, tests/e2e/run.sh) instead:
+ *  - a successful vs_ops_add_apply (attach to the definition and/or live,
+ *    metadata recorded after the attach) and vs_ops_remove_apply (detach,
+ *    metadata dropped);
+ *  - the rollback of a live attach (detach again) and of a failure after a
+ *    successful attach (metadata step, guest mount);
+ *  - everything in vs-run.c / vs-agent.c / vs-guest.c / vs-status.c that talks
+ *    to the guest (agent, mount, restart, mount state);
+ *  - the domain capabilities facts of the plan (no 9p / virtiofs / memfd):
+ *    the test driver has no virConnectGetDomainCapabilities, so the facts
+ *    stay "supported" here; the rules themselves are in test-plan.c.
+ * What IS covered of apply: the failure path of vs_ops_add_apply, whose
+ * attach fails here for real, including the rollback of the memoryBacking it
+ * defined first; and that a failed vs_ops_remove_apply changes nothing.
+ */
+#include <config.h>
+
+#include <libvirt/libvirt.h>
+
+#include "vs-test-util.h"
+
+#include "vs-conn.h"
+#include "vs-domxml.h"
+#include "vs-error.h"
+#include "vs-ops.h"
+#include "vs-tag.h"
+#include "vs-xml.h"
+
+#define RUNNING_UUID "4a3e5c1f-2b7d-4e8a-9c60-1d2f3a4b5c6d"
+#define STOPPED_UUID "9b8c7d6e-5f40-4132-a1b2-c3d4e5f60718"
+#define SHARED_DIR "/usr/share"     /* source of the 'docs' share in testnode.xml */
+
+typedef struct {
+    virConnect *conn;
+    virDomain *running;
+    virDomain *stopped;
+    char *tmp;                      /* a scratch directory */
+    int defined_events;             /* VIR_DOMAIN_EVENT_DEFINED seen */
+    int callback_id;
+} Fixture;
+
+/* ---- events: count the definitions the code under test makes ---- */
+
+static void
+event_loop_init(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        /* Must come before the first connection for events to be delivered. */
+        assert_int_equal(virEventRegisterDefaultImpl(), 0);
+        g_once_init_leave(&done, 1);
+    }
+}
+
+static int
+on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    Fixture *fx = opaque;
+
+    if (event == VIR_DOMAIN_EVENT_DEFINED)
+        fx->defined_events++;
+    return 0;
+}
+
+static void
+on_timeout(int timer, void *opaque)
+{
+    *(gboolean *)opaque = TRUE;
+}
+
+/* Dispatch the events queued so far (the driver queues them with a 0 ms timer). */
+static void
+flush_events(void)
+{
+    gboolean fired = FALSE;
+    int timer = virEventAddTimeout(50, on_timeout, &fired, NULL);
+
+    assert_true(timer >= 0);
+    while (!fired)
+        assert_int_equal(virEventRunDefaultImpl(), 0);
+    virEventRemoveTimeout(timer);
+}
+
+/* ---- fixture ---- */
+
+static virDomain *
+lookup_or_fail(virConnect *conn, const char *name)
+{
+    g_autoptr(GError) err = NULL;
+    virDomain *dom = vs_domain_lookup(conn, name, &err);
+
+    assert_no_gerror(err);
+    assert_non_null(dom);
+    return dom;
+}
+
+static int
+setup(void **state)
+{
+    g_autoptr(GError) err = NULL;
+    Fixture *fx = g_new0(Fixture, 1);
+
+    event_loop_init();
+    fx->conn = vs_connect(VS_TEST_NODE_URI, &err);
+    assert_no_gerror(err);
+    assert_non_null(fx->conn);
+    fx->running = lookup_or_fail(fx->conn, "running");
+    fx->stopped = lookup_or_fail(fx->conn, "stopped");
+    fx->tmp = vs_test_tmpdir();
+    fx->callback_id = virConnectDomainEventRegisterAny(fx->conn, NULL,
+                                                       VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                       VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
+                                                       fx, NULL);
+    assert_true(fx->callback_id >= 0);
+    *state = fx;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    Fixture *fx = *state;
+
+    virConnectDomainEventDeregisterAny(fx->conn, fx->callback_id);
+    vs_test_rmtree(fx->tmp);
+    g_free(fx->tmp);
+    virDomainFree(fx->running);
+    virDomainFree(fx->stopped);
+    virConnectClose(fx->conn);
+    g_free(fx);
+    return 0;
+}
+
+static char *
+inactive_xml(virDomain *dom)
+{
+    char *raw = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+    char *xml;
+
+    assert_non_null(raw);
+    xml = g_strdup(raw);
+    free(raw);
+    return xml;
+}
+
+static char *
+live_xml(virDomain *dom)
+{
+    char *raw = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_SECURE);
+    char *xml;
+
+    assert_non_null(raw);
+    xml = g_strdup(raw);
+    free(raw);
+    return xml;
+}
+
+static VsDomainState *
+load_state(virDomain *dom)
+{
+    g_autoptr(GError) err = NULL;
+    VsDomainState *state = vs_domain_state_load(dom, &err);
+
+    assert_no_gerror(err);
+    assert_non_null(state);
+    return state;
+}
+
+static char *
+make_dir(Fixture *fx, const char *name)
+{
+    char *dir = g_build_filename(fx->tmp, name, NULL);
+
+    assert_int_equal(g_mkdir(dir, 0755), 0);
+    return dir;
+}
+
+/* ---- look-up ---- */
+
+static void
+assert_lookup_finds(virConnect *conn, const char *what, const char *want_name)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virDomain) dom = vs_domain_lookup(conn, what, &err);
+
+    assert_no_gerror(err);
+    assert_non_null(dom);
+    assert_string_equal(virDomainGetName(dom), want_name);
+}
+
+static void
+assert_lookup_fails(virConnect *conn, const char *what, int code)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virDomain) dom = vs_domain_lookup(conn, what, &err);
+
+    assert_null(dom);
+    assert_vs_error(err, code);
+    if (what && *what)
+        assert_non_null(strstr(err->message, what));
+}
+
+static void
+test_lookup(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *id = g_strdup_printf("%u", virDomainGetID(fx->running));
+
+    assert_true(virDomainGetID(fx->running) != (unsigned int)-1);
+    assert_lookup_finds(fx->conn, "running", "running");
+    assert_lookup_finds(fx->conn, "stopped", "stopped");
+    assert_lookup_finds(fx->conn, RUNNING_UUID, "running");
+    assert_lookup_finds(fx->conn, STOPPED_UUID, "stopped");
+    assert_lookup_finds(fx->conn, id, "running");
+
+    assert_lookup_fails(fx->conn, "nosuch", VS_ERROR_NOT_FOUND);
+    assert_lookup_fails(fx->conn, "00000000-0000-4000-8000-000000000000", VS_ERROR_NOT_FOUND);
+    assert_lookup_fails(fx->conn, "4242", VS_ERROR_NOT_FOUND);
+    assert_lookup_fails(fx->conn, "", VS_ERROR_INVALID);
+    assert_lookup_fails(fx->conn, NULL, VS_ERROR_INVALID);
+}
+
+/* ---- state ---- */
+
+static VsShare *
+share_by_tag(GPtrArray *shares, const char *tag)
+{
+    for (guint i = 0; i < shares->len; i++) {
+        VsShare *s = g_ptr_array_index(shares, i);
+        if (g_strcmp0(s->tag, tag) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static void
+test_state_running(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(VsDomainState) st = load_state(fx->running);
+    g_autoptr(GPtrArray) shares = vs_domain_state_shares(st);
+    VsShare *docs, *fast;
+
+    assert_true(st->running);
+    assert_true(st->persistent);
+    assert_string_equal(st->name, "running");
+    assert_non_null(st->config_xml);
+    assert_non_null(st->live_xml);
+    assert_non_null(st->config_doc);
+    assert_non_null(st->live_doc);
+
+    assert_int_equal(shares->len, 2);
+    docs = share_by_tag(shares, "docs");
+    fast = share_by_tag(shares, "fast");
+    assert_non_null(docs);
+    assert_non_null(fast);
+
+    assert_string_equal(docs->domain, "running");
+    assert_true(docs->running);
+    assert_true(fast->running);
+    assert_string_equal(docs->source, SHARED_DIR);
+    assert_int_equal(docs->driver, VS_DRIVER_9P);
+    assert_int_equal(docs->mode, VS_MODE_SQUASH);
+    assert_true(docs->readonly);
+    assert_int_equal(docs->where, VS_WHERE_CONFIG | VS_WHERE_LIVE);
+    assert_non_null(docs->target);
+    assert_string_equal(docs->target, "/mnt/docs");
+
+    assert_string_equal(fast->domain, "running");
+    assert_string_equal(fast->source, "/srv/virt-share-test/fast");
+    assert_int_equal(fast->driver, VS_DRIVER_VIRTIOFS);
+    assert_int_equal(fast->mode, VS_MODE_PASSTHROUGH);
+    assert_false(fast->readonly);
+    assert_int_equal(fast->where, VS_WHERE_CONFIG | VS_WHERE_LIVE);
+    assert_null(fast->target);
+}
+
+static void
+test_state_stopped(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(VsDomainState) st = load_state(fx->stopped);
+    g_autoptr(GPtrArray) shares = vs_domain_state_shares(st);
+
+    assert_false(st->running);
+    assert_true(st->persistent);
+    assert_non_null(st->config_xml);
+    assert_null(st->live_xml);
+    assert_null(st->live_doc);
+    assert_int_equal(shares->len, 0);
+    assert_false(vs_domxml_has_shared_memory(st->config_doc));
+}
+
+/* ---- add: prepare ---- */
+
+typedef struct {
+    const char *name;
+    const char *source;     /* "%T" is replaced by the scratch directory */
+    const char *target;
+    const char *tag;
+    VsDriver driver;
+    VsMode mode;
+    int code;
+} BadAdd;
+
+static char *
+expand(const Fixture *fx, const char *s)
+{
+    g_autoptr(GString) str = NULL;
+
+    if (!s)
+        return NULL;
+    str = g_string_new(s);
+    g_string_replace(str, "%T", fx->tmp, 0);
+    return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+static void
+check_bad_add(Fixture *fx, virDomain *dom, const BadAdd *c)
+{
+    g_autofree char *source = expand(fx, c->source);
+    g_autofree char *before = inactive_xml(dom);
+    g_autofree char *live_before = virDomainIsActive(dom) ? live_xml(dom) : NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *live_after = NULL;
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsAddJob) job = NULL;
+    VsAddOptions opts = {
+        .source = source, .target = c->target, .tag = c->tag,
+        .driver = c->driver, .mode = c->mode,
+    };
+
+    job = vs_ops_add_prepare(st, &opts, &err);
+    if (job || !err || err->domain != VS_ERROR || err->code != c->code)
+        print_error("case '%s' (%s on %s)\n", c->name, source ? source : "(null)",
+                    virDomainGetName(dom));
+    assert_null(job);
+    assert_vs_error(err, c->code);
+
+    after = inactive_xml(dom);
+    assert_text_equal(before, after, "inactive XML");
+    if (live_before) {
+        live_after = live_xml(dom);
+        assert_text_equal(live_before, live_after, "live XML");
+    }
+}
+
+static void
+test_add_prepare_bad_input(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *ok_dir = make_dir(fx, "ok");
+    g_autofree char *file = g_build_filename(fx->tmp, "a-file", NULL);
+    g_autofree char *link = g_build_filename(fx->tmp, "link-to-docs", NULL);
+    g_autofree char *t32 = g_strnfill(32, 't');
+    g_autofree char *t37 = g_strnfill(37, 't');
+    const BadAdd cases[] = {
+        { "relative path", "relative/dir", NULL, NULL, VS_DRIVER_AUTO, VS_MODE_DEFAULT,
+          VS_ERROR_INVALID },
+        { "missing dir", "%T/missing", NULL, NULL, VS_DRIVER_AUTO, VS_MODE_DEFAULT,
+          VS_ERROR_INVALID },
+        { "a regular file", "%T/a-file", NULL, NULL, VS_DRIVER_AUTO, VS_MODE_DEFAULT,
+          VS_ERROR_INVALID },
+        { "tag too long for 9p", "%T/ok", NULL, t32, VS_DRIVER_9P, VS_MODE_DEFAULT,
+          VS_ERROR_INVALID },
+        { "tag too long for virtiofs", "%T/ok", NULL, t37, VS_DRIVER_VIRTIOFS,
+          VS_MODE_DEFAULT, VS_ERROR_INVALID },
+        { "tag with a space", "%T/ok", NULL, "my tag", VS_DRIVER_9P, VS_MODE_DEFAULT,
+          VS_ERROR_INVALID },
+        { "relative guest path", "%T/ok", "mnt/x", NULL, VS_DRIVER_9P, VS_MODE_DEFAULT,
+          VS_ERROR_INVALID },
+        { "guest root", "%T/ok", "/", NULL, VS_DRIVER_9P, VS_MODE_DEFAULT, VS_ERROR_INVALID },
+        { "duplicate tag", "%T/ok", NULL, "docs", VS_DRIVER_9P, VS_MODE_DEFAULT,
+          VS_ERROR_EXISTS },
+        { "duplicate tag (virtiofs)", "%T/ok", NULL, "fast", VS_DRIVER_AUTO,
+          VS_MODE_DEFAULT, VS_ERROR_EXISTS },
+        { "duplicate source", SHARED_DIR, NULL, NULL, VS_DRIVER_9P, VS_MODE_DEFAULT,
+          VS_ERROR_EXISTS },
+        { "duplicate source, other tag", SHARED_DIR, NULL, "other", VS_DRIVER_AUTO,
+          VS_MODE_DEFAULT, VS_ERROR_EXISTS },
+        { "duplicate source through a symlink", "%T/link-to-docs", NULL, NULL, VS_DRIVER_9P,
+          VS_MODE_DEFAULT, VS_ERROR_EXISTS },
+        { "virtiofs + squash", "%T/ok", NULL, NULL, VS_DRIVER_VIRTIOFS, VS_MODE_SQUASH,
+          VS_ERROR_UNSUPPORTED },
+        { "virtiofs + mapped", "%T/ok", NULL, NULL, VS_DRIVER_VIRTIOFS, VS_MODE_MAPPED,
+          VS_ERROR_UNSUPPORTED },
+    };
+    g_autoptr(GError) err = NULL;
+
+    assert_true(g_file_set_contents(file, "not a directory", -1, &err));
+    assert_int_equal(symlink(SHARED_DIR, link), 0);
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+        check_bad_add(fx, fx->running, &cases[i]);
+    /* The shut-off domain refuses the same input the same way. */
+    for (guint i = 0; i < 8; i++)
+        check_bad_add(fx, fx->stopped, &cases[i]);
+}
+
+static VsAddJob *
+prepare_ok(virDomain *dom, const VsAddOptions *opts)
+{
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GError) err = NULL;
+    VsAddJob *job = vs_ops_add_prepare(st, opts, &err);
+
+    assert_no_gerror(err);
+    assert_non_null(job);
+    return job;
+}
+
+static void
+test_add_prepare_ok(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *dir = make_dir(fx, "my dir&more");
+    g_autofree char *before = inactive_xml(fx->running);
+    g_autofree char *after = NULL;
+    VsAddOptions opts = { .source = dir };
+    g_autoptr(VsAddJob) live = NULL;
+    g_autoptr(VsAddJob) ninep = NULL;
+    g_autoptr(VsAddJob) cold_auto = NULL;
+    g_autoptr(VsAddJob) cold_virtiofs = NULL;
+    g_autoptr(xmlDoc) dev = NULL;
+    g_autoptr(VsShare) parsed = NULL;
+    g_autoptr(GError) err = NULL;
+
+    /* Running with shared memory and ACPI: auto -> virtiofs, hot-plugged. */
+    live = prepare_ok(fx->running, &opts);
+    assert_int_equal(live->plan.driver, VS_DRIVER_VIRTIOFS);
+    assert_int_equal(live->plan.mode, VS_MODE_PASSTHROUGH);
+    assert_true(live->plan.live);
+    assert_true(live->plan.config);
+    assert_false(live->plan.add_shared_memory);
+    assert_false(live->plan.restart_needed);
+    assert_true(vs_tag_validate(live->share->tag, VS_DRIVER_9P, NULL));
+    assert_string_not_equal(live->share->tag, "docs");
+    assert_string_not_equal(live->share->tag, "fast");
+    /* The mount point defaults to the host path; source is canonical. */
+    assert_true(g_str_has_suffix(live->share->source, "/my dir&more"));
+    assert_string_equal(live->share->target, live->share->source);
+    assert_non_null(strstr(live->description, "virtiofs"));
+    assert_non_null(strstr(live->description, "running"));
+
+    /* The device XML is a <filesystem> that reads back as the share. */
+    dev = vs_xml_parse(live->device_xml, "device", &err);
+    assert_no_gerror(err);
+    parsed = vs_share_from_node(xmlDocGetRootElement(dev));
+    assert_non_null(parsed);
+    assert_string_equal(parsed->source, live->share->source);
+    assert_string_equal(parsed->tag, live->share->tag);
+    assert_int_equal(parsed->driver, VS_DRIVER_VIRTIOFS);
+
+    /* 9p on the running domain: definition only, restart needed. */
+    opts.driver = VS_DRIVER_9P;
+    opts.readonly = TRUE;
+    opts.target = "/mnt/x";
+    opts.tag = "mytag";
+    ninep = prepare_ok(fx->running, &opts);
+    assert_int_equal(ninep->plan.mode, VS_MODE_SQUASH);
+    assert_false(ninep->plan.live);
+    assert_true(ninep->plan.config);
+    assert_true(ninep->plan.restart_needed);
+    assert_string_equal(ninep->share->tag, "mytag");
+    assert_string_equal(ninep->share->target, "/mnt/x");
+    assert_true(ninep->share->readonly);
+    assert_non_null(strstr(ninep->device_xml, "<readonly/>"));
+
+    /* Shut off without shared memory: auto -> 9p; virtiofs adds shared memory. */
+    memset(&opts, 0, sizeof(opts));
+    opts.source = dir;
+    cold_auto = prepare_ok(fx->stopped, &opts);
+    assert_int_equal(cold_auto->plan.driver, VS_DRIVER_9P);
+    assert_false(cold_auto->plan.live);
+    assert_true(cold_auto->plan.config);
+    assert_false(cold_auto->plan.restart_needed);
+    opts.driver = VS_DRIVER_VIRTIOFS;
+    cold_virtiofs = prepare_ok(fx->stopped, &opts);
+    assert_true(cold_virtiofs->plan.add_shared_memory);
+    assert_false(cold_virtiofs->plan.live);
+
+    /* prepare changes nothing. */
+    after = inactive_xml(fx->running);
+    assert_text_equal(before, after, "inactive XML");
+}
+
+/* ---- add: apply fails at the attach, and must roll back ---- */
+
+/* Store @table as our metadata, the way vs-ops.c does. */
+static void
+set_metadata(virDomain *dom, GHashTable *table, unsigned int flags)
+{
+    g_autofree char *xml = vs_metadata_format(table);
+    int rc = virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml,
+                                  xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags);
+
+    if (rc < 0)
+        print_error("virDomainSetMetadata: %s\n", virGetLastErrorMessage());
+    assert_int_equal(rc, 0);
+}
+
+
+static void
+check_failed_apply(Fixture *fx, virDomain *dom, VsDriver driver, int want_defines)
+{
+    g_autofree char *name = g_strdup_printf("%s-%s", virDomainGetName(dom),
+                                            vs_driver_to_string(driver));
+    g_autofree char *dir = make_dir(fx, name);
+    g_autofree char *before = inactive_xml(dom);
+    g_autofree char *after = NULL;
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(VsAddJob) job = NULL;
+    g_autoptr(GError) err = NULL;
+    VsAddOptions opts = { .source = dir, .driver = driver };
+    gboolean ok;
+
+    job = vs_ops_add_prepare(st, &opts, &err);
+    assert_no_gerror(err);
+    assert_non_null(job);
+    assert_int_equal(!!job->plan.add_shared_memory, driver == VS_DRIVER_VIRTIOFS);
+
+    flush_events();
+    fx->defined_events = 0;
+    ok = vs_ops_add_apply(st, job, &err);
+    assert_false(ok);
+    assert_vs_error(err, VS_ERROR_LIBVIRT);
+    assert_non_null(strstr(err->message, "attach"));
+    assert_false(job->did_define);
+    assert_false(job->did_attach);
+    assert_false(job->did_live_metadata);
+
+    /* For virtiofs, memoryBacking was defined and the definition restored:
+     * two definitions, and not a byte of difference. */
+    flush_events();
+    assert_int_equal(fx->defined_events, want_defines);
+    after = inactive_xml(dom);
+    assert_text_equal(before, after, "inactive XML after a failed add");
+}
+
+static void
+test_add_apply_rollback_virtiofs(void **state)
+{
+    Fixture *fx = *state;
+
+    check_failed_apply(fx, fx->stopped, VS_DRIVER_VIRTIOFS, 2);
+}
+
+/* The same on a definition that holds virt-share metadata (stored with
+ * virDomainSetMetadata, as apply does): restoring the saved definition must
+ * give back the metadata byte for byte too. */
+static void
+test_add_apply_rollback_with_metadata(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+    g_hash_table_insert(table, g_strdup("earlier"), g_strdup("/mnt/earlier share"));
+    g_hash_table_insert(table, g_strdup("other"), g_strdup("/mnt/other"));
+    set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
+    check_failed_apply(fx, fx->stopped, VS_DRIVER_VIRTIOFS, 2);
+}
+
+static void
+test_add_apply_fails_9p(void **state)
+{
+    Fixture *fx = *state;
+
+    /* Nothing to define before the attach: no definition at all. */
+    check_failed_apply(fx, fx->stopped, VS_DRIVER_9P, 0);
+    check_failed_apply(fx, fx->running, VS_DRIVER_9P, 0);
+}
+
+static void
+test_define_is_observable(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *before = inactive_xml(fx->stopped);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(xmlDoc) doc = vs_xml_parse(before, "stopped", &err);
+    g_autofree char *edited = NULL;
+    g_autofree char *after = NULL;
+    gboolean changed = FALSE;
+    virDomain *dom;
+
+    /* The premise of the rollback test: on this driver, defining a changed
+     * definition shows in the inactive XML and raises one DEFINED event. */
+    assert_no_gerror(err);
+    assert_true(vs_domxml_ensure_shared_memory(doc, &changed, &err));
+    assert_true(changed);
+    edited = vs_xml_doc_to_string(doc);
+    flush_events();
+    fx->defined_events = 0;
+    dom = virDomainDefineXML(fx->conn, edited);
+    assert_non_null(dom);
+    virDomainFree(dom);
+    flush_events();
+    assert_int_equal(fx->defined_events, 1);
+    after = inactive_xml(fx->stopped);
+    assert_string_not_equal(before, after);
+    assert_non_null(strstr(after, "<access mode='shared'/>"));
+}
+
+/* ---- remove ---- */
+
+static void
+assert_remove_not_found(virDomain *dom, const char *what)
+{
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsRemoveJob) job = vs_ops_remove_prepare(st, what, &err);
+
+    assert_null(job);
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+}
+
+static VsRemoveJob *
+remove_prepare_ok(virDomain *dom, const char *what)
+{
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GError) err = NULL;
+    VsRemoveJob *job = vs_ops_remove_prepare(st, what, &err);
+
+    assert_no_gerror(err);
+    assert_non_null(job);
+    return job;
+}
+
+static void
+test_remove_prepare(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *before = inactive_xml(fx->running);
+    g_autofree char *after = NULL;
+    g_autofree char *link = g_build_filename(fx->tmp, "docs-link", NULL);
+    g_autoptr(VsRemoveJob) by_tag = NULL;
+    g_autoptr(VsRemoveJob) by_path = NULL;
+    g_autoptr(VsRemoveJob) by_link = NULL;
+    g_autoptr(VsRemoveJob) vfs = NULL;
+
+    assert_remove_not_found(fx->running, "nosuch");
+    assert_remove_not_found(fx->running, "/nonexistent/dir");
+    assert_remove_not_found(fx->running, fx->tmp);
+    assert_remove_not_found(fx->stopped, "docs");
+
+    /* 9p on a running domain: from the definition only, gone at the next stop. */
+    by_tag = remove_prepare_ok(fx->running, "docs");
+    assert_int_equal(by_tag->flags, VIR_DOMAIN_AFFECT_CONFIG);
+    assert_true(by_tag->restart_needed);
+    assert_string_equal(by_tag->share->tag, "docs");
+    assert_string_equal(by_tag->share->source, SHARED_DIR);
+    assert_int_equal(by_tag->share->where, VS_WHERE_CONFIG | VS_WHERE_LIVE);
+    assert_string_equal(by_tag->share->target, "/mnt/docs");
+    assert_non_null(strstr(by_tag->device_xml, "docs"));
+
+    by_path = remove_prepare_ok(fx->running, SHARED_DIR);
+    assert_string_equal(by_path->share->tag, "docs");
+    assert_int_equal(by_path->flags, VIR_DOMAIN_AFFECT_CONFIG);
+
+    assert_int_equal(symlink(SHARED_DIR, link), 0);
+    by_link = remove_prepare_ok(fx->running, link);
+    assert_string_equal(by_link->share->tag, "docs");
+
+    /* virtiofs hot-unplugs: both. */
+    vfs = remove_prepare_ok(fx->running, "fast");
+    assert_int_equal(vfs->flags, VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_AFFECT_LIVE);
+    assert_false(vfs->restart_needed);
+    assert_int_equal(vfs->share->driver, VS_DRIVER_VIRTIOFS);
+    assert_null(vfs->share->target);
+
+    after = inactive_xml(fx->running);
+    assert_text_equal(before, after, "inactive XML");
+}
+
+static void
+check_failed_remove(virDomain *dom, const char *what)
+{
+    g_autofree char *before = inactive_xml(dom);
+    g_autofree char *live_before = live_xml(dom);
+    g_autofree char *after = NULL;
+    g_autofree char *live_after = NULL;
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsRemoveJob) job = vs_ops_remove_prepare(st, what, &err);
+
+    assert_no_gerror(err);
+    assert_non_null(job);
+    assert_false(vs_ops_remove_apply(st, job, &err));
+    assert_vs_error(err, VS_ERROR_LIBVIRT);
+    assert_non_null(strstr(err->message, "detach"));
+    /* The detach failed: the metadata must not have been touched either. */
+    after = inactive_xml(dom);
+    live_after = live_xml(dom);
+    assert_text_equal(before, after, "inactive XML");
+    assert_text_equal(live_before, live_after, "live XML");
+}
+
+static void
+test_remove_apply_fails(void **state)
+{
+    Fixture *fx = *state;
+
+    check_failed_remove(fx->running, "docs");   /* 9p, with a recorded mount point */
+    check_failed_remove(fx->running, "fast");   /* virtiofs, config + live */
+}
+
+/* ---- metadata ---- */
+
+
+/* The mount point vs_domain_state_shares reports for @tag (NULL: none). */
+static void
+assert_target(virDomain *dom, const char *tag, const char *want)
+{
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GPtrArray) shares = vs_domain_state_shares(st);
+    VsShare *share = share_by_tag(shares, tag);
+
+    assert_non_null(share);
+    if (g_strcmp0(share->target, want) != 0) {
+        print_error("share '%s': target '%s', want '%s'\n", tag,
+                    share->target ? share->target : "(null)", want ? want : "(null)");
+        fail();
+    }
+}
+
+static void
+test_metadata_round_trip(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GHashTable) config_only = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                              g_free, g_free);
+    char *raw;
+
+    g_hash_table_insert(table, g_strdup("docs"), g_strdup("/mnt/new docs"));
+    g_hash_table_insert(table, g_strdup("fast"), g_strdup("/mnt/fast&'\"<>"));
+    set_metadata(fx->running, table, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG);
+    assert_target(fx->running, "docs", "/mnt/new docs");
+    assert_target(fx->running, "fast", "/mnt/fast&'\"<>");
+
+    raw = virDomainGetMetadata(fx->running, VIR_DOMAIN_METADATA_ELEMENT, VS_METADATA_NS,
+                               VIR_DOMAIN_AFFECT_CONFIG);
+    assert_non_null(raw);
+    assert_non_null(strstr(raw, "/mnt/new docs"));
+    free(raw);
+
+    /* While running, the live record wins over the definition's. */
+    g_hash_table_insert(config_only, g_strdup("docs"), g_strdup("/mnt/config-only"));
+    set_metadata(fx->running, config_only, VIR_DOMAIN_AFFECT_CONFIG);
+    assert_target(fx->running, "docs", "/mnt/new docs");
+    {
+        g_autoptr(VsDomainState) st = load_state(fx->running);
+        g_autoptr(GHashTable) cfg = vs_domxml_metadata_targets(st->config_doc);
+        assert_string_equal(g_hash_table_lookup(cfg, "docs"), "/mnt/config-only");
+        assert_null(g_hash_table_lookup(cfg, "fast"));
+    }
+
+    /* An empty table removes the element. */
+    g_hash_table_remove_all(table);
+    set_metadata(fx->running, table, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG);
+    assert_target(fx->running, "docs", NULL);
+    assert_target(fx->running, "fast", NULL);
+}
+
+static void
+test_metadata_stopped(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(VsDomainState) st = NULL;
+    g_autoptr(GHashTable) got = NULL;
+
+    g_hash_table_insert(table, g_strdup("later"), g_strdup("/mnt/later"));
+    set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
+    st = load_state(fx->stopped);
+    got = vs_domxml_metadata_targets(st->config_doc);
+    assert_int_equal(g_hash_table_size(got), 1);
+    assert_string_equal(g_hash_table_lookup(got, "later"), "/mnt/later");
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_lookup),
+        T(test_state_running),
+        T(test_state_stopped),
+        T(test_add_prepare_bad_input),
+        T(test_add_prepare_ok),
+        T(test_define_is_observable),
+        T(test_add_apply_rollback_virtiofs),
+        T(test_add_apply_rollback_with_metadata),
+        T(test_add_apply_fails_9p),
+        T(test_remove_prepare),
+        T(test_remove_apply_fails),
+        T(test_metadata_round_trip),
+        T(test_metadata_stopped),
+    };
+#undef T
+
+    return cmocka_run_group_tests_name("driver", tests, NULL, NULL);
+}
