@@ -1,46 +1,68 @@
 #!/usr/bin/env bash
-# Print the domain XML of the lab's tiny guest.
-# guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR]
+# Print the domain XML of the lab's tiny guest on stdout.
+# Usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR]
+#   --no-memfd   no shared memoryBacking (virtiofs then refuses to attach)
+#   --no-acpi    no <acpi/>: libvirt passes -no-acpi, so no PCI hotplug
+#   guest /init understands "vs_nomods" and "vs_qga_block=CMD,CMD" (see init.sh)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-name=${1:?usage: guest.sh NAME [--no-memfd] [--no-acpi] [--cmdline-extra STR]}; shift
+usage() { echo "usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+name=$1; shift
 memfd=true acpi=true extra=
 while [ $# -gt 0 ]; do
     case $1 in
         --memfd) memfd=true ;;
         --no-memfd) memfd=false ;;
         --no-acpi) acpi=false ;;
-        --cmdline-extra) extra=" $2"; shift ;;
-        *) echo "guest.sh: unknown option $1" >&2; exit 1 ;;
+        --cmdline-extra) [ $# -ge 2 ] || usage; extra+=" $2"; shift ;;
+        *) usage ;;
     esac
     shift
 done
-esc() { local s=$1; s=${s//&/&amp;}; s=${s//</&lt;}; s=${s//>/&gt;}; s=${s//\'/&apos;}; s=${s//\"/&quot;}; printf '%s' "$s"; }
 
-cat <<XML
+# xml_esc STR: escape for XML text and for attributes in either quote style.
+xml_esc() {
+    local s=$1
+    s=${s//&/&amp;}; s=${s//</&lt;}; s=${s//>/&gt;}; s=${s//\'/&apos;}; s=${s//\"/&quot;}
+    printf '%s' "$s"
+}
+memory_backing='' acpi_el=''
+if $memfd; then
+    memory_backing="
+  <memoryBacking>
+    <source type='memfd'/>
+    <access mode='shared'/>
+  </memoryBacking>"
+fi
+if $acpi; then acpi_el="
+    <acpi/>"; fi
+
+cat <<EOF
 <domain type='qemu'>
-  <name>$(esc "$name")</name>
+  <name>$(xml_esc "$name")</name>
   <memory unit='MiB'>384</memory>
+  <currentMemory unit='MiB'>384</currentMemory>${memory_backing}
   <vcpu>1</vcpu>
-$($memfd && printf "  <memoryBacking>\n    <source type='memfd'/>\n    <access mode='shared'/>\n  </memoryBacking>\n")
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>$(esc "$LAB_GUEST/vmlinuz")</kernel>
-    <initrd>$(esc "$LAB_GUEST/initramfs.cpio.gz")</initrd>
-    <cmdline>$(esc "console=ttyS0 panic=-1 quiet$extra")</cmdline>
+    <kernel>$(xml_esc "$LAB_GUEST/vmlinuz")</kernel>
+    <initrd>$(xml_esc "$LAB_GUEST/initramfs.cpio.gz")</initrd>
+    <cmdline>$(xml_esc "console=ttyS0 panic=-1$extra")</cmdline>
   </os>
-  <features>
-$($acpi && printf "    <acpi/>\n")
+  <features>${acpi_el}
     <apic/>
   </features>
+  <clock offset='utc'/>
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>restart</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
+    <controller type='usb' model='none'/>
     <serial type='file'>
-      <source path='$(esc "$LAB_STATE/$name-console.log")'/>
+      <source path='$(xml_esc "$LAB_STATE/$name-console.log")'/>
       <target port='0'/>
     </serial>
     <channel type='unix'>
@@ -49,4 +71,4 @@ $($acpi && printf "    <acpi/>\n")
     <memballoon model='none'/>
   </devices>
 </domain>
-XML
+EOF

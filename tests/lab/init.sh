@@ -1,57 +1,89 @@
 #!/bin/sh
-# /init of the lab guest's initramfs (busybox).  PID 1: must never exit.
+# /init of the lab guest (busybox sh, PID 1: must never exit).
 # Kernel command line options:
-#   vs_nomods           do not load the 9p/virtiofs modules (tests modprobe by virt-share)
-#   vs_qga_block=LIST   start qemu-ga with --block-rpcs=LIST
-export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+#   vs_nomods           load only virtio_pci + virtio_console, not the 9p,
+#                       virtiofs and fuse modules (they stay modprobe-able)
+#   vs_qga_block=LIST   run qemu-ga with -b LIST (comma-separated commands)
+# qemu-ga inherits PATH: guest-exec looks programs up in it.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+umask 022
+
 mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-mkdir -p /dev/pts /run /tmp /mnt /var
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm /run /tmp /mnt /var
 mount -t devpts devpts /dev/pts
-mount -t tmpfs run /run
-mount -t tmpfs tmp /tmp
-ln -sf /proc/self/mounts /etc/mtab
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
+ln -sfn /proc/self/mounts /etc/mtab
 ln -sfn /run /var/run
-hostname vs-guest
+: > /etc/fstab
+exec 0</dev/console 1>/dev/console 2>&1
+
+say() { echo "vs-lab-init: $*"; }
 
 nomods=
 block=
-for w in $(cat /proc/cmdline); do
+read -r cmdline < /proc/cmdline
+for w in $cmdline; do
     case $w in
         vs_nomods) nomods=1 ;;
         vs_qga_block=*) block=${w#vs_qga_block=} ;;
     esac
 done
 
-for m in virtio_pci virtio_console; do modprobe "$m"; done
-[ -n "$nomods" ] || for m in 9pnet_virtio 9p virtiofs; do modprobe "$m"; done
+# Module lists (paths below /lib/modules/KVER, in load order) come from setup.sh.
+kdir=/lib/modules/$(uname -r)
+load() {
+    while read -r ko; do
+        [ -n "$ko" ] && { insmod "$kdir/$ko" || say "insmod $ko failed"; }
+    done < "$1"
+}
+load /etc/vs-lab/modules.core
+if [ -n "$nomods" ]; then
+    say "vs_nomods: 9p/virtiofs/fuse modules not loaded"
+else
+    load /etc/vs-lab/modules.fs
+fi
 
-# No udev: make /dev/virtio-ports/NAME links ourselves once the port shows up.
-i=0
-while [ $i -lt 200 ]; do
-    found=
+# No udev: make the /dev/virtio-ports/NAME links ourselves.
+link_ports() {
     for n in /sys/class/virtio-ports/*/name; do
         [ -r "$n" ] || continue
         name=$(cat "$n")
         [ -n "$name" ] || continue
-        mkdir -p /dev/virtio-ports
-        ln -sf "../$(basename "$(dirname "$n")")" "/dev/virtio-ports/$name"
-        found=1
+        dev=${n%/name}
+        ln -sfn "../${dev##*/}" "/dev/virtio-ports/$name"
     done
-    [ -n "$found" ] && break
-    i=$((i + 1)); usleep 20000
-done
-echo "vs-guest: init done, starting qemu-ga" > /dev/console
-
+}
 port=/dev/virtio-ports/org.qemu.guest_agent.0
+mkdir -p /dev/virtio-ports
+# The agent's port shows up asynchronously after virtio_console: wait up to 5 s.
+i=0
+while [ ! -e "$port" ] && [ $i -lt 500 ]; do
+    link_ports
+    [ -e "$port" ] || usleep 10000
+    i=$((i + 1))
+done
+say "${block:+qemu-ga blocked commands: $block; }$([ -e "$port" ] && echo "starting qemu-ga" \
+    || echo "no $port yet (no agent channel?)")"
+
+# Respawn qemu-ga forever (busybox sh reaps orphans while it waits); back off
+# if it keeps dying at once; without a port, look for one every second.
+fails=0
 while :; do
-    if [ -e "$port" ]; then
-        if [ -n "$block" ]; then
-            qemu-ga -m virtio-serial -p "$port" -t /run -b "$block"
-        else
-            qemu-ga -m virtio-serial -p "$port" -t /run
-        fi
+    if [ ! -e "$port" ]; then
+        sleep 1
+        link_ports
+        continue
     fi
-    sleep 1
+    t=$(date +%s)
+    if [ -n "$block" ]; then
+        qemu-ga -m virtio-serial -p "$port" -t /run -b "$block"
+    else
+        qemu-ga -m virtio-serial -p "$port" -t /run
+    fi
+    say "qemu-ga exited ($?), restarting"
+    if [ $(($(date +%s) - t)) -ge 10 ]; then fails=0; else fails=$((fails + 1)); fi
+    if [ $fails -ge 5 ]; then sleep 2; else usleep 200000; fi
 done

@@ -1,75 +1,163 @@
-# tests/lab/lib.sh: shared by the lab scripts, the e2e tests and the demo.
-# Paths, logging, and guest-agent helpers used as an *independent oracle*
-# (virsh + jq + base64), never by virt-share itself.
-# shellcheck shell=bash
+# tests/lab/lib.sh: sourced by the lab scripts, the e2e tests and the demo.
+# Paths, logging, timing, and guest-agent helpers that tests use as an
+# independent oracle (virsh + jq + base64 only, never virt-share itself).
+# Works with and without `set -e` in the caller.
+# shellcheck shell=bash disable=SC2034  # the LAB_* names are used by the sourcing scripts
 
 LAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-# setup.sh records where it put the lab (a private checkout moves it to /var/lib).
+
+# lab_traversable DIR: every existing ancestor of DIR is searchable by
+# "other" (QEMU runs as libvirt-qemu and must open the kernel and initrd).
+lab_traversable() {
+    local d=$1 mode
+    while [ "$d" != / ] && [ -n "$d" ]; do
+        if [ -e "$d" ]; then
+            mode=$(stat -L -c %A "$d") || return 1
+            [ "${mode:9:1}" = x ] || [ "${mode:9:1}" = t ] || return 1
+        fi
+        d=$(dirname "$d")
+    done
+}
+
+# VS_LAB_DIR overrides.  Default: tests/lab-cache in the checkout (git-ignored),
+# or /var/lib/virt-share-lab if the checkout is private (e.g. under /root).
 if [ -n "${VS_LAB_DIR:-}" ]; then
     LAB_DIR=$VS_LAB_DIR
-elif [ -s "$LAB_TOP/tests/.lab-dir" ]; then
-    LAB_DIR=$(cat "$LAB_TOP/tests/.lab-dir")
-else
+elif lab_traversable "$LAB_TOP/tests"; then
     LAB_DIR=$LAB_TOP/tests/lab-cache
+else
+    LAB_DIR=/var/lib/virt-share-lab
 fi
-LAB_URI=qemu:///system
-LAB_STATE=$LAB_DIR/state
+LAB_DEBS=$LAB_DIR/debs
+LAB_KROOT=$LAB_DIR/kernel-root
+LAB_QGAROOT=$LAB_DIR/qga-root
+LAB_IROOT=$LAB_DIR/initramfs-root
 LAB_GUEST=$LAB_DIR/guest
+LAB_STATE=$LAB_DIR/state
+LAB_SHARES=$LAB_DIR/shares
+LAB_URI=qemu:///system
+lab_uri() { printf '%s\n' "$LAB_URI"; }
 
-log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+log() { printf '[lab %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
-lab_now() { date +%s.%N; }
-lab_since() { awk -v a="$1" -v b="$(lab_now)" 'BEGIN { printf "%.2f", b - a }'; }
+# Wall-clock timing without forks: lab_now -> "s.us"; lab_since T0 -> "1.23".
+lab_now() { printf '%s\n' "${EPOCHREALTIME/,/.}"; }
+lab_ms() { local t=${EPOCHREALTIME/,/}; t=${t/./}; printf '%s\n' "$((10#$t / 1000))"; }
+lab_since() {   # T0 as from lab_now or date +%s.%N
+    local a=${1/,/.} fa ms
+    fa=${a#*.}000000
+    ms=$(( $(lab_ms) - 10#${a%.*} * 1000 - 10#${fa:0:3} ))
+    printf '%d.%02d\n' "$((ms / 1000))" "$((ms % 1000 / 10))"
+}
+# lab_sleep_ms N: sleep N milliseconds.
+lab_sleep_ms() { sleep "$(printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))")"; }
 
-# lab_qga DOM JSON: send one agent command, print the reply.
-lab_qga() { virsh -c "$LAB_URI" qemu-agent-command "$1" "$2" 2>/dev/null; }
+# lab_qga DOM JSON [virsh options...]: one agent command; prints the reply.
+lab_qga() {
+    local dom=$1 json=$2; shift 2
+    virsh -c "$LAB_URI" qemu-agent-command "$dom" "$@" -- "$json"
+}
 
-# lab_wait_agent DOM [TIMEOUT_S]: poll guest-ping with back-off (50 ms doubling, capped at 500 ms).
+# lab_wait_agent DOM [TIMEOUT_S]: poll guest-ping until it answers.
+# Back-off: 50 ms, doubling, capped at 200 ms.  Returns 1 on timeout.
 lab_wait_agent() {
-    local dom=$1 timeout=${2:-60} delay=0.05 t0
-    t0=$(lab_now)
+    local dom=$1 timeout_ms=$((${2:-60} * 1000)) delay=50 t0
+    t0=$(lab_ms)
     while :; do
-        lab_qga "$dom" '{"execute":"guest-ping"}' >/dev/null && return 0
-        if awk -v a="$t0" -v b="$(lab_now)" -v t="$timeout" 'BEGIN { exit !(b - a > t) }'; then
-            log "no guest agent in $dom after ${timeout}s"
+        if lab_qga "$dom" '{"execute":"guest-ping"}' --timeout 5 >/dev/null 2>&1; then
+            return 0
+        fi
+        if [ $(($(lab_ms) - t0)) -ge "$timeout_ms" ]; then
+            log "$dom: no guest agent after ${2:-60} s"
             return 1
         fi
-        sleep "$delay"
-        delay=$(awk -v d="$delay" 'BEGIN { d *= 2; if (d > 0.5) d = 0.5; print d }')
+        lab_sleep_ms "$delay"
+        delay=$((delay * 2 > 200 ? 200 : delay * 2))
     done
 }
 
-# lab_guest_exec DOM PATH [ARG...]: run PATH with ARGs in the guest (argv array,
-# built one --arg at a time), print its stdout/stderr, return its exit code.
+# lab_guest_exec DOM PATH [ARG...]: run PATH with an argv array in the guest.
+# Prints the guest's stdout to stdout and its stderr to stderr; returns the
+# guest exit code (128+N if killed by signal N), 125 if the agent failed,
+# 124 on timeout (LAB_EXEC_TIMEOUT seconds, default 60).
+# jq 1.6: arguments go in one --arg each (a positional "-p" after --args
+# would be taken as a jq option), named so that they sort in argv order.
 lab_guest_exec() {
-    local dom=$1 path=$2; shift 2
-    local args='[]' a req reply pid status delay=0.02 i
+    local dom=$1 path=$2 a i=0 req reply pid status exited code sig
+    local jqargs=() delay=10 t0 timeout_ms=$((${LAB_EXEC_TIMEOUT:-60} * 1000))
+    shift 2
     for a in "$@"; do
-        args=$(jq -c --arg v "$a" '. + [$v]' <<<"$args")
+        jqargs+=(--arg "a$(printf '%05d' "$i")" "$a")
+        i=$((i + 1))
     done
-    req=$(jq -cn --arg p "$path" --argjson a "$args" \
-        '{execute:"guest-exec",arguments:{path:$p,arg:$a,"capture-output":true,
-          env:["PATH=/sbin:/bin:/usr/sbin:/usr/bin"]}}')
+    req=$(jq -nc --arg path "$path" "${jqargs[@]}" '{
+        execute: "guest-exec",
+        arguments: {
+            path: $path,
+            arg: [$ARGS.named | to_entries[] | select(.key | test("^a[0-9]{5}$"))]
+                 | sort_by(.key) | map(.value),
+            env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+            "capture-output": true }}') || return 125
     reply=$(lab_qga "$dom" "$req") || return 125
-    pid=$(jq -r '.return.pid' <<<"$reply")
-    for ((i = 0; i < 600; i++)); do
-        status=$(lab_qga "$dom" "{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":$pid}}") || return 125
-        if [ "$(jq -r '.return.exited' <<<"$status")" = true ]; then
-            jq -r '.return["out-data"] // empty' <<<"$status" | base64 -d
-            jq -r '.return["err-data"] // empty' <<<"$status" | base64 -d >&2
-            return "$(jq -r '.return.exitcode // 128' <<<"$status")"
+    pid=$(jq -r '.return.pid' <<<"$reply") || return 125
+    t0=$(lab_ms)
+    while :; do
+        status=$(lab_qga "$dom" \
+            "{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":$pid}}") || return 125
+        exited=$(jq -r '.return.exited' <<<"$status") || return 125
+        [ "$exited" = true ] && break
+        if [ $(($(lab_ms) - t0)) -ge "$timeout_ms" ]; then
+            log "$dom: guest-exec $path: no exit after ${LAB_EXEC_TIMEOUT:-60} s"
+            return 124
         fi
-        sleep "$delay"
-        delay=$(awk -v d="$delay" 'BEGIN { d *= 2; if (d > 0.2) d = 0.2; print d }')
+        lab_sleep_ms "$delay"
+        delay=$((delay * 2 > 200 ? 200 : delay * 2))
     done
-    return 124
+    jq -r '.return["out-data"] // empty' <<<"$status" | base64 -d
+    jq -r '.return["err-data"] // empty' <<<"$status" | base64 -d >&2
+    read -r code sig < <(jq -r '"\(.return.exitcode // "-") \(.return.signal // "-")"' <<<"$status")
+    if [ "$sig" != - ]; then return $((128 + sig)); fi
+    if [ "$code" != - ]; then return "$code"; fi
+    return 125
 }
 
-# lab_pid_alive PIDFILE EXE_BASENAME: the recorded process is running that program.
+# lab_guest_reboot DOM: guest-shutdown mode=reboot through the agent.
+# guest-shutdown has no success response (QAPI success-response: false), so
+# virsh waits until the agent goes away with the old guest and then fails
+# with "Guest agent disappeared while executing command": that means success.
+lab_guest_reboot() {
+    local out
+    out=$(lab_qga "$1" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' \
+        --timeout 30 2>&1) && return 0
+    case $out in *"agent disappeared"*) return 0 ;; esac
+    printf '%s\n' "$out" >&2
+    return 1
+}
+
+# lab_boot_id DOM: the guest's boot id (changes on every guest reboot).
+lab_boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
+
+# lab_pid_is PID NAME: process PID runs /usr/sbin/NAME (not a zombie).
+lab_pid_is() {
+    [[ $1 =~ ^[0-9]+$ ]] || return 1
+    case $(readlink "/proc/$1/exe" 2>/dev/null) in
+        "/usr/sbin/$2" | "/usr/sbin/$2 (deleted)") return 0 ;;   # deleted: upgraded since
+    esac
+    return 1
+}
+
+# lab_pid_alive PIDFILE NAME: the pid recorded in PIDFILE runs /usr/sbin/NAME.
 lab_pid_alive() {
-    local pid
     [ -s "$1" ] || return 1
-    pid=$(cat "$1")
-    [ -d "/proc/$pid" ] || return 1
-    [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$2" ]
+    lab_pid_is "$(<"$1")" "$2"
+}
+
+# lab_find_daemon NAME: pids of running /usr/sbin/NAME processes (any owner).
+lab_find_daemon() {
+    local exe
+    for exe in /proc/[0-9]*/exe; do
+        [ "$exe" -ef "/usr/sbin/$1" ] || continue
+        exe=${exe#/proc/}
+        printf '%s\n' "${exe%/exe}"
+    done
 }

@@ -1,154 +1,282 @@
 #!/usr/bin/env bash
-# Set up the lab, idempotently, on Debian 12 as root:
-#  1. install libvirt, QEMU, busybox & co from Debian packages;
-#  2. harvest the Debian kernel and qemu-ga (apt-get download + dpkg -x; not installed);
-#  3. build the guest initramfs (busybox + qemu-ga + virtio/9p/virtiofs modules);
-#  4. start virtlogd and libvirtd by hand (no systemd here), recording their pids.
-# --rebuild: rebuild the initramfs even if its inputs did not change.
+# Set up the lab on Debian 12, as root; idempotent and quick when nothing changed:
+#  1. install libvirt, QEMU, busybox-static & co (apt);
+#  2. harvest the Debian kernel and qemu-ga (apt-get download + dpkg -x, NOT installed);
+#  3. build guest/vmlinuz + guest/initramfs.cpio.gz (only when an input changed):
+#     busybox-static, qemu-ga + its libraries, virtio/9p/virtiofs modules,
+#     init.sh as /init and shutdown.sh as /sbin/shutdown;
+#  4. start virtlogd and libvirtd by hand (no systemd), pids in state/.
+# Usage: setup.sh [--rebuild]   (--rebuild: rebuild the initramfs anyway)
+# /etc/libvirt/qemu.conf is not touched.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
 rebuild=false
-[ "${1:-}" = --rebuild ] && rebuild=true
+case ${1:-} in
+    --rebuild) rebuild=true ;;
+    "") ;;
+    *) echo "usage: setup.sh [--rebuild]" >&2; exit 2 ;;
+esac
 [ "$(id -u)" -eq 0 ] || { echo "setup: must run as root" >&2; exit 1; }
-T0=$(lab_now)
 
+T0=$(lab_now)
+t_apt=0 t_harvest=0 t_initramfs=cached t_daemons=0
 PKGS=(libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
       qemu-system-x86 qemu-system-common busybox-static kmod cpio jq attr acl)
+export DEBIAN_FRONTEND=noninteractive
+
+# jq and friends may be missing on a clean machine: only coreutils before step 1.
+mkdir -p "$LAB_DEBS" "$LAB_GUEST" "$LAB_STATE" "$LAB_SHARES"
+chmod 755 "$LAB_DIR" "$LAB_GUEST" "$LAB_STATE" "$LAB_SHARES"
 
 # ---- 1. packages ----
-missing=()
-for p in "${PKGS[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null
-    # No service may start from a maintainer script: there is no systemd here.
-    own_policy=false
+# apt-get update at most once per run, and only if this lab has not done one in
+# the last day (apt keeps the servers' mtimes on the lists, so use our stamp).
+apt_updated=false
+apt_update() {   # apt_update [force]
+    local stamp=$LAB_STATE/apt-update.stamp
+    $apt_updated && return 0
+    if [ "${1:-}" != force ] && [ -n "$(find "$stamp" -mmin -1440 2>/dev/null)" ] \
+        && compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+        return 0
+    fi
+    log "apt-get update"
+    apt-get update -q >>"$LAB_STATE/apt.log" 2>&1 \
+        || { tail -20 "$LAB_STATE/apt.log" >&2; return 1; }
+    touch "$stamp"
+    apt_updated=true
+}
+missing_pkgs() {   # missing_pkgs PKG...: print those not installed
+    local p installed
+    installed=" $(dpkg-query -W -f='${Package}=${db:Status-Status} ' "$@" 2>/dev/null || true) "
+    for p in "$@"; do
+        [[ $installed == *" $p=installed "* ]] || echo "$p"
+    done
+}
+apt_install() {   # apt_install PKG...: install, with no service started
+    local own_policy=false rc=0
     if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-        chmod +x /usr/sbin/policy-rc.d
+        printf '#!/bin/sh\n# virt-share lab: no service starts during setup\nexit 101\n' \
+            > /usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
         own_policy=true
     fi
-    apt-get install -y -q --no-install-recommends "${PKGS[@]}" >"$LAB_TOP/tests/lab-apt.log" 2>&1 \
-        || { $own_policy && rm -f /usr/sbin/policy-rc.d; tail -20 "$LAB_TOP/tests/lab-apt.log"; exit 1; }
-    $own_policy && rm -f /usr/sbin/policy-rc.d
-    rm -f "$LAB_TOP/tests/lab-apt.log"
-fi
-
-# QEMU runs as libvirt-qemu: the guest files must sit below directories it can
-# traverse.  If the checkout is somewhere private (e.g. /root), use /var/lib.
-traversable() {
-    local d=$1
-    while [ "$d" != / ]; do
-        [ -e "$d" ] && { [ "$(stat -c %A "$d" | cut -c10)" = x ] || return 1; }
-        d=$(dirname "$d")
-    done
-}
-if [ -z "${VS_LAB_DIR:-}" ] && ! traversable "$LAB_DIR"; then
-    LAB_DIR=/var/lib/virt-share-lab
-    LAB_STATE=$LAB_DIR/state
-    LAB_GUEST=$LAB_DIR/guest
-    log "checkout not traversable by libvirt-qemu; lab files go to $LAB_DIR"
-fi
-mkdir -p "$LAB_DIR"/{debs,guest,state}
-chmod 755 "$LAB_DIR" "$LAB_GUEST" "$LAB_STATE"
-echo "$LAB_DIR" > "$LAB_TOP/tests/.lab-dir"
-
-# ---- 2. kernel and qemu-ga ----
-KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-if [ -z "$KPKG" ]; then
-    apt-get update -q >/dev/null
-    KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-fi
-KVER=${KPKG#linux-image-}
-fetch_deb() {   # fetch_deb PKG DIR: download and extract once
-    local pkg=$1 dir=$2
-    [ -d "$dir" ] && return 0
-    if ! ls "$LAB_DIR/debs/${pkg}"_*.deb >/dev/null 2>&1; then
-        log "downloading $pkg"
-        (cd "$LAB_DIR/debs" && apt-get download -q "$pkg" 2>&1 | grep -v "unsandboxed" || true)
+    log "apt-get install $*"
+    apt-get install -y -q --no-install-recommends "$@" >>"$LAB_STATE/apt.log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ] && ! $apt_updated && apt_update force; then   # stale lists? retry once
+        rc=0
+        apt-get install -y -q --no-install-recommends "$@" >>"$LAB_STATE/apt.log" 2>&1 || rc=$?
     fi
+    if $own_policy; then rm -f /usr/sbin/policy-rc.d; fi
+    [ "$rc" -eq 0 ] || { tail -30 "$LAB_STATE/apt.log" >&2; echo "setup: apt-get install failed" >&2; }
+    return "$rc"
+}
+t=$(lab_now)
+mapfile -t missing < <(missing_pkgs "${PKGS[@]}")
+if [ "${#missing[@]}" -gt 0 ]; then
+    apt_update
+    apt_install "${PKGS[@]}"
+    t_apt=$(lab_since "$t")
+fi
+
+# ---- 2. guest kernel and qemu-ga: downloaded and extracted, never installed ----
+t=$(lab_now)
+# kernel_pkg: the versioned package linux-image-amd64 depends on, e.g.
+# linux-image-6.1.0-56-amd64 (cached until the apt lists change: apt-cache is slow).
+kernel_pkg() {
+    local key cache=$LAB_STATE/kernel-pkg k pkg
+    key=$(stat -c %Y /var/lib/apt/lists 2>/dev/null || echo none)
+    if [ -s "$cache" ] && read -r k pkg < "$cache" && [ "$k" = "$key" ]; then
+        echo "$pkg"
+        return 0
+    fi
+    pkg=$(apt-cache depends linux-image-amd64 2>/dev/null \
+        | awk '$1 ~ /Depends:$/ && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+    [ -n "$pkg" ] && echo "$key $pkg" > "$cache"
+    echo "$pkg"
+}
+KPKG=$(kernel_pkg)
+if [ -z "$KPKG" ]; then apt_update force; KPKG=$(kernel_pkg); fi
+[ -n "$KPKG" ] || { echo "setup: cannot resolve linux-image-amd64's kernel package" >&2; exit 1; }
+KVER=${KPKG#linux-image-}
+
+# fetch_deb PKG: print the path of PKG's .deb in debs/, downloading it if absent.
+fetch_deb() {
+    local pkg=$1 f tmp
+    for f in "$LAB_DEBS/${pkg}"_*.deb; do
+        [ -s "$f" ] && { echo "$f"; return 0; }
+    done
+    log "downloading $pkg"
+    tmp=$(mktemp -d "$LAB_DEBS/.dl.XXXXXX")
+    # Download as root into our own directory, so apt does not warn about
+    # the _apt sandbox user being unable to write there.
+    if ! (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg") >>"$LAB_STATE/apt.log" 2>&1; then
+        apt_update force
+        (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg") >>"$LAB_STATE/apt.log" 2>&1 \
+            || { tail -5 "$LAB_STATE/apt.log" >&2; rm -rf "$tmp"; return 1; }
+    fi
+    for f in "$tmp"/*.deb; do mv "$f" "$LAB_DEBS/"; echo "$LAB_DEBS/${f##*/}"; done
+    rmdir "$tmp"
+}
+# extract DEB DIR: dpkg -x DEB into DIR, unless DIR already holds exactly DEB.
+extract() {
+    local deb=$1 dir=$2
+    [ "$(cat "$dir/.vs-lab-deb" 2>/dev/null)" = "${deb##*/}" ] && return 0
+    log "extracting ${deb##*/}"
+    rm -rf "$dir" "$dir.tmp"
     mkdir -p "$dir.tmp"
-    dpkg -x "$LAB_DIR"/debs/"${pkg}"_*.deb "$dir.tmp"
+    dpkg -x "$deb" "$dir.tmp"
+    echo "${deb##*/}" > "$dir.tmp/.vs-lab-deb"
     mv "$dir.tmp" "$dir"
 }
-fetch_deb "$KPKG" "$LAB_DIR/kernel-root"
-fetch_deb qemu-guest-agent "$LAB_DIR/qga-root"
-[ -f "$LAB_DIR/kernel-root/lib/modules/$KVER/modules.dep" ] || depmod -b "$LAB_DIR/kernel-root" "$KVER"
+kdeb=$(fetch_deb "$KPKG")
+qdeb=$(fetch_deb qemu-guest-agent)
+extract "$kdeb" "$LAB_KROOT"
+extract "$qdeb" "$LAB_QGAROOT"
+# The .deb ships no modules.dep: depmod runs in its postinst.
+kmods=$LAB_KROOT/lib/modules/$KVER
+if [ ! -s "$kmods/modules.dep" ]; then
+    log "depmod $KVER"
+    depmod -b "$LAB_KROOT" "$KVER"
+fi
+# qemu-ga runs on the host's libraries: make sure its dependencies are present.
+mapfile -t qdeps < <(dpkg-deb -f "$qdeb" Depends | tr ',' '\n' \
+    | sed -e 's/|.*//' -e 's/(.*)//' -e 's/:any//' -e 's/[[:space:]]//g' | grep -v '^$')
+mapfile -t missing < <(missing_pkgs "${qdeps[@]}")
+if [ "${#missing[@]}" -gt 0 ]; then apt_update; apt_install "${missing[@]}"; fi
+t_harvest=$(lab_since "$t")
 
 # ---- 3. initramfs ----
-inputs=$(cat "$here/init.sh" "$here/shutdown.sh" "$here/setup.sh" | sha256sum | cut -c1-16)
-stamp="$KPKG $(dpkg-query -W -f='${Version}' busybox-static) $(ls "$LAB_DIR"/debs/qemu-guest-agent_*.deb) $inputs"
-if $rebuild || [ ! -s "$LAB_GUEST/initramfs.cpio.gz" ] || [ "$(cat "$LAB_GUEST/stamp" 2>/dev/null)" != "$stamp" ]; then
+QGA=$LAB_QGAROOT/usr/sbin/qemu-ga
+# qga_libs: the shared objects qemu-ga needs, loader included, one path a line.
+# (Parsed in bash: mawk has no \s, and the loader line has no "=>".)
+qga_libs() {
+    local out a b c
+    out=$(ldd "$QGA") || return 1
+    while read -r a b c _; do
+        if [ "$b" = "=>" ]; then
+            [ "$c" = not ] && { echo "setup: qemu-ga: $a not found on the host" >&2; return 1; }
+            [ "${c#/}" != "$c" ] && echo "$c"
+        elif [ "${a#/}" != "$a" ]; then
+            echo "$a"
+        fi
+    done <<<"$out"
+}
+mapfile -t libs < <(qga_libs)
+[ "${#libs[@]}" -gt 0 ] || { echo "setup: ldd found no libraries for $QGA" >&2; exit 1; }
+WANT_CORE=(virtio_pci virtio_console)
+WANT_FS=(9pnet_virtio 9p fuse virtiofs)
+stamp=$( {
+    echo "$KPKG ${kdeb##*/} ${qdeb##*/} busybox $(dpkg-query -W -f='${Version}' busybox-static)"
+    echo "${WANT_CORE[*]} / ${WANT_FS[*]}"
+    stat -L -c '%n %s %Y' "${libs[@]}" /bin/busybox
+    cat "$here/setup.sh" "$here/init.sh" "$here/shutdown.sh"
+} | sha256sum | cut -c1-32)
+
+# Module load order from modules.dep, depth first (dependencies before users).
+declare -A moddep=() modpath=() seen=()
+while IFS=: read -r rel deps; do
+    n=${rel##*/}; n=${n%.ko*}; n=${n//-/_}
+    modpath[$n]=$rel
+    moddep[$n]=$deps
+done < "$kmods/modules.dep"
+order=()
+visit() {
+    local n=${1//-/_} d
+    [ -n "${seen[$n]:-}" ] && return 0
+    [ -n "${modpath[$n]:-}" ] || { echo "setup: module $n not in $KPKG" >&2; return 1; }
+    seen[$n]=1
+    for d in ${moddep[$n]}; do d=${d##*/}; visit "${d%.ko*}" || return 1; done
+    order+=("${modpath[$n]}")
+}
+for m in "${WANT_CORE[@]}"; do visit "$m"; done
+core=("${order[@]}")
+for m in "${WANT_FS[@]}"; do visit "$m"; done
+fs=("${order[@]:${#core[@]}}")
+
+if $rebuild || [ ! -s "$LAB_GUEST/initramfs.cpio.gz" ] || [ ! -s "$LAB_GUEST/vmlinuz" ] \
+    || [ "$(cat "$LAB_GUEST/stamp" 2>/dev/null)" != "$stamp" ]; then
     t=$(lab_now)
-    root=$LAB_DIR/initramfs-root
+    root=$LAB_IROOT.tmp
     rm -rf "$root"
-    mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,mnt,root,var,lib64}
-    cp /bin/busybox "$root/bin/busybox"
-    for applet in $("$root/bin/busybox" --list-full); do
-        [ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+    mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/vs-lab,proc,sys,dev,run,tmp,mnt,root,var,lib64}
+    mknod -m 600 "$root/dev/console" c 5 1
+    mknod -m 666 "$root/dev/null" c 1 3
+    # busybox-static, every applet as a symlink.
+    install -m 755 /bin/busybox "$root/bin/busybox"
+    mapfile -t applets < <("$root/bin/busybox" --list-full)
+    for applet in "${applets[@]}"; do
+        [ -e "$root/$applet" ] || [ -L "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
     done
-    rm -f "$root/sbin/shutdown"
-    install -m 755 "$here/shutdown.sh" "$root/sbin/shutdown"
     install -m 755 "$here/init.sh" "$root/init"
-    # qemu-ga and the libraries it links against (paths as ldd prints them).
-    install -D -m 755 "$LAB_DIR/qga-root/usr/sbin/qemu-ga" "$root/usr/sbin/qemu-ga"
-    ldd "$root/usr/sbin/qemu-ga" | tr -s ' \t' ' ' | while read -r a b c _; do
-        if [ "$b" = "=>" ] && [ -n "$c" ] && [ "$c" != "not" ]; then lib=$c
-        elif [ "${a#/}" != "$a" ]; then lib=$a
-        else continue; fi
-        mkdir -p "$root$(dirname "$lib")"
+    install -m 755 "$here/shutdown.sh" "$root/sbin/shutdown"
+    # qemu-ga and its libraries, at the paths ldd resolved them to.
+    install -D -m 755 "$QGA" "$root/usr/sbin/qemu-ga"
+    for lib in "${libs[@]}"; do
+        mkdir -p "$root${lib%/*}"
         cp -L "$lib" "$root$lib"
     done
     chroot "$root" /usr/sbin/qemu-ga --version >/dev/null \
-        || { echo "setup: qemu-ga does not run in the initramfs (missing library?)" >&2; exit 1; }
-    # Kernel modules: the ones /init loads and everything they depend on.
-    kroot=$LAB_DIR/kernel-root/lib/modules/$KVER
-    wanted="virtio_pci virtio_console 9pnet_virtio 9p virtiofs"
-    mods=$(for m in $wanted; do modprobe -d "$LAB_DIR/kernel-root" -S "$KVER" --show-depends "$m"; done \
-           | awk '$1 == "insmod" { print $2 }' | sort -u)
-    for f in $mods; do
-        rel=${f#"$LAB_DIR/kernel-root"}
-        mkdir -p "$root$(dirname "$rel")"
-        cp "$f" "$root$rel"
+        || { echo "setup: qemu-ga does not run in the initramfs root (missing library?)" >&2; exit 1; }
+    chroot "$root" /bin/sh -c 'true' \
+        || { echo "setup: busybox sh does not run in the initramfs root" >&2; exit 1; }
+    # Kernel modules, with their own modules.dep so that busybox modprobe works.
+    for rel in "${order[@]}"; do
+        install -D -m 644 "$kmods/$rel" "$root/lib/modules/$KVER/$rel"
     done
-    cp "$kroot"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$KVER/" 2>/dev/null || true
+    cp "$kmods"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$KVER/"
     depmod -b "$root" "$KVER"
-    (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$LAB_GUEST/initramfs.cpio.gz.tmp"
+    printf '%s\n' "${core[@]}" > "$root/etc/vs-lab/modules.core"
+    printf '%s\n' "${fs[@]}" > "$root/etc/vs-lab/modules.fs"
+    echo "$KVER" > "$root/etc/vs-lab/kver"
+    (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -6) \
+        > "$LAB_GUEST/initramfs.cpio.gz.tmp"
+    install -m 644 "$LAB_KROOT/boot/vmlinuz-$KVER" "$LAB_GUEST/vmlinuz.tmp"
+    mv "$LAB_GUEST/vmlinuz.tmp" "$LAB_GUEST/vmlinuz"
     mv "$LAB_GUEST/initramfs.cpio.gz.tmp" "$LAB_GUEST/initramfs.cpio.gz"
-    cp "$LAB_DIR/kernel-root/boot/vmlinuz-$KVER" "$LAB_GUEST/vmlinuz"
+    rm -rf "$LAB_IROOT"
+    mv "$root" "$LAB_IROOT"
+    echo "$KVER" > "$LAB_GUEST/kver"
     echo "$stamp" > "$LAB_GUEST/stamp"
-    log "initramfs built in $(lab_since "$t") s ($(du -h "$LAB_GUEST/initramfs.cpio.gz" | cut -f1), $(echo "$mods" | wc -w) modules)"
+    t_initramfs=$(lab_since "$t")
+    log "initramfs built in $t_initramfs s: $(du -h "$LAB_GUEST/initramfs.cpio.gz" | cut -f1)," \
+        "${#order[@]} modules (${order[*]##*/})"
 fi
 chmod 644 "$LAB_GUEST/vmlinuz" "$LAB_GUEST/initramfs.cpio.gz"
 
 # ---- 4. daemons ----
-start_daemon() {   # start_daemon NAME
-    local name=$1
-    if lab_pid_alive "$LAB_STATE/$name.pid" "$name"; then return 0; fi
-    rm -f "$LAB_STATE/$name.pid"
+t=$(lab_now)
+# start_daemon NAME: start /usr/sbin/NAME unless ours (pid file) or someone
+# else's instance already runs; only our own instances get a pid file.
+start_daemon() {
+    local name=$1 pidfile=$LAB_STATE/$1.pid other
+    if lab_pid_alive "$pidfile" "$name"; then return 0; fi
+    rm -f "$pidfile"
+    other=$(lab_find_daemon "$name" | head -1)
+    if [ -n "$other" ]; then
+        log "$name already runs (pid $other, not started by the lab): using it"
+        return 0
+    fi
+    log "starting $name"
     LIBVIRT_LOG_OUTPUTS="3:file:$LAB_STATE/$name.log" \
-        "/usr/sbin/$name" --daemon --pid-file "$LAB_STATE/$name.pid"
-    for _ in $(seq 1 100); do
-        lab_pid_alive "$LAB_STATE/$name.pid" "$name" && { log "started $name ($(cat "$LAB_STATE/$name.pid"))"; return 0; }
-        sleep 0.05
-    done
-    echo "setup: $name did not start; see $LAB_STATE/$name.log" >&2
-    return 1
+        "/usr/sbin/$name" --daemon --pid-file "$pidfile" </dev/null >>"$LAB_STATE/$name.out" 2>&1 \
+        || { echo "setup: $name failed to start; see $LAB_STATE/$name.log" >&2; return 1; }
 }
 start_daemon virtlogd
 start_daemon libvirtd
-delay=0.05
-for _ in $(seq 1 100); do
-    virsh -c "$LAB_URI" version >/dev/null 2>&1 && break
-    sleep "$delay"
-    delay=$(awk -v d="$delay" 'BEGIN { d *= 2; if (d > 0.5) d = 0.5; print d }')
+delay=50 t1=$(lab_ms)
+until virsh -c "$LAB_URI" version >/dev/null 2>&1; do
+    if [ $(($(lab_ms) - t1)) -gt 60000 ]; then
+        echo "setup: libvirtd does not answer on $LAB_URI; see $LAB_STATE/libvirtd.log" >&2
+        virsh -c "$LAB_URI" version >&2 || true
+        exit 1
+    fi
+    lab_sleep_ms "$delay"
+    delay=$((delay * 2 > 500 ? 500 : delay * 2))
 done
-virsh -c "$LAB_URI" version >/dev/null || { echo "setup: libvirtd does not answer" >&2; exit 1; }
+t_daemons=$(lab_since "$t")
 
-log "lab ready in $(lab_since "$T0") s: kernel $KVER, guest files in $LAB_GUEST"
+echo "setup: lab ready in $(lab_since "$T0") s (apt $t_apt, harvest $t_harvest," \
+    "initramfs $t_initramfs, daemons $t_daemons); kernel $KVER; lab dir $LAB_DIR"

@@ -1,23 +1,45 @@
 #!/usr/bin/env bash
-# Define and start the lab guest NAME (options as guest.sh), wait for its agent.
+# Define and start the lab guest NAME (vs-test-* or vs-demo-*), wait for its
+# guest agent and print the boot-to-agent time.  A leftover domain of that
+# name is destroyed and undefined first.
+# Usage: start-guest.sh NAME [guest.sh options]   (LAB_BOOT_TIMEOUT, default 120 s)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-name=${1:?usage: start-guest.sh NAME [guest.sh options]}
+[ $# -ge 1 ] || { echo "usage: start-guest.sh NAME [guest.sh options]" >&2; exit 2; }
+name=$1
+console=$LAB_STATE/$name-console.log
+[[ $name =~ ^vs-(test|demo)- ]] \
+    || { echo "start-guest: refusing '$name': lab domains are named vs-test-* or vs-demo-*" >&2; exit 2; }
+[ -s "$LAB_GUEST/initramfs.cpio.gz" ] \
+    || { echo "start-guest: no guest in $LAB_GUEST: run tests/lab/setup.sh first" >&2; exit 1; }
+
 xml=$(mktemp)
 trap 'rm -f "$xml"' EXIT
 bash "$here/guest.sh" "$@" >"$xml"
-virsh -c "$LAB_URI" -q destroy "$name" >/dev/null 2>&1 || true
-virsh -c "$LAB_URI" -q undefine "$name" >/dev/null 2>&1 || true
-rm -f "$LAB_STATE/$name-console.log"
+
+if virsh -c "$LAB_URI" -q domstate "$name" >/dev/null 2>&1; then
+    virsh -c "$LAB_URI" -q destroy "$name" >/dev/null 2>&1 || true
+    virsh -c "$LAB_URI" -q undefine --managed-save "$name" >/dev/null
+fi
+rm -f "$console"
 virsh -c "$LAB_URI" -q define "$xml" >/dev/null
 t0=$(lab_now)
-virsh -c "$LAB_URI" -q start "$name" >/dev/null
-if ! lab_wait_agent "$name" 90; then
-    echo "start-guest: $name: no guest agent; console log: $LAB_STATE/$name-console.log" >&2
-    tail -20 "$LAB_STATE/$name-console.log" >&2 2>/dev/null || true
+if ! virsh -c "$LAB_URI" -q start "$name" >/dev/null; then
+    echo "start-guest: $name did not start; console log: $console" >&2
     exit 1
 fi
-log "$name: guest agent up $(lab_since "$t0") s after start"
+t_start=$(lab_since "$t0")
+if ! lab_wait_agent "$name" "${LAB_BOOT_TIMEOUT:-120}"; then
+    {
+        echo "start-guest: $name: no guest agent after ${LAB_BOOT_TIMEOUT:-120} s"
+        echo "start-guest: console log: $console (last lines below)"
+        tail -n 25 "$console" 2>/dev/null || true
+        echo "start-guest: console log: $console"
+    } >&2
+    exit 1
+fi
+echo "start-guest: $name: guest agent up $(lab_since "$t0") s after virsh start" \
+    "(start returned after $t_start s); console log: $console"
