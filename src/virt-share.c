@@ -49,7 +49,9 @@ vs_usage(FILE *out)
             continue;
         g_autofree char *usage = g_strdup_printf("%s %s", commands[i].name,
                                                  _(commands[i].params));
-        fprintf(out, "  %-40s %s\n", usage, _(commands[i].summary));
+        /* Pad by characters, not bytes: translations have "…" and umlauts. */
+        glong pad = MAX(0, 40 - g_utf8_strlen(usage, -1));
+        fprintf(out, "  %s%*s %s\n", usage, (int)pad, "", _(commands[i].summary));
     }
     fprintf(out, _("\nOptions:\n"
                    "  -c, --connect=URI            hypervisor connection URI\n"

@@ -39,7 +39,9 @@ vs_cli_parse(const VsCommand *cmd, const char *description, const GOptionEntry *
 
     ctx = g_option_context_new(params);
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
-    g_option_context_set_summary(ctx, _(cmd->summary));
+    /* _("") would return the catalogue header: hidden commands have none. */
+    if (*cmd->summary)
+        g_option_context_set_summary(ctx, _(cmd->summary));
     desc = g_strdup_printf("%s%s%s", description ? description : "",
                            description ? "\n\n" : "", vs_cli_exit_codes_text());
     g_option_context_set_description(ctx, desc);

@@ -93,9 +93,12 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
         }
         if (!vs_plan_virtiofs_live_ok(facts)) {
             g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                        !facts->live_shared_mem ?
                         _("virtiofs can be hot-plugged only into a domain running with "
-                          "shared memory and ACPI, and this transient domain lacks %s"),
-                        !facts->live_shared_mem ? _("shared memory") : _("ACPI"));
+                          "shared memory and ACPI, and this transient domain has no shared "
+                          "memory") :
+                        _("virtiofs can be hot-plugged only into a domain running with "
+                          "shared memory and ACPI, and this transient domain has no ACPI"));
             return FALSE;
         }
         plan->live = TRUE;

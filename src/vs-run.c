@@ -124,9 +124,12 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
 
     if (!vs_ops_add_apply(state, job, error))
         return FALSE;
-    vs_notify(ropts, _("Attached %s share '%s' (tag %s)%s."),
-              vs_driver_to_string(job->share->driver), job->share->source, job->share->tag,
-              job->plan.live ? _(" to the running domain") : _(" to the persistent definition"));
+    if (job->plan.live)
+        vs_notify(ropts, _("Attached %s share '%s' (tag %s) to the running domain."),
+                  vs_driver_to_string(job->share->driver), job->share->source, job->share->tag);
+    else
+        vs_notify(ropts, _("Attached %s share '%s' (tag %s) to the persistent definition."),
+                  vs_driver_to_string(job->share->driver), job->share->source, job->share->tag);
 
     if (mount_now)
         return vs_mount_or_undo(state, job, ropts, VS_HOTPLUG_SETTLE_MS, FALSE, error);
