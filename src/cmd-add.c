@@ -46,7 +46,8 @@ static const GOptionEntry add_entries[] = {
       N_("Restart a running domain when the share cannot be hot-plugged (9p), then mount"),
       NULL },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &opt_force,
-      N_("With --restart: destroy the domain if it does not shut down in time"), NULL },
+      N_("Add even if the permission checks say the share cannot work; with --restart, "
+         "destroy the domain if it does not shut down in time"), NULL },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
       N_("Seconds to wait for the guest agent, guest commands and shutdown (default: 60)"),
       N_("SECONDS") },
@@ -69,6 +70,11 @@ static const char add_description[] = N_(
     "            passthrough or unset and the share is not read-only (libvirt 9.0\n"
     "            refuses read-only virtiofs); 9p otherwise.\n"
     "\n"
+    "Before changing anything, add runs the checks of 'virt-share doctor' for the\n"
+    "user QEMU runs as, and refuses a share that could not work (QEMU cannot enter\n"
+    "or write the folder, passthrough without root, mapped without xattrs), with\n"
+    "the command that fixes it; --force adds it anyway.\n"
+    "\n"
     "After attaching, the share is mounted in the guest through the QEMU guest agent\n"
     "(guest-exec of mkdir and mount, no shell). If the mount fails, the device is\n"
     "detached again and the domain is left as it was (unless --keep-device).");
@@ -90,11 +96,6 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     if (opt_timeout <= 0) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("--timeout must be a positive number of seconds"));
-        return FALSE;
-    }
-    if (opt_force && !opt_restart) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    _("--force only makes sense with --restart"));
         return FALSE;
     }
     if (opt_mode && !vs_mode_from_string(opt_mode, &opts.mode, error))

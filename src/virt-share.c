@@ -25,6 +25,9 @@ static const VsCommand commands[] = {
     { "status", N_("DOMAIN [OPTION…]"),
       N_("Show each share in the definition, the running domain and the guest"),
       vs_cmd_status },
+    { "doctor", N_("DOMAIN [HOST_DIR|TAG] [OPTION…]"),
+      N_("Explain and fix why a share is not usable (permissions, mode, mount)"),
+      vs_cmd_doctor },
     /* Hidden (name starts with "__"): words for shell completion. */
     { "__complete", "domains|tags DOMAIN", "", vs_cmd_complete },
 };

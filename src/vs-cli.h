@@ -44,4 +44,5 @@ gboolean vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **er
 gboolean vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_umount(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_status(const VsCommand *self, int argc, char **argv, GError **error);
+gboolean vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_complete(const VsCommand *self, int argc, char **argv, GError **error);

@@ -5,10 +5,13 @@
 #include "vs-defaults.h"
 #include "vs-error.h"
 #include "vs-guest.h"
+#include "vs-identity.h"
 #include "vs-i18n.h"
 #include "vs-lifecycle.h"
 #include "vs-path.h"
+#include "vs-perm.h"
 #include "vs-run.h"
+#include "vs-xml.h"
 
 void
 vs_run_options_init(VsRunOptions *ropts)
@@ -111,11 +114,45 @@ vs_remount_others(VsDomainState *state, const char *skip_tag, const VsRunOptions
     }
 }
 
+/* The doctor's host-side checks, before anything changes: refuse a share that
+ * cannot work (QEMU cannot reach or write the folder, passthrough without
+ * root, mapped without xattrs).  Only for QEMU domains whose QEMU user we can
+ * tell; anything else is left to the hypervisor. */
+static gboolean
+vs_host_preflight(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
+                  GError **error)
+{
+    xmlDoc *doc = state->live_doc ? state->live_doc : state->config_doc;
+    g_autofree char *virttype = vs_xml_prop(xmlDocGetRootElement(doc), "type");
+    g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
+    g_autoptr(GError) id_error = NULL;
+    g_autofree char *text = NULL;
+    g_auto(VsIdentity) id = { 0 };
+
+    if (ropts->force || (g_strcmp0(virttype, "qemu") != 0 && g_strcmp0(virttype, "kvm") != 0))
+        return TRUE;
+    if (!vs_identity_for_domain(state, NULL, &id, &id_error)) {
+        vs_notify(ropts, _("Warning: permissions not checked: %s"), id_error->message);
+        return TRUE;
+    }
+    if (vs_perm_check(job->share, &id, findings))
+        return TRUE;
+    text = vs_perm_errors_text(findings);
+    g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                _("this share would not work (QEMU runs as %s, from %s):%s\n"
+                  "Nothing was changed. Fix the above (or run 'virt-share doctor' after adding "
+                  "with --force)."), id.user, id.origin, text);
+    return FALSE;
+}
+
 gboolean
 vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GError **error)
 {
     gboolean mount_now = ropts->mount && job->plan.live;
     gboolean restart = ropts->mount && ropts->restart && job->plan.restart_needed;
+
+    if (!vs_host_preflight(state, job, ropts, error))
+        return FALSE;
 
     /* Check the guest before changing anything. */
     if ((mount_now || restart) &&

@@ -16,7 +16,8 @@ typedef struct {
     gboolean mount;         /* mount in the guest (add) */
     gboolean keep_device;   /* keep the device when the mount fails (add) */
     gboolean restart;       /* restart a running domain when the share cannot be hot-plugged */
-    gboolean force;         /* with restart: destroy after the shutdown timeout */
+    gboolean force;         /* skip the permission checks; with restart: destroy
+                             * after the shutdown timeout */
     guint timeout_ms;       /* agent, guest commands and shutdown */
     VsNotifyFunc notify;    /* progress messages (translated), may be NULL */
     gpointer notify_data;

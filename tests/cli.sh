@@ -131,7 +131,7 @@ check_rc "add --driver bogus" 1
 vs add running "$TMP" --timeout 0
 check_rc "add --timeout 0" 1
 vs add running "$TMP" --force
-check_rc "add --force without --restart" 1
+check_rc "add --force alone is accepted (then the test driver cannot attach)" 2
 
 # ---- list ----
 vs list

@@ -109,12 +109,27 @@ d_pt=$(mkshare passthrough "$QEMU_USER:$QEMU_USER")
 d_mp=$(mkshare mapped "$QEMU_USER:$QEMU_USER")
 d_ro=$(mkshare readonly "$QEMU_USER:$QEMU_USER")
 printf 'host data' > "$d_pt/host.txt"; printf 'host data' > "$d_ro/host.txt"
+before_i=$(xml_inactive "$DOM")
 out=$("$VS" add "$DOM" "$d_pt" --driver 9p --mode passthrough --target /mnt/pt --no-mount 2>&1); rc=$?
 echo "$out"
-expect "add passthrough --no-mount exits 0" test "$rc" -eq 0
+expect "passthrough with unprivileged QEMU is refused before any change (exit 1)" test "$rc" -eq 1
+expect "the refusal explains EPERM and the way out" grep -q "EPERM.*--mode squash" <<<"$out"
+same_xml "refused add: definition byte-identical" "$before_i" "$(xml_inactive "$DOM")"
+out=$("$VS" add "$DOM" "$d_pt" --driver 9p --mode passthrough --target /mnt/pt --no-mount --force 2>&1); rc=$?
+echo "$out"
+expect "add passthrough --force --no-mount exits 0" test "$rc" -eq 0
 expect "add tells a restart is needed" grep -qi "restart" <<<"$out"
 expect "add mapped exits 0" "$VS" add "$DOM" "$d_mp" --mode mapped --target /mnt/mp --no-mount
 expect "add readonly exits 0" "$VS" add "$DOM" "$d_ro" --readonly --target /mnt/ro --no-mount
+# A root-owned folder: QEMU (libvirt-qemu) cannot write it.
+d_doc=$(mkshare doctor root:root)
+before_i=$(xml_inactive "$DOM")
+out=$("$VS" add "$DOM" "$d_doc" --mode squash --target /mnt/doc --no-mount 2>&1); rc=$?
+echo "$out"
+expect "root-owned squash share is refused (exit 1)" test "$rc" -eq 1
+expect "the refusal gives the setfacl fix" grep -q "setfacl -m u:$QEMU_USER:rwx" <<<"$out"
+same_xml "refused add: definition byte-identical (root-owned)" "$before_i" "$(xml_inactive "$DOM")"
+expect "add --force adds it anyway" "$VS" add "$DOM" "$d_doc" --mode squash --target /mnt/doc --no-mount --force
 expect "pending share is in the definition only" \
     bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin) if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and not s[0][\"live\"]" "$3"' _ "$VS" "$DOM" "$d_pt"
 expect "status: config-only share is pending-restart" test "$(status_of "$d_pt")" = "pending-restart n/a"
@@ -124,7 +139,7 @@ expect "status: after restart, attached but not mounted" test "$(status_of "$d_p
 out=$("$VS" mount "$DOM" 2>&1); rc=$?
 echo "$out"
 expect "mount (all shares) exits 0" test "$rc" -eq 0
-for m in /mnt/sq /mnt/pt /mnt/mp /mnt/ro; do
+for m in /mnt/sq /mnt/pt /mnt/mp /mnt/ro /mnt/doc; do
     expect "$m mounted after restart + virt-share mount" gmounted "$m" 9p
 done
 expect_not "passthrough with unprivileged QEMU: guest create fails (EPERM, as measured)" \
@@ -139,6 +154,23 @@ expect "readonly: mounted ro" g /bin/grep -q "/mnt/ro 9p ro," /proc/mounts
 expect_not "readonly: guest write is refused" gwrite /mnt/ro/x.txt "x"
 expect "readonly: nothing written on the host" test ! -e "$d_ro/x.txt"
 expect "readonly: guest reads host file" test "$(g /bin/cat /mnt/ro/host.txt)" = "host data"
+
+echo "== doctor: a folder QEMU cannot write, and --fix"
+expect "/mnt/doc mounted" gmounted /mnt/doc 9p
+expect_not "guest write to the root-owned folder fails (EACCES)" gwrite /mnt/doc/d.txt "doc"
+out=$("$VS" doctor "$DOM" "$d_doc" 2>&1); rc=$?
+echo "$out"
+expect "doctor reports the problem (exit 1)" test "$rc" -eq 1
+expect "doctor names QEMU's user and the folder-write problem" grep -q "$QEMU_USER and cannot write $d_doc" <<<"$out"
+expect "doctor --json has code folder-write" bash -c '"$1" doctor "$2" "$3" --json 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"qemu_user\"]==sys.argv[1]; assert \"folder-write\" in [f[\"code\"] for s in d[\"shares\"] for f in s[\"findings\"]]" "$4"' _ "$VS" "$DOM" "$d_doc" "$QEMU_USER"
+out=$("$VS" doctor "$DOM" "$d_doc" --fix 2>&1); rc=$?
+echo "$out"
+expect "doctor --fix exits 0" test "$rc" -eq 0
+expect "doctor --fix printed what it changed" grep -q "Fixing: setfacl" <<<"$out"
+expect "an ACL entry for $QEMU_USER, not chmod 777" \
+    bash -c 'a=$(getfacl -p "$1" 2>/dev/null); grep -q "^user:$2:rwx" <<<"$a" && grep -q "^group::r-x" <<<"$a" && grep -q "^other::r-x" <<<"$a"' _ "$d_doc" "$QEMU_USER"
+expect "after --fix the guest write succeeds" gwrite /mnt/doc/d.txt "doc"
+expect "and the host sees it" test "$(cat "$d_doc/d.txt" 2>/dev/null)" = "doc"
 
 echo "== guest reboot: shares come back with virt-share mount"
 before=$(boot_id "$DOM")
@@ -236,7 +268,7 @@ for ch in devs.findall("channel"):
 sys.stdout.write(ET.tostring(root, encoding="unicode"))' >"$SHARES/noagent.xml"
 virsh -q define "$SHARES/noagent.xml" >/dev/null && virsh -q start "$NOAGENT" >/dev/null
 before_i=$(xml_inactive "$NOAGENT"); before_l=$(xml_live "$NOAGENT")
-d_na=$(mkshare noagent root:root)
+d_na=$(mkshare noagent "$QEMU_USER:$QEMU_USER")
 out=$("$VS" add "$NOAGENT" "$d_na" --driver virtiofs 2>&1); rc=$?
 echo "$out"
 expect "no agent: add exits 2" test "$rc" -eq 2

@@ -1,0 +1,194 @@
+/* vs-identity.c: the host identity QEMU runs as. */
+#include <config.h>
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-identity.h"
+#include "vs-xml.h"
+
+void
+vs_identity_clear(VsIdentity *id)
+{
+    g_clear_pointer(&id->user, g_free);
+    g_clear_pointer(&id->group, g_free);
+    g_clear_pointer(&id->origin, g_free);
+}
+
+static gboolean
+vs_lookup_user(const char *name, uid_t *uid, gid_t *gid, char **user_out)
+{
+    guint64 n;
+    struct passwd *pw;
+
+    if (name[0] == '+' && g_ascii_string_to_unsigned(name + 1, 10, 0, G_MAXUINT32, &n, NULL)) {
+        *uid = (uid_t)n;
+        pw = getpwuid(*uid);
+        *user_out = g_strdup(pw ? pw->pw_name : name + 1);
+        if (pw)
+            *gid = pw->pw_gid;
+        return TRUE;
+    }
+    if (!(pw = getpwnam(name)))
+        return FALSE;
+    *uid = pw->pw_uid;
+    *gid = pw->pw_gid;
+    *user_out = g_strdup(pw->pw_name);
+    return TRUE;
+}
+
+static gboolean
+vs_lookup_group(const char *name, gid_t *gid, char **group_out)
+{
+    guint64 n;
+    struct group *gr;
+
+    if (name[0] == '+' && g_ascii_string_to_unsigned(name + 1, 10, 0, G_MAXUINT32, &n, NULL)) {
+        *gid = (gid_t)n;
+        gr = getgrgid(*gid);
+        *group_out = g_strdup(gr ? gr->gr_name : name + 1);
+        return TRUE;
+    }
+    if (!(gr = getgrnam(name)))
+        return FALSE;
+    *gid = gr->gr_gid;
+    *group_out = g_strdup(gr->gr_name);
+    return TRUE;
+}
+
+gboolean
+vs_identity_parse_label(const char *label, VsIdentity *id, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(label ? label : "", ":", 2);
+    gid_t gid = 0;
+
+    vs_identity_clear(id);
+    if (!parts[0] || !*parts[0] || !vs_lookup_user(parts[0], &id->uid, &gid, &id->user)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("unknown user in DAC label '%s'"),
+                    label ? label : "");
+        return FALSE;
+    }
+    id->gid = gid;
+    if (parts[1] && *parts[1]) {
+        if (!vs_lookup_group(parts[1], &id->gid, &id->group)) {
+            g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                        _("unknown group in DAC label '%s'"), label);
+            return FALSE;
+        }
+    } else {
+        struct group *gr = getgrgid(id->gid);
+        id->group = gr ? g_strdup(gr->gr_name) : g_strdup_printf("%u", (unsigned)id->gid);
+    }
+    return TRUE;
+}
+
+void
+vs_qemu_conf_parse(const char *text, char **user, char **group)
+{
+    g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+
+    *user = *group = NULL;
+    for (guint i = 0; lines[i]; i++) {
+        g_auto(GStrv) kv = NULL;
+        char *key, *val;
+        char **slot;
+
+        g_strstrip(lines[i]);
+        if (lines[i][0] == '#' || !strchr(lines[i], '='))
+            continue;
+        kv = g_strsplit(lines[i], "=", 2);
+        key = g_strstrip(kv[0]);
+        val = g_strstrip(kv[1]);
+        if (strcmp(key, "user") == 0)
+            slot = user;
+        else if (strcmp(key, "group") == 0)
+            slot = group;
+        else
+            continue;
+        if (val[0] == '"' && strlen(val) >= 2 && val[strlen(val) - 1] == '"') {
+            g_free(*slot);
+            *slot = g_strndup(val + 1, strlen(val) - 2);
+        }
+    }
+}
+
+static char *
+vs_dac_label(xmlDoc *doc, gboolean static_only)
+{
+    xmlNode *label = vs_xml_find_one(doc, NULL,
+                                     static_only ?
+                                     "/domain/seclabel[@model='dac' and @type='static']/label" :
+                                     "/domain/seclabel[@model='dac']/label");
+    g_autoptr(VsXmlChar) text = label ? xmlNodeGetContent(label) : NULL;
+
+    return text ? g_strdup((const char *)text) : NULL;
+}
+
+gboolean
+vs_identity_for_domain(VsDomainState *state, const char *qemu_conf, VsIdentity *id,
+                       GError **error)
+{
+    g_autofree char *uri = virConnectGetURI(virDomainGetConnect(state->dom));
+    g_autofree char *conf_text = NULL;
+    g_autofree char *user = NULL;
+    g_autofree char *group = NULL;
+    g_autofree char *live_label = state->live_doc ? vs_dac_label(state->live_doc, FALSE) : NULL;
+    g_autofree char *static_label = state->config_doc ? vs_dac_label(state->config_doc, TRUE)
+                                                      : NULL;
+
+    memset(id, 0, sizeof(*id));
+    if (live_label) {
+        if (!vs_identity_parse_label(live_label, id, error))
+            return FALSE;
+        id->origin = g_strdup(_("the running domain's DAC label"));
+        return TRUE;
+    }
+    if (static_label) {
+        if (!vs_identity_parse_label(static_label, id, error))
+            return FALSE;
+        id->origin = g_strdup(_("the domain's static DAC label"));
+        return TRUE;
+    }
+    if (uri && strstr(uri, "/session")) {
+        g_autofree char *self = g_strdup_printf("+%u:+%u", (unsigned)getuid(), (unsigned)getgid());
+        if (!vs_identity_parse_label(self, id, error))
+            return FALSE;
+        id->origin = g_strdup(_("a session URI: QEMU runs as you"));
+        return TRUE;
+    }
+
+    if (!qemu_conf)
+        qemu_conf = g_getenv("VIRT_SHARE_QEMU_CONF");
+    if (!qemu_conf)
+        qemu_conf = "/etc/libvirt/qemu.conf";
+    if (g_file_get_contents(qemu_conf, &conf_text, NULL, NULL))
+        vs_qemu_conf_parse(conf_text, &user, &group);
+    if (user) {
+        g_autofree char *spec = group ? g_strdup_printf("%s:%s", user, group) : g_strdup(user);
+        if (!vs_identity_parse_label(spec, id, error))
+            return FALSE;
+        id->origin = g_strdup_printf(_("user/group in %s"), qemu_conf);
+        return TRUE;
+    }
+    /* libvirt's built-in default differs by distribution. */
+    for (const char *const *name = (const char *const[]){ "libvirt-qemu", "qemu", NULL };
+         *name; name++) {
+        if (getpwnam(*name) && vs_identity_parse_label(*name, id, NULL)) {
+            if (group) {
+                g_free(id->group);
+                id->group = NULL;
+                if (!vs_lookup_group(group, &id->gid, &id->group))
+                    continue;
+            }
+            id->origin = g_strdup(_("libvirt's default QEMU user"));
+            return TRUE;
+        }
+    }
+    g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
+                _("cannot tell which user QEMU runs as (no DAC label, no user in %s, no "
+                  "libvirt-qemu or qemu user)"), qemu_conf);
+    return FALSE;
+}

@@ -1,0 +1,33 @@
+/* vs-identity.h: the host identity QEMU (and so the 9p server) runs as. */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "vs-ops.h"
+
+typedef struct {
+    uid_t uid;
+    gid_t gid;
+    char *user;             /* name, or the number as text */
+    char *group;
+    char *origin;           /* translated: where it was found */
+} VsIdentity;
+
+void vs_identity_clear(VsIdentity *id);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(VsIdentity, vs_identity_clear)
+
+/* Parse a DAC label: "+64055:+64055", "libvirt-qemu:kvm", "qemu". */
+gboolean vs_identity_parse_label(const char *label, VsIdentity *id, GError **error);
+
+/* Read user/group from a qemu.conf text ("user = \"name\"" lines); the
+ * values are g_strdup'ed into *user and *group, NULL when not set. */
+void vs_qemu_conf_parse(const char *text, char **user, char **group);
+
+/* Who QEMU runs as for this domain: the running domain's DAC seclabel, else
+ * a static DAC seclabel in its definition, else user/group from qemu.conf
+ * (@qemu_conf; NULL: $VIRT_SHARE_QEMU_CONF or /etc/libvirt/qemu.conf), else
+ * the distribution default (libvirt-qemu, qemu).  For session URIs: the
+ * calling user. */
+gboolean vs_identity_for_domain(VsDomainState *state, const char *qemu_conf,
+                                VsIdentity *id, GError **error);
