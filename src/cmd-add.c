@@ -23,6 +23,8 @@ static gboolean opt_keep_device;
 static gboolean opt_restart;
 static gboolean opt_force;
 static int opt_timeout = VS_DEFAULT_TIMEOUT_MS / 1000;
+static char **opt_uid_map;
+static char **opt_gid_map;
 
 static const GOptionEntry add_entries[] = {
     { "target", 't', 0, G_OPTION_ARG_STRING, &opt_target,
@@ -48,6 +50,12 @@ static const GOptionEntry add_entries[] = {
     { "force", 'f', 0, G_OPTION_ARG_NONE, &opt_force,
       N_("Add even if the permission checks say the share cannot work; with --restart, "
          "destroy the domain if it does not shut down in time"), NULL },
+    { "uid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_uid_map,
+      N_("Map host uid to guest uid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
+      N_("HOST:GUEST") },
+    { "gid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_gid_map,
+      N_("Map host gid to guest gid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
+      N_("HOST:GUEST") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
       N_("Seconds to wait for the guest agent, guest commands and shutdown (default: 60)"),
       N_("SECONDS") },
@@ -55,7 +63,10 @@ static const GOptionEntry add_entries[] = {
 };
 
 static const char add_description[] = N_(
-    "HOST_DIR may be relative to the current directory; symbolic links are resolved.\n"
+    "HOST_DIR may be relative to the current directory; symbolic links are resolved,\n"
+    "then the host path policy applies (/etc/virt-share/virt-share.conf, or\n"
+    "$VIRT_SHARE_CONFIG): system directories such as /, /etc, /boot, /proc, /sys,\n"
+    "/dev, /run and /var/lib/libvirt are refused unless allowed there.\n"
     "\n"
     "Drivers and modes:\n"
     "  9p        works with every running state, but cannot be hot-plugged: on a\n"
@@ -90,6 +101,7 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     VsAddOptions opts = { 0 };
     VsRunOptions ropts;
     g_autoptr(VsLock) lock = NULL;
+    g_autoptr(VsConfig) config = NULL;
 
     if (!vs_cli_parse(self, _(add_description), add_entries, 2, 2, &argc, &argv, error))
         return FALSE;
@@ -98,6 +110,11 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
                     _("--timeout must be a positive number of seconds"));
         return FALSE;
     }
+    if (!(config = vs_config_load(NULL, error)))
+        return FALSE;
+    opts.config = config;
+    opts.mode = config->mode;
+    opts.driver = config->driver;
     if (opt_mode && !vs_mode_from_string(opt_mode, &opts.mode, error))
         return FALSE;
     if (opt_driver && !vs_driver_from_string(opt_driver, &opts.driver, error))
@@ -107,6 +124,8 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     opts.target = opt_target;
     opts.tag = opt_tag;
     opts.readonly = opt_readonly;
+    opts.uid_map = opt_uid_map;
+    opts.gid_map = opt_gid_map;
 
     if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
         return FALSE;

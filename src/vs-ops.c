@@ -170,6 +170,44 @@ vs_plan_facts(VsDomainState *state, VsPlanFacts *facts)
                                vs_domxml_has_shared_memory(state->config_doc);
 }
 
+/* --uid-map/--gid-map: virtiofs <idmap>, which needs libvirt >= 10.0.0;
+ * 9p has nothing of the kind. */
+static gboolean
+vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *share,
+                   GError **error)
+{
+    unsigned long version = 0;
+    guint32 host, guest;
+
+    if (!opts->uid_map && !opts->gid_map)
+        return TRUE;
+    for (guint k = 0; k < 2; k++) {
+        GStrv map = k == 0 ? opts->uid_map : opts->gid_map;
+        for (guint i = 0; map && map[i]; i++) {
+            if (!vs_idmap_entry_parse(map[i], &host, &guest, error))
+                return FALSE;
+        }
+    }
+    if (share->driver != VS_DRIVER_VIRTIOFS) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("9p cannot map ids: with --mode squash every file belongs to QEMU's "
+                      "user on the host, with --mode mapped the guest's owners are kept in "
+                      "xattrs; for a real uid/gid map use --driver virtiofs"));
+        return FALSE;
+    }
+    if (virConnectGetLibVersion(virDomainGetConnect(state->dom), &version) < 0 ||
+        version < VS_IDMAP_MIN_LIBVIRT) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("id maps for virtiofs need libvirt 10.0.0 or later (and a virtiofsd "
+                      "that supports them); this libvirt is %lu.%lu.%lu"),
+                    version / 1000000, version / 1000 % 1000, version % 1000);
+        return FALSE;
+    }
+    share->uid_map = g_strdupv(opts->uid_map);
+    share->gid_map = g_strdupv(opts->gid_map);
+    return TRUE;
+}
+
 VsAddJob *
 vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error)
 {
@@ -185,6 +223,13 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
     share->source = vs_host_dir_resolve(opts->source, error);
     if (!share->source)
         return NULL;
+    {
+        g_autoptr(VsConfig) builtin = opts->config ? NULL : vs_config_new_default();
+        const VsConfig *cfg = opts->config ? opts->config : builtin;
+        if (!vs_policy_check(cfg, share->source, error) ||
+            !vs_policy_check_handle(cfg, share->source, error))
+            return NULL;
+    }
     share->target = g_strdup(opts->target ? opts->target : share->source);
     if (!vs_guest_path_validate(share->target, error))
         return NULL;
@@ -217,6 +262,9 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
         if (docs[i] && !vs_domxml_check_unique(docs[i], share, error))
             return NULL;
     }
+
+    if (!vs_ops_check_idmap(state, opts, share, error))
+        return NULL;
 
     job->device_xml = vs_share_to_device_xml(share, error);
     if (!job->device_xml)

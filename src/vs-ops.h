@@ -9,6 +9,7 @@
 #include <libvirt/libvirt.h>
 #include <libxml/tree.h>
 
+#include "vs-config.h"
 #include "vs-plan.h"
 #include "vs-share.h"
 
@@ -38,7 +39,13 @@ typedef struct {
     VsDriver driver;
     VsMode mode;
     gboolean readonly;
+    const VsConfig *config; /* host path policy; NULL: built-in defaults */
+    GStrv uid_map;          /* "HOST:GUEST" entries, or NULL */
+    GStrv gid_map;
 } VsAddOptions;
+
+/* libvirt maps ids for virtiofs (<idmap>) since this version. */
+#define VS_IDMAP_MIN_LIBVIRT 10000000
 
 typedef struct {
     VsShare *share;         /* resolved share */

@@ -21,6 +21,8 @@ vs_share_copy(const VsShare *share)
     copy->source = g_strdup(share->source);
     copy->tag = g_strdup(share->tag);
     copy->target = g_strdup(share->target);
+    copy->uid_map = g_strdupv(share->uid_map);
+    copy->gid_map = g_strdupv(share->gid_map);
     return copy;
 }
 
@@ -33,6 +35,8 @@ vs_share_free(VsShare *share)
     g_free(share->source);
     g_free(share->tag);
     g_free(share->target);
+    g_strfreev(share->uid_map);
+    g_strfreev(share->gid_map);
     g_free(share);
 }
 
@@ -115,6 +119,53 @@ vs_mode_default_for(VsDriver driver)
     return driver == VS_DRIVER_VIRTIOFS ? VS_MODE_PASSTHROUGH : VS_MODE_SQUASH;
 }
 
+gboolean
+vs_idmap_entry_parse(const char *entry, guint32 *host, guint32 *guest, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(entry, ":", -1);
+    guint64 h, g;
+
+    if (g_strv_length(parts) != 2 ||
+        !g_ascii_string_to_unsigned(parts[0], 10, 0, G_MAXUINT32 - 1, &h, NULL) ||
+        !g_ascii_string_to_unsigned(parts[1], 10, 0, G_MAXUINT32 - 1, &g, NULL)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("bad id map '%s': use HOST:GUEST, two numeric ids (e.g. 1000:0)"), entry);
+        return FALSE;
+    }
+    *host = (guint32)h;
+    *guest = (guint32)g;
+    return TRUE;
+}
+
+/* <idmap><uid start=GUEST target=HOST count=1/>…</idmap>, libvirt's form. */
+static void
+vs_share_add_idmap(xmlNode *fs, const VsShare *share)
+{
+    xmlNode *idmap;
+
+    if (!share->uid_map && !share->gid_map)
+        return;
+    idmap = xmlNewChild(fs, NULL, BAD_CAST "idmap", NULL);
+    for (guint k = 0; k < 2; k++) {
+        GStrv map = k == 0 ? share->uid_map : share->gid_map;
+        for (guint i = 0; map && map[i]; i++) {
+            guint32 host, guest;
+            g_autofree char *hs = NULL;
+            g_autofree char *gs = NULL;
+            xmlNode *e;
+
+            if (!vs_idmap_entry_parse(map[i], &host, &guest, NULL))
+                continue;   /* validated before */
+            hs = g_strdup_printf("%u", host);
+            gs = g_strdup_printf("%u", guest);
+            e = xmlNewChild(idmap, NULL, BAD_CAST (k == 0 ? "uid" : "gid"), NULL);
+            xmlSetProp(e, BAD_CAST "start", BAD_CAST gs);
+            xmlSetProp(e, BAD_CAST "target", BAD_CAST hs);
+            xmlSetProp(e, BAD_CAST "count", BAD_CAST "1");
+        }
+    }
+}
+
 VsShare *
 vs_share_from_node(xmlNode *fs)
 {
@@ -158,6 +209,7 @@ vs_share_to_node(const VsShare *share, xmlDoc *doc, GError **error)
     xmlSetProp(vs_xml_child(fs, "target"), BAD_CAST "dir", BAD_CAST share->tag);
     if (share->readonly)
         xmlNewChild(fs, NULL, BAD_CAST "readonly", NULL);
+    vs_share_add_idmap(fs, share);
     return fs;
 }
 

@@ -34,6 +34,8 @@ typedef struct {
     gboolean readonly;
     VsWhere where;
     gboolean running;   /* the domain runs (for listings) */
+    GStrv uid_map;      /* "HOST:GUEST" entries (virtiofs <idmap>), or NULL */
+    GStrv gid_map;
 } VsShare;
 
 VsShare *vs_share_new(void);
@@ -50,6 +52,9 @@ const char *vs_where_to_string(VsWhere where);
 
 /* The mode a share of @driver gets when none is asked for. */
 VsMode vs_mode_default_for(VsDriver driver);
+
+/* Check an id map entry "HOST:GUEST" (two numbers). */
+gboolean vs_idmap_entry_parse(const char *entry, guint32 *host, guint32 *guest, GError **error);
 
 /* Read a <filesystem> element. Returns NULL (without error) for filesystem
  * devices that are not host-directory shares (e.g. type='ram' or 'block'). */

@@ -224,6 +224,14 @@ expect "missing directory exits 1" test "$rc" -eq 1
 expect "virtiofs + squash exits 1" test "$rc" -eq 1
 "$VS" add "$DOM" "$d_sq" >/dev/null 2>&1; rc=$?
 expect "duplicate source exits 1" test "$rc" -eq 1
+ln -s /etc "$SHARES/innocent-looking"
+out=$("$VS" add "$DOM" "$SHARES/innocent-looking" --driver virtiofs 2>&1); rc=$?
+expect "a symlink to /etc is refused by the host path policy (exit 1)" test "$rc" -eq 1
+expect "the refusal names /etc as a system directory" grep -q "'/etc' is a system directory" <<<"$out"
+printf '[policy]\nallowed-roots=/srv\n' >"$SHARES/policy.conf"
+out=$(VIRT_SHARE_CONFIG="$SHARES/policy.conf" "$VS" add "$DOM" "$d_dry" --driver virtiofs 2>&1); rc=$?
+expect "a folder outside allowed-roots is refused (exit 1)" test "$rc" -eq 1
+expect "the refusal names the config file" grep -q "policy.conf" <<<"$out"
 same_xml "definition byte-identical" "$before_i" "$(xml_inactive "$DOM")"
 same_xml "live XML byte-identical" "$before_l" "$(xml_live "$DOM")"
 

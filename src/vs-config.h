@@ -1,0 +1,35 @@
+/* vs-config.h: /etc/virt-share/virt-share.conf: host path policy and defaults. */
+#pragma once
+
+#include <glib.h>
+
+#include "vs-share.h"
+
+#define VS_CONFIG_DEFAULT_PATH SYSCONFDIR "/virt-share/virt-share.conf"
+
+typedef struct {
+    char *path;             /* the file read, or NULL for built-in defaults */
+    GStrv allowed_roots;    /* empty: everything not denied */
+    GStrv denied_roots;     /* "/" denies only "/" itself; others deny the subtree */
+    VsDriver driver;        /* default --driver */
+    VsMode mode;            /* default --mode */
+} VsConfig;
+
+void vs_config_free(VsConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsConfig, vs_config_free)
+
+/* Built-in defaults, no file. */
+VsConfig *vs_config_new_default(void);
+
+/* Load @path; NULL: $VIRT_SHARE_CONFIG, else VS_CONFIG_DEFAULT_PATH.  A missing
+ * default file is not an error (built-in defaults); a missing file named
+ * explicitly, or a bad value, is. */
+VsConfig *vs_config_load(const char *path, GError **error);
+
+/* May @resolved (absolute, symlinks resolved) be shared?  VS_ERROR_POLICY if not. */
+gboolean vs_policy_check(const VsConfig *cfg, const char *resolved, GError **error);
+
+/* Open @resolved without following a symlink in its last component and check
+ * that the kernel's path of what was opened is still @resolved and allowed:
+ * a symlink swapped in after the first check is caught here. */
+gboolean vs_policy_check_handle(const VsConfig *cfg, const char *resolved, GError **error);

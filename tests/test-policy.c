@@ -1,0 +1,400 @@
+/* test-policy.c: the host path policy (config file, roots, symlink escapes),
+ * id maps, identity parsing, and the permission engine on real directories
+ * with a real unprivileged user and real POSIX ACLs.
+ *
+ * The permission tests need root (they create the user "vs-test-perm" with
+ * useradd if it is missing, and drop to it in a child process); run as
+ * another user they are skipped, and say so. */
+#include <config.h>
+
+#include "vs-test-util.h"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vs-config.h"
+#include "vs-identity.h"
+#include "vs-path.h"
+#include "vs-perm.h"
+#include "vs-share.h"
+
+#define TEST_USER "vs-test-perm"
+
+static char *
+write_config(const char *dir, const char *text)
+{
+    char *path = g_build_filename(dir, "virt-share.conf", NULL);
+    assert_true(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
+static void
+rm_rf(const char *path)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf %s", path);
+    g_autofree char *q = g_shell_quote(path);
+    g_free(cmd);
+    cmd = g_strdup_printf("rm -rf %s", q);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* ---- policy ---- */
+
+static void
+test_policy_builtin(void **state)
+{
+    g_autoptr(VsConfig) cfg = vs_config_new_default();
+    const char *denied[] = { "/", "/etc", "/etc/ssh", "/boot", "/proc/1", "/sys", "/dev/shm",
+                             "/run", "/var/lib/libvirt", "/var/lib/libvirt/images" };
+    const char *allowed[] = { "/srv/data", "/home/u/src", "/tmp/x", "/var/lib/other", "/etcetera",
+                              "/runner" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(denied); i++) {
+        g_autoptr(GError) err = NULL;
+        if (vs_policy_check(cfg, denied[i], &err))
+            print_error("%s was allowed\n", denied[i]);
+        assert_vs_error(err, VS_ERROR_POLICY);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(allowed); i++) {
+        g_autoptr(GError) err = NULL;
+        if (!vs_policy_check(cfg, allowed[i], &err))
+            print_error("%s was refused: %s\n", allowed[i], err->message);
+        assert_no_gerror(err);
+    }
+}
+
+static void
+test_policy_config(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("vs-policy-XXXXXX", NULL);
+    g_autofree char *path = write_config(dir,
+        "[policy]\n"
+        "# trailing slashes and dots are canonicalised\n"
+        "allowed-roots=/srv/;/var/lib/libvirt/images/.\n"
+        "[defaults]\n"
+        "mode=mapped\n"
+        "driver=9p\n");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsConfig) cfg = vs_config_load(path, &err);
+
+    assert_no_gerror(err);
+    assert_string_equal(cfg->allowed_roots[0], "/srv");
+    assert_string_equal(cfg->allowed_roots[1], "/var/lib/libvirt/images");
+    assert_int_equal(cfg->mode, VS_MODE_MAPPED);
+    assert_int_equal(cfg->driver, VS_DRIVER_9P);
+    /* inside an allowed root */
+    assert_true(vs_policy_check(cfg, "/srv", NULL));
+    assert_true(vs_policy_check(cfg, "/srv/a/b", NULL));
+    /* an allowed root more specific than a denied one wins */
+    assert_true(vs_policy_check(cfg, "/var/lib/libvirt/images/x", NULL));
+    /* ... but not for its parent */
+    assert_false(vs_policy_check(cfg, "/var/lib/libvirt", &err));
+    assert_vs_error(err, VS_ERROR_POLICY);
+    g_clear_error(&err);
+    /* prefix look-alikes are outside */
+    assert_false(vs_policy_check(cfg, "/srvx", &err));
+    assert_vs_error(err, VS_ERROR_POLICY);
+    g_clear_error(&err);
+    assert_false(vs_policy_check(cfg, "/home/u", &err));
+    assert_vs_error(err, VS_ERROR_POLICY);
+    rm_rf(dir);
+}
+
+static void
+test_policy_bad_config(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("vs-policy-XXXXXX", NULL);
+    const char *bad[] = {
+        "[policy]\nallowed-roots=relative/path\n",
+        "[defaults]\nmode=bogus\n",
+        "[defaults]\ndriver=nfs\n",
+        "not a key file\n",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *path = write_config(dir, bad[i]);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VsConfig) cfg = vs_config_load(path, &err);
+        assert_null(cfg);
+        assert_vs_error(err, VS_ERROR_INVALID);
+    }
+    {
+        /* a named file that does not exist is an error, too */
+        g_autofree char *missing = g_build_filename(dir, "missing.conf", NULL);
+        g_autoptr(GError) err = NULL;
+        assert_null(vs_config_load(missing, &err));
+        assert_vs_error(err, VS_ERROR_INVALID);
+    }
+    rm_rf(dir);
+}
+
+/* Escapes through symlinks and "..": the policy sees the resolved path. */
+static void
+test_policy_symlink_escape(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("vs-policy-XXXXXX", NULL);
+    g_autofree char *root = g_build_filename(dir, "allowed", NULL);
+    g_autofree char *inside = g_build_filename(root, "ok", NULL);
+    g_autofree char *link = g_build_filename(root, "to-etc", NULL);
+    g_autofree char *dotdot = g_build_filename(root, "..", "..", "..", "etc", NULL);
+    g_autofree char *cfgtext = g_strdup_printf("[policy]\nallowed-roots=%s\n", root);
+    g_autofree char *cfgpath = write_config(dir, cfgtext);
+    g_autoptr(VsConfig) cfg = vs_config_load(cfgpath, NULL);
+    const char *tries[] = { link, dotdot };
+
+    assert_non_null(cfg);
+    assert_int_equal(g_mkdir_with_parents(inside, 0755), 0);
+    assert_int_equal(symlink("/etc", link), 0);
+    {
+        g_autofree char *ok = vs_host_dir_resolve(inside, NULL);
+        assert_true(vs_policy_check(cfg, ok, NULL));
+        assert_true(vs_policy_check_handle(cfg, ok, NULL));
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(tries); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autofree char *resolved = vs_host_dir_resolve(tries[i], &err);
+        assert_no_gerror(err);
+        assert_string_equal(resolved, "/etc");
+        assert_false(vs_policy_check(cfg, resolved, &err));
+        assert_vs_error(err, VS_ERROR_POLICY);
+    }
+    /* the handle check refuses a path whose last component is a symlink,
+     * i.e. one swapped in after resolution */
+    {
+        g_autoptr(GError) err = NULL;
+        assert_false(vs_policy_check_handle(cfg, link, &err));
+        assert_vs_error(err, VS_ERROR_POLICY);
+    }
+    rm_rf(dir);
+}
+
+/* ---- id maps ---- */
+
+static void
+test_idmap(void **state)
+{
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+    guint32 h, g;
+    const char *bad[] = { "", "1000", "1000:", ":0", "a:b", "1:2:3", "-1:0", "1000:0x1" };
+
+    assert_true(vs_idmap_entry_parse("1000:0", &h, &g, NULL));
+    assert_int_equal(h, 1000);
+    assert_int_equal(g, 0);
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) e = NULL;
+        assert_false(vs_idmap_entry_parse(bad[i], &h, &g, &e));
+        assert_vs_error(e, VS_ERROR_INVALID);
+    }
+    share->source = g_strdup("/srv/x");
+    share->tag = g_strdup("t");
+    share->driver = VS_DRIVER_VIRTIOFS;
+    share->mode = VS_MODE_PASSTHROUGH;
+    share->uid_map = g_strsplit("1000:0,1001:1", ",", -1);
+    share->gid_map = g_strsplit("100:0", ",", -1);
+    xml = vs_share_to_device_xml(share, &err);
+    assert_no_gerror(err);
+    /* libvirt's form: start = guest id, target = host id */
+    assert_non_null(strstr(xml, "<uid start=\"0\" target=\"1000\" count=\"1\"/>"));
+    assert_non_null(strstr(xml, "<uid start=\"1\" target=\"1001\" count=\"1\"/>"));
+    assert_non_null(strstr(xml, "<gid start=\"0\" target=\"100\" count=\"1\"/>"));
+}
+
+/* ---- identity ---- */
+
+static void
+test_identity_parse(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_autofree char *user = NULL;
+    g_autofree char *group = NULL;
+
+    assert_true(vs_identity_parse_label("+0:+0", &id, &err));
+    assert_int_equal(id.uid, 0);
+    assert_string_equal(id.user, "root");
+    assert_true(vs_identity_parse_label("root", &id, NULL));
+    assert_int_equal(id.gid, 0);
+    assert_false(vs_identity_parse_label("no-such-user-vs", &id, &err));
+    assert_vs_error(err, VS_ERROR_INVALID);
+    g_clear_error(&err);
+    assert_false(vs_identity_parse_label("root:no-such-group-vs", &id, &err));
+    assert_vs_error(err, VS_ERROR_INVALID);
+
+    vs_qemu_conf_parse("# user = \"commented\"\n"
+                       "#group=\"x\"\n"
+                       "  user = \"qemu-user\"   \n"
+                       "group=\"kvm\"\n"
+                       "dynamic_ownership = 1\n", &user, &group);
+    assert_string_equal(user, "qemu-user");
+    assert_string_equal(group, "kvm");
+    g_clear_pointer(&user, g_free);
+    g_clear_pointer(&group, g_free);
+    vs_qemu_conf_parse("# nothing set\n", &user, &group);
+    assert_null(user);
+    assert_null(group);
+}
+
+/* ---- the permission engine, for real ---- */
+
+static gboolean
+ensure_test_user(VsIdentity *id)
+{
+    if (geteuid() != 0)
+        return FALSE;
+    if (!getpwnam(TEST_USER) &&
+        system("useradd --system --no-create-home --shell /usr/sbin/nologin " TEST_USER) != 0)
+        return FALSE;
+    return vs_identity_parse_label(TEST_USER, id, NULL);
+}
+
+static gboolean
+has_error(GPtrArray *findings, const char *code, const char *path)
+{
+    for (guint i = 0; i < findings->len; i++) {
+        VsFinding *f = g_ptr_array_index(findings, i);
+        if (f->severity == VS_SEVERITY_ERROR && g_str_equal(f->code, code) &&
+            (!path || g_strcmp0(f->path, path) == 0))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+fix_all(GPtrArray *findings, const VsIdentity *id)
+{
+    for (guint i = 0; i < findings->len; i++) {
+        g_autoptr(GError) err = NULL;
+        assert_true(vs_perm_fix(g_ptr_array_index(findings, i), id, &err));
+        assert_no_gerror(err);
+    }
+}
+
+static void
+test_perm_engine(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *base = NULL;
+    g_autofree char *closed = NULL;
+    g_autofree char *folder = NULL;
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GPtrArray) f = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
+
+    if (!ensure_test_user(&id)) {
+        print_message("skipped: needs root to create and become " TEST_USER "\n");
+        skip();
+    }
+    /* /var/tmp: a disk file system with ACLs, searchable by everyone */
+    base = g_strdup("/var/tmp/vs-perm-XXXXXX");
+    assert_non_null(g_mkdtemp_full(base, 0755));
+    closed = g_build_filename(base, "closed", NULL);
+    folder = g_build_filename(closed, "share", NULL);
+    assert_int_equal(g_mkdir_with_parents(folder, 0755), 0);
+    assert_int_equal(chmod(closed, 0700), 0);
+
+    share->source = g_strdup(folder);
+    share->tag = g_strdup("t");
+    share->driver = VS_DRIVER_9P;
+    share->mode = VS_MODE_SQUASH;
+
+    /* the kernel says no at the closed parent */
+    assert_int_equal(vs_access_as(&id, folder, R_OK), EACCES);
+    assert_false(vs_perm_check(share, &id, f));
+    assert_true(has_error(f, "parent-search", closed));
+    /* the folder itself is not blamed for what its parent blocks */
+    assert_false(has_error(f, "folder-read", NULL));
+
+    /* --fix: an ACL entry (x) on the parent, then the folder is checked again */
+    fix_all(f, &id);
+    g_ptr_array_set_size(f, 0);
+    assert_false(vs_perm_check(share, &id, f));
+    assert_false(has_error(f, "parent-search", NULL));
+    assert_true(has_error(f, "folder-write", folder));   /* root's 0755 folder */
+    {
+        struct stat st;
+        assert_int_equal(stat(closed, &st), 0);
+        assert_int_equal(st.st_mode & 07, 0);   /* no chmod: others still have nothing */
+    }
+    fix_all(f, &id);
+    g_ptr_array_set_size(f, 0);
+    assert_true(vs_perm_check(share, &id, f));
+    assert_int_equal(vs_access_as(&id, folder, W_OK), 0);
+
+    /* a default ACL: a directory the host user makes later (mkdir(1) asks for
+     * 0777; with a default ACL the umask does not apply) stays usable */
+    {
+        g_autofree char *sub = g_build_filename(folder, "later", NULL);
+        assert_int_equal(g_mkdir(sub, 0777), 0);
+        assert_int_equal(vs_access_as(&id, sub, W_OK), 0);
+    }
+
+    /* read-only shares need no write permission */
+    share->readonly = TRUE;
+    assert_int_equal(chmod(folder, 0755), 0);   /* mask drops w for the ACL user */
+    g_ptr_array_set_size(f, 0);
+    assert_true(vs_perm_check(share, &id, f));
+    share->readonly = FALSE;
+    g_ptr_array_set_size(f, 0);
+    assert_false(vs_perm_check(share, &id, f));
+    assert_true(has_error(f, "folder-write", folder));
+
+    /* passthrough with an unprivileged QEMU user cannot create anything */
+    assert_int_equal(chmod(folder, 0777), 0);
+    share->mode = VS_MODE_PASSTHROUGH;
+    g_ptr_array_set_size(f, 0);
+    assert_false(vs_perm_check(share, &id, f));
+    assert_true(has_error(f, "passthrough-unprivileged", NULL));
+    share->readonly = TRUE;
+    g_ptr_array_set_size(f, 0);
+    assert_true(vs_perm_check(share, &id, f));
+
+    /* virtiofs: virtiofsd is root, the folder's permissions do not matter */
+    share->readonly = FALSE;
+    share->driver = VS_DRIVER_VIRTIOFS;
+    assert_int_equal(chmod(closed, 0700), 0);
+    g_ptr_array_set_size(f, 0);
+    assert_true(vs_perm_check(share, &id, f));
+    rm_rf(base);
+}
+
+/* Group membership counts (the kernel evaluates supplementary groups). */
+static void
+test_perm_group(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *base = NULL;
+    struct passwd *pw;
+
+    if (!ensure_test_user(&id)) {
+        print_message("skipped: needs root\n");
+        skip();
+    }
+    pw = getpwnam(TEST_USER);
+    base = g_strdup("/var/tmp/vs-perm-XXXXXX");
+    assert_non_null(g_mkdtemp_full(base, 0700));
+    assert_int_equal(chmod(base, 0770), 0);   /* not cut by the umask */
+    assert_int_equal(chown(base, 0, pw->pw_gid), 0);
+    assert_int_equal(vs_access_as(&id, base, W_OK), 0);
+    assert_int_equal(chown(base, 0, 0), 0);
+    assert_int_equal(vs_access_as(&id, base, W_OK), EACCES);
+    rm_rf(base);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policy_builtin),
+        cmocka_unit_test(test_policy_config),
+        cmocka_unit_test(test_policy_bad_config),
+        cmocka_unit_test(test_policy_symlink_escape),
+        cmocka_unit_test(test_idmap),
+        cmocka_unit_test(test_identity_parse),
+        cmocka_unit_test(test_perm_engine),
+        cmocka_unit_test(test_perm_group),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
