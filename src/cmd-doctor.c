@@ -12,6 +12,7 @@
 #include "vs-identity.h"
 #include "vs-perm.h"
 #include "vs-status.h"
+#include "vs-xml.h"
 
 static gboolean opt_fix;
 static gboolean opt_json;
@@ -116,6 +117,32 @@ vs_json_findings(JsonBuilder *b, const VsShare *share, GPtrArray *findings)
     json_builder_end_object(b);
 }
 
+/* What else decides access, as far as it can be seen: the security drivers
+ * of the running domain (its <seclabel>s) and qemu.conf's dynamic_ownership. */
+static void
+vs_print_security(VsDomainState *state)
+{
+    g_autoptr(GPtrArray) labels = state->live_doc ?
+        vs_xml_find(state->live_doc, NULL, "/domain/seclabel") : g_ptr_array_new();
+    g_autoptr(GString) models = g_string_new(NULL);
+    g_autofree char *conf = NULL;
+
+    for (guint i = 0; i < labels->len; i++) {
+        g_autofree char *model = vs_xml_prop(g_ptr_array_index(labels, i), "model");
+        if (model)
+            g_string_append_printf(models, "%s%s", models->len ? ", " : "", model);
+    }
+    if (models->len)
+        printf(_("Security drivers in force: %s%s\n"), models->str,
+               strstr(models->str, "selinux") || strstr(models->str, "apparmor") ?
+               _(" (their labels can deny access even where the permissions allow it)") : "");
+    if (g_file_get_contents("/etc/libvirt/qemu.conf", &conf, NULL, NULL) &&
+        g_regex_match_simple("^\\s*dynamic_ownership\\s*=\\s*0", conf, G_REGEX_MULTILINE, 0))
+        printf(_("dynamic_ownership = 0 in qemu.conf: libvirt does not relabel images.\n"));
+    printf(_("libvirt never changes the owner or permissions of a shared folder: the checks "
+             "below are what QEMU will meet.\n"));
+}
+
 static guint
 vs_count_errors(GPtrArray *findings)
 {
@@ -164,6 +191,7 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
         json_builder_begin_array(b);
     } else {
         printf(_("QEMU runs as %s:%s (from %s).\n"), id.user, id.group, id.origin);
+        vs_print_security(state);
         if (agent_error)
             printf(_("Guest agent: %s\n"), agent_error);
     }
