@@ -28,6 +28,8 @@ static const VsCommand commands[] = {
     { "doctor", N_("DOMAIN [HOST_DIR|TAG] [OPTION…]"),
       N_("Explain and fix why a share is not usable (permissions, mode, mount)"),
       vs_cmd_doctor },
+    { "watch", N_("[OPTION…]"),
+      N_("Mount shares again whenever a guest (re)boots; runs until stopped"), vs_cmd_watch },
     /* Hidden (name starts with "__"): words for shell completion. */
     { "__complete", "domains|tags DOMAIN", "", vs_cmd_complete },
 };

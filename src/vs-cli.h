@@ -45,4 +45,5 @@ gboolean vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **err
 gboolean vs_cmd_umount(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_status(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error);
+gboolean vs_cmd_watch(const VsCommand *self, int argc, char **argv, GError **error);
 gboolean vs_cmd_complete(const VsCommand *self, int argc, char **argv, GError **error);

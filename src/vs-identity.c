@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <grp.h>
+#include <stdlib.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -131,13 +132,23 @@ gboolean
 vs_identity_for_domain(VsDomainState *state, const char *qemu_conf, VsIdentity *id,
                        GError **error)
 {
-    g_autofree char *uri = virConnectGetURI(virDomainGetConnect(state->dom));
+    char *raw = virConnectGetURI(virDomainGetConnect(state->dom));
+    gboolean session = raw && strstr(raw, "/session") != NULL;
+
+    free(raw);
+    return vs_identity_from_docs(state->live_doc, state->config_doc, session, qemu_conf, id,
+                                 error);
+}
+
+gboolean
+vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
+                      const char *qemu_conf, VsIdentity *id, GError **error)
+{
     g_autofree char *conf_text = NULL;
     g_autofree char *user = NULL;
     g_autofree char *group = NULL;
-    g_autofree char *live_label = state->live_doc ? vs_dac_label(state->live_doc, FALSE) : NULL;
-    g_autofree char *static_label = state->config_doc ? vs_dac_label(state->config_doc, TRUE)
-                                                      : NULL;
+    g_autofree char *live_label = live_doc ? vs_dac_label(live_doc, FALSE) : NULL;
+    g_autofree char *static_label = config_doc ? vs_dac_label(config_doc, TRUE) : NULL;
 
     memset(id, 0, sizeof(*id));
     if (live_label) {
@@ -152,7 +163,7 @@ vs_identity_for_domain(VsDomainState *state, const char *qemu_conf, VsIdentity *
         id->origin = g_strdup(_("the domain's static DAC label"));
         return TRUE;
     }
-    if (uri && strstr(uri, "/session")) {
+    if (session) {
         g_autofree char *self = g_strdup_printf("+%u:+%u", (unsigned)getuid(), (unsigned)getgid());
         if (!vs_identity_parse_label(self, id, error))
             return FALSE;

@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include <libxml/tree.h>
+
 #include "vs-ops.h"
 
 typedef struct {
@@ -31,3 +33,8 @@ void vs_qemu_conf_parse(const char *text, char **user, char **group);
  * calling user. */
 gboolean vs_identity_for_domain(VsDomainState *state, const char *qemu_conf,
                                 VsIdentity *id, GError **error);
+
+/* The same from domain documents alone (no libvirt call: for the hook).
+ * @live_doc may be NULL; @session: the domain belongs to a session daemon. */
+gboolean vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
+                               const char *qemu_conf, VsIdentity *id, GError **error);

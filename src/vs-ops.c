@@ -465,7 +465,10 @@ vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
                             job->share->tag, NULL, &meta_error))
         g_warning("%s", meta_error->message);
     g_clear_error(&meta_error);
-    if ((job->flags & VIR_DOMAIN_AFFECT_LIVE) &&
+    /* Forget the mount point in the running domain too, also for a 9p share
+     * that stays attached until the domain stops: it is no longer ours to
+     * mount again (e.g. by the watcher after a guest reboot). */
+    if ((job->share->where & VS_WHERE_LIVE) &&
         !vs_update_metadata(state, state->live_doc, VIR_DOMAIN_AFFECT_LIVE,
                             job->share->tag, NULL, &meta_error))
         g_warning("%s", meta_error->message);

@@ -326,3 +326,34 @@ vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts, 
     }
     return TRUE;
 }
+
+gboolean
+vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **error)
+{
+    g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
+    g_autoptr(GHashTable) checked = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) mounts = NULL;
+
+    for (guint i = 0; i < shares->len; i++) {
+        VsShare *share = g_ptr_array_index(shares, i);
+        const char *fstype = vs_guest_fstype(share->driver);
+
+        if (!(share->where & VS_WHERE_LIVE) || !share->target)
+            continue;
+        if (!mounts && !(mounts = vs_guest_mounts(state->dom, error)))
+            return FALSE;
+        if (vs_guest_find_mount(mounts, share->tag))
+            continue;   /* already mounted: nothing to say */
+        if (!g_hash_table_contains(checked, fstype)) {
+            if (!vs_guest_preflight(state->dom, share->driver, ropts, error))
+                return FALSE;
+            g_hash_table_add(checked, (gpointer)fstype);
+        }
+        if (!vs_guest_mount(state->dom, share, 0, ropts->timeout_ms, error)) {
+            g_prefix_error(error, _("share '%s': "), share->tag);
+            return FALSE;
+        }
+        vs_notify(ropts, _("%s: mounted '%s' at %s"), state->name, share->tag, share->target);
+    }
+    return TRUE;
+}

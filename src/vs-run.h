@@ -38,6 +38,10 @@ gboolean vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOption
 gboolean vs_run_mount(VsDomainState *state, const char *tag, const char *target,
                       const VsRunOptions *ropts, GError **error);
 
+/* Mount only the live shares that virt-share added (a recorded mount point),
+ * quietly skipping everything else; for the watcher and the hook's helper. */
+gboolean vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **error);
+
 gboolean vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts,
                        GError **error);
 

@@ -17,6 +17,7 @@ DOM=vs-test-e2e
 NOAGENT=vs-test-noagent
 NOEXEC=vs-test-noexec
 NOMEM=vs-test-nomem
+HOOKDOM=vs-test-hook
 QEMU_USER=libvirt-qemu
 
 passed=0
@@ -53,12 +54,14 @@ boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
 SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
 chmod 755 "$SHARES"
 remove_domains() {
-    for d in "$DOM" "$NOAGENT" "$NOEXEC" "$NOMEM"; do
+    for d in "$DOM" "$NOAGENT" "$NOEXEC" "$NOMEM" "$HOOKDOM"; do
         virsh -q destroy "$d" >/dev/null 2>&1
         virsh -q undefine "$d" >/dev/null 2>&1
     done
 }
 cleanup() {
+    [ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null
+    rm -f /etc/libvirt/hooks/qemu.d/virt-share
     remove_domains
     rm -rf "$SHARES"
 }
@@ -265,6 +268,60 @@ expect "status: drift 'mounted but removed from the definition' is visible" \
 expect "list shows STATE pending-stop" bash -c '"$1" list "$2" | grep "$3" | grep -q pending-stop' _ "$VS" "$DOM" "$d_sq"
 "$VS" remove "$DOM" no-such-tag >/dev/null 2>&1; rc=$?
 expect "remove of an unknown share exits 1" test "$rc" -eq 1
+
+echo "== watcher and hook: libvirtd restart, guest reboot, missing source"
+HOOKDIR=/etc/libvirt/hooks/qemu.d
+HOOK_BIN=${VIRT_SHARE_HOOK:-$top/plugin/virt-share-hook}
+mkdir -p "$HOOKDIR"
+ln -sfn "$HOOK_BIN" "$HOOKDIR/virt-share"
+"$VS" watch >"$SHARES/watch.log" 2>&1 &
+WATCH_PID=$!
+restart_libvirtd() {
+    kill "$(cat "$LAB_STATE/libvirtd.pid")" 2>/dev/null
+    for _ in $(seq 1 50); do [ -d "/proc/$(cat "$LAB_STATE/libvirtd.pid" 2>/dev/null)" ] || break; sleep 0.1; done
+    bash "$top/tests/lab/setup.sh" >/dev/null 2>&1
+}
+wait_log() {   # wait_log PATTERN TIMEOUT_S
+    for _ in $(seq 1 $(($2 * 4))); do grep -q "$1" "$SHARES/watch.log" && return 0; sleep 0.25; done
+    return 1
+}
+expect "watcher starts watching" wait_log "watching" 10
+restart_libvirtd     # also makes libvirtd pick up the hook
+expect "watcher notices the daemon going away" wait_log "lost; reconnecting" 15
+reconnected() { for _ in $(seq 1 80); do [ "$(grep -c watching "$SHARES/watch.log")" -ge 2 ] && return 0; sleep 0.25; done; return 1; }
+expect "watcher reconnects (back-off)" reconnected
+: >"$SHARES/watch.log.mark"
+before=$(boot_id "$DOM")
+lab_qga "$DOM" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' >/dev/null 2>&1
+for _ in $(seq 1 120); do
+    now_id=$(boot_id "$DOM" 2>/dev/null) && [ -n "$now_id" ] && [ "$now_id" != "$before" ] && break
+    sleep 0.5
+done
+remounted() { for _ in $(seq 1 60); do gmounted "$1" "$2" && return 0; sleep 0.5; done; return 1; }
+expect "after reboot the watcher mounted the virtiofs share again" remounted /mnt/c1 virtiofs
+expect "after reboot the watcher mounted the 9p share again" remounted /mnt/mp 9p
+expect_not "the watcher does not mount again a 9p share that was removed" gmounted /mnt/sq 9p
+bash "$top/tests/lab/guest.sh" "$HOOKDOM" >"$SHARES/hook.xml"
+python3 - "$SHARES/hook.xml" "$SHARES/does-not-exist" <<'PY'
+import sys, xml.etree.ElementTree as ET
+path, src = sys.argv[1:3]
+root = ET.parse(path).getroot()
+fs = ET.SubElement(root.find("devices"), "filesystem", type="mount", accessmode="squash")
+ET.SubElement(fs, "source", dir=src)
+ET.SubElement(fs, "target", dir="gone")
+open(path, "w").write(ET.tostring(root, encoding="unicode"))
+PY
+virsh -q define "$SHARES/hook.xml" >/dev/null
+out=$(virsh -q start "$HOOKDOM" 2>&1); rc=$?
+echo "$out"
+expect "hook: a domain whose shared folder is missing does not start" test "$rc" -ne 0
+expect "hook: libvirt reports virt-share's reason" grep -q "virt-share: domain '$HOOKDOM'.*is missing on the host" <<<"$out"
+mkdir -p "$SHARES/does-not-exist"; chown "$QEMU_USER" "$SHARES/does-not-exist"
+expect "hook: with the folder back, it starts" virsh -q start "$HOOKDOM"
+virsh -q destroy "$HOOKDOM" >/dev/null 2>&1
+kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null
+rm -f "$HOOKDIR/virt-share"
+cat "$SHARES/watch.log"
 
 echo "== a domain without a guest agent"
 bash "$top/tests/lab/guest.sh" "$NOAGENT" | python3 -c '

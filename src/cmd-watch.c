@@ -1,0 +1,33 @@
+/* cmd-watch.c: virt-share watch: keep shares mounted across guest reboots. */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "vs-cli.h"
+#include "vs-i18n.h"
+#include "vs-watch.h"
+
+static const char watch_description[] = N_(
+    "Runs until stopped (SIGTERM or Ctrl-C). Whenever a guest agent connects,\n"
+    "after every boot or reboot, mounts the shares virt-share added to that domain\n"
+    "(those with a recorded mount point). At start, and after the libvirt daemon\n"
+    "comes back from a restart, does the same for every running domain.\n"
+    "plugin/virt-share-watch.service runs it under systemd.");
+
+static void
+vs_watch_print(const char *message, gpointer user_data)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *ts = g_date_time_format(now, "%H:%M:%S");
+
+    printf("[%s] %s\n", ts, message);
+    fflush(stdout);
+}
+
+gboolean
+vs_cmd_watch(const VsCommand *self, int argc, char **argv, GError **error)
+{
+    if (!vs_cli_parse(self, _(watch_description), NULL, 0, 0, &argc, &argv, error))
+        return FALSE;
+    return vs_watch_run(vs_cli_uri, vs_watch_print, NULL, error);
+}
