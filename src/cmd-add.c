@@ -22,6 +22,7 @@ static gboolean opt_no_mount;
 static gboolean opt_keep_device;
 static gboolean opt_restart;
 static gboolean opt_force;
+static gboolean opt_persist;
 static int opt_timeout = VS_DEFAULT_TIMEOUT_MS / 1000;
 static char **opt_uid_map;
 static char **opt_gid_map;
@@ -42,6 +43,9 @@ static const GOptionEntry add_entries[] = {
       N_("Print the plan and the device XML, change nothing"), NULL },
     { "no-mount", 0, 0, G_OPTION_ARG_NONE, &opt_no_mount,
       N_("Only attach the device; do not mount it in the guest"), NULL },
+    { "persist", 'p', 0, G_OPTION_ARG_NONE, &opt_persist,
+      N_("Also add the share to the guest's /etc/fstab (nofail), so that the guest mounts "
+         "it at every boot"), NULL },
     { "keep-device", 0, 0, G_OPTION_ARG_NONE, &opt_keep_device,
       N_("Keep the device attached when the mount in the guest fails"), NULL },
     { "restart", 0, 0, G_OPTION_ARG_NONE, &opt_restart,
@@ -148,6 +152,7 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     ropts.keep_device = opt_keep_device;
     ropts.restart = opt_restart;
     ropts.force = opt_force;
+    ropts.persist = opt_persist;
     ropts.timeout_ms = (guint)opt_timeout * 1000;
     ropts.notify = vs_cli_notify;
     if (!vs_run_add(state, job, &ropts, error))

@@ -307,6 +307,7 @@ vs_agent_read_file(virDomain *dom, const char *path, GError **error)
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autoptr(JsonNode) opened = NULL;
     g_autoptr(GByteArray) data = g_byte_array_new();
+    g_autoptr(GError) open_error = NULL;
     gint64 handle;
     gboolean ok = TRUE;
 
@@ -316,9 +317,15 @@ vs_agent_read_file(virDomain *dom, const char *path, GError **error)
     json_builder_set_member_name(b, "mode");
     json_builder_add_string_value(b, "r");
     json_builder_end_object(b);
-    opened = vs_agent_command(dom, "guest-file-open", json_builder_get_root(b), error);
-    if (!opened)
+    opened = vs_agent_command(dom, "guest-file-open", json_builder_get_root(b), &open_error);
+    if (!opened) {
+        if (strstr(open_error->message, "No such file"))
+            g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND, _("%s: no such file in the guest"),
+                        path);
+        else
+            g_propagate_error(error, g_steal_pointer(&open_error));
         return NULL;
+    }
     handle = json_node_get_int(opened);
 
     while (ok) {
@@ -348,4 +355,37 @@ vs_agent_read_file(virDomain *dom, const char *path, GError **error)
     if (!ok)
         return NULL;
     return g_byte_array_free_to_bytes(g_steal_pointer(&data));
+}
+
+gboolean
+vs_agent_write_file(virDomain *dom, const char *path, GBytes *data, GError **error)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonBuilder) wb = json_builder_new();
+    g_autoptr(JsonNode) opened = NULL;
+    g_autoptr(JsonNode) written = NULL;
+    g_autoptr(JsonNode) closed = NULL;
+    g_autofree char *b64 = g_base64_encode(g_bytes_get_data(data, NULL), g_bytes_get_size(data));
+    gint64 handle;
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "path");
+    json_builder_add_string_value(b, path);
+    json_builder_set_member_name(b, "mode");
+    json_builder_add_string_value(b, "w");
+    json_builder_end_object(b);
+    if (!(opened = vs_agent_command(dom, "guest-file-open", json_builder_get_root(b), error)))
+        return FALSE;
+    handle = json_node_get_int(opened);
+
+    json_builder_begin_object(wb);
+    json_builder_set_member_name(wb, "handle");
+    json_builder_add_int_value(wb, handle);
+    json_builder_set_member_name(wb, "buf-b64");
+    json_builder_add_string_value(wb, b64);
+    json_builder_end_object(wb);
+    written = vs_agent_command(dom, "guest-file-write", json_builder_get_root(wb), error);
+    closed = vs_agent_command(dom, "guest-file-close", vs_handle_args(handle, NULL, 0),
+                              written ? error : NULL);
+    return written && closed;
 }

@@ -46,5 +46,10 @@ VsExecResult *vs_agent_exec(virDomain *dom, const char *const *argv, guint timeo
 gboolean vs_agent_exec_check(virDomain *dom, const char *const *argv, guint timeout_ms,
                              GError **error);
 
-/* Read a whole (small) file in the guest with guest-file-open/read/close. */
+/* Read a whole (small) file in the guest with guest-file-open/read/close.
+ * A missing file is VS_ERROR_NOT_FOUND. */
 GBytes *vs_agent_read_file(virDomain *dom, const char *path, GError **error);
+
+/* Replace the contents of a (small) file in the guest (guest-file-open "w",
+ * guest-file-write, guest-file-close). */
+gboolean vs_agent_write_file(virDomain *dom, const char *path, GBytes *data, GError **error);

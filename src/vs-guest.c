@@ -61,17 +61,21 @@ vs_guest_fstype(VsDriver driver)
     return driver == VS_DRIVER_VIRTIOFS ? "virtiofs" : "9p";
 }
 
+static char *
+vs_guest_mount_options(const VsShare *share)
+{
+    if (share->driver == VS_DRIVER_VIRTIOFS)
+        return g_strdup(share->readonly ? "ro" : "rw");
+    return g_strdup_printf("trans=virtio,version=9p2000.L,msize=%d,%s", VS_9P_MSIZE,
+                           share->readonly ? "ro" : "rw");
+}
+
 char **
 vs_guest_mount_argv(const VsShare *share)
 {
     g_autoptr(GStrvBuilder) b = g_strv_builder_new();
-    g_autofree char *opts = NULL;
+    g_autofree char *opts = vs_guest_mount_options(share);
 
-    if (share->driver == VS_DRIVER_VIRTIOFS)
-        opts = g_strdup(share->readonly ? "ro" : "rw");
-    else
-        opts = g_strdup_printf("trans=virtio,version=9p2000.L,msize=%d,%s", VS_9P_MSIZE,
-                               share->readonly ? "ro" : "rw");
     g_strv_builder_add_many(b, "mount", "-t", vs_guest_fstype(share->driver), "-o", opts,
                             share->tag, share->target, NULL);
     return g_strv_builder_end(b);
@@ -97,9 +101,13 @@ vs_guest_read_text(virDomain *dom, const char *path, GError **error)
 {
     g_autoptr(GBytes) bytes = vs_agent_read_file(dom, path, error);
 
+    const char *data;
+    gsize len;
+
     if (!bytes)
         return NULL;
-    return g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+    data = g_bytes_get_data(bytes, &len);
+    return g_strndup(data ? data : "", len);   /* an empty file has no data pointer */
 }
 
 GPtrArray *
@@ -204,4 +212,125 @@ vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted, guint ti
         g_ptr_array_remove(mounts, m);
     }
     return TRUE;
+}
+
+/* fstab fields escape white space and backslashes as octal. */
+static char *
+vs_fstab_escape(const char *field)
+{
+    GString *out = g_string_new(NULL);
+
+    for (const char *p = field; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\\')
+            g_string_append_printf(out, "\\%03o", (unsigned char)*p);
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+char *
+vs_fstab_line(const VsShare *share)
+{
+    g_autofree char *tag = vs_fstab_escape(share->tag);
+    g_autofree char *target = vs_fstab_escape(share->target);
+    g_autofree char *opts = vs_guest_mount_options(share);
+
+    return g_strdup_printf("%s %s %s %s,nofail 0 0\n", tag, target,
+                           vs_guest_fstype(share->driver), opts);
+}
+
+char *
+vs_fstab_without(const char *text, const char *tag, gboolean *removed)
+{
+    g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+    g_autofree char *etag = vs_fstab_escape(tag);
+    GString *out = g_string_new(NULL);
+    guint n = g_strv_length(lines);
+
+    *removed = FALSE;
+    for (guint i = 0; i < n; i++) {
+        g_auto(GStrv) f = g_strsplit_set(lines[i], " \t", -1);
+        g_autoptr(GPtrArray) fields = g_ptr_array_new();
+
+        for (guint j = 0; f[j]; j++) {
+            if (*f[j])
+                g_ptr_array_add(fields, f[j]);
+        }
+        if (fields->len >= 3 && g_str_equal(g_ptr_array_index(fields, 0), etag) &&
+            (g_str_equal(g_ptr_array_index(fields, 2), "9p") ||
+             g_str_equal(g_ptr_array_index(fields, 2), "virtiofs"))) {
+            *removed = TRUE;
+            continue;
+        }
+        /* keep the text as it was, without adding a newline at the very end */
+        g_string_append(out, lines[i]);
+        if (i + 1 < n)
+            g_string_append_c(out, '\n');
+    }
+    return g_string_free(out, FALSE);
+}
+
+#define VS_FSTAB "/etc/fstab"
+#define VS_FSTAB_BACKUP "/etc/fstab.virt-share.bak"
+
+static char *
+vs_guest_read_fstab(virDomain *dom, gboolean *exists, GError **error)
+{
+    g_autoptr(GError) read_error = NULL;
+    char *text = vs_guest_read_text(dom, VS_FSTAB, &read_error);
+
+    *exists = text != NULL;
+    if (!text && g_error_matches(read_error, VS_ERROR, VS_ERROR_NOT_FOUND))
+        return g_strdup("");
+    if (!text)
+        g_propagate_error(error, g_steal_pointer(&read_error));
+    return text;
+}
+
+static gboolean
+vs_guest_write_text(virDomain *dom, const char *path, const char *text, GError **error)
+{
+    g_autoptr(GBytes) bytes = g_bytes_new(text, strlen(text));
+    return vs_agent_write_file(dom, path, bytes, error);
+}
+
+gboolean
+vs_guest_fstab_add(virDomain *dom, const VsShare *share, GError **error)
+{
+    gboolean exists, removed;
+    g_autofree char *text = vs_guest_read_fstab(dom, &exists, error);
+    g_autofree char *kept = NULL;
+    g_autofree char *line = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *backup = NULL;
+    g_autoptr(GError) backup_error = NULL;
+
+    if (!text)
+        return FALSE;
+    /* Back up the original once: the first virt-share change keeps it. */
+    backup = vs_guest_read_text(dom, VS_FSTAB_BACKUP, &backup_error);
+    if (!backup && g_error_matches(backup_error, VS_ERROR, VS_ERROR_NOT_FOUND) &&
+        !vs_guest_write_text(dom, VS_FSTAB_BACKUP, text, error))
+        return FALSE;
+    kept = vs_fstab_without(text, share->tag, &removed);
+    line = vs_fstab_line(share);
+    out = g_strconcat(kept, *kept && !g_str_has_suffix(kept, "\n") ? "\n" : "", line, NULL);
+    return vs_guest_write_text(dom, VS_FSTAB, out, error);
+}
+
+gboolean
+vs_guest_fstab_remove(virDomain *dom, const char *tag, gboolean *removed, GError **error)
+{
+    gboolean exists;
+    g_autofree char *text = vs_guest_read_fstab(dom, &exists, error);
+    g_autofree char *kept = NULL;
+
+    *removed = FALSE;
+    if (!text)
+        return FALSE;
+    kept = vs_fstab_without(text, tag, removed);
+    if (!*removed)
+        return TRUE;
+    return vs_guest_write_text(dom, VS_FSTAB, kept, error);
 }

@@ -47,3 +47,16 @@ gboolean vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms,
 /* Unmount every mount of @tag; not mounted is success.  *@was_mounted tells. */
 gboolean vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted,
                          guint timeout_ms, GError **error);
+
+/* fstab (--persist).  The line: "TAG MOUNTPOINT TYPE OPTIONS,nofail 0 0", so
+ * that a missing share never blocks the guest's boot. */
+char *vs_fstab_line(const VsShare *share);
+/* @text without the 9p/virtiofs lines of @tag; *@removed tells. */
+char *vs_fstab_without(const char *text, const char *tag, gboolean *removed);
+
+/* Add (or replace) the share's line in the guest's /etc/fstab; the first
+ * change saves the original as /etc/fstab.virt-share.bak. */
+gboolean vs_guest_fstab_add(virDomain *dom, const VsShare *share, GError **error);
+/* Take the tag's line out again; not there is success. */
+gboolean vs_guest_fstab_remove(virDomain *dom, const char *tag, gboolean *removed,
+                               GError **error);

@@ -145,6 +145,29 @@ vs_host_preflight(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts
     return FALSE;
 }
 
+/* --persist: the guest's /etc/fstab gets the share (nofail), so the guest
+ * mounts it at every boot by itself.  A failure here leaves a working share
+ * behind, so it is a warning, not a rollback. */
+static void
+vs_persist(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!ropts->persist)
+        return;
+    if (virDomainIsActive(state->dom) != 1) {
+        vs_notify(ropts, _("Warning: not persisted: the guest is not running; run add again "
+                           "with --persist once it runs"));
+        return;
+    }
+    if (vs_guest_fstab_add(state->dom, job->share, &error))
+        vs_notify(ropts, _("Added to the guest's /etc/fstab (with nofail; the original is "
+                           "kept as /etc/fstab.virt-share.bak)."));
+    else
+        vs_notify(ropts, _("Warning: could not add the share to the guest's /etc/fstab: %s"),
+                  error->message);
+}
+
 gboolean
 vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GError **error)
 {
@@ -168,8 +191,12 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         vs_notify(ropts, _("Attached %s share '%s' (tag %s) to the persistent definition."),
                   vs_driver_to_string(job->share->driver), job->share->source, job->share->tag);
 
-    if (mount_now)
-        return vs_mount_or_undo(state, job, ropts, VS_HOTPLUG_SETTLE_MS, FALSE, error);
+    if (mount_now) {
+        if (!vs_mount_or_undo(state, job, ropts, VS_HOTPLUG_SETTLE_MS, FALSE, error))
+            return FALSE;
+        vs_persist(state, job, ropts);
+        return TRUE;
+    }
 
     if (restart) {
         gint64 t0 = g_get_monotonic_time();
@@ -193,9 +220,12 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         if (!vs_mount_or_undo(state, job, ropts, 0, TRUE, error))
             return FALSE;
         vs_remount_others(state, job->share->tag, ropts);
+        vs_persist(state, job, ropts);
         return TRUE;
     }
 
+    if (state->running && ropts->mount)
+        vs_persist(state, job, ropts);
     if (job->plan.restart_needed && ropts->mount)
         vs_notify(ropts, _("It will be mounted at %s after the next start: restart the domain "
                            "and run 'virt-share mount %s', or run add with --restart."),
@@ -222,8 +252,17 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
             g_prefix_error(error, _("cannot unmount the share in the guest (nothing was "
                                     "changed): "));
             return FALSE;
-        } else if (was_mounted) {
-            vs_notify(ropts, _("Unmounted '%s' in the guest."), job->share->tag);
+        } else {
+            gboolean removed = FALSE;
+            g_autoptr(GError) fstab_error = NULL;
+
+            if (was_mounted)
+                vs_notify(ropts, _("Unmounted '%s' in the guest."), job->share->tag);
+            if (!vs_guest_fstab_remove(state->dom, job->share->tag, &removed, &fstab_error))
+                vs_notify(ropts, _("Warning: could not update the guest's /etc/fstab: %s"),
+                          fstab_error->message);
+            else if (removed)
+                vs_notify(ropts, _("Removed it from the guest's /etc/fstab."));
         }
     }
     return vs_ops_remove_apply(state, job, error);

@@ -18,6 +18,7 @@ typedef struct {
     gboolean restart;       /* restart a running domain when the share cannot be hot-plugged */
     gboolean force;         /* skip the permission checks; with restart: destroy
                              * after the shutdown timeout */
+    gboolean persist;       /* add: write an fstab line in the guest */
     guint timeout_ms;       /* agent, guest commands and shutdown */
     VsNotifyFunc notify;    /* progress messages (translated), may be NULL */
     gpointer notify_data;

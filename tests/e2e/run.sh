@@ -202,6 +202,24 @@ expect "virtiofs: host sees it, owned by root (guest ownership kept)" \
     test "$(stat -c %U "$d_vfs/v.txt" 2>/dev/null):$(cat "$d_vfs/v.txt" 2>/dev/null)" = "root:virtiofs data"
 expect "virtiofs: live XML has the device" bash -c 'virsh -q dumpxml "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_vfs"
 
+echo "== --persist: an fstab line in the guest, taken out by remove"
+d_per=$(mkshare persist root:root)
+out=$("$VS" add "$DOM" "$d_per" --driver virtiofs --target "/mnt/per sist" --persist 2>&1); rc=$?
+echo "$out"
+expect "add --persist exits 0" test "$rc" -eq 0
+per_tag=$("$VS" status "$DOM" --json | python3 -c 'import json,sys; print([s["tag"] for s in json.load(sys.stdin)["shares"] if s["source"]==sys.argv[1]][0])' "$d_per")
+fstab_lines() { g /bin/cat /etc/fstab | grep -Fxc "$1"; }
+expect "the guest's fstab has one line for it, nofail, escaped" \
+    test "$(fstab_lines "$per_tag /mnt/per\\040sist virtiofs rw,nofail 0 0")" = 1
+expect "the original fstab was backed up" g /bin/ls /etc/fstab.virt-share.bak
+"$VS" umount "$DOM" "$per_tag" >/dev/null
+g /bin/mount -a
+expect "the guest's own 'mount -a' mounts it from that line" \
+    g /bin/grep -qF " /mnt/per\\040sist virtiofs " /proc/mounts
+expect "remove exits 0" "$VS" remove "$DOM" "$d_per"
+expect "remove took the line out of the guest's fstab" \
+    test "$(g /bin/grep -c "^$per_tag " /etc/fstab)" = 0
+
 echo "== two concurrent adds to one domain"
 d_c1=$(mkshare conc1 root:root); d_c2=$(mkshare conc2 root:root)
 "$VS" add "$DOM" "$d_c1" --driver virtiofs --target /mnt/c1 >"$SHARES/c1.log" 2>&1 & p1=$!
