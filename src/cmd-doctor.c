@@ -91,26 +91,17 @@ static void
 vs_json_findings(JsonBuilder *b, const VsShare *share, GPtrArray *findings)
 {
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "tag");
-    json_builder_add_string_value(b, share->tag);
-    json_builder_set_member_name(b, "source");
-    json_builder_add_string_value(b, share->source);
+    vs_cli_json_string(b, "tag", share->tag);
+    vs_cli_json_string(b, "source", share->source);
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
     for (guint i = 0; i < findings->len; i++) {
         VsFinding *f = g_ptr_array_index(findings, i);
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "severity");
-        json_builder_add_string_value(b, vs_severity_to_string(f->severity));
-        json_builder_set_member_name(b, "code");
-        json_builder_add_string_value(b, f->code);
-        json_builder_set_member_name(b, "message");
-        json_builder_add_string_value(b, f->message);
-        json_builder_set_member_name(b, "fix");
-        if (f->fix_command)
-            json_builder_add_string_value(b, f->fix_command);
-        else
-            json_builder_add_null_value(b);
+        vs_cli_json_string(b, "severity", vs_severity_to_string(f->severity));
+        vs_cli_json_string(b, "code", f->code);
+        vs_cli_json_string(b, "message", f->message);
+        vs_cli_json_string(b, "fix", f->fix_command);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -179,14 +170,10 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
 
     if (opt_json) {
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "domain");
-        json_builder_add_string_value(b, state->name);
-        json_builder_set_member_name(b, "qemu_user");
-        json_builder_add_string_value(b, id.user);
-        json_builder_set_member_name(b, "qemu_group");
-        json_builder_add_string_value(b, id.group);
-        json_builder_set_member_name(b, "identity_from");
-        json_builder_add_string_value(b, id.origin);
+        vs_cli_json_string(b, "domain", state->name);
+        vs_cli_json_string(b, "qemu_user", id.user);
+        vs_cli_json_string(b, "qemu_group", id.group);
+        vs_cli_json_string(b, "identity_from", id.origin);
         json_builder_set_member_name(b, "shares");
         json_builder_begin_array(b);
     } else {
@@ -228,19 +215,11 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
     }
 
     if (opt_json) {
-        g_autoptr(JsonGenerator) gen = json_generator_new();
-        g_autoptr(JsonNode) root = NULL;
-        g_autofree char *text = NULL;
-
         json_builder_end_array(b);
         json_builder_set_member_name(b, "errors");
         json_builder_add_int_value(b, errors);
         json_builder_end_object(b);
-        root = json_builder_get_root(b);
-        json_generator_set_root(gen, root);
-        json_generator_set_pretty(gen, TRUE);
-        text = json_generator_to_data(gen, NULL);
-        printf("%s\n", text);
+        vs_cli_json_print(b);
     }
     if (argc > 2 && matched == 0) {
         g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,

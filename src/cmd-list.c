@@ -46,46 +46,26 @@ static void
 vs_print_json(GPtrArray *all)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autoptr(JsonNode) root = NULL;
-    g_autofree char *text = NULL;
 
     json_builder_begin_array(b);
     for (guint i = 0; i < all->len; i++) {
         VsShare *s = g_ptr_array_index(all, i);
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "domain");
-        json_builder_add_string_value(b, s->domain);
-        json_builder_set_member_name(b, "tag");
-        json_builder_add_string_value(b, s->tag);
-        json_builder_set_member_name(b, "source");
-        json_builder_add_string_value(b, s->source);
-        json_builder_set_member_name(b, "target");
-        if (s->target)
-            json_builder_add_string_value(b, s->target);
-        else
-            json_builder_add_null_value(b);
-        json_builder_set_member_name(b, "driver");
-        json_builder_add_string_value(b, vs_driver_to_string(s->driver));
-        json_builder_set_member_name(b, "mode");
-        json_builder_add_string_value(b, vs_mode_to_string(s->mode));
-        json_builder_set_member_name(b, "readonly");
-        json_builder_add_boolean_value(b, s->readonly);
-        json_builder_set_member_name(b, "config");
-        json_builder_add_boolean_value(b, (s->where & VS_WHERE_CONFIG) != 0);
-        json_builder_set_member_name(b, "live");
-        json_builder_add_boolean_value(b, (s->where & VS_WHERE_LIVE) != 0);
-        json_builder_set_member_name(b, "state");
-        json_builder_add_string_value(b, vs_device_state_to_string(vs_device_state(s->where,
+        vs_cli_json_string(b, "domain", s->domain);
+        vs_cli_json_string(b, "tag", s->tag);
+        vs_cli_json_string(b, "source", s->source);
+        vs_cli_json_string(b, "target", s->target);
+        vs_cli_json_string(b, "driver", vs_driver_to_string(s->driver));
+        vs_cli_json_string(b, "mode", vs_mode_to_string(s->mode));
+        vs_cli_json_bool(b, "readonly", s->readonly);
+        vs_cli_json_bool(b, "config", (s->where & VS_WHERE_CONFIG) != 0);
+        vs_cli_json_bool(b, "live", (s->where & VS_WHERE_LIVE) != 0);
+        vs_cli_json_string(b, "state", vs_device_state_to_string(vs_device_state(s->where,
                                                                                    s->running)));
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    json_generator_set_pretty(gen, TRUE);
-    text = json_generator_to_data(gen, NULL);
-    printf("%s\n", text);
+    vs_cli_json_print(b);
 }
 
 static void

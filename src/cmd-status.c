@@ -27,63 +27,31 @@ static void
 vs_status_json(VsDomainState *state, GPtrArray *all, const char *agent_error)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autoptr(JsonNode) root = NULL;
-    g_autofree char *text = NULL;
 
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "domain");
-    json_builder_add_string_value(b, state->name);
-    json_builder_set_member_name(b, "running");
-    json_builder_add_boolean_value(b, state->running);
-    json_builder_set_member_name(b, "agent_error");
-    if (agent_error)
-        json_builder_add_string_value(b, agent_error);
-    else
-        json_builder_add_null_value(b);
+    vs_cli_json_string(b, "domain", state->name);
+    vs_cli_json_bool(b, "running", state->running);
+    vs_cli_json_string(b, "agent_error", agent_error);
     json_builder_set_member_name(b, "shares");
     json_builder_begin_array(b);
     for (guint i = 0; i < all->len; i++) {
         VsShareStatus *st = g_ptr_array_index(all, i);
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "tag");
-        json_builder_add_string_value(b, st->share->tag);
-        json_builder_set_member_name(b, "source");
-        json_builder_add_string_value(b, st->share->source);
-        json_builder_set_member_name(b, "driver");
-        json_builder_add_string_value(b, vs_driver_to_string(st->share->driver));
-        json_builder_set_member_name(b, "config");
-        json_builder_add_boolean_value(b, (st->share->where & VS_WHERE_CONFIG) != 0);
-        json_builder_set_member_name(b, "live");
-        json_builder_add_boolean_value(b, (st->share->where & VS_WHERE_LIVE) != 0);
-        json_builder_set_member_name(b, "device");
-        json_builder_add_string_value(b, vs_device_state_to_string(st->device));
-        json_builder_set_member_name(b, "guest");
-        json_builder_add_string_value(b, vs_guest_state_to_string(st->guest));
-        json_builder_set_member_name(b, "target");
-        if (st->share->target)
-            json_builder_add_string_value(b, st->share->target);
-        else
-            json_builder_add_null_value(b);
-        json_builder_set_member_name(b, "mount_point");
-        if (st->mount_point)
-            json_builder_add_string_value(b, st->mount_point);
-        else
-            json_builder_add_null_value(b);
-        json_builder_set_member_name(b, "mount_options");
-        if (st->mount_options)
-            json_builder_add_string_value(b, st->mount_options);
-        else
-            json_builder_add_null_value(b);
+        vs_cli_json_string(b, "tag", st->share->tag);
+        vs_cli_json_string(b, "source", st->share->source);
+        vs_cli_json_string(b, "driver", vs_driver_to_string(st->share->driver));
+        vs_cli_json_bool(b, "config", (st->share->where & VS_WHERE_CONFIG) != 0);
+        vs_cli_json_bool(b, "live", (st->share->where & VS_WHERE_LIVE) != 0);
+        vs_cli_json_string(b, "device", vs_device_state_to_string(st->device));
+        vs_cli_json_string(b, "guest", vs_guest_state_to_string(st->guest));
+        vs_cli_json_string(b, "target", st->share->target);
+        vs_cli_json_string(b, "mount_point", st->mount_point);
+        vs_cli_json_string(b, "mount_options", st->mount_options);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
     json_builder_end_object(b);
-    root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    json_generator_set_pretty(gen, TRUE);
-    text = json_generator_to_data(gen, NULL);
-    printf("%s\n", text);
+    vs_cli_json_print(b);
 }
 
 gboolean

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <libvirt/libvirt.h>
 
 typedef struct _VsCommand VsCommand;
@@ -30,6 +31,12 @@ virConnect *vs_cli_connect(GError **error);
 
 /* Progress and result messages on stdout, unless --quiet. */
 void vs_cli_say(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* JSON output: a string member that is null when @value is NULL, and the
+ * builder's document printed (pretty) on stdout. */
+void vs_cli_json_string(JsonBuilder *b, const char *name, const char *value);
+void vs_cli_json_bool(JsonBuilder *b, const char *name, gboolean value);
+void vs_cli_json_print(JsonBuilder *b);
 
 /* A VsNotifyFunc that prints progress with vs_cli_say. */
 void vs_cli_notify(const char *message, gpointer user_data);
