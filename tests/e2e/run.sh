@@ -303,9 +303,14 @@ mkdir -p "$HOOKDIR"
 ln -sfn "$HOOK_BIN" "$HOOKDIR/virt-share"
 "$VS" watch >"$SHARES/watch.log" 2>&1 &
 WATCH_PID=$!
-restart_libvirtd() {
-    kill "$(cat "$LAB_STATE/libvirtd.pid")" 2>/dev/null
-    for _ in $(seq 1 50); do [ -d "/proc/$(cat "$LAB_STATE/libvirtd.pid" 2>/dev/null)" ] || break; sleep 0.1; done
+restart_libvirtd() {   # whichever libvirtd runs (setup.sh may have reused one it did not start)
+    local pids
+    pids=$(lab_find_daemon libvirtd)
+    # shellcheck disable=SC2086
+    kill $pids 2>/dev/null
+    for p in $pids; do
+        for _ in $(seq 1 100); do [ -d "/proc/$p" ] || break; sleep 0.1; done
+    done
     bash "$top/tests/lab/setup.sh" >/dev/null 2>&1
 }
 wait_log() {   # wait_log PATTERN TIMEOUT_S
