@@ -81,7 +81,9 @@ remove_domains
 t0=$(now)
 # vs_nomods: the guest starts without the 9p/virtiofs modules, so virt-share
 # must find that out from /proc/filesystems and modprobe them.
-if ! bash "$top/tests/lab/start-guest.sh" "$DOM" --cmdline-extra vs_nomods; then
+# An ext2 disk keeps the guest's /etc/fstab across reboots (for --persist).
+truncate -s 8M "$SHARES/etc.img" && mkfs.ext2 -q -F "$SHARES/etc.img"
+if ! bash "$top/tests/lab/start-guest.sh" "$DOM" --cmdline-extra vs_nomods --disk "$SHARES/etc.img"; then
     echo "FAIL: the lab guest did not boot"; echo "0 passed, 1 failed"; exit 1
 fi
 timings+=("boot-to-agent: $(elapsed "$t0") s")
@@ -212,10 +214,19 @@ fstab_lines() { g /bin/cat /etc/fstab | grep -Fxc "$1"; }
 expect "the guest's fstab has one line for it, nofail, escaped" \
     test "$(fstab_lines "$per_tag /mnt/per\\040sist virtiofs rw,nofail 0 0")" = 1
 expect "the original fstab was backed up" g /bin/ls /etc/fstab.virt-share.bak
-"$VS" umount "$DOM" "$per_tag" >/dev/null
-g /bin/mount -a
-expect "the guest's own 'mount -a' mounts it from that line" \
+before=$(boot_id "$DOM")
+lab_qga "$DOM" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' >/dev/null 2>&1
+for _ in $(seq 1 120); do
+    now_id=$(boot_id "$DOM" 2>/dev/null) && [ -n "$now_id" ] && [ "$now_id" != "$before" ] && break
+    sleep 0.5
+done
+expect "guest rebooted" test -n "${now_id:-}" -a "${now_id:-}" != "$before"
+expect "after the reboot the guest mounted it from its fstab (no virt-share involved)" \
     g /bin/grep -qF " /mnt/per\\040sist virtiofs " /proc/mounts
+expect "and the file written before is there" \
+    bash -c 'echo before-reboot > "$1/b.txt"' _ "$d_per"
+expect "the guest reads it through the remounted share" \
+    test "$(g /bin/cat "/mnt/per sist/b.txt")" = "before-reboot"
 expect "remove exits 0" "$VS" remove "$DOM" "$d_per"
 expect "remove took the line out of the guest's fstab" \
     test "$(g /bin/grep -c "^$per_tag " /etc/fstab)" = 0

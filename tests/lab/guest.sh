@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # Print the domain XML of the lab's tiny guest on stdout.
-# Usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR]
+# Usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR] [--disk IMG]
 #   --no-memfd   no shared memoryBacking (virtiofs then refuses to attach)
+#   --disk IMG   an ext2 image as vda: /init keeps /etc/fstab on it (reboot-proof)
 #   --no-acpi    no <acpi/>: libvirt passes -no-acpi, so no PCI hotplug
 #   guest /init understands "vs_nomods" and "vs_qga_block=CMD,CMD" (see init.sh)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { echo "usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR]" >&2; exit 2; }
+usage() { echo "usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR] [--disk IMG]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 name=$1; shift
-memfd=true acpi=true extra=
+memfd=true acpi=true extra= disk=
 while [ $# -gt 0 ]; do
     case $1 in
         --memfd) memfd=true ;;
         --no-memfd) memfd=false ;;
         --no-acpi) acpi=false ;;
         --cmdline-extra) [ $# -ge 2 ] || usage; extra+=" $2"; shift ;;
+        --disk) [ $# -ge 2 ] || usage; disk=$2; shift ;;
         *) usage ;;
     esac
     shift
@@ -39,6 +41,13 @@ if $memfd; then
 fi
 if $acpi; then acpi_el="
     <acpi/>"; fi
+disk_el=''
+if [ -n "$disk" ]; then disk_el="
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$(xml_esc "$disk")'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>"; fi
 
 cat <<EOF
 <domain type='qemu'>
@@ -60,7 +69,7 @@ cat <<EOF
   <on_reboot>restart</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
-    <controller type='usb' model='none'/>
+    <controller type='usb' model='none'/>${disk_el}
     <serial type='file'>
       <source path='$(xml_esc "$LAB_STATE/$name-console.log")'/>
       <target port='0'/>

@@ -46,6 +46,29 @@ else
     load /etc/vs-lab/modules.fs
 fi
 
+# A disk (guest.sh --disk) keeps /etc/fstab across reboots: mount it, link
+# /etc/fstab to it and mount what it lists, as a distribution's boot would.
+i=0
+while [ ! -b /dev/vda ] && [ -d /sys/bus/virtio/drivers/virtio_blk ] && [ $i -lt 100 ]; do
+    [ -n "$(ls /sys/block 2>/dev/null | grep vd)" ] && break
+    usleep 20000
+    i=$((i + 1))
+done
+if [ -b /dev/vda ] && mkdir -p /persist && mount -t ext2 /dev/vda /persist; then
+    [ -e /persist/fstab ] || : > /persist/fstab
+    ln -sfn /persist/fstab /etc/fstab
+    if grep -qE '[[:space:]](9p|virtiofs)[[:space:]]' /etc/fstab; then
+        [ -n "$nomods" ] && load /etc/vs-lab/modules.fs
+        # systemd creates missing mount points; busybox mount -a does not,
+        # and this root is a fresh initramfs at every boot.
+        while read -r spec file rest; do
+            case $spec in ''|\#*) continue ;; esac
+            mkdir -p "$(echo "$file" | sed 's/\\040/ /g')"
+        done < /etc/fstab
+        mount -a && say "mounted the file systems in /etc/fstab"
+    fi
+fi
+
 # No udev: make the /dev/virtio-ports/NAME links ourselves.
 link_ports() {
     for n in /sys/class/virtio-ports/*/name; do

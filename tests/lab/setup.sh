@@ -166,7 +166,9 @@ qga_libs() {
 }
 mapfile -t libs < <(qga_libs)
 [ "${#libs[@]}" -gt 0 ] || { echo "setup: ldd found no libraries for $QGA" >&2; exit 1; }
-WANT_CORE=(virtio_pci virtio_console)
+# virtio_blk + ext4 (for ext2 images; ext4 always wants crc32c): an optional disk that keeps the guest's
+# /etc/fstab across reboots (guest.sh --disk), to test add --persist.
+WANT_CORE=(virtio_pci virtio_console virtio_blk crc32c_generic ext4)
 WANT_FS=(9pnet_virtio 9p fuse virtiofs)
 stamp=$( {
     echo "$KPKG ${kdeb##*/} ${qdeb##*/} busybox $(dpkg-query -W -f='${Version}' busybox-static)"
