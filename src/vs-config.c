@@ -156,6 +156,52 @@ vs_policy_check(const VsConfig *cfg, const char *resolved, GError **error)
     return TRUE;
 }
 
+/* Where @path really is when it lies in a bind mount of part of the root
+ * file system ("mount --bind /etc /srv/x" makes /srv/x/ssh really /etc/ssh),
+ * from /proc/self/mountinfo; NULL when it is not (or cannot be told). */
+static char *
+vs_bind_mount_origin(const char *path)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autofree char *root_dev = NULL;
+    g_autofree char *best_point = NULL;
+    g_autofree char *best_root = NULL;
+    g_autofree char *best_dev = NULL;
+
+    if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
+        return NULL;
+    lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        /* ID PARENT MAJ:MIN ROOT MOUNT-POINT ... */
+        g_auto(GStrv) f = g_strsplit(lines[i], " ", 6);
+        g_autofree char *root = NULL;
+        g_autofree char *point = NULL;
+
+        if (g_strv_length(f) < 5)
+            continue;
+        root = g_strcompress(f[3]);
+        point = g_strcompress(f[4]);
+        if (strcmp(point, "/") == 0 && strcmp(root, "/") == 0) {
+            g_free(root_dev);
+            root_dev = g_strdup(f[2]);
+        }
+        if (vs_path_under(path, point) && (!best_point || strlen(point) >= strlen(best_point))) {
+            g_free(best_point);
+            g_free(best_root);
+            g_free(best_dev);
+            best_point = g_steal_pointer(&point);
+            best_root = g_steal_pointer(&root);
+            best_dev = g_strdup(f[2]);
+        }
+    }
+    if (!best_point || !root_dev || g_strcmp0(best_dev, root_dev) != 0)
+        return NULL;    /* not on the root file system: cannot tell where it lives */
+    if (strcmp(best_root, best_point) == 0)
+        return NULL;    /* mounted where it lives (e.g. "/" itself): nothing hidden */
+    return g_build_filename(best_root, path + strlen(best_point), NULL);
+}
+
 gboolean
 vs_policy_check_handle(const VsConfig *cfg, const char *resolved, GError **error)
 {
@@ -182,5 +228,14 @@ vs_policy_check_handle(const VsConfig *cfg, const char *resolved, GError **error
                     link);
         return FALSE;
     }
-    return vs_policy_check(cfg, link, error);
+    if (!vs_policy_check(cfg, link, error))
+        return FALSE;
+    {
+        g_autofree char *origin = vs_bind_mount_origin(link);
+        if (origin && !vs_policy_check(cfg, origin, error)) {
+            g_prefix_error(error, _("'%s' is a bind mount of '%s': "), link, origin);
+            return FALSE;
+        }
+    }
+    return TRUE;
 }

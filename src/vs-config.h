@@ -31,5 +31,7 @@ gboolean vs_policy_check(const VsConfig *cfg, const char *resolved, GError **err
 
 /* Open @resolved without following a symlink in its last component and check
  * that the kernel's path of what was opened is still @resolved and allowed:
- * a symlink swapped in after the first check is caught here. */
+ * a symlink swapped in after the first check is caught here.  A folder inside
+ * a bind mount of part of the root file system is also checked at the place
+ * it really is (so a bind mount of /etc cannot smuggle /etc in). */
 gboolean vs_policy_check_handle(const VsConfig *cfg, const char *resolved, GError **error);

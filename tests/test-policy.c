@@ -10,7 +10,10 @@
 #include "vs-test-util.h"
 
 #include <pwd.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vs-config.h"
@@ -166,6 +169,65 @@ test_policy_symlink_escape(void **state)
         assert_false(vs_policy_check_handle(cfg, link, &err));
         assert_vs_error(err, VS_ERROR_POLICY);
     }
+    rm_rf(dir);
+}
+
+/* A bind mount of /etc into an allowed folder: done in a child in its own
+ * mount namespace, so nothing leaks to the host. */
+static void
+test_policy_bind_mount(void **state)
+{
+    g_autofree char *dir = g_strdup("/var/tmp/vs-bind-XXXXXX");
+    g_autofree char *cfgtext = NULL;
+    g_autofree char *cfgpath = NULL;
+    int status;
+    pid_t pid;
+
+    if (geteuid() != 0) {
+        print_message("skipped: bind mounts need root\n");
+        skip();
+    }
+    assert_non_null(g_mkdtemp_full(dir, 0755));
+    cfgtext = g_strdup_printf("[policy]\nallowed-roots=%s\n", dir);
+    cfgpath = write_config(dir, cfgtext);
+    {
+        g_autofree char *plain = g_build_filename(dir, "plain", NULL);
+        g_autoptr(VsConfig) cfg = vs_config_load(cfgpath, NULL);
+        assert_int_equal(g_mkdir(plain, 0755), 0);
+        assert_true(vs_policy_check_handle(cfg, plain, NULL));   /* not a bind mount */
+    }
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        g_autofree char *target = g_build_filename(dir, "looks-harmless", NULL);
+        g_autofree char *sub = g_build_filename(target, "ssh", NULL);
+        g_autoptr(VsConfig) cfg = vs_config_load(cfgpath, NULL);
+        g_autoptr(GError) err = NULL;
+
+        if (g_mkdir(target, 0755) < 0 || unshare(CLONE_NEWNS) < 0 ||
+            mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("/etc", target, NULL, MS_BIND, NULL) < 0)
+            _exit(77);
+        /* the path is allowed, what it shows is /etc: refused */
+        if (vs_policy_check(cfg, target, NULL) != TRUE)
+            _exit(3);
+        if (vs_policy_check_handle(cfg, target, &err) || !err || err->code != VS_ERROR_POLICY)
+            _exit(1);
+        g_clear_error(&err);
+        /* and below it too */
+        if (g_file_test(sub, G_FILE_TEST_IS_DIR) &&
+            vs_policy_check_handle(cfg, sub, &err))
+            _exit(2);
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        print_message("skipped: no mount namespace here\n");
+        rm_rf(dir);
+        skip();
+    }
+    assert_int_equal(WEXITSTATUS(status), 0);
     rm_rf(dir);
 }
 
@@ -390,6 +452,7 @@ main(void)
         cmocka_unit_test(test_policy_config),
         cmocka_unit_test(test_policy_bad_config),
         cmocka_unit_test(test_policy_symlink_escape),
+        cmocka_unit_test(test_policy_bind_mount),
         cmocka_unit_test(test_idmap),
         cmocka_unit_test(test_identity_parse),
         cmocka_unit_test(test_perm_engine),
