@@ -62,9 +62,9 @@ vs_guest_findings(VsDomainState *state, VsShareStatus *st, GPtrArray *findings)
             f = g_new0(VsFinding, 1);
             f->severity = VS_SEVERITY_WARNING;
             f->code = g_strdup("small-msize");
-            f->message = g_strdup_printf(_("mounted with msize=%" G_GUINT64_FORMAT ": large "
-                                           "reads and writes are slow (virt-share uses %d)"),
-                                         msize, VS_9P_MSIZE);
+            f->message = g_strdup_printf(_("mounted with msize=%lu: large reads and writes "
+                                           "are slow (virt-share uses %d)"),
+                                         (unsigned long)msize, VS_9P_MSIZE);
             f->fix_command = g_strdup_printf("virt-share umount %s %s && virt-share mount %s %s",
                                              state->name, st->share->tag, state->name,
                                              st->share->tag);
@@ -229,7 +229,7 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
     }
     if (errors) {
         g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
-                    g_dngettext(GETTEXT_PACKAGE, "%u problem found", "%u problems found", errors),
+                    ngettext("%u problem found", "%u problems found", errors),
                     errors);
         return FALSE;
     }
