@@ -49,6 +49,18 @@ for s in json.load(sys.stdin)["shares"]:
     if s["source"] == sys.argv[1]:
         print(s["device"], s["guest"])' "$1"
 }
+# reboot_guest: reboot $DOM through its agent and wait (60 s at most) until it
+# answers with a new boot id; fails if it does not.
+reboot_guest() {
+    local before now_id
+    before=$(boot_id "$DOM")
+    lab_qga "$DOM" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' >/dev/null 2>&1
+    for _ in $(seq 1 120); do
+        now_id=$(boot_id "$DOM" 2>/dev/null) && [ -n "$now_id" ] && [ "$now_id" != "$before" ] && return 0
+        sleep 0.5
+    done
+    return 1
+}
 boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
 
 SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
@@ -178,13 +190,7 @@ expect "after --fix the guest write succeeds" gwrite /mnt/doc/d.txt "doc"
 expect "and the host sees it" test "$(cat "$d_doc/d.txt" 2>/dev/null)" = "doc"
 
 echo "== guest reboot: shares come back with virt-share mount"
-before=$(boot_id "$DOM")
-lab_qga "$DOM" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' >/dev/null 2>&1
-for _ in $(seq 1 120); do
-    now_id=$(boot_id "$DOM" 2>/dev/null) && [ -n "$now_id" ] && [ "$now_id" != "$before" ] && break
-    sleep 0.5
-done
-expect "guest rebooted (new boot id)" test -n "${now_id:-}" -a "${now_id:-}" != "$before"
+expect "guest rebooted (new boot id)" reboot_guest
 expect_not "after reboot the share is not mounted" gmounted /mnt/sq 9p
 expect "virt-share mount DOMAIN TAG-less exits 0" "$VS" mount "$DOM"
 expect "after virt-share mount the share is back" gmounted /mnt/sq 9p
@@ -214,13 +220,7 @@ fstab_lines() { g /bin/cat /etc/fstab | grep -Fxc "$1"; }
 expect "the guest's fstab has one line for it, nofail, escaped" \
     test "$(fstab_lines "$per_tag /mnt/per\\040sist virtiofs rw,nofail 0 0")" = 1
 expect "the original fstab was backed up" g /bin/ls /etc/fstab.virt-share.bak
-before=$(boot_id "$DOM")
-lab_qga "$DOM" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' >/dev/null 2>&1
-for _ in $(seq 1 120); do
-    now_id=$(boot_id "$DOM" 2>/dev/null) && [ -n "$now_id" ] && [ "$now_id" != "$before" ] && break
-    sleep 0.5
-done
-expect "guest rebooted" test -n "${now_id:-}" -a "${now_id:-}" != "$before"
+expect "guest rebooted" reboot_guest
 expect "after the reboot the guest mounted it from its fstab (no virt-share involved)" \
     g /bin/grep -qF " /mnt/per\\040sist virtiofs " /proc/mounts
 expect "and the file written before is there" \
@@ -334,12 +334,7 @@ expect "watcher notices the daemon going away" wait_log "lost; reconnecting" 15
 reconnected() { for _ in $(seq 1 80); do [ "$(grep -c watching "$SHARES/watch.log")" -ge 2 ] && return 0; sleep 0.25; done; return 1; }
 expect "watcher reconnects (back-off)" reconnected
 : >"$SHARES/watch.log.mark"
-before=$(boot_id "$DOM")
-lab_qga "$DOM" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' >/dev/null 2>&1
-for _ in $(seq 1 120); do
-    now_id=$(boot_id "$DOM" 2>/dev/null) && [ -n "$now_id" ] && [ "$now_id" != "$before" ] && break
-    sleep 0.5
-done
+expect "guest rebooted under the watcher" reboot_guest
 remounted() { for _ in $(seq 1 60); do gmounted "$1" "$2" && return 0; sleep 0.5; done; return 1; }
 expect "after reboot the watcher mounted the virtiofs share again" remounted /mnt/c1 virtiofs
 expect "after reboot the watcher mounted the 9p share again" remounted /mnt/mp 9p
