@@ -4,7 +4,6 @@
 #include <config.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "vs-cli.h"
 #include "vs-conn.h"
@@ -15,18 +14,12 @@
 static gboolean
 vs_complete_domains(virConnect *conn, GError **error)
 {
-    virDomainPtr *doms = NULL;
-    int n = virConnectListAllDomains(conn, &doms, 0);
+    g_autoptr(GPtrArray) doms = vs_domain_list(conn, 0, error);
 
-    if (n < 0) {
-        vs_set_libvirt_error(error, _("cannot list domains"));
+    if (!doms)
         return FALSE;
-    }
-    for (int i = 0; i < n; i++) {
-        printf("%s\n", virDomainGetName(doms[i]));
-        virDomainFree(doms[i]);
-    }
-    free(doms);
+    for (guint i = 0; i < doms->len; i++)
+        printf("%s\n", virDomainGetName(g_ptr_array_index(doms, i)));
     return TRUE;
 }
 

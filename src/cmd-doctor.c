@@ -147,7 +147,6 @@ gboolean
 vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
-    g_autoptr(virDomain) dom = NULL;
     g_autoptr(VsDomainState) state = NULL;
     g_autoptr(GPtrArray) all = NULL;
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -160,9 +159,7 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
         return FALSE;
     if (argc > 2 && (strchr(argv[2], '/') || argv[2][0] == '.'))
         path = vs_cli_host_path(argv[2]);
-    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
-        return FALSE;
-    if (!(state = vs_domain_state_load(dom, error)))
+    if (!(state = vs_cli_load_domain(argv[1], &conn, error)))
         return FALSE;
     if (!vs_identity_for_domain(state, NULL, &id, error))
         return FALSE;

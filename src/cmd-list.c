@@ -3,7 +3,6 @@
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "vs-cli.h"
 #include "vs-conn.h"
@@ -122,23 +121,19 @@ vs_cmd_list(const VsCommand *self, int argc, char **argv, GError **error)
         if (!dom || !vs_collect(dom, all, error))
             return FALSE;
     } else {
-        virDomainPtr *doms = NULL;
-        int n = virConnectListAllDomains(conn, &doms, 0);
+        g_autoptr(GPtrArray) doms = vs_domain_list(conn, 0, error);
 
-        if (n < 0) {
-            vs_set_libvirt_error(error, _("cannot list domains"));
+        if (!doms)
             return FALSE;
-        }
-        for (int i = 0; i < n; i++) {
+        for (guint i = 0; i < doms->len; i++) {
+            virDomain *dom = g_ptr_array_index(doms, i);
             g_autoptr(GError) dom_error = NULL;
             /* A domain that vanished meanwhile is skipped, not an error. */
-            if (!vs_collect(doms[i], all, &dom_error) &&
+            if (!vs_collect(dom, all, &dom_error) &&
                 vs_libvirt_last_error_code() != VIR_ERR_NO_DOMAIN)
-                g_printerr(_("virt-share: warning: %s: %s\n"), virDomainGetName(doms[i]),
+                g_printerr(_("virt-share: warning: %s: %s\n"), virDomainGetName(dom),
                            dom_error->message);
-            virDomainFree(doms[i]);
         }
-        free(doms);
     }
 
     if (opt_json)

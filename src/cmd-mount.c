@@ -22,21 +22,6 @@ static const char mount_description[] = N_(
     "a guest reboot, after a restart that made a 9p share appear, or for a\n"
     "Filesystem device added in virt-manager. Shares already mounted are left alone.");
 
-static VsDomainState *
-vs_cmd_load(const char *name, virConnect **conn_out, GError **error)
-{
-    g_autoptr(virConnect) conn = vs_cli_connect(error);
-    g_autoptr(virDomain) dom = NULL;
-    VsDomainState *state;
-
-    if (!conn || !(dom = vs_domain_lookup(conn, name, error)))
-        return NULL;
-    if (!(state = vs_domain_state_load(dom, error)))
-        return NULL;
-    *conn_out = g_steal_pointer(&conn);
-    return state;
-}
-
 gboolean
 vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **error)
 {
@@ -51,7 +36,7 @@ vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **error)
                     _("--target needs a TAG: one mount point cannot take every share"));
         return FALSE;
     }
-    if (!(state = vs_cmd_load(argv[1], &conn, error)))
+    if (!(state = vs_cli_load_domain(argv[1], &conn, error)))
         return FALSE;
     vs_run_options_init(&ropts);
     ropts.notify = vs_cli_notify;
@@ -67,7 +52,7 @@ vs_cmd_umount(const VsCommand *self, int argc, char **argv, GError **error)
 
     if (!vs_cli_parse(self, NULL, NULL, 1, 2, &argc, &argv, error))
         return FALSE;
-    if (!(state = vs_cmd_load(argv[1], &conn, error)))
+    if (!(state = vs_cli_load_domain(argv[1], &conn, error)))
         return FALSE;
     vs_run_options_init(&ropts);
     ropts.notify = vs_cli_notify;

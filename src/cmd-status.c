@@ -58,16 +58,13 @@ gboolean
 vs_cmd_status(const VsCommand *self, int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
-    g_autoptr(virDomain) dom = NULL;
     g_autoptr(VsDomainState) state = NULL;
     g_autoptr(GPtrArray) all = NULL;
     g_autofree char *agent_error = NULL;
 
     if (!vs_cli_parse(self, _(status_description), status_entries, 1, 1, &argc, &argv, error))
         return FALSE;
-    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
-        return FALSE;
-    if (!(state = vs_domain_state_load(dom, error)))
+    if (!(state = vs_cli_load_domain(argv[1], &conn, error)))
         return FALSE;
     all = vs_status_collect(state, &agent_error);
 

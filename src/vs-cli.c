@@ -7,6 +7,7 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-ops.h"
 
 char *vs_cli_uri;
 gboolean vs_cli_quiet;
@@ -67,6 +68,21 @@ virConnect *
 vs_cli_connect(GError **error)
 {
     return vs_connect(vs_cli_uri, error);
+}
+
+VsDomainState *
+vs_cli_load_domain(const char *name, virConnect **conn_out, GError **error)
+{
+    g_autoptr(virConnect) conn = vs_cli_connect(error);
+    g_autoptr(virDomain) dom = NULL;
+    VsDomainState *state;
+
+    if (!conn || !(dom = vs_domain_lookup(conn, name, error)))
+        return NULL;
+    if (!(state = vs_domain_state_load(dom, error)))
+        return NULL;
+    *conn_out = g_steal_pointer(&conn);
+    return state;
 }
 
 void

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+
+#include "vs-ops.h"
 #include <libvirt/libvirt.h>
 
 typedef struct _VsCommand VsCommand;
@@ -28,6 +30,10 @@ const char *vs_cli_exit_codes_text(void);
 
 /* Open the connection named by -c/--connect (or the default). */
 virConnect *vs_cli_connect(GError **error);
+
+/* Connect, look @name up and read its state (for commands that change
+ * nothing); *@conn receives the connection, which must outlive the state. */
+VsDomainState *vs_cli_load_domain(const char *name, virConnect **conn, GError **error);
 
 /* Progress and result messages on stdout, unless --quiet. */
 void vs_cli_say(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -100,6 +100,24 @@ vs_domain_lookup(virConnect *conn, const char *name, GError **error)
     return dom;
 }
 
+GPtrArray *
+vs_domain_list(virConnect *conn, unsigned int flags, GError **error)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(conn, &doms, flags);
+    GPtrArray *list;
+
+    if (n < 0) {
+        vs_set_libvirt_error(error, _("cannot list domains"));
+        return NULL;
+    }
+    list = g_ptr_array_new_full(n, (GDestroyNotify)vs_domain_free);
+    for (int i = 0; i < n; i++)
+        g_ptr_array_add(list, doms[i]);
+    free(doms);
+    return list;
+}
+
 char *
 vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error)
 {

@@ -26,5 +26,8 @@ virConnect *vs_connect(const char *uri, GError **error);
 /* Look a domain up the way virsh does: by id, then UUID, then name. */
 virDomain *vs_domain_lookup(virConnect *conn, const char *name, GError **error);
 
+/* All domains (virConnectListAllDomains @flags), as a GPtrArray that frees them. */
+GPtrArray *vs_domain_list(virConnect *conn, unsigned int flags, GError **error);
+
 /* The domain's XML: the persistent definition (@inactive) or the live one. */
 char *vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error);

@@ -67,6 +67,21 @@ vs_guest_preflight(virDomain *dom, VsDriver driver, const VsRunOptions *ropts, G
 
 /* Mount the share just attached; undo the attach if that fails.  After a
  * restart (@restarted) a 9p device cannot leave the running guest again. */
+/* vs_guest_preflight, once per file system type in @checked. */
+static gboolean
+vs_guest_preflight_once(GHashTable *checked, virDomain *dom, VsDriver driver,
+                        const VsRunOptions *ropts, GError **error)
+{
+    const char *fstype = vs_guest_fstype(driver);
+
+    if (g_hash_table_contains(checked, fstype))
+        return TRUE;
+    if (!vs_guest_preflight(dom, driver, ropts, error))
+        return FALSE;
+    g_hash_table_add(checked, (gpointer)fstype);
+    return TRUE;
+}
+
 static gboolean
 vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
                  guint settle_ms, gboolean restarted, GError **error)
@@ -325,13 +340,9 @@ vs_run_mount(VsDomainState *state, const char *tag, const char *target,
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
         g_autofree char *mount_point = target ? g_strdup(target) : vs_run_default_target(share);
-        const char *fstype = vs_guest_fstype(share->driver);
 
-        if (!g_hash_table_contains(checked, fstype)) {
-            if (!vs_guest_preflight(state->dom, share->driver, ropts, error))
-                return FALSE;
-            g_hash_table_add(checked, (gpointer)fstype);
-        }
+        if (!vs_guest_preflight_once(checked, state->dom, share->driver, ropts, error))
+            return FALSE;
         g_free(share->target);
         share->target = g_steal_pointer(&mount_point);
         if (!vs_guest_mount(state->dom, share, VS_HOTPLUG_SETTLE_MS, ropts->timeout_ms, error)) {
@@ -375,7 +386,6 @@ vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **e
 
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
-        const char *fstype = vs_guest_fstype(share->driver);
 
         if (!(share->where & VS_WHERE_LIVE) || !share->target)
             continue;
@@ -383,11 +393,8 @@ vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **e
             return FALSE;
         if (vs_guest_find_mount(mounts, share->tag))
             continue;   /* already mounted: nothing to say */
-        if (!g_hash_table_contains(checked, fstype)) {
-            if (!vs_guest_preflight(state->dom, share->driver, ropts, error))
-                return FALSE;
-            g_hash_table_add(checked, (gpointer)fstype);
-        }
+        if (!vs_guest_preflight_once(checked, state->dom, share->driver, ropts, error))
+            return FALSE;
         if (!vs_guest_mount(state->dom, share, 0, ropts->timeout_ms, error)) {
             g_prefix_error(error, _("share '%s': "), share->tag);
             return FALSE;

@@ -100,16 +100,13 @@ vs_watch_agent_event(virConnectPtr conn, virDomainPtr dom, int state, int reason
 static void
 vs_watch_catch_up(void)
 {
-    virDomainPtr *doms = NULL;
-    int n = virConnectListAllDomains(watch_singleton->conn, &doms,
-                                     VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    g_autoptr(GPtrArray) doms = vs_domain_list(watch_singleton->conn,
+                                               VIR_CONNECT_LIST_DOMAINS_ACTIVE, NULL);
 
-    for (int i = 0; i < n; i++) {
-        if (vs_agent_ping(doms[i], NULL))
-            vs_watch_mount_domain(doms[i]);
-        virDomainFree(doms[i]);
+    for (guint i = 0; doms && i < doms->len; i++) {
+        if (vs_agent_ping(g_ptr_array_index(doms, i), NULL))
+            vs_watch_mount_domain(g_ptr_array_index(doms, i));
     }
-    free(doms);
 }
 
 static gboolean vs_watch_connect(gpointer data);
