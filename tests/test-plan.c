@@ -1,6 +1,6 @@
 /* test-plan.c: vs_plan_decide over every combination of driver, mode,
  * read-only and domain facts, against an oracle written from the documented
- * rules (the header of src/vs-plan.c, 'virt-share add --help', the DRIVER
+ * rules (the header of src/core/vs-plan.c, 'virt-share add --help', the DRIVER
  * CHOICE section of the man page), not from the implementation:
  *
  *  R1 auto resolves to 9p for mapped/squash and for a read-only share;
@@ -401,7 +401,7 @@ test_plan_rows(void **state)
 
 /* virtiofs asked for by name for a read-only share: libvirt 9.0 refuses it
  * ("virtiofs does not yet support read-only mode", see the header of
- * src/vs-plan.c and the README), so the plan should refuse it up front as
+ * src/core/vs-plan.c and the README), so the plan should refuse it up front as
  * UNSUPPORTED (exit 1, nothing changed) instead of letting the attach fail
  * (exit 2, after defining shared memory and rolling it back). */
 static void

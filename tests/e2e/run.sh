@@ -301,7 +301,7 @@ expect "remove of an unknown share exits 1" test "$rc" -eq 1
 echo "== the virt-manager helper mounts what is attached but not mounted"
 "$VS" umount "$DOM" >/dev/null
 expect_not "after umount: /mnt/c1 not mounted" gmounted /mnt/c1 virtiofs
-out=$(VIRT_SHARE="$VS" sh "$top/plugin/virt-share-helper" "$DOM" </dev/null 2>&1); rc=$?
+out=$(VIRT_SHARE="$VS" sh "$top/plugin/desktop/virt-share-helper" "$DOM" </dev/null 2>&1); rc=$?
 echo "$out"
 expect "helper exits 0" test "$rc" -eq 0
 expect "helper mounted the shares again" gmounted /mnt/c1 virtiofs

@@ -12,7 +12,7 @@ static const char watch_description[] = N_(
     "after every boot or reboot, mounts the shares virt-share added to that domain\n"
     "(those with a recorded mount point). At start, and after the libvirt daemon\n"
     "comes back from a restart, does the same for every running domain.\n"
-    "plugin/virt-share-watch.service runs it under systemd.");
+    "plugin/systemd/virt-share-watch.service runs it under systemd.");
 
 static void
 vs_watch_print(const char *message, gpointer user_data)
