@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "vs-conn.h"
 #include "vs-error.h"
@@ -59,10 +60,17 @@ vs_set_libvirt_error(GError **error, const char *context)
 virConnect *
 vs_connect(const char *uri, GError **error)
 {
+    return vs_connect_full(uri, VS_CONNECT_DEFAULT, error);
+}
+
+virConnect *
+vs_connect_full(const char *uri, VsConnectFlags flags, GError **error)
+{
     virConnect *conn;
 
     vs_libvirt_init();
-    conn = virConnectOpen(uri);
+    conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault,
+                              (flags & VS_CONNECT_READONLY) ? VIR_CONNECT_RO : 0);
     if (!conn) {
         g_autofree char *ctx = g_strdup_printf(_("cannot connect to the hypervisor '%s'"),
                                                uri ? uri : _("(default)"));
@@ -133,4 +141,64 @@ vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error)
     xml = g_strdup(raw);
     free(raw);
     return xml;
+}
+
+void
+vs_uri_info_free(VsUriInfo *info)
+{
+    if (!info)
+        return;
+    g_free(info->transport);
+    g_free(info->user);
+    g_free(info->host);
+    g_free(info->path);
+    g_clear_pointer(&info->params, g_hash_table_unref);
+    g_free(info);
+}
+
+VsUriInfo *
+vs_uri_info_parse(const char *uri, GError **error)
+{
+    g_autoptr(GUri) parsed = NULL;
+    g_autoptr(GError) uri_error = NULL;
+    g_autoptr(VsUriInfo) info = g_new0(VsUriInfo, 1);
+    const char *scheme, *plus, *host, *query;
+
+    parsed = g_uri_parse(uri, G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_NON_DNS, &uri_error);
+    if (!parsed) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("invalid connection URI '%s': %s"),
+                    uri, uri_error->message);
+        return NULL;
+    }
+    scheme = g_uri_get_scheme(parsed);
+    if ((plus = strchr(scheme, '+')))
+        info->transport = g_strdup(plus + 1);
+    host = g_uri_get_host(parsed);
+    /* "qemu:///system" has an empty authority: the daemon on this host. */
+    info->host = host && *host ? g_strdup(host) : NULL;
+    info->user = g_strdup(g_uri_get_user(parsed));
+    info->port = g_uri_get_port(parsed);
+    info->path = g_strdup(g_uri_get_path(parsed));
+    info->remote = info->host != NULL;
+    info->session = g_strcmp0(info->path, "/session") == 0;
+    query = g_uri_get_query(parsed);
+    info->params = query ? g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+    if (!info->params)
+        info->params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return g_steal_pointer(&info);
+}
+
+VsUriInfo *
+vs_conn_uri_info(virConnect *conn, GError **error)
+{
+    char *raw = virConnectGetURI(conn);
+    VsUriInfo *info;
+
+    if (!raw) {
+        vs_set_libvirt_error(error, _("cannot read the connection URI"));
+        return NULL;
+    }
+    info = vs_uri_info_parse(raw, error);
+    free(raw);
+    return info;
 }

@@ -20,8 +20,37 @@ void vs_set_libvirt_error(GError **error, const char *context);
 /* The libvirt error number of the last failed call (VIR_ERR_*), or VIR_ERR_OK. */
 int vs_libvirt_last_error_code(void);
 
-/* Open @uri (NULL: LIBVIRT_DEFAULT_URI, then libvirt's default). */
+/* How to open a connection. */
+typedef enum {
+    VS_CONNECT_DEFAULT = 0,
+    VS_CONNECT_READONLY = 1 << 0,   /* virConnectOpenReadOnly semantics: look, change nothing */
+} VsConnectFlags;
+
+/* Open @uri (NULL: LIBVIRT_DEFAULT_URI, then libvirt's default) the way virsh
+ * does: virConnectOpenAuth with libvirt's default callback, so polkit and SASL
+ * prompts work where virsh's do. */
 virConnect *vs_connect(const char *uri, GError **error);
+virConnect *vs_connect_full(const char *uri, VsConnectFlags flags, GError **error);
+
+/* Where a connection's hypervisor runs, seen from this process. */
+typedef struct {
+    gboolean remote;    /* the URI names a server: its files are not ours */
+    gboolean session;   /* a per-user daemon (qemu:///session): QEMU runs as that user */
+    char *transport;    /* "ssh", "libssh", "tls", "tcp", ... or NULL */
+    char *user;         /* user@ of the URI, or NULL */
+    char *host;         /* server of the URI, or NULL when local */
+    int port;           /* or -1 */
+    char *path;         /* "/system", "/session", ... */
+    GHashTable *params; /* query parameters (keyfile, socket, ...) */
+} VsUriInfo;
+
+void vs_uri_info_free(VsUriInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsUriInfo, vs_uri_info_free)
+
+/* Split a libvirt URI ("driver[+transport]://[user@][host][:port]/path[?query]"). */
+VsUriInfo *vs_uri_info_parse(const char *uri, GError **error);
+/* The same for the URI libvirt actually connected to. */
+VsUriInfo *vs_conn_uri_info(virConnect *conn, GError **error);
 
 /* Look a domain up the way virsh does: by id, then UUID, then name. */
 virDomain *vs_domain_lookup(virConnect *conn, const char *name, GError **error);

@@ -8,6 +8,7 @@
 
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-conn.h"
 #include "vs-identity.h"
 #include "vs-xml.h"
 
@@ -132,10 +133,10 @@ gboolean
 vs_identity_for_domain(VsDomainState *state, const char *qemu_conf, VsIdentity *id,
                        GError **error)
 {
-    char *raw = virConnectGetURI(virDomainGetConnect(state->dom));
-    gboolean session = raw && strstr(raw, "/session") != NULL;
+    g_autoptr(VsUriInfo) uri = vs_conn_uri_info(virDomainGetConnect(state->dom), NULL);
+    /* Only the path says session: "qemu+ssh://host/session" is someone else's. */
+    gboolean session = uri && uri->session;
 
-    free(raw);
     return vs_identity_from_docs(state->live_doc, state->config_doc, session, qemu_conf, id,
                                  error);
 }
