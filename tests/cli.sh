@@ -3,7 +3,7 @@
 # (tests/data/testnode.xml: 'running' with two shares, 'stopped' with none).
 # Every virt-share run is a new connection, so starts from testnode.xml.
 # Run by 'make check' with VIRT_SHARE (the built binary) and TEST_DATA_DIR.
-# Prints "N passed, M failed"; exit status 1 when M > 0.
+# Prints TAP (tests/tap.sh) and "N passed, M failed"; exit status 1 when M > 0.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,10 +17,8 @@ URI="test://$DATA/testnode.xml"
 export LC_ALL=C LANGUAGE=
 unset LIBVIRT_DEFAULT_URI
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -41,24 +39,21 @@ vs() { run -c "$URI" "$@"; }
 # check NAME WANT_RC: the last run exited with WANT_RC.
 check_rc() {
     if [ "$rc" -eq "$2" ]; then
-        pass "$1 (exit $rc)"
+        tap_ok "$1 (exit $2)"
     else
-        fail "$1: exit $rc, want $2"
-        printf '  stdout: %s\n  stderr: %s\n' "$out" "$err"
+        tap_not_ok "$1 (exit $2)" "exit $rc, want $2" "stdout: $out" "stderr: $err"
     fi
 }
 # contains NAME TEXT NEEDLE: TEXT contains the fixed string NEEDLE.
 contains() {
-    if grep -qF -- "$3" <<<"$2"; then pass "$1"; else fail "$1: no '$3' in: $2"; fi
+    if grep -qF -- "$3" <<<"$2"; then tap_ok "$1"; else tap_not_ok "$1" "no '$3' in: $2"; fi
 }
 not_contains() {
-    if grep -qF -- "$3" <<<"$2"; then fail "$1: unexpected '$3' in: $2"; else pass "$1"; fi
+    if grep -qF -- "$3" <<<"$2"; then tap_not_ok "$1" "unexpected '$3' in: $2"; else tap_ok "$1"; fi
 }
 
 if [ ! -x "$VS" ] || [ ! -f "$DATA/testnode.xml" ]; then
-    echo "cli.sh: no binary at '$VS' or no '$DATA/testnode.xml'" >&2
-    echo "0 passed, 1 failed"
-    exit 1
+    tap_bail "cli.sh: no binary at '$VS' or no '$DATA/testnode.xml'"
 fi
 
 # ---- help ----
@@ -140,18 +135,22 @@ header=$(head -n1 <<<"$out")
 for col in DOMAIN TAG DRIVER MODE RO STATE SOURCE TARGET; do
     contains "list header has $col" "$header" "$col"
 done
-[ "$(wc -l <<<"$out")" -eq 3 ] && pass "list: header + 2 shares" || fail "list: want 3 lines: $out"
+if [ "$(wc -l <<<"$out")" -eq 3 ]; then
+    tap_ok "list: header + 2 shares"
+else
+    tap_not_ok "list: header + 2 shares" "want 3 lines: $out"
+fi
 docs_line=$(grep -E '^running +docs ' <<<"$out")
 if [[ "$docs_line" =~ ^running\ +docs\ +9p\ +squash\ +yes\ +attached\ +/usr/share\ +/mnt/docs$ ]]; then
-    pass "list: docs row"
+    tap_ok "list: docs row"
 else
-    fail "list: docs row is '$docs_line'"
+    tap_not_ok "list: docs row" "docs row is '$docs_line'"
 fi
 fast_line=$(grep -E '^running +fast ' <<<"$out")
 if [[ "$fast_line" =~ ^running\ +fast\ +virtiofs\ +passthrough\ +no\ +attached\ +/srv/virt-share-test/fast\ +-$ ]]; then
-    pass "list: fast row"
+    tap_ok "list: fast row"
 else
-    fail "list: fast row is '$fast_line'"
+    tap_not_ok "list: fast row" "fast row is '$fast_line'"
 fi
 vs list stopped
 check_rc "list stopped" 0
@@ -179,30 +178,30 @@ for tag, fields in want.items():
 '
 if command -v python3 >/dev/null; then
     if msg=$(python3 -c "$json_check" <<<"$out" 2>&1); then
-        pass "list --json: valid, fields right"
+        tap_ok "list --json: valid, fields right"
     else
-        fail "list --json: $msg"
+        tap_not_ok "list --json: valid, fields right" "$msg"
     fi
     vs list --json
     if python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d) == 2' <<<"$out" 2>/dev/null; then
-        pass "list --json (all domains): 2 shares"
+        tap_ok "list --json (all domains): 2 shares"
     else
-        fail "list --json (all domains): $out"
+        tap_not_ok "list --json (all domains): 2 shares" "$out"
     fi
     vs list stopped --json
     if python3 -c 'import json,sys; assert json.load(sys.stdin) == []' <<<"$out" 2>/dev/null; then
-        pass "list stopped --json: []"
+        tap_ok "list stopped --json: []"
     else
-        fail "list stopped --json: $out"
+        tap_not_ok "list stopped --json: []" "$out"
     fi
 elif command -v jq >/dev/null; then
     if jq -e 'length == 2 and (map(select(.tag == "docs"))[0] | .readonly == true and .driver == "9p" and .target == "/mnt/docs")' <<<"$out" >/dev/null; then
-        pass "list --json (jq)"
+        tap_ok "list --json (jq)"
     else
-        fail "list --json (jq): $out"
+        tap_not_ok "list --json (jq)" "$out"
     fi
 else
-    fail "list --json: neither python3 nor jq to check it"
+    tap_not_ok "list --json" "neither python3 nor jq to check it"
 fi
 
 # ---- status (the test driver has no guest agent: mount state unknown) ----
@@ -249,7 +248,7 @@ mkdir "$TMP/share"
 vs add stopped "$TMP/share"
 check_rc "add to the test driver (attach unsupported)" 2
 contains "add failure says what failed" "$err" "cannot attach"
-[ -n "$err" ] && pass "add failure has a message" || fail "add failure has no message"
+tap_check "add failure has a message" test -n "$err"
 vs add stopped "$TMP/share" --driver virtiofs
 check_rc "add virtiofs to the test driver (attach unsupported)" 2
 
@@ -267,9 +266,9 @@ if command -v python3 >/dev/null; then
 import sys, xml.etree.ElementTree as ET
 print(ET.fromstring(sys.stdin.read()).find("source").get("dir"), end="")' <<<"$xml" 2>&1) &&
        [ "$src" = "$odd" ]; then
-        pass "dry run XML parses back to the same path"
+        tap_ok "dry run XML parses back to the same path"
     else
-        fail "dry run XML source is '$src', want '$odd'"
+        tap_not_ok "dry run XML parses back to the same path" "source is '$src', want '$odd'"
     fi
 fi
 vs add stopped "$odd" --dry-run --driver 9p --mode mapped --readonly --tag mytag
@@ -282,5 +281,4 @@ vs add running "$odd" --dry-run
 check_rc "add --dry-run to the running domain" 0
 contains "running + shared memory + ACPI: auto picks virtiofs" "$out" "virtiofs"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

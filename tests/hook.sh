@@ -3,8 +3,8 @@
 # SUB-OPERATION EXTRA and the domain XML on stdin (no daemon needed).
 set -uo pipefail
 HOOK=${VIRT_SHARE_HOOK:?}
-passed=0 failed=0
-check() { if "${@:2}"; then passed=$((passed + 1)); echo "PASS: $1"; else failed=$((failed + 1)); echo "FAIL: $1"; fi; }
+# shellcheck source=tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/present"
@@ -19,22 +19,21 @@ XML
 }
 
 domain "$tmp/present" | "$HOOK" good prepare begin - >"$tmp/out" 2>&1; rc=$?
-check "good domain: prepare begin exits 0" test "$rc" -eq 0
+tap_check "good domain: prepare begin exits 0" test "$rc" -eq 0
 
 domain "$tmp/missing" | "$HOOK" bad prepare begin - >"$tmp/out" 2>&1; rc=$?
-check "missing source: prepare begin refuses (exit 1)" test "$rc" -eq 1
-check "missing source: stderr names the folder and the tag" grep -q "$tmp/missing (tag tag1) is missing" "$tmp/out"
+tap_check "missing source: prepare begin refuses (exit 1)" test "$rc" -eq 1
+tap_check "missing source: stderr names the folder and the tag" grep -q "$tmp/missing (tag tag1) is missing" "$tmp/out"
 
 domain "$tmp/missing" | "$HOOK" bad stopped end - >/dev/null 2>&1; rc=$?
-check "other operations are not judged" test "$rc" -eq 0
+tap_check "other operations are not judged" test "$rc" -eq 0
 domain "$tmp/missing" | "$HOOK" bad prepare end - >/dev/null 2>&1; rc=$?
-check "prepare end is not judged" test "$rc" -eq 0
+tap_check "prepare end is not judged" test "$rc" -eq 0
 
 echo "not xml" | "$HOOK" junk prepare begin - >/dev/null 2>&1; rc=$?
-check "unparsable XML does not block a start" test "$rc" -eq 0
+tap_check "unparsable XML does not block a start" test "$rc" -eq 0
 
 "$HOOK" >/dev/null 2>&1; rc=$?
-check "no arguments: usage error" test "$rc" -eq 2
+tap_check "no arguments: usage error" test "$rc" -eq 2
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

@@ -3,13 +3,16 @@
 # a real QEMU (TCG) guest with a real qemu-ga, real 9p and virtiofs mounts.
 # The lab (daemons, guest kernel and initramfs) comes from tests/lab/setup.sh.
 # The oracle is independent of virt-share: virsh dumpxml, and guest-exec sent
-# by tests/lab/lib.sh.  Prints "N passed, M failed"; exit status 1 on failure.
+# by tests/lab/lib.sh.  Prints TAP (tests/tap.sh) and "N passed, M failed";
+# exit status 1 on failure.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source=../lab/lib.sh
 . "$top/tests/lab/lib.sh"
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
 
 VS=${VIRT_SHARE:-$top/src/virt-share}
 export LIBVIRT_DEFAULT_URI=qemu:///system
@@ -20,14 +23,10 @@ NOMEM=vs-test-nomem
 HOOKDOM=vs-test-hook
 QEMU_USER=libvirt-qemu
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 # expect NAME COMMAND...: the command must succeed
-expect() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+expect() { tap_check "$@"; }
 # expect_not NAME COMMAND...: the command must fail
-expect_not() { local name=$1; shift; if "$@"; then fail "$name"; else pass "$name"; fi; }
+expect_not() { tap_check_not "$@"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -37,7 +36,11 @@ gwrite() { g /bin/sh -c 'printf %s "$2" > "$1"' sh "$1" "$2"; }
 gmounted() { g /bin/grep -q " $1 $2 " /proc/mounts; }
 # same_xml NAME EXPECTED ACTUAL: byte-identical, else show the difference.
 same_xml() {
-    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1"; diff <(printf '%s\n' "$2") <(printf '%s\n' "$3"); fi
+    if [ "$2" = "$3" ]; then
+        tap_ok "$1"
+    else
+        tap_not_ok "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3"))"
+    fi
 }
 xml_inactive() { virsh -q dumpxml --inactive --security-info "$1"; }
 xml_live() { virsh -q dumpxml --security-info "$1"; }
@@ -88,7 +91,7 @@ mkshare() {   # mkshare NAME OWNER -> path
 
 timings=()
 
-echo "== boot the guest"
+tap_diag "== boot the guest"
 remove_domains
 t0=$(now)
 # vs_nomods: the guest starts without the 9p/virtiofs modules, so virt-share
@@ -96,18 +99,18 @@ t0=$(now)
 # An ext2 disk keeps the guest's /etc/fstab across reboots (for --persist).
 truncate -s 8M "$SHARES/etc.img" && mkfs.ext2 -q -F "$SHARES/etc.img"
 if ! bash "$top/tests/lab/start-guest.sh" "$DOM" --cmdline-extra vs_nomods --disk "$SHARES/etc.img"; then
-    echo "FAIL: the lab guest did not boot"; echo "0 passed, 1 failed"; exit 1
+    tap_bail "the lab guest did not boot"
 fi
 timings+=("boot-to-agent: $(elapsed "$t0") s")
 
 expect_not "guest starts without 9p in /proc/filesystems" g /bin/grep -qw 9p /proc/filesystems
 
-echo "== 9p squash, cold-plugged with --restart, then mounted"
+tap_diag "== 9p squash, cold-plugged with --restart, then mounted"
 d_sq=$(mkshare squash "$QEMU_USER:$QEMU_USER")
 t0=$(now)
 out=$("$VS" add "$DOM" "$d_sq" --mode squash --target /mnt/sq --restart 2>&1); rc=$?
 timings+=("add 9p --restart to mounted: $(elapsed "$t0") s")
-echo "$out"
+tap_diag "$out"
 expect "add squash --restart exits 0" test "$rc" -eq 0
 expect "add says 9p cannot be hot-plugged" grep -q "cannot be hot-plugged" <<<"$out"
 expect "add says it restarts" grep -q "Restarting" <<<"$out"
@@ -121,19 +124,19 @@ expect "guest reads the host's file" test "$(g /bin/cat /mnt/sq/from-host.txt)" 
 expect "list shows the share in config and live" \
     bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin) if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and s[0][\"live\"] and s[0][\"target\"]==\"/mnt/sq\" and s[0][\"mode\"]==\"squash\"" "$3"' _ "$VS" "$DOM" "$d_sq"
 
-echo "== passthrough, mapped and read-only 9p: added with --no-mount, mounted after a restart"
+tap_diag "== passthrough, mapped and read-only 9p: added with --no-mount, mounted after a restart"
 d_pt=$(mkshare passthrough "$QEMU_USER:$QEMU_USER")
 d_mp=$(mkshare mapped "$QEMU_USER:$QEMU_USER")
 d_ro=$(mkshare readonly "$QEMU_USER:$QEMU_USER")
 printf 'host data' > "$d_pt/host.txt"; printf 'host data' > "$d_ro/host.txt"
 before_i=$(xml_inactive "$DOM")
 out=$("$VS" add "$DOM" "$d_pt" --driver 9p --mode passthrough --target /mnt/pt --no-mount 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "passthrough with unprivileged QEMU is refused before any change (exit 1)" test "$rc" -eq 1
 expect "the refusal explains EPERM and the way out" grep -q "EPERM.*--mode squash" <<<"$out"
 same_xml "refused add: definition byte-identical" "$before_i" "$(xml_inactive "$DOM")"
 out=$("$VS" add "$DOM" "$d_pt" --driver 9p --mode passthrough --target /mnt/pt --no-mount --force 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "add passthrough --force --no-mount exits 0" test "$rc" -eq 0
 expect "add tells a restart is needed" grep -qi "restart" <<<"$out"
 expect "add mapped exits 0" "$VS" add "$DOM" "$d_mp" --mode mapped --target /mnt/mp --no-mount
@@ -142,7 +145,7 @@ expect "add readonly exits 0" "$VS" add "$DOM" "$d_ro" --readonly --target /mnt/
 d_doc=$(mkshare doctor root:root)
 before_i=$(xml_inactive "$DOM")
 out=$("$VS" add "$DOM" "$d_doc" --mode squash --target /mnt/doc --no-mount 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "root-owned squash share is refused (exit 1)" test "$rc" -eq 1
 expect "the refusal gives the setfacl fix" grep -q "setfacl -m u:$QEMU_USER:rwx" <<<"$out"
 same_xml "refused add: definition byte-identical (root-owned)" "$before_i" "$(xml_inactive "$DOM")"
@@ -154,7 +157,7 @@ expect "status: squash share is attached and mounted" test "$(status_of "$d_sq")
 virsh -q destroy "$DOM" >/dev/null && virsh -q start "$DOM" >/dev/null && lab_wait_agent "$DOM" 60
 expect "status: after restart, attached but not mounted" test "$(status_of "$d_pt")" = "attached not-mounted"
 out=$("$VS" mount "$DOM" 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "mount (all shares) exits 0" test "$rc" -eq 0
 for m in /mnt/sq /mnt/pt /mnt/mp /mnt/ro /mnt/doc; do
     expect "$m mounted after restart + virt-share mount" gmounted "$m" 9p
@@ -172,16 +175,16 @@ expect_not "readonly: guest write is refused" gwrite /mnt/ro/x.txt "x"
 expect "readonly: nothing written on the host" test ! -e "$d_ro/x.txt"
 expect "readonly: guest reads host file" test "$(g /bin/cat /mnt/ro/host.txt)" = "host data"
 
-echo "== doctor: a folder QEMU cannot write, and --fix"
+tap_diag "== doctor: a folder QEMU cannot write, and --fix"
 expect "/mnt/doc mounted" gmounted /mnt/doc 9p
 expect_not "guest write to the root-owned folder fails (EACCES)" gwrite /mnt/doc/d.txt "doc"
 out=$("$VS" doctor "$DOM" "$d_doc" 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "doctor reports the problem (exit 1)" test "$rc" -eq 1
 expect "doctor names QEMU's user and the folder-write problem" grep -q "$QEMU_USER and cannot write $d_doc" <<<"$out"
 expect "doctor --json has code folder-write" bash -c '"$1" doctor "$2" "$3" --json 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"qemu_user\"]==sys.argv[1]; assert \"folder-write\" in [f[\"code\"] for s in d[\"shares\"] for f in s[\"findings\"]]" "$4"' _ "$VS" "$DOM" "$d_doc" "$QEMU_USER"
 out=$("$VS" doctor "$DOM" "$d_doc" --fix 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "doctor --fix exits 0" test "$rc" -eq 0
 expect "doctor --fix printed what it changed" grep -q "Fixing: setfacl" <<<"$out"
 expect "an ACL entry for $QEMU_USER, not chmod 777" \
@@ -189,19 +192,19 @@ expect "an ACL entry for $QEMU_USER, not chmod 777" \
 expect "after --fix the guest write succeeds" gwrite /mnt/doc/d.txt "doc"
 expect "and the host sees it" test "$(cat "$d_doc/d.txt" 2>/dev/null)" = "doc"
 
-echo "== guest reboot: shares come back with virt-share mount"
+tap_diag "== guest reboot: shares come back with virt-share mount"
 expect "guest rebooted (new boot id)" reboot_guest
 expect_not "after reboot the share is not mounted" gmounted /mnt/sq 9p
 expect "virt-share mount DOMAIN TAG-less exits 0" "$VS" mount "$DOM"
 expect "after virt-share mount the share is back" gmounted /mnt/sq 9p
 expect "and still shows the guest's file" test "$(g /bin/cat /mnt/sq/from-guest.txt)" = "hello from the guest"
 
-echo "== virtiofs, hot-plugged live"
+tap_diag "== virtiofs, hot-plugged live"
 d_vfs=$(mkshare virtiofs root:root)
 t0=$(now)
 out=$("$VS" add "$DOM" "$d_vfs" --driver virtiofs --target /mnt/vfs 2>&1); rc=$?
 timings+=("add virtiofs live to mounted: $(elapsed "$t0") s")
-echo "$out"
+tap_diag "$out"
 expect "add virtiofs exits 0" test "$rc" -eq 0
 expect "add virtiofs attaches to the running domain" grep -q "attaching to running domain" <<<"$out"
 expect "virtiofs mounted" gmounted /mnt/vfs virtiofs
@@ -210,10 +213,10 @@ expect "virtiofs: host sees it, owned by root (guest ownership kept)" \
     test "$(stat -c %U "$d_vfs/v.txt" 2>/dev/null):$(cat "$d_vfs/v.txt" 2>/dev/null)" = "root:virtiofs data"
 expect "virtiofs: live XML has the device" bash -c 'virsh -q dumpxml "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_vfs"
 
-echo "== --persist: an fstab line in the guest, taken out by remove"
+tap_diag "== --persist: an fstab line in the guest, taken out by remove"
 d_per=$(mkshare persist root:root)
 out=$("$VS" add "$DOM" "$d_per" --driver virtiofs --target "/mnt/per sist" --persist 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "add --persist exits 0" test "$rc" -eq 0
 per_tag=$("$VS" status "$DOM" --json | python3 -c 'import json,sys; print([s["tag"] for s in json.load(sys.stdin)["shares"] if s["source"]==sys.argv[1]][0])' "$d_per")
 fstab_lines() { g /bin/cat /etc/fstab | grep -Fxc "$1"; }
@@ -231,12 +234,12 @@ expect "remove exits 0" "$VS" remove "$DOM" "$d_per"
 expect "remove took the line out of the guest's fstab" \
     test "$(g /bin/grep -c "^$per_tag " /etc/fstab)" = 0
 
-echo "== two concurrent adds to one domain"
+tap_diag "== two concurrent adds to one domain"
 d_c1=$(mkshare conc1 root:root); d_c2=$(mkshare conc2 root:root)
 "$VS" add "$DOM" "$d_c1" --driver virtiofs --target /mnt/c1 >"$SHARES/c1.log" 2>&1 & p1=$!
 "$VS" add "$DOM" "$d_c2" --driver virtiofs --target /mnt/c2 >"$SHARES/c2.log" 2>&1 & p2=$!
 wait $p1; rc1=$?; wait $p2; rc2=$?
-cat "$SHARES/c1.log" "$SHARES/c2.log"
+tap_diag "$(cat "$SHARES/c1.log" "$SHARES/c2.log")"
 expect "concurrent add #1 exits 0" test "$rc1" -eq 0
 expect "concurrent add #2 exits 0" test "$rc2" -eq 0
 expect "concurrent add #1 mounted" gmounted /mnt/c1 virtiofs
@@ -244,7 +247,7 @@ expect "concurrent add #2 mounted" gmounted /mnt/c2 virtiofs
 expect "both mount points recorded" \
     bash -c '"$1" list "$2" --json | python3 -c "import json,sys; t={x[\"target\"] for x in json.load(sys.stdin)}; assert {\"/mnt/c1\",\"/mnt/c2\"} <= t, t"' _ "$VS" "$DOM"
 
-echo "== dry run and bad input change nothing"
+tap_diag "== dry run and bad input change nothing"
 before_i=$(xml_inactive "$DOM"); before_l=$(xml_live "$DOM")
 d_dry=$(mkshare dry root:root)
 out=$("$VS" add "$DOM" "$d_dry" --driver virtiofs --dry-run 2>&1); rc=$?
@@ -267,24 +270,24 @@ expect "the refusal names the config file" grep -q "policy.conf" <<<"$out"
 same_xml "definition byte-identical" "$before_i" "$(xml_inactive "$DOM")"
 same_xml "live XML byte-identical" "$before_l" "$(xml_live "$DOM")"
 
-echo "== a failing mount is rolled back"
+tap_diag "== a failing mount is rolled back"
 d_bad=$(mkshare badmount root:root)
 out=$("$VS" add "$DOM" "$d_bad" --driver virtiofs --target /proc/vs-cannot-mkdir 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "failed mount exits 2" test "$rc" -eq 2
 expect "the error says the share was removed again" grep -q "removed again" <<<"$out"
 same_xml "definition byte-identical after rollback" "$before_i" "$(xml_inactive "$DOM")"
 expect "device gone from the live domain" bash -c '! virsh -q dumpxml "$1" | grep -q "$2"' _ "$DOM" "$d_bad"
 
-echo "== remove"
+tap_diag "== remove"
 out=$("$VS" remove "$DOM" "$d_vfs" 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "remove virtiofs exits 0" test "$rc" -eq 0
 expect_not "remove unmounted it in the guest" gmounted /mnt/vfs virtiofs
 expect "virtiofs gone from live XML" bash -c '! virsh -q dumpxml "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_vfs"
 expect "virtiofs gone from definition" bash -c '! virsh -q dumpxml --inactive "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_vfs"
 out=$("$VS" remove "$DOM" "$d_sq" 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "remove 9p exits 0" test "$rc" -eq 0
 expect "remove 9p says it stays attached until the domain stops" grep -q "hot-unplugged" <<<"$out"
 expect_not "remove 9p unmounted it in the guest" gmounted /mnt/sq 9p
@@ -298,16 +301,16 @@ expect "list shows STATE pending-stop" bash -c '"$1" list "$2" | grep "$3" | gre
 "$VS" remove "$DOM" no-such-tag >/dev/null 2>&1; rc=$?
 expect "remove of an unknown share exits 1" test "$rc" -eq 1
 
-echo "== the virt-manager helper mounts what is attached but not mounted"
+tap_diag "== the virt-manager helper mounts what is attached but not mounted"
 "$VS" umount "$DOM" >/dev/null
 expect_not "after umount: /mnt/c1 not mounted" gmounted /mnt/c1 virtiofs
 out=$(VIRT_SHARE="$VS" sh "$top/plugin/desktop/virt-share-helper" "$DOM" </dev/null 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "helper exits 0" test "$rc" -eq 0
 expect "helper mounted the shares again" gmounted /mnt/c1 virtiofs
 expect "helper shows the status afterwards" grep -q "state:      mounted" <<<"$out"
 
-echo "== watcher and hook: libvirtd restart, guest reboot, missing source"
+tap_diag "== watcher and hook: libvirtd restart, guest reboot, missing source"
 HOOKDIR=/etc/libvirt/hooks/qemu.d
 HOOK_BIN=${VIRT_SHARE_HOOK:-$top/plugin/virt-share-hook}
 mkdir -p "$HOOKDIR"
@@ -351,7 +354,7 @@ open(path, "w").write(ET.tostring(root, encoding="unicode"))
 PY
 virsh -q define "$SHARES/hook.xml" >/dev/null
 out=$(virsh -q start "$HOOKDOM" 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "hook: a domain whose shared folder is missing does not start" test "$rc" -ne 0
 expect "hook: libvirt reports virt-share's reason" grep -q "virt-share: domain '$HOOKDOM'.*is missing on the host" <<<"$out"
 mkdir -p "$SHARES/does-not-exist"; chown "$QEMU_USER" "$SHARES/does-not-exist"
@@ -359,9 +362,9 @@ expect "hook: with the folder back, it starts" virsh -q start "$HOOKDOM"
 virsh -q destroy "$HOOKDOM" >/dev/null 2>&1
 kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null
 rm -f "$HOOKDIR/virt-share"
-cat "$SHARES/watch.log"
+tap_diag "$(cat "$SHARES/watch.log")"
 
-echo "== a domain without a guest agent"
+tap_diag "== a domain without a guest agent"
 bash "$top/tests/lab/guest.sh" "$NOAGENT" | python3 -c '
 import sys, xml.etree.ElementTree as ET
 root = ET.fromstring(sys.stdin.read())
@@ -373,7 +376,7 @@ virsh -q define "$SHARES/noagent.xml" >/dev/null && virsh -q start "$NOAGENT" >/
 before_i=$(xml_inactive "$NOAGENT"); before_l=$(xml_live "$NOAGENT")
 d_na=$(mkshare noagent "$QEMU_USER:$QEMU_USER")
 out=$("$VS" add "$NOAGENT" "$d_na" --driver virtiofs 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "no agent: add exits 2" test "$rc" -eq 2
 expect "no agent: the error names the guest agent" grep -q "guest agent" <<<"$out"
 out=$("$VS" add "$NOAGENT" "$d_na" --mode squash --restart 2>&1); rc=$?
@@ -383,12 +386,12 @@ same_xml "no agent: live XML byte-identical" "$before_l" "$(xml_live "$NOAGENT")
 expect "no agent: --no-mount still attaches" "$VS" add "$NOAGENT" "$d_na" --driver virtiofs --no-mount
 virsh -q destroy "$NOAGENT" >/dev/null 2>&1
 
-echo "== a guest agent with guest-exec disabled (qemu-ga --block-rpcs)"
+tap_diag "== a guest agent with guest-exec disabled (qemu-ga --block-rpcs)"
 if bash "$top/tests/lab/start-guest.sh" "$NOEXEC" --cmdline-extra vs_qga_block=guest-exec; then
     before_i=$(xml_inactive "$NOEXEC"); before_l=$(xml_live "$NOEXEC")
     d_ne=$(mkshare noexec root:root)
     out=$("$VS" add "$NOEXEC" "$d_ne" --driver virtiofs 2>&1); rc=$?
-    echo "$out"
+    tap_diag "$out"
     expect "guest-exec blocked: add exits 2" test "$rc" -eq 2
     expect "guest-exec blocked: the error names guest-exec and the fix" \
         grep -q "guest-exec.*disabled.*--block-rpcs" <<<"$out"
@@ -397,11 +400,11 @@ if bash "$top/tests/lab/start-guest.sh" "$NOEXEC" --cmdline-extra vs_qga_block=g
     expect "guest-exec blocked: --no-mount still attaches" \
         "$VS" add "$NOEXEC" "$d_ne" --driver virtiofs --no-mount
 else
-    fail "guest with guest-exec blocked did not boot"
+    tap_not_ok "guest with guest-exec blocked did not boot"
 fi
 virsh -q destroy "$NOEXEC" >/dev/null 2>&1
 
-echo "== virtiofs on a domain without shared memory: added to the definition, --restart"
+tap_diag "== virtiofs on a domain without shared memory: added to the definition, --restart"
 if bash "$top/tests/lab/start-guest.sh" "$NOMEM" --no-memfd; then
     d_nm=$(mkshare nomem root:root)
     out=$("$VS" add "$NOMEM" "$d_nm" 2>&1); rc=$?
@@ -410,7 +413,7 @@ if bash "$top/tests/lab/start-guest.sh" "$NOMEM" --no-memfd; then
     t0=$(now)
     out=$("$VS" add "$NOMEM" "$d_nm" --driver virtiofs --target /mnt/nm --restart 2>&1); rc=$?
     timings+=("add virtiofs + shared memory --restart to mounted: $(elapsed "$t0") s")
-    echo "$out"
+    tap_diag "$out"
     expect "virtiofs --restart exits 0" test "$rc" -eq 0
     expect "the plan says it adds shared memory" grep -q "adding memfd shared memory" <<<"$out"
     expect "definition now has memfd shared memory" \
@@ -418,12 +421,10 @@ if bash "$top/tests/lab/start-guest.sh" "$NOMEM" --no-memfd; then
     expect "virtiofs mounted after the restart" \
         lab_guest_exec "$NOMEM" /bin/grep -q " /mnt/nm virtiofs " /proc/mounts
 else
-    fail "guest without shared memory did not boot"
+    tap_not_ok "guest without shared memory did not boot"
 fi
 virsh -q destroy "$NOMEM" >/dev/null 2>&1
 
-echo
-echo "Timings (TCG guest, this machine):"
-printf '  %s\n' "${timings[@]}"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_diag "Timings (TCG guest, this machine):"
+tap_diag "$(printf '  %s\n' "${timings[@]}")"
+tap_done
