@@ -157,11 +157,31 @@ vs_plan_caps(VsDomainState *state, VsPlanFacts *facts)
                                        "/enum[@name='sourceType']/value[text()='memfd']");
 }
 
+/* virtiofs under a session daemon older than libvirt 10.0.0: refused by
+ * libvirt only at attach time, so say it before anything changes. */
+static void
+vs_plan_session(VsDomainState *state, VsPlanFacts *facts)
+{
+    virConnect *conn = virDomainGetConnect(state->dom);
+    g_autoptr(VsUriInfo) uri = vs_conn_uri_info(conn, NULL);
+    unsigned long version = 0;
+
+    if (!uri || !uri->session || facts->no_virtiofs)
+        return;
+    if (virConnectGetLibVersion(conn, &version) < 0 || version >= VS_VIRTIOFS_SESSION_MIN_LIBVIRT)
+        return;
+    facts->no_virtiofs = TRUE;
+    facts->no_virtiofs_why = _("virtiofs needs libvirt 10.0.0 or later under qemu:///session "
+                               "(older daemons refuse it: \"virtiofs is not yet supported in "
+                               "session mode\"); use --driver 9p, or qemu:///system");
+}
+
 static void
 vs_plan_facts(VsDomainState *state, VsPlanFacts *facts)
 {
     memset(facts, 0, sizeof(*facts));
     vs_plan_caps(state, facts);
+    vs_plan_session(state, facts);
     facts->running = state->running;
     facts->persistent = state->persistent;
     facts->live_shared_mem = state->live_doc && vs_domxml_has_shared_memory(state->live_doc);

@@ -46,6 +46,9 @@ typedef struct {
 
 /* libvirt maps ids for virtiofs (<idmap>) since this version. */
 #define VS_IDMAP_MIN_LIBVIRT 10000000
+/* A session daemon runs virtiofsd (unprivileged) since this version; older
+ * ones refuse every virtiofs device, and no capability says so. */
+#define VS_VIRTIOFS_SESSION_MIN_LIBVIRT 10000000
 
 typedef struct {
     VsShare *share;         /* resolved share */

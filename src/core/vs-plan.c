@@ -71,9 +71,12 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
         return FALSE;
     }
     if (driver == VS_DRIVER_VIRTIOFS && facts->no_virtiofs) {
-        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                    _("this hypervisor has no virtiofs filesystem driver (see its domain "
-                      "capabilities); use --driver 9p"));
+        if (facts->no_virtiofs_why)
+            g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED, "%s", facts->no_virtiofs_why);
+        else
+            g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                        _("this hypervisor has no virtiofs filesystem driver (see its domain "
+                          "capabilities); use --driver 9p"));
         return FALSE;
     }
     plan->driver = driver;

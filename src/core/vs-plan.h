@@ -17,6 +17,8 @@ typedef struct {
     gboolean no_9p;             /* no 9p filesystem driver (e.g. RHEL's QEMU) */
     gboolean no_virtiofs;       /* no virtiofs filesystem driver */
     gboolean no_memfd;          /* no memfd memory backing */
+    const char *no_virtiofs_why;/* translated reason when no_virtiofs comes from
+                                 * something other than the capabilities, or NULL */
 } VsPlanFacts;
 
 typedef struct {
