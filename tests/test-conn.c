@@ -5,6 +5,7 @@
 
 #include "vs-conn.h"
 #include "vs-error.h"
+#include "vs-remote.h"
 
 static void
 test_uri_local_system(void **state)
@@ -113,6 +114,106 @@ test_connect_readonly(void **state)
     assert_int_equal(vs_libvirt_last_error_code(), VIR_ERR_OPERATION_DENIED);
 }
 
+/* ---- running virt-share on the host that holds the folder ---- */
+
+static void
+test_remote_local_uri(void **state)
+{
+    g_autoptr(VsUriInfo) info = vs_uri_info_parse(
+        "qemu+ssh://root@h:2222/system?keyfile=/k&no_verify=1&socket=/run/x%20y/sock", NULL);
+    g_autofree char *uri = vs_remote_local_uri(info, NULL);
+
+    /* transport parameters dropped, the daemon's own kept (and re-escaped) */
+    assert_string_equal(uri, "qemu:///system?socket=/run/x%20y/sock");
+}
+
+static void
+test_remote_local_uri_name(void **state)
+{
+    g_autoptr(VsUriInfo) info = vs_uri_info_parse("qemu+ssh://h/system?name=qemu:///session", NULL);
+    g_autofree char *uri = vs_remote_local_uri(info, NULL);
+
+    assert_string_equal(uri, "qemu:///session");
+}
+
+static void
+test_remote_argv(void **state)
+{
+    g_autoptr(VsUriInfo) info = vs_uri_info_parse(
+        "qemu+ssh://admin@h.example:2222/system?keyfile=/k&known_hosts=/kh&no_verify=1", NULL);
+    const char *args[] = { "add", "dom", "/srv/it's $(here)", "--mode", "squash", NULL };
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GError) err = NULL;
+    g_auto(GStrv) words = NULL;
+    const char *want[] = { "ssh", "-p", "2222", "-l", "admin", "-i", "/k", "-o",
+                           "UserKnownHostsFile=/kh", "-o", "StrictHostKeyChecking=no",
+                           "-T", "-e", "none", "--", "h.example", NULL };
+    guint n = g_strv_length((char **)want);
+
+    g_setenv("VIRT_SHARE_REMOTE_COMMAND", "/opt/vs bin/virt-share", TRUE);
+    argv = vs_remote_ssh_argv(info, args, &err);
+    g_unsetenv("VIRT_SHARE_REMOTE_COMMAND");
+    assert_no_gerror(err);
+    assert_int_equal(g_strv_length(argv), n + 1);
+    for (guint i = 0; i < n; i++)
+        assert_string_equal(argv[i], want[i]);
+    /* The remote shell must get back exactly the words we sent. */
+    assert_true(g_shell_parse_argv(argv[n], NULL, &words, NULL));
+    assert_int_equal(g_strv_length(words), 8);
+    assert_string_equal(words[0], "/opt/vs bin/virt-share");
+    assert_string_equal(words[1], "-c");
+    assert_string_equal(words[2], "qemu:///system");
+    assert_string_equal(words[3], "add");
+    assert_string_equal(words[5], "/srv/it's $(here)");
+    assert_string_equal(words[7], "squash");
+}
+
+static void
+test_remote_argv_tls_refused(void **state)
+{
+    g_autoptr(VsUriInfo) info = vs_uri_info_parse("qemu+tls://h/system", NULL);
+    const char *args[] = { "add", "dom", "/srv", NULL };
+    g_autoptr(GError) err = NULL;
+    g_auto(GStrv) argv = vs_remote_ssh_argv(info, args, &err);
+
+    assert_null(argv);
+    assert_vs_error(err, VS_ERROR_UNSUPPORTED);
+}
+
+/* A missing remote program is said plainly, not as a shell's "not found". */
+static void
+test_remote_run_not_installed(void **state)
+{
+    g_autoptr(VsUriInfo) info = vs_uri_info_parse("qemu+ssh://h/system", NULL);
+    const char *args[] = { "list", NULL };
+    g_autoptr(GError) err = NULL;
+    int rc;
+
+    /* "command=" replaces ssh: a fake transport that runs the words locally. */
+    g_hash_table_insert(info->params, g_strdup("command"), g_strdup(TEST_FAKE_SSH));
+    g_setenv("VIRT_SHARE_REMOTE_COMMAND", "/nonexistent/virt-share", TRUE);
+    rc = vs_remote_run(info, args, &err);
+    g_unsetenv("VIRT_SHARE_REMOTE_COMMAND");
+    assert_int_equal(rc, -1);
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+}
+
+static void
+test_remote_run_status(void **state)
+{
+    g_autoptr(VsUriInfo) info = vs_uri_info_parse("qemu+ssh://h/system", NULL);
+    const char *args[] = { "--version", NULL };
+    g_autoptr(GError) err = NULL;
+    int rc;
+
+    g_hash_table_insert(info->params, g_strdup("command"), g_strdup(TEST_FAKE_SSH));
+    g_setenv("VIRT_SHARE_REMOTE_COMMAND", "/bin/false", TRUE);
+    rc = vs_remote_run(info, args, &err);
+    g_unsetenv("VIRT_SHARE_REMOTE_COMMAND");
+    assert_no_gerror(err);
+    assert_int_equal(rc, 1);
+}
+
 int
 main(void)
 {
@@ -125,6 +226,12 @@ main(void)
         cmocka_unit_test(test_uri_invalid),
         cmocka_unit_test(test_conn_uri_info),
         cmocka_unit_test(test_connect_readonly),
+        cmocka_unit_test(test_remote_local_uri),
+        cmocka_unit_test(test_remote_local_uri_name),
+        cmocka_unit_test(test_remote_argv),
+        cmocka_unit_test(test_remote_argv_tls_refused),
+        cmocka_unit_test(test_remote_run_not_installed),
+        cmocka_unit_test(test_remote_run_status),
     };
 
     vs_libvirt_init();

@@ -149,6 +149,7 @@ vs_uri_info_free(VsUriInfo *info)
     if (!info)
         return;
     g_free(info->transport);
+    g_free(info->driver);
     g_free(info->user);
     g_free(info->host);
     g_free(info->path);
@@ -173,6 +174,7 @@ vs_uri_info_parse(const char *uri, GError **error)
     scheme = g_uri_get_scheme(parsed);
     if ((plus = strchr(scheme, '+')))
         info->transport = g_strdup(plus + 1);
+    info->driver = plus ? g_strndup(scheme, plus - scheme) : g_strdup(scheme);
     host = g_uri_get_host(parsed);
     /* "qemu:///system" has an empty authority: the daemon on this host. */
     info->host = host && *host ? g_strdup(host) : NULL;

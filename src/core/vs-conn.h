@@ -36,6 +36,7 @@ virConnect *vs_connect_full(const char *uri, VsConnectFlags flags, GError **erro
 typedef struct {
     gboolean remote;    /* the URI names a server: its files are not ours */
     gboolean session;   /* a per-user daemon (qemu:///session): QEMU runs as that user */
+    char *driver;       /* "qemu", "test", ... */
     char *transport;    /* "ssh", "libssh", "tls", "tcp", ... or NULL */
     char *user;         /* user@ of the URI, or NULL */
     char *host;         /* server of the URI, or NULL when local */
