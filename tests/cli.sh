@@ -96,6 +96,64 @@ run help add
 check_rc "help add" 0
 contains "help add shows the add options" "$out" "--dry-run"
 
+# ---- shell completion: the binary answers from its command table ----
+# complete WORD...: the candidates for the last WORD, one per line, sorted.
+complete() { run __complete -- "$@"; out=$(sort <<<"$out"); }
+# same NAME GOT WANT
+same() { if [ "$2" = "$3" ]; then tap_ok "$1"; else tap_not_ok "$1" "got: $2" "want: $3"; fi; }
+complete ""
+commands=$out
+for c in add list remove mount umount status doctor watch help; do
+    contains "completion offers command $c" "$commands" "$c"
+done
+not_contains "completion hides __complete" "$commands" "__complete"
+complete add x y --mode ""
+same "completion of --mode values" "$out" "$(printf 'mapped\npassthrough\nsquash')"
+complete add x y --driver ""
+same "completion of --driver values" "$out" "$(printf '9p\nauto\nvirtiofs')"
+complete add x y --mode=ma
+same "completion of --mode=ma" "$out" "mapped"
+complete -c "$URI" status ""
+same "completion of domains (from libvirt)" "$out" "$(printf 'running\nstopped')"
+complete -c "$URI" remove running ""
+same "completion of tags and directories" "$out" "$(printf '__VIRT_SHARE_DIR__\ndocs\nfast')"
+complete --connect="$URI" mount running f
+same "completion of a tag prefix" "$out" "fast"
+complete -c "$URI" status running ""
+same "no completion past the last argument" "$out" ""
+# Every command's options, as completed, are those its --help lists (both from the table).
+for c in $commands; do
+    run "$c" --help
+    want=$(grep -oE '^ +(-., )?--[a-z-]+' <<<"$out" | grep -oE -- '--[a-z-]+' | sort)
+    complete "$c" --
+    same "completion of $c options = $c --help" "$out" "$want"
+done
+# The script knows no command and no option: it only asks the binary.
+script=$here/../plugin/bash-completion/virt-share
+names=$commands
+named=
+for c in "" $commands; do
+    complete $c --
+    names+=$'\n'$(sed 's/^--//' <<<"$out")
+done
+for n in $(sort -u <<<"$names"); do
+    if grep -qw -- "$n" "$script"; then
+        named+=" $n"
+    fi
+done
+if [ -z "$named" ]; then tap_ok "completion script names no command or option"
+else tap_not_ok "completion script names no command or option" "it names:$named"; fi
+# The script itself, with bash-completion's two helpers stubbed.
+got=$(VS="$VS" URI="$URI" bash -c '
+    _init_completion() { words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; cur=${words[cword]}; }
+    _filedir() { COMPREPLY+=("<directories>"); }
+    complete() { :; }
+    . "$1"
+    COMP_WORDS=("$VS" -c "$URI" remove running ""); COMP_CWORD=5
+    _virt_share
+    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$script")
+same "completion script end to end" "$got" "$(printf '<directories>\ndocs\nfast')"
+
 # ---- usage errors: exit 1 ----
 run
 check_rc "no command" 1

@@ -12,61 +12,66 @@
 #include "vs-ops.h"
 #include "vs-run.h"
 
-static char *opt_target;
-static char *opt_mode;
-static char *opt_driver;
-static char *opt_tag;
-static gboolean opt_readonly;
-static gboolean opt_dry_run;
-static gboolean opt_no_mount;
-static gboolean opt_keep_device;
-static gboolean opt_restart;
-static gboolean opt_force;
-static gboolean opt_persist;
-static int opt_timeout = VS_DEFAULT_TIMEOUT_MS / 1000;
-static char **opt_uid_map;
-static char **opt_gid_map;
+VS_CLI_COMMAND_DECLARE(add);
 
-static const GOptionEntry add_entries[] = {
-    { "target", 't', 0, G_OPTION_ARG_STRING, &opt_target,
+/* The options, filled by GOption from vs_add_options. */
+static struct {
+    char *target;
+    char *mode;
+    char *driver;
+    char *tag;
+    gboolean readonly;
+    gboolean dry_run;
+    gboolean no_mount;
+    gboolean keep_device;
+    gboolean restart;
+    gboolean force;
+    gboolean persist;
+    int timeout;
+    char **uid_map;
+    char **gid_map;
+} opt = { .timeout = VS_DEFAULT_TIMEOUT_MS / 1000 };
+
+const GOptionEntry vs_add_options[] = {
+    { "target", 't', 0, G_OPTION_ARG_STRING, &opt.target,
       N_("Mount point in the guest (default: the same path as HOST_DIR)"), N_("GUEST_PATH") },
-    { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode,
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt.mode,
       N_("Access mode: passthrough, mapped or squash (default: squash for 9p, passthrough for virtiofs)"),
       N_("MODE") },
-    { "driver", 'd', 0, G_OPTION_ARG_STRING, &opt_driver,
+    { "driver", 'd', 0, G_OPTION_ARG_STRING, &opt.driver,
       N_("Transport: auto, 9p or virtiofs (default: auto)"), N_("DRIVER") },
-    { "tag", 0, 0, G_OPTION_ARG_STRING, &opt_tag,
+    { "tag", 0, 0, G_OPTION_ARG_STRING, &opt.tag,
       N_("Mount tag seen by the guest (default: derived from HOST_DIR)"), N_("TAG") },
-    { "readonly", 'r', 0, G_OPTION_ARG_NONE, &opt_readonly,
+    { "readonly", 'r', 0, G_OPTION_ARG_NONE, &opt.readonly,
       N_("Share read-only"), NULL },
-    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt.dry_run,
       N_("Print the plan and the device XML, change nothing"), NULL },
-    { "no-mount", 0, 0, G_OPTION_ARG_NONE, &opt_no_mount,
+    { "no-mount", 0, 0, G_OPTION_ARG_NONE, &opt.no_mount,
       N_("Only attach the device; do not mount it in the guest"), NULL },
-    { "persist", 'p', 0, G_OPTION_ARG_NONE, &opt_persist,
+    { "persist", 'p', 0, G_OPTION_ARG_NONE, &opt.persist,
       N_("Also add the share to the guest's /etc/fstab (nofail), so that the guest mounts "
          "it at every boot"), NULL },
-    { "keep-device", 0, 0, G_OPTION_ARG_NONE, &opt_keep_device,
+    { "keep-device", 0, 0, G_OPTION_ARG_NONE, &opt.keep_device,
       N_("Keep the device attached when the mount in the guest fails"), NULL },
-    { "restart", 0, 0, G_OPTION_ARG_NONE, &opt_restart,
+    { "restart", 0, 0, G_OPTION_ARG_NONE, &opt.restart,
       N_("Restart a running domain when the share cannot be hot-plugged (9p), then mount"),
       NULL },
-    { "force", 'f', 0, G_OPTION_ARG_NONE, &opt_force,
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &opt.force,
       N_("Add even if the permission checks say the share cannot work; with --restart, "
          "destroy the domain if it does not shut down in time"), NULL },
-    { "uid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_uid_map,
+    { "uid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.uid_map,
       N_("Map host uid to guest uid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
-    { "gid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_gid_map,
+    { "gid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.gid_map,
       N_("Map host gid to guest gid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &opt.timeout,
       N_("Seconds to wait for the guest agent, guest commands and shutdown (default: 60)"),
       N_("SECONDS") },
     { NULL }
 };
 
-static const char add_description[] = N_(
+const char vs_add_description[] = N_(
     "HOST_DIR may be relative to the current directory; symbolic links are resolved,\n"
     "then the host path policy applies (/etc/virt-share/virt-share.conf, or\n"
     "$VIRT_SHARE_CONFIG): system directories such as /, /etc, /boot, /proc, /sys,\n"
@@ -95,7 +100,7 @@ static const char add_description[] = N_(
     "detached again and the domain is left as it was (unless --keep-device).");
 
 gboolean
-vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
+vs_cmd_add(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(virDomain) dom = NULL;
@@ -107,9 +112,7 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     g_autoptr(VsLock) lock = NULL;
     g_autoptr(VsConfig) config = NULL;
 
-    if (!vs_cli_parse(self, _(add_description), add_entries, 2, 2, &argc, &argv, error))
-        return FALSE;
-    if (opt_timeout <= 0) {
+    if (opt.timeout <= 0) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("--timeout must be a positive number of seconds"));
         return FALSE;
@@ -119,22 +122,22 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
     opts.config = config;
     opts.mode = config->mode;
     opts.driver = config->driver;
-    if (opt_mode && !vs_mode_from_string(opt_mode, &opts.mode, error))
+    if (opt.mode && !vs_mode_from_string(opt.mode, &opts.mode, error))
         return FALSE;
-    if (opt_driver && !vs_driver_from_string(opt_driver, &opts.driver, error))
+    if (opt.driver && !vs_driver_from_string(opt.driver, &opts.driver, error))
         return FALSE;
-    source = vs_cli_host_path(argv[2]);
+    source = vs_cli_host_path(argv[1]);
     opts.source = source;
-    opts.target = opt_target;
-    opts.tag = opt_tag;
-    opts.readonly = opt_readonly;
-    opts.uid_map = opt_uid_map;
-    opts.gid_map = opt_gid_map;
+    opts.target = opt.target;
+    opts.tag = opt.tag;
+    opts.readonly = opt.readonly;
+    opts.uid_map = opt.uid_map;
+    opts.gid_map = opt.gid_map;
 
-    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
+    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[0], error)))
         return FALSE;
     /* Hold the domain's lock from reading it to the end of the change. */
-    if (!opt_dry_run && !(lock = vs_lock_domain(dom, (guint)opt_timeout * 1000, error)))
+    if (!opt.dry_run && !(lock = vs_lock_domain(dom, (guint)opt.timeout * 1000, error)))
         return FALSE;
     if (!(state = vs_domain_state_load(dom, error)))
         return FALSE;
@@ -142,22 +145,22 @@ vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error)
         return FALSE;
 
     vs_cli_say("%s", job->description);
-    if (opt_dry_run) {
+    if (opt.dry_run) {
         vs_cli_say(_("Dry run: nothing changed. Device XML:"));
         printf("%s", job->device_xml);
         return TRUE;
     }
     vs_run_options_init(&ropts);
-    ropts.mount = !opt_no_mount;
-    ropts.keep_device = opt_keep_device;
-    ropts.restart = opt_restart;
-    ropts.force = opt_force;
-    ropts.persist = opt_persist;
-    ropts.timeout_ms = (guint)opt_timeout * 1000;
+    ropts.mount = !opt.no_mount;
+    ropts.keep_device = opt.keep_device;
+    ropts.restart = opt.restart;
+    ropts.force = opt.force;
+    ropts.persist = opt.persist;
+    ropts.timeout_ms = (guint)opt.timeout * 1000;
     ropts.notify = vs_cli_notify;
     if (!vs_run_add(state, job, &ropts, error))
         return FALSE;
-    if (job->plan.restart_needed && !opt_restart)
+    if (job->plan.restart_needed && !opt.restart)
         vs_cli_say(_("Restart the domain for the share to appear in the guest."));
     return TRUE;
 }

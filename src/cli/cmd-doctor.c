@@ -14,17 +14,22 @@
 #include "vs-status.h"
 #include "vs-xml.h"
 
-static gboolean opt_fix;
-static gboolean opt_json;
+VS_CLI_COMMAND_DECLARE(doctor);
 
-static const GOptionEntry doctor_entries[] = {
-    { "fix", 0, 0, G_OPTION_ARG_NONE, &opt_fix,
+/* The options, filled by GOption from vs_doctor_options. */
+static struct {
+    gboolean fix;
+    gboolean json;
+} opt;
+
+const GOptionEntry vs_doctor_options[] = {
+    { "fix", 0, 0, G_OPTION_ARG_NONE, &opt.fix,
       N_("Apply the minimal fixes (ACL entries for QEMU's user), after printing them"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON instead of text"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json, N_("Print JSON instead of text"), NULL },
     { NULL }
 };
 
-static const char doctor_description[] = N_(
+const char vs_doctor_description[] = N_(
     "Works out the user QEMU runs as for the domain (its DAC label, else qemu.conf,\n"
     "else libvirt's default), then checks for that user, as the kernel would: search\n"
     "permission on every parent directory, read and write on the folder (modes,\n"
@@ -144,7 +149,7 @@ vs_count_errors(GPtrArray *findings)
 }
 
 gboolean
-vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
+vs_cmd_doctor(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(VsDomainState) state = NULL;
@@ -155,17 +160,15 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
     g_auto(VsIdentity) id = { 0 };
     guint errors = 0, matched = 0;
 
-    if (!vs_cli_parse(self, _(doctor_description), doctor_entries, 1, 2, &argc, &argv, error))
-        return FALSE;
-    if (argc > 2 && (strchr(argv[2], '/') || argv[2][0] == '.'))
-        path = vs_cli_host_path(argv[2]);
-    if (!(state = vs_cli_load_domain(argv[1], &conn, error)))
+    if (argc > 1 && (strchr(argv[1], '/') || argv[1][0] == '.'))
+        path = vs_cli_host_path(argv[1]);
+    if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
         return FALSE;
     if (!vs_identity_for_domain(state, NULL, &id, error))
         return FALSE;
     all = vs_status_collect(state, &agent_error);
 
-    if (opt_json) {
+    if (opt.json) {
         json_builder_begin_object(b);
         vs_cli_json_string(b, "domain", state->name);
         vs_cli_json_string(b, "qemu_user", id.user);
@@ -184,17 +187,17 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
         VsShareStatus *st = g_ptr_array_index(all, i);
         g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
 
-        if (argc > 2 && g_strcmp0(st->share->tag, argv[2]) != 0 &&
+        if (argc > 1 && g_strcmp0(st->share->tag, argv[1]) != 0 &&
             g_strcmp0(st->share->source, path) != 0)
             continue;
         matched++;
         vs_perm_check(st->share, &id, findings);
-        if (opt_fix && vs_count_errors(findings)) {
+        if (opt.fix && vs_count_errors(findings)) {
             for (guint j = 0; j < findings->len; j++) {
                 VsFinding *f = g_ptr_array_index(findings, j);
                 if (f->severity != VS_SEVERITY_ERROR || f->fix == VS_FIX_NONE)
                     continue;
-                if (!opt_json)
+                if (!opt.json)
                     printf(_("Fixing: %s\n"), f->fix_command);
                 if (!vs_perm_fix(f, &id, error))
                     return FALSE;
@@ -205,23 +208,23 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
         }
         vs_guest_findings(state, st, findings);
         errors += vs_count_errors(findings);
-        if (opt_json)
+        if (opt.json)
             vs_json_findings(b, st->share, findings);
         else
             vs_print_findings(st->share, findings);
     }
 
-    if (opt_json) {
+    if (opt.json) {
         json_builder_end_array(b);
         json_builder_set_member_name(b, "errors");
         json_builder_add_int_value(b, errors);
         json_builder_end_object(b);
         vs_cli_json_print(b);
     }
-    if (argc > 2 && matched == 0) {
+    if (argc > 1 && matched == 0) {
         g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
                     _("domain '%s' has no share with tag or host directory '%s'"), state->name,
-                    argv[2]);
+                    argv[1]);
         return FALSE;
     }
     if (errors) {
@@ -230,7 +233,7 @@ vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error)
                     errors);
         return FALSE;
     }
-    if (!opt_json)
+    if (!opt.json)
         printf(_("\nNo problem found.\n"));
     return TRUE;
 }

@@ -11,14 +11,19 @@
 #include "vs-ops.h"
 #include "vs-status.h"
 
-static gboolean opt_json;
+VS_CLI_COMMAND_DECLARE(list);
 
-static const GOptionEntry list_entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON instead of a table"), NULL },
+/* The options, filled by GOption from vs_list_options. */
+static struct {
+    gboolean json;
+} opt;
+
+const GOptionEntry vs_list_options[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json, N_("Print JSON instead of a table"), NULL },
     { NULL }
 };
 
-static const char list_description[] = N_(
+const char vs_list_description[] = N_(
     "Columns: DOMAIN, TAG (the mount tag), DRIVER (9p or virtiofs), MODE\n"
     "(passthrough, mapped, squash), RO (read-only), STATE, SOURCE (host directory)\n"
     "and TARGET (mount point in the guest, '-' when virt-share did not add it).\n"
@@ -106,18 +111,16 @@ vs_print_table(GPtrArray *all)
 }
 
 gboolean
-vs_cmd_list(const VsCommand *self, int argc, char **argv, GError **error)
+vs_cmd_list(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)vs_share_free);
 
-    if (!vs_cli_parse(self, _(list_description), list_entries, 0, 1, &argc, &argv, error))
-        return FALSE;
     if (!(conn = vs_cli_connect(error)))
         return FALSE;
 
-    if (argc == 2) {
-        g_autoptr(virDomain) dom = vs_domain_lookup(conn, argv[1], error);
+    if (argc == 1) {
+        g_autoptr(virDomain) dom = vs_domain_lookup(conn, argv[0], error);
         if (!dom || !vs_collect(dom, all, error))
             return FALSE;
     } else {
@@ -136,7 +139,7 @@ vs_cmd_list(const VsCommand *self, int argc, char **argv, GError **error)
         }
     }
 
-    if (opt_json)
+    if (opt.json)
         vs_print_json(all);
     else if (all->len == 0)
         vs_cli_say(_("No shares."));

@@ -8,53 +8,55 @@
 #include "vs-ops.h"
 #include "vs-run.h"
 
-static char *opt_target;
+VS_CLI_COMMAND_DECLARE(mount);
+VS_CLI_COMMAND_DECLARE(umount);
 
-static const GOptionEntry mount_entries[] = {
-    { "target", 't', 0, G_OPTION_ARG_STRING, &opt_target,
+/* The options, filled by GOption from vs_mount_options. */
+static struct {
+    char *target;
+} opt;
+
+const GOptionEntry vs_mount_options[] = {
+    { "target", 't', 0, G_OPTION_ARG_STRING, &opt.target,
       N_("Mount point in the guest (only with TAG; default: the recorded one, else the tag "
          "if it is a path, else /mnt/TAG)"), N_("GUEST_PATH") },
     { NULL }
 };
 
-static const char mount_description[] = N_(
+const char vs_mount_description[] = N_(
     "Mounts the shares attached to the running guest that are not mounted yet: after\n"
     "a guest reboot, after a restart that made a 9p share appear, or for a\n"
     "Filesystem device added in virt-manager. Shares already mounted are left alone.");
 
 gboolean
-vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **error)
+vs_cmd_mount(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(VsDomainState) state = NULL;
     VsRunOptions ropts;
 
-    if (!vs_cli_parse(self, _(mount_description), mount_entries, 1, 2, &argc, &argv, error))
-        return FALSE;
-    if (opt_target && argc < 3) {
+    if (opt.target && argc < 2) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("--target needs a TAG: one mount point cannot take every share"));
         return FALSE;
     }
-    if (!(state = vs_cli_load_domain(argv[1], &conn, error)))
+    if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
         return FALSE;
     vs_run_options_init(&ropts);
     ropts.notify = vs_cli_notify;
-    return vs_run_mount(state, argc > 2 ? argv[2] : NULL, opt_target, &ropts, error);
+    return vs_run_mount(state, argc > 1 ? argv[1] : NULL, opt.target, &ropts, error);
 }
 
 gboolean
-vs_cmd_umount(const VsCommand *self, int argc, char **argv, GError **error)
+vs_cmd_umount(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(VsDomainState) state = NULL;
     VsRunOptions ropts;
 
-    if (!vs_cli_parse(self, NULL, NULL, 1, 2, &argc, &argv, error))
-        return FALSE;
-    if (!(state = vs_cli_load_domain(argv[1], &conn, error)))
+    if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
         return FALSE;
     vs_run_options_init(&ropts);
     ropts.notify = vs_cli_notify;
-    return vs_run_umount(state, argc > 2 ? argv[2] : NULL, &ropts, error);
+    return vs_run_umount(state, argc > 1 ? argv[1] : NULL, &ropts, error);
 }

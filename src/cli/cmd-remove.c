@@ -10,7 +10,9 @@
 #include "vs-ops.h"
 #include "vs-run.h"
 
-static const char remove_description[] = N_(
+VS_CLI_COMMAND_DECLARE(remove);
+
+const char vs_remove_description[] = N_(
     "A share that is mounted in the guest is unmounted first, through the guest\n"
     "agent; if that fails, nothing is changed.\n"
     "The share is named by its tag or by its host directory (relative paths are\n"
@@ -19,7 +21,7 @@ static const char remove_description[] = N_(
     "from the persistent definition and disappear at the next restart.");
 
 gboolean
-vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error)
+vs_cmd_remove(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(virDomain) dom = NULL;
@@ -29,13 +31,11 @@ vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error)
     VsRunOptions ropts;
     g_autoptr(VsLock) lock = NULL;
 
-    if (!vs_cli_parse(self, _(remove_description), NULL, 2, 2, &argc, &argv, error))
-        return FALSE;
     /* A tag has no '/'; anything else is a path. */
-    what = strchr(argv[2], '/') || g_str_has_prefix(argv[2], ".") ? vs_cli_host_path(argv[2])
-                                                                   : g_strdup(argv[2]);
+    what = strchr(argv[1], '/') || g_str_has_prefix(argv[1], ".") ? vs_cli_host_path(argv[1])
+                                                                   : g_strdup(argv[1]);
 
-    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[1], error)))
+    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[0], error)))
         return FALSE;
     if (!(lock = vs_lock_domain(dom, VS_DEFAULT_TIMEOUT_MS, error)))
         return FALSE;

@@ -10,14 +10,19 @@
 #include "vs-i18n.h"
 #include "vs-status.h"
 
-static gboolean opt_json;
+VS_CLI_COMMAND_DECLARE(status);
 
-static const GOptionEntry status_entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON instead of text"), NULL },
+/* The options, filled by GOption from vs_status_options. */
+static struct {
+    gboolean json;
+} opt;
+
+const GOptionEntry vs_status_options[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json, N_("Print JSON instead of text"), NULL },
     { NULL }
 };
 
-static const char status_description[] = N_(
+const char vs_status_description[] = N_(
     "For each share: is it in the persistent definition (config), attached to the\n"
     "running domain (live), mounted in the guest (asked through the guest agent),\n"
     "where and with which options. Drift shows as: pending restart (config only),\n"
@@ -55,20 +60,18 @@ vs_status_json(VsDomainState *state, GPtrArray *all, const char *agent_error)
 }
 
 gboolean
-vs_cmd_status(const VsCommand *self, int argc, char **argv, GError **error)
+vs_cmd_status(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(VsDomainState) state = NULL;
     g_autoptr(GPtrArray) all = NULL;
     g_autofree char *agent_error = NULL;
 
-    if (!vs_cli_parse(self, _(status_description), status_entries, 1, 1, &argc, &argv, error))
-        return FALSE;
-    if (!(state = vs_cli_load_domain(argv[1], &conn, error)))
+    if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
         return FALSE;
     all = vs_status_collect(state, &agent_error);
 
-    if (opt_json) {
+    if (opt.json) {
         vs_status_json(state, all, agent_error);
         return TRUE;
     }

@@ -7,7 +7,9 @@
 #include "vs-i18n.h"
 #include "vs-watch.h"
 
-static const char watch_description[] = N_(
+VS_CLI_COMMAND_DECLARE(watch);
+
+const char vs_watch_description[] = N_(
     "Runs until stopped (SIGTERM or Ctrl-C). Whenever a guest agent connects,\n"
     "after every boot or reboot, mounts the shares virt-share added to that domain\n"
     "(those with a recorded mount point). At start, and after the libvirt daemon\n"
@@ -25,9 +27,7 @@ vs_watch_print(const char *message, gpointer user_data)
 }
 
 gboolean
-vs_cmd_watch(const VsCommand *self, int argc, char **argv, GError **error)
+vs_cmd_watch(int argc, char **argv, GError **error)
 {
-    if (!vs_cli_parse(self, _(watch_description), NULL, 0, 0, &argc, &argv, error))
-        return FALSE;
-    return vs_watch_run(vs_cli_uri, vs_watch_print, NULL, error);
+    return vs_watch_run(vs_cli_global.uri, vs_watch_print, NULL, error);
 }

@@ -1,4 +1,8 @@
-/* virt-share.c: entry point and subcommand dispatch table. */
+/* virt-share.c: entry point and the command table.
+ *
+ * A command is one row here (name, arguments, help, options, completers) and
+ * one cmd-X.c file with its description, options and code. Option parsing,
+ * argument counts, --help and shell completion all work from this table. */
 #include <config.h>
 
 #include <locale.h>
@@ -10,53 +14,79 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 
-static const VsCommand commands[] = {
-    { "add", N_("DOMAIN HOST_DIR [OPTION…]"),
-      N_("Share a host directory with a domain and mount it in the guest"), vs_cmd_add },
-    { "list", N_("[DOMAIN] [OPTION…]"), N_("List the shares of one domain or of all domains"),
-      vs_cmd_list },
-    { "remove", N_("DOMAIN HOST_DIR|TAG [OPTION…]"), N_("Unmount a share in the guest and detach it"),
-      vs_cmd_remove },
-    { "mount", N_("DOMAIN [TAG] [OPTION…]"),
-      N_("Mount the attached shares in the guest (after a reboot, or added by virt-manager)"),
-      vs_cmd_mount },
-    { "umount", N_("DOMAIN [TAG] [OPTION…]"), N_("Unmount shares in the guest, keep the devices"),
-      vs_cmd_umount },
-    { "status", N_("DOMAIN [OPTION…]"),
-      N_("Show each share in the definition, the running domain and the guest"),
-      vs_cmd_status },
-    { "doctor", N_("DOMAIN [HOST_DIR|TAG] [OPTION…]"),
-      N_("Explain and fix why a share is not usable (permissions, mode, mount)"),
-      vs_cmd_doctor },
-    { "watch", N_("[OPTION…]"),
-      N_("Mount shares again whenever a guest (re)boots; runs until stopped"), vs_cmd_watch },
-    /* Hidden (name starts with "__"): words for shell completion. */
-    { "__complete", "domains|tags DOMAIN", "", vs_cmd_complete },
-};
+VS_CLI_COMMAND_DECLARE(add);
+VS_CLI_COMMAND_DECLARE(list);
+VS_CLI_COMMAND_DECLARE(remove);
+VS_CLI_COMMAND_DECLARE(mount);
+VS_CLI_COMMAND_DECLARE(umount);
+VS_CLI_COMMAND_DECLARE(status);
+VS_CLI_COMMAND_DECLARE(doctor);
+VS_CLI_COMMAND_DECLARE(watch);
+VS_CLI_COMMAND_DECLARE(complete);
+static gboolean vs_cmd_help(int argc, char **argv, GError **error);
 
-static const VsCommand *
-vs_find_command(const char *name)
-{
-    for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
-        if (strcmp(commands[i].name, name) == 0)
-            return &commands[i];
-    }
-    return NULL;
-}
+const VsCommand vs_cli_commands[] = {
+    { .name = "add", .params = N_("DOMAIN HOST_DIR [OPTION…]"),
+      .summary = N_("Share a host directory with a domain and mount it in the guest"),
+      .description = vs_add_description, .options = vs_add_options,
+      .min_args = 2, .max_args = 2, .args = { vs_complete_domain, vs_complete_dir },
+      .values = (const VsOptionCompleter[]){ { "mode", vs_complete_mode },
+                                             { "driver", vs_complete_driver }, { NULL } },
+      .run = vs_cmd_add },
+    { .name = "list", .params = N_("[DOMAIN] [OPTION…]"),
+      .summary = N_("List the shares of one domain or of all domains"),
+      .description = vs_list_description, .options = vs_list_options,
+      .min_args = 0, .max_args = 1, .args = { vs_complete_domain }, .run = vs_cmd_list },
+    { .name = "remove", .params = N_("DOMAIN HOST_DIR|TAG [OPTION…]"),
+      .summary = N_("Unmount a share in the guest and detach it"),
+      .description = vs_remove_description,
+      .min_args = 2, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag_or_dir },
+      .run = vs_cmd_remove },
+    { .name = "mount", .params = N_("DOMAIN [TAG] [OPTION…]"),
+      .summary = N_("Mount the attached shares in the guest (after a reboot, or added by virt-manager)"),
+      .description = vs_mount_description, .options = vs_mount_options,
+      .min_args = 1, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag },
+      .run = vs_cmd_mount },
+    { .name = "umount", .params = N_("DOMAIN [TAG] [OPTION…]"),
+      .summary = N_("Unmount shares in the guest, keep the devices"),
+      .min_args = 1, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag },
+      .run = vs_cmd_umount },
+    { .name = "status", .params = N_("DOMAIN [OPTION…]"),
+      .summary = N_("Show each share in the definition, the running domain and the guest"),
+      .description = vs_status_description, .options = vs_status_options,
+      .min_args = 1, .max_args = 1, .args = { vs_complete_domain }, .run = vs_cmd_status },
+    { .name = "doctor", .params = N_("DOMAIN [HOST_DIR|TAG] [OPTION…]"),
+      .summary = N_("Explain and fix why a share is not usable (permissions, mode, mount)"),
+      .description = vs_doctor_description, .options = vs_doctor_options,
+      .min_args = 1, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag_or_dir },
+      .run = vs_cmd_doctor },
+    { .name = "watch", .params = N_("[OPTION…]"),
+      .summary = N_("Mount shares again whenever a guest (re)boots; runs until stopped"),
+      .description = vs_watch_description, .min_args = 0, .max_args = 0, .run = vs_cmd_watch },
+    { .name = "help", .params = N_("[COMMAND]"),
+      .summary = N_("Show the help of a command, or this list"),
+      .min_args = 0, .max_args = 1, .args = { vs_complete_command }, .run = vs_cmd_help },
+    /* Words for shell completion (plugin/bash-completion/virt-share). */
+    { .name = "__complete", .params = "-- WORD…", .summary = "",
+      .flags = VS_COMMAND_HIDDEN | VS_COMMAND_RAW, .run = vs_cmd_complete },
+    { NULL }
+};
 
 static void
 vs_usage(FILE *out)
 {
     fprintf(out, _("Usage: virt-share [-c URI] COMMAND [ARGS…]\n\n"
                    "Share host directories with libvirt domains.\n\nCommands:\n"));
-    for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
-        if (g_str_has_prefix(commands[i].name, "__"))
+    for (const VsCommand *cmd = vs_cli_commands; cmd->name; cmd++) {
+        g_autofree char *usage = NULL;
+        glong pad;
+
+        if (cmd->flags & VS_COMMAND_HIDDEN)
             continue;
-        g_autofree char *usage = g_strdup_printf("%s %s", commands[i].name,
-                                                 _(commands[i].params));
+        usage = g_strdup_printf("%s %s", cmd->name, _(cmd->params));
         /* Pad by characters, not bytes: translations have "…" and umlauts. */
-        glong pad = MAX(0, 40 - g_utf8_strlen(usage, -1));
-        fprintf(out, "  %s%*s %s\n", usage, (int)pad, "", _(commands[i].summary));
+        pad = MAX(0, 40 - g_utf8_strlen(usage, -1));
+        fprintf(out, "  %s%*s %s\n", usage, (int)pad, "", _(cmd->summary));
     }
     fprintf(out, _("\nOptions:\n"
                    "  -c, --connect=URI            hypervisor connection URI\n"
@@ -67,12 +97,37 @@ vs_usage(FILE *out)
     fprintf(out, "%s\n", vs_cli_exit_codes_text());
 }
 
+/* help [COMMAND]: the command's --help (GOption prints it and exits), else the list. */
+static gboolean
+vs_cmd_help(int argc, char **argv, GError **error)
+{
+    const VsCommand *cmd = argc > 0 ? vs_cli_find_command(argv[0]) : NULL;
+
+    if (cmd && !(cmd->flags & VS_COMMAND_RAW)) {
+        char *help_argv[] = { (char *)cmd->name, (char *)"--help", NULL };
+        char **help_args = help_argv;
+        int help_argc = 2;
+
+        return vs_cli_parse(cmd, &help_argc, &help_args, error);
+    }
+    vs_usage(stdout);
+    return TRUE;
+}
+
+/* Parse the command's options, check its argument count, run it. */
+static gboolean
+vs_dispatch(const VsCommand *cmd, int argc, char **argv, GError **error)
+{
+    if (!(cmd->flags & VS_COMMAND_RAW) && !vs_cli_parse(cmd, &argc, &argv, error))
+        return FALSE;
+    return cmd->run(argc - 1, argv + 1, error);
+}
+
 int
 main(int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     const VsCommand *cmd;
-    int first = 1;
 
     setlocale(LC_ALL, "");
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
@@ -81,52 +136,30 @@ main(int argc, char **argv)
     g_set_prgname("virt-share");
     vs_libvirt_init();
 
-    /* Global options before the command: -c URI, --help, --version. */
-    while (first < argc && argv[first][0] == '-') {
-        const char *opt = argv[first];
-
-        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
-            vs_usage(stdout);
-            return VS_EXIT_OK;
-        } else if (strcmp(opt, "-V") == 0 || strcmp(opt, "--version") == 0) {
-            printf("virt-share %s\n", PACKAGE_VERSION);
-            return VS_EXIT_OK;
-        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
-            vs_cli_quiet = TRUE;
-            first++;
-        } else if ((strcmp(opt, "-c") == 0 || strcmp(opt, "--connect") == 0) && first + 1 < argc) {
-            vs_cli_uri = g_strdup(argv[first + 1]);
-            first += 2;
-        } else if (g_str_has_prefix(opt, "--connect=")) {
-            vs_cli_uri = g_strdup(opt + strlen("--connect="));
-            first++;
-        } else {
-            fprintf(stderr, _("virt-share: unknown option '%s'\n"), opt);
-            vs_usage(stderr);
-            return VS_EXIT_USAGE;
-        }
-    }
-    if (first >= argc) {
+    if (!vs_cli_parse_global(&argc, &argv, &error)) {
+        fprintf(stderr, _("virt-share: error: %s\n"), error->message);
         vs_usage(stderr);
         return VS_EXIT_USAGE;
     }
-    if (strcmp(argv[first], "help") == 0) {
-        if (first + 1 < argc && (cmd = vs_find_command(argv[first + 1]))) {
-            char *help_argv[] = { (char *)cmd->name, (char *)"--help", NULL };
-            return cmd->run(cmd, 2, help_argv, &error) ? VS_EXIT_OK : VS_EXIT_USAGE;
-        }
+    if (vs_cli_global.help) {
         vs_usage(stdout);
         return VS_EXIT_OK;
     }
-    cmd = vs_find_command(argv[first]);
-    if (!cmd) {
-        fprintf(stderr, _("virt-share: unknown command '%s'\n"
-                          "Run 'virt-share --help' for the list of commands.\n"),
-                argv[first]);
+    if (vs_cli_global.version) {
+        printf("virt-share %s\n", PACKAGE_VERSION);
+        return VS_EXIT_OK;
+    }
+    if (argc < 2) {
+        vs_usage(stderr);
         return VS_EXIT_USAGE;
     }
-
-    if (!cmd->run(cmd, argc - first, argv + first, &error)) {
+    if (!(cmd = vs_cli_find_command(argv[1]))) {
+        fprintf(stderr, _("virt-share: unknown command '%s'\n"
+                          "Run 'virt-share --help' for the list of commands.\n"),
+                argv[1]);
+        return VS_EXIT_USAGE;
+    }
+    if (!vs_dispatch(cmd, argc - 1, argv + 1, &error)) {
         fprintf(stderr, _("virt-share: error: %s\n"), error->message);
         if (error->domain == G_OPTION_ERROR)
             fprintf(stderr, _("Run 'virt-share %s --help' for usage.\n"), cmd->name);

@@ -1,4 +1,4 @@
-/* vs-cli.c: option parsing and output helpers shared by the subcommands. */
+/* vs-cli.c: option parsing and output helpers shared by the commands. */
 #include <config.h>
 
 #include <stdio.h>
@@ -9,16 +9,52 @@
 #include "vs-i18n.h"
 #include "vs-ops.h"
 
-char *vs_cli_uri;
-gboolean vs_cli_quiet;
+VsCliGlobal vs_cli_global;
 
-static const GOptionEntry common_entries[] = {
-    { "connect", 'c', 0, G_OPTION_ARG_STRING, &vs_cli_uri,
+const GOptionEntry vs_cli_common_entries[] = {
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &vs_cli_global.uri,
       N_("Hypervisor connection URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)"),
       N_("URI") },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &vs_cli_quiet, N_("Print only errors"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &vs_cli_global.quiet, N_("Print only errors"), NULL },
     { NULL }
 };
+
+/* GOption's own --help would print its format, not the command list. */
+const GOptionEntry vs_cli_main_entries[] = {
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &vs_cli_global.help, N_("Show this help"), NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &vs_cli_global.version, N_("Show the version"),
+      NULL },
+    { NULL }
+};
+
+const VsOptionCompleter vs_cli_common_completers[] = {
+    { "connect", vs_complete_uri },
+    { NULL }
+};
+
+const VsCommand *
+vs_cli_find_command(const char *name)
+{
+    for (const VsCommand *cmd = vs_cli_commands; cmd->name; cmd++) {
+        if (g_str_equal(cmd->name, name))
+            return cmd;
+    }
+    return NULL;
+}
+
+gboolean
+vs_cli_parse_global(int *argc, char ***argv, GError **error)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+
+    /* Stop at the command: what follows is the command's to parse. */
+    g_option_context_set_strict_posix(ctx, TRUE);
+    g_option_context_set_help_enabled(ctx, FALSE);
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, vs_cli_common_entries, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, vs_cli_main_entries, GETTEXT_PACKAGE);
+    return g_option_context_parse(ctx, argc, argv, error);
+}
 
 const char *
 vs_cli_exit_codes_text(void)
@@ -30,8 +66,7 @@ vs_cli_exit_codes_text(void)
 }
 
 gboolean
-vs_cli_parse(const VsCommand *cmd, const char *description, const GOptionEntry *entries,
-             int min_args, int max_args, int *argc, char ***argv, GError **error)
+vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
 {
     g_autoptr(GOptionContext) ctx = NULL;
     g_autofree char *params = g_strdup_printf("%s %s", cmd->name, _(cmd->params));
@@ -43,21 +78,21 @@ vs_cli_parse(const VsCommand *cmd, const char *description, const GOptionEntry *
     /* _("") would return the catalogue header: hidden commands have none. */
     if (*cmd->summary)
         g_option_context_set_summary(ctx, _(cmd->summary));
-    desc = g_strdup_printf("%s%s%s", description ? description : "",
-                           description ? "\n\n" : "", vs_cli_exit_codes_text());
+    desc = g_strdup_printf("%s%s%s", cmd->description ? _(cmd->description) : "",
+                           cmd->description ? "\n\n" : "", vs_cli_exit_codes_text());
     g_option_context_set_description(ctx, desc);
-    if (entries)
-        g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
-    g_option_context_add_main_entries(ctx, common_entries, GETTEXT_PACKAGE);
+    if (cmd->options)
+        g_option_context_add_main_entries(ctx, cmd->options, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, vs_cli_common_entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, error))
         return FALSE;
 
-    /* (*argv)[0] is the subcommand name. */
+    /* (*argv)[0] is the command name. */
     npos = *argc - 1;
-    if (npos < min_args || npos > max_args) {
+    if (npos < cmd->min_args || npos > cmd->max_args) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                    npos < min_args ? _("missing argument; usage: virt-share %s")
-                                    : _("too many arguments; usage: virt-share %s"),
+                    npos < cmd->min_args ? _("missing argument; usage: virt-share %s")
+                                         : _("too many arguments; usage: virt-share %s"),
                     params);
         return FALSE;
     }
@@ -67,7 +102,7 @@ vs_cli_parse(const VsCommand *cmd, const char *description, const GOptionEntry *
 virConnect *
 vs_cli_connect(GError **error)
 {
-    return vs_connect(vs_cli_uri, error);
+    return vs_connect(vs_cli_global.uri, error);
 }
 
 VsDomainState *
@@ -90,7 +125,7 @@ vs_cli_say(const char *fmt, ...)
 {
     va_list args;
 
-    if (vs_cli_quiet)
+    if (vs_cli_global.quiet)
         return;
     va_start(args, fmt);
     vprintf(fmt, args);

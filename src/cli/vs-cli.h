@@ -1,4 +1,4 @@
-/* vs-cli.h: what the subcommands of the virt-share CLI share. */
+/* vs-cli.h: the command table of the virt-share CLI and what its commands share. */
 #pragma once
 
 #include <glib.h>
@@ -7,23 +7,70 @@
 #include "vs-ops.h"
 #include <libvirt/libvirt.h>
 
-typedef struct _VsCommand VsCommand;
-struct _VsCommand {
+/* Shell completion: a completer prints the candidates for one word. */
+typedef struct _VsCompletion VsCompletion;
+typedef void (*VsCompleter)(VsCompletion *c);
+
+/* The completer of an option's value (--mode MODE). */
+typedef struct {
+    const char *option;         /* long name, without "--" */
+    VsCompleter complete;
+} VsOptionCompleter;
+
+#define VS_CLI_MAX_COMPLETED_ARGS 2
+
+typedef enum {
+    VS_COMMAND_HIDDEN = 1 << 0,   /* not in --help nor completed */
+    VS_COMMAND_RAW = 1 << 1,      /* gets its words unparsed (no options, no count check) */
+} VsCommandFlags;
+
+/* One row of the table in virt-share.c: everything about a command but its code. */
+typedef struct {
     const char *name;
-    const char *params;          /* e.g. "DOMAIN HOST_DIR", translated */
-    const char *summary;         /* N_() */
-    gboolean (*run)(const VsCommand *self, int argc, char **argv, GError **error);
-};
+    const char *params;               /* N_("DOMAIN HOST_DIR [OPTION…]") */
+    const char *summary;              /* N_(), one line for the command list */
+    const char *description;          /* N_(), shown by COMMAND --help, may be NULL */
+    const GOptionEntry *options;      /* its own options (the common ones are added), or NULL */
+    int min_args, max_args;           /* positional arguments */
+    VsCompleter args[VS_CLI_MAX_COMPLETED_ARGS];   /* per positional argument, or NULL */
+    const VsOptionCompleter *values;  /* {NULL}-terminated, or NULL */
+    VsCommandFlags flags;
+    /* argv holds the argc positional arguments, already counted. */
+    gboolean (*run)(int argc, char **argv, GError **error);
+} VsCommand;
 
-/* Options every subcommand takes. */
-extern char *vs_cli_uri;
-extern gboolean vs_cli_quiet;
+/* What a cmd-X.c file defines for its row (only those the row names). */
+#define VS_CLI_COMMAND_DECLARE(id) \
+    extern const char vs_##id##_description[]; \
+    extern const GOptionEntry vs_##id##_options[]; \
+    gboolean vs_cmd_##id(int argc, char **argv, GError **error)
 
-/* Parse a subcommand's options (plus the common ones) and check that the
- * number of positional arguments is within [min_args, max_args]. */
-gboolean vs_cli_parse(const VsCommand *cmd, const char *description,
-                      const GOptionEntry *entries, int min_args, int max_args,
-                      int *argc, char ***argv, GError **error);
+/* The table (virt-share.c), ended by a row without name. */
+extern const VsCommand vs_cli_commands[];
+const VsCommand *vs_cli_find_command(const char *name);
+
+/* The options that are not a command's own, parsed by vs_cli_parse_global()
+ * before the command and accepted again after it (common ones). */
+typedef struct {
+    char *uri;          /* -c, --connect */
+    gboolean quiet;     /* -q, --quiet */
+    gboolean help;      /* -h, --help (before the command only) */
+    gboolean version;   /* -V, --version (before the command only) */
+} VsCliGlobal;
+
+extern VsCliGlobal vs_cli_global;
+/* Accepted before and after the command. */
+extern const GOptionEntry vs_cli_common_entries[];
+/* Accepted before the command only. */
+extern const GOptionEntry vs_cli_main_entries[];
+extern const VsOptionCompleter vs_cli_common_completers[];
+
+/* Parse the options before the command; *@argv[1] is then the command. */
+gboolean vs_cli_parse_global(int *argc, char ***argv, GError **error);
+
+/* Parse @cmd's options (and the common ones) and check the number of
+ * positional arguments against the table; argv[0] is the command name. */
+gboolean vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error);
 
 /* The exit status paragraph of every --help. */
 const char *vs_cli_exit_codes_text(void);
@@ -51,12 +98,15 @@ void vs_cli_notify(const char *message, gpointer user_data);
  * from the current directory, as users expect from a shell. */
 char *vs_cli_host_path(const char *arg);
 
-gboolean vs_cmd_add(const VsCommand *self, int argc, char **argv, GError **error);
-gboolean vs_cmd_list(const VsCommand *self, int argc, char **argv, GError **error);
-gboolean vs_cmd_remove(const VsCommand *self, int argc, char **argv, GError **error);
-gboolean vs_cmd_mount(const VsCommand *self, int argc, char **argv, GError **error);
-gboolean vs_cmd_umount(const VsCommand *self, int argc, char **argv, GError **error);
-gboolean vs_cmd_status(const VsCommand *self, int argc, char **argv, GError **error);
-gboolean vs_cmd_doctor(const VsCommand *self, int argc, char **argv, GError **error);
-gboolean vs_cmd_watch(const VsCommand *self, int argc, char **argv, GError **error);
-gboolean vs_cmd_complete(const VsCommand *self, int argc, char **argv, GError **error);
+/* Completers (cmd-complete.c), for the table. */
+void vs_complete_command(VsCompletion *c);      /* command names */
+void vs_complete_domain(VsCompletion *c);       /* domain names, from libvirt */
+void vs_complete_tag(VsCompletion *c);          /* tags of the domain in argument 1 */
+void vs_complete_dir(VsCompletion *c);          /* host directories (the shell lists them) */
+void vs_complete_tag_or_dir(VsCompletion *c);
+void vs_complete_mode(VsCompletion *c);         /* access modes */
+void vs_complete_driver(VsCompletion *c);       /* drivers */
+void vs_complete_uri(VsCompletion *c);          /* usual connection URIs */
+
+/* What the completion script takes as "complete a directory here". */
+#define VS_COMPLETE_DIR_MARK "__VIRT_SHARE_DIR__"
