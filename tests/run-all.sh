@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean checkout on Debian 12, as root:
-#   build deps -> build -> unit tests (make check) -> make distcheck ->
+#   build deps -> build -> unit tests (make check, then again under ASan+UBSan:
+#   make check-asan) -> make distcheck ->
 #   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,5 +17,6 @@ bash tests/build-deps.sh
 [ -f Makefile ] || ./configure -q
 make -j"$(nproc)"
 make -j"$(nproc)" check || { cat tests/*.log 2>/dev/null | tail -100; exit 1; }
+make -j"$(nproc)" check-asan     # the unit tests again under ASan+UBSan
 make distcheck
 make check-e2e

@@ -240,35 +240,65 @@ vs_fstab_line(const VsShare *share)
                            vs_guest_fstype(share->driver), opts);
 }
 
+/* Is @line (without its newline) a 9p/virtiofs entry of the escaped tag? */
+static gboolean
+vs_fstab_line_is(const char *line, const char *etag)
+{
+    g_auto(GStrv) f = g_strsplit_set(line, " \t", -1);
+    g_autoptr(GPtrArray) fields = g_ptr_array_new();
+
+    for (guint j = 0; f[j]; j++) {
+        if (*f[j])
+            g_ptr_array_add(fields, f[j]);
+    }
+    return fields->len >= 3 && g_str_equal(g_ptr_array_index(fields, 0), etag) &&
+        (g_str_equal(g_ptr_array_index(fields, 2), "9p") ||
+         g_str_equal(g_ptr_array_index(fields, 2), "virtiofs"));
+}
+
 char *
 vs_fstab_without(const char *text, const char *tag, gboolean *removed)
 {
-    g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
     g_autofree char *etag = vs_fstab_escape(tag);
     GString *out = g_string_new(NULL);
-    guint n = g_strv_length(lines);
+    const char *p = text ? text : "";
 
     *removed = FALSE;
-    for (guint i = 0; i < n; i++) {
-        g_auto(GStrv) f = g_strsplit_set(lines[i], " \t", -1);
-        g_autoptr(GPtrArray) fields = g_ptr_array_new();
+    /* Line by line, each with its newline; a dropped line takes its newline
+     * with it, and a dropped last line without one takes the newline before
+     * it: the rest of the text stays byte for byte as it was. */
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        gsize len = nl ? (gsize)(nl - p) : strlen(p);
+        g_autofree char *line = g_strndup(p, len);
 
-        for (guint j = 0; f[j]; j++) {
-            if (*f[j])
-                g_ptr_array_add(fields, f[j]);
-        }
-        if (fields->len >= 3 && g_str_equal(g_ptr_array_index(fields, 0), etag) &&
-            (g_str_equal(g_ptr_array_index(fields, 2), "9p") ||
-             g_str_equal(g_ptr_array_index(fields, 2), "virtiofs"))) {
+        if (!vs_fstab_line_is(line, etag)) {
+            g_string_append_len(out, p, nl ? len + 1 : len);
+        } else {
             *removed = TRUE;
-            continue;
+            if (!nl && out->len > 0 && out->str[out->len - 1] == '\n')
+                g_string_truncate(out, out->len - 1);
         }
-        /* keep the text as it was, without adding a newline at the very end */
-        g_string_append(out, lines[i]);
-        if (i + 1 < n)
-            g_string_append_c(out, '\n');
+        p += nl ? len + 1 : len;
     }
     return g_string_free(out, FALSE);
+}
+
+char *
+vs_fstab_with(const char *text, const VsShare *share)
+{
+    gboolean removed;
+    g_autofree char *kept = vs_fstab_without(text, share->tag, &removed);
+    g_autofree char *line = vs_fstab_line(share);
+
+    /* A text without a final newline gets the line after a newline and
+     * without one of its own: vs_fstab_without() then gives back exactly the
+     * original text, so add + remove leaves the guest's fstab byte for byte. */
+    if (*kept && !g_str_has_suffix(kept, "\n")) {
+        line[strlen(line) - 1] = '\0';
+        return g_strconcat(kept, "\n", line, NULL);
+    }
+    return g_strconcat(kept, line, NULL);
 }
 
 #define VS_FSTAB "/etc/fstab"
@@ -298,10 +328,8 @@ vs_guest_write_text(virDomain *dom, const char *path, const char *text, GError *
 gboolean
 vs_guest_fstab_add(virDomain *dom, const VsShare *share, GError **error)
 {
-    gboolean exists, removed;
+    gboolean exists;
     g_autofree char *text = vs_guest_read_fstab(dom, &exists, error);
-    g_autofree char *kept = NULL;
-    g_autofree char *line = NULL;
     g_autofree char *out = NULL;
     g_autofree char *backup = NULL;
     g_autoptr(GError) backup_error = NULL;
@@ -313,9 +341,7 @@ vs_guest_fstab_add(virDomain *dom, const VsShare *share, GError **error)
     if (!backup && g_error_matches(backup_error, VS_ERROR, VS_ERROR_NOT_FOUND) &&
         !vs_guest_write_text(dom, VS_FSTAB_BACKUP, text, error))
         return FALSE;
-    kept = vs_fstab_without(text, share->tag, &removed);
-    line = vs_fstab_line(share);
-    out = g_strconcat(kept, *kept && !g_str_has_suffix(kept, "\n") ? "\n" : "", line, NULL);
+    out = vs_fstab_with(text, share);
     return vs_guest_write_text(dom, VS_FSTAB, out, error);
 }
 
