@@ -339,4 +339,42 @@ vs add running "$odd" --dry-run
 check_rc "add --dry-run to the running domain" 0
 contains "running + shared memory + ACPI: auto picks virtiofs" "$out" "virtiofs"
 
+# ---- read-only connections (-r) ----
+vs -r list running
+check_rc "-r list" 0
+contains "-r list shows the shares" "$out" "/srv/virt-share-test/fast"
+vs -r status running --json
+check_rc "-r status" 0
+vs -r add running "$TMP" --driver virtiofs --no-mount
+check_rc "-r add is refused by libvirt" 2
+contains "-r add: libvirt's reason" "$err" "read only"
+
+# ---- remote URIs: the command runs on the host, over the URI's ssh ----
+# tests/fake-ssh.sh stands in for ssh (libvirt's command= parameter) and runs
+# the remote command string here, so what "the host" gets is checked exactly.
+FAKE="command=$here/fake-ssh.sh"
+export VIRT_SHARE_REMOTE_COMMAND=$VS
+mkdir -p "$TMP/remote dir"
+run -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running "$TMP/remote dir" --driver 9p --dry-run
+check_rc "remote add --dry-run runs on the host" 0
+contains "remote add: the host's plan" "$out" "<source dir=\"$TMP/remote dir\"/>"
+run -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running "remote dir" --dry-run
+check_rc "remote add of a relative path" 1
+contains "remote add of a relative path: says whose folder" "$err" "is a folder on 'h'"
+run -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running
+check_rc "remote add: usage checked before ssh" 1
+VIRT_SHARE_REMOTE_COMMAND=/nonexistent/virt-share \
+    run -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running "$TMP/remote dir" --dry-run
+check_rc "remote add without virt-share on the host" 2
+contains "remote add without virt-share: says so" "$err" "is not installed on 'h'"
+run -c "test+tls://h/default" add running "$TMP/remote dir" --dry-run
+check_rc "remote add over tls is refused" 1
+# list needs no host files: it runs here, through libvirt's own transport
+# (were it forwarded, the missing remote program would fail it).
+VIRT_SHARE_REMOTE_COMMAND=/nonexistent/virt-share \
+    run -c "test+ssh://h$DATA/testnode.xml?$FAKE" list running
+check_rc "remote list runs here through libvirt" 0
+contains "remote list shows the shares" "$out" "/srv/virt-share-test/fast"
+unset VIRT_SHARE_REMOTE_COMMAND
+
 tap_done

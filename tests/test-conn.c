@@ -195,7 +195,7 @@ test_remote_run_not_installed(void **state)
     rc = vs_remote_run(info, args, &err);
     g_unsetenv("VIRT_SHARE_REMOTE_COMMAND");
     assert_int_equal(rc, -1);
-    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+    assert_vs_error(err, VS_ERROR_REMOTE);
 }
 
 static void

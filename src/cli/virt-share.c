@@ -32,7 +32,7 @@ const VsCommand vs_cli_commands[] = {
       .min_args = 2, .max_args = 2, .args = { vs_complete_domain, vs_complete_dir },
       .values = (const VsOptionCompleter[]){ { "mode", vs_complete_mode },
                                              { "driver", vs_complete_driver }, { NULL } },
-      .run = vs_cmd_add },
+      .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_add },
     { .name = "list", .params = N_("[DOMAIN] [OPTION…]"),
       .summary = N_("List the shares of one domain or of all domains"),
       .description = vs_list_description, .options = vs_list_options,
@@ -41,16 +41,16 @@ const VsCommand vs_cli_commands[] = {
       .summary = N_("Unmount a share in the guest and detach it"),
       .description = vs_remove_description,
       .min_args = 2, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag_or_dir },
-      .run = vs_cmd_remove },
+      .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_remove },
     { .name = "mount", .params = N_("DOMAIN [TAG] [OPTION…]"),
       .summary = N_("Mount the attached shares in the guest (after a reboot, or added by virt-manager)"),
       .description = vs_mount_description, .options = vs_mount_options,
       .min_args = 1, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag },
-      .run = vs_cmd_mount },
+      .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_mount },
     { .name = "umount", .params = N_("DOMAIN [TAG] [OPTION…]"),
       .summary = N_("Unmount shares in the guest, keep the devices"),
       .min_args = 1, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag },
-      .run = vs_cmd_umount },
+      .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_umount },
     { .name = "status", .params = N_("DOMAIN [OPTION…]"),
       .summary = N_("Show each share in the definition, the running domain and the guest"),
       .description = vs_status_description, .options = vs_status_options,
@@ -59,7 +59,7 @@ const VsCommand vs_cli_commands[] = {
       .summary = N_("Explain and fix why a share is not usable (permissions, mode, mount)"),
       .description = vs_doctor_description, .options = vs_doctor_options,
       .min_args = 1, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag_or_dir },
-      .run = vs_cmd_doctor },
+      .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_doctor },
     { .name = "watch", .params = N_("[OPTION…]"),
       .summary = N_("Mount shares again whenever a guest (re)boots; runs until stopped"),
       .description = vs_watch_description, .min_args = 0, .max_args = 0, .run = vs_cmd_watch },
@@ -91,6 +91,7 @@ vs_usage(FILE *out)
     fprintf(out, _("\nOptions:\n"
                    "  -c, --connect=URI            hypervisor connection URI\n"
                    "  -q, --quiet                  print only errors\n"
+                   "  -r, --readonly               connect read-only (list, status)\n"
                    "  -h, --help                   show this help\n"
                    "  -V, --version                show the version\n\n"
                    "Run 'virt-share COMMAND --help' for the options of a command.\n\n"));
@@ -158,6 +159,12 @@ main(int argc, char **argv)
                           "Run 'virt-share --help' for the list of commands.\n"),
                 argv[1]);
         return VS_EXIT_USAGE;
+    }
+    if (cmd->flags & VS_COMMAND_ON_HOST) {
+        g_autoptr(VsUriInfo) remote = vs_cli_remote_uri();
+
+        if (remote)
+            return vs_cli_run_on_host(cmd, remote, argc - 1, argv + 1);
     }
     if (!vs_dispatch(cmd, argc - 1, argv + 1, &error)) {
         fprintf(stderr, _("virt-share: error: %s\n"), error->message);

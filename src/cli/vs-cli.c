@@ -24,6 +24,9 @@ const GOptionEntry vs_cli_main_entries[] = {
     { "help", 'h', 0, G_OPTION_ARG_NONE, &vs_cli_global.help, N_("Show this help"), NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &vs_cli_global.version, N_("Show the version"),
       NULL },
+    /* Before the command only: add has its own -r (a read-only share). */
+    { "readonly", 'r', 0, G_OPTION_ARG_NONE, &vs_cli_global.readonly,
+      N_("Connect read-only, as virsh -r (enough for list and status)"), NULL },
     { NULL }
 };
 
@@ -102,7 +105,9 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
 virConnect *
 vs_cli_connect(GError **error)
 {
-    return vs_connect(vs_cli_global.uri, error);
+    return vs_connect_full(vs_cli_global.uri,
+                           vs_cli_global.readonly ? VS_CONNECT_READONLY : VS_CONNECT_DEFAULT,
+                           error);
 }
 
 VsDomainState *

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "vs-conn.h"
 #include "vs-ops.h"
 #include <libvirt/libvirt.h>
 
@@ -22,6 +23,8 @@ typedef struct {
 typedef enum {
     VS_COMMAND_HIDDEN = 1 << 0,   /* not in --help nor completed */
     VS_COMMAND_RAW = 1 << 1,      /* gets its words unparsed (no options, no count check) */
+    VS_COMMAND_ON_HOST = 1 << 2,  /* works on the host's files: for a remote URI it runs
+                                   * on that host (vs-cli-remote.c) */
 } VsCommandFlags;
 
 /* One row of the table in virt-share.c: everything about a command but its code. */
@@ -54,6 +57,7 @@ const VsCommand *vs_cli_find_command(const char *name);
 typedef struct {
     char *uri;          /* -c, --connect */
     gboolean quiet;     /* -q, --quiet */
+    gboolean readonly;  /* -r, --readonly (before the command only): a read-only connection */
     gboolean help;      /* -h, --help (before the command only) */
     gboolean version;   /* -V, --version (before the command only) */
 } VsCliGlobal;
@@ -75,7 +79,12 @@ gboolean vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **er
 /* The exit status paragraph of every --help. */
 const char *vs_cli_exit_codes_text(void);
 
-/* Open the connection named by -c/--connect (or the default). */
+/* For a remote URI (-c or $LIBVIRT_DEFAULT_URI names a host): its parts; else NULL. */
+VsUriInfo *vs_cli_remote_uri(void);
+/* Check @cmd's words here, then run it on the remote host; the exit status. */
+int vs_cli_run_on_host(const VsCommand *cmd, const VsUriInfo *info, int argc, char **argv);
+
+/* Open the connection named by -c/--connect (or the default), read-only with -r. */
 virConnect *vs_cli_connect(GError **error);
 
 /* Connect, look @name up and read its state (for commands that change

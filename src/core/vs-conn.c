@@ -133,6 +133,10 @@ vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error)
     char *raw = virDomainGetXMLDesc(dom, flags);
     char *xml;
 
+    /* A read-only connection (-r) may not ask for secrets; shares need none. */
+    if (!raw && vs_libvirt_last_error_code() == VIR_ERR_OPERATION_DENIED)
+        raw = virDomainGetXMLDesc(dom, flags & ~VIR_DOMAIN_XML_SECURE);
+
     if (!raw) {
         vs_set_libvirt_error(error, _("cannot read the domain XML"));
         return NULL;

@@ -26,6 +26,7 @@ vs_error_exit_code(const GError *error)
     case VS_ERROR_AGENT:
     case VS_ERROR_GUEST:
     case VS_ERROR_TIMEOUT:
+    case VS_ERROR_REMOTE:
         break;
     }
     return VS_EXIT_FAILED;

@@ -16,6 +16,7 @@ typedef enum {
     VS_ERROR_AGENT,        /* the guest agent is missing, disconnected or refused */
     VS_ERROR_GUEST,        /* a command inside the guest failed */
     VS_ERROR_TIMEOUT,      /* something did not finish in time */
+    VS_ERROR_REMOTE,       /* virt-share could not be run on the remote host */
 } VsErrorCode;
 
 /* Exit codes, documented in --help and the man page. */

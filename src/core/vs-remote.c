@@ -134,19 +134,19 @@ vs_remote_run(const VsUriInfo *info, const char *const *args, GError **error)
         return -1;
     proc = g_subprocess_newv((const char *const *)argv, G_SUBPROCESS_FLAGS_NONE, &spawn_error);
     if (!proc) {
-        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+        g_set_error(error, VS_ERROR, VS_ERROR_REMOTE,
                     _("cannot run ssh to reach '%s': %s"), info->host, spawn_error->message);
         return -1;
     }
     if (!g_subprocess_wait(proc, NULL, error))
         return -1;
     if (!g_subprocess_get_if_exited(proc)) {
-        g_set_error(error, VS_ERROR, VS_ERROR_LIBVIRT, _("ssh to '%s' was killed"), info->host);
+        g_set_error(error, VS_ERROR, VS_ERROR_REMOTE, _("ssh to '%s' was killed"), info->host);
         return -1;
     }
     status = g_subprocess_get_exit_status(proc);
     if (status == VS_SHELL_NOT_FOUND) {
-        g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
+        g_set_error(error, VS_ERROR, VS_ERROR_REMOTE,
                     _("'%s' is not installed on '%s': the folder lives there, and so do its "
                       "policy, permissions and lock, which only virt-share running there can "
                       "check; install virt-share on '%s' (or set VIRT_SHARE_REMOTE_COMMAND). "
@@ -155,7 +155,7 @@ vs_remote_run(const VsUriInfo *info, const char *const *args, GError **error)
         return -1;
     }
     if (status == VS_SSH_FAILED) {
-        g_set_error(error, VS_ERROR, VS_ERROR_LIBVIRT,
+        g_set_error(error, VS_ERROR, VS_ERROR_REMOTE,
                     _("ssh to '%s' failed (see its message above); nothing was changed"),
                     info->host);
         return -1;

@@ -3,24 +3,25 @@
 # (created here) against that user's own libvirt daemon, whose QEMU runs as
 # the user.  Needs the lab's guest (tests/lab/setup.sh) and root to create the
 # user.  The oracle is virsh run as that user, never virt-share.
-# Prints "N passed, M failed"; exit status 1 on failure.
+# Prints TAP (tests/tap.sh) and "N passed, M failed"; exit status 1 on failure.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source=../lab/lib.sh
 . "$top/tests/lab/lib.sh"
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
 
 VS=${VIRT_SHARE:-$top/src/virt-share}
 USER_NAME=${VS_SESSION_USER:-vs-lab-session}
 DOM=vs-test-session
 SURI=qemu:///session
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS: [session] $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: [session] $*"; }
-expect() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+# Every check is named after its stack and URI.
+expect() { local name=$1; shift; tap_check "[session] $name" "$@"; }
+fail() { tap_not_ok "[session] $1" "${@:2}"; }
+pass() { tap_ok "[session] $1"; }
 
 [ "$(id -u)" -eq 0 ] || { echo "session.sh: needs root (creates a user)" >&2; exit 1; }
 [ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "session.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
@@ -50,7 +51,7 @@ cleanup() {
 trap cleanup EXIT
 cleanup
 
-echo "== qemu:///session as $USER_NAME (uid $uid, groups: $(id -Gn "$USER_NAME"))"
+tap_diag "qemu:///session as $USER_NAME (uid $uid, groups: $(id -Gn "$USER_NAME"))"
 xml=$(mktemp)
 bash "$top/tests/lab/guest.sh" "$DOM" \
     | sed "s|<source path='[^']*-console.log'/>|<source path='$runtime/console.log'/>|" >"$xml"
@@ -59,12 +60,11 @@ t0=$(lab_now)
 if ! virsh -c "$SURI" -q define "$xml" >/dev/null || ! virsh -c "$SURI" -q start "$DOM" >/dev/null \
     || ! lab_wait_agent "$DOM" "${LAB_BOOT_TIMEOUT:-180}"; then
     fail "session guest boots with its agent"
-    tail -20 "$runtime/console.log" 2>/dev/null
-    echo "$passed passed, $failed failed"
-    exit 1
+    tap_diag "$(tail -20 "$runtime/console.log" 2>/dev/null)"
+    tap_done
 fi
 rm -f "$xml"
-echo "  session guest: agent up after $(lab_since "$t0") s"
+tap_diag "session guest: agent up after $(lab_since "$t0") s"
 expect "QEMU runs as the user" pgrep -u "$USER_NAME" -f "guest=$DOM" >/dev/null
 
 share=$home/share
@@ -84,13 +84,13 @@ else
     expect "virtiofs under session on libvirt $lib_version" test "$rc" -eq 0
     as_user "$VS" -c "$SURI" remove "$DOM" "$share" >/dev/null 2>&1
 fi
-[ "$rc" -ne 0 ] && echo "$out"
+[ "$rc" -ne 0 ] && tap_diag "$out"
 
 t0=$(lab_now)
 out=$(as_user "$VS" -c "$SURI" add "$DOM" "$share" --target /mnt/s --restart 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "add (auto) exits 0 as the user" test "$rc" -eq 0
-echo "  session add 9p --restart to mounted: $(lab_since "$t0") s"
+tap_diag "session add 9p --restart to mounted: $(lab_since "$t0") s"
 expect "auto picked 9p squash" grep -q "^9p (squash)" <<<"$out"
 expect "mounted in the guest" lab_guest_exec "$DOM" /bin/grep -q " /mnt/s 9p " /proc/mounts
 lab_guest_exec "$DOM" /bin/sh -c 'echo from-guest > /mnt/s/hello' >/dev/null
@@ -102,13 +102,12 @@ expect "a file written on the host is read in the guest" guest_reads /mnt/s/back
 expect "the lock lives in the user's runtime directory" test -d "$runtime/virt-share"
 
 out=$(as_user "$VS" -c "$SURI" remove "$DOM" "$share" 2>&1); rc=$?
-echo "$out"
+tap_diag "$out"
 expect "remove exits 0 as the user" test "$rc" -eq 0
 not_mounted() { ! lab_guest_exec "$DOM" /bin/grep -q " $1 " /proc/mounts; }
 expect "unmounted in the guest" not_mounted /mnt/s
 after=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM")
 if [ "$before" = "$after" ]; then pass "definition back to what it was"; else
-    fail "definition back to what it was"; diff <(printf '%s\n' "$before") <(printf '%s\n' "$after"); fi
+    fail "definition back to what it was" "$(diff <(printf '%s\n' "$before") <(printf '%s\n' "$after"))"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# End-to-end tests for remote URIs (qemu+ssh://).  An sshd on the loopback
+# address (started and stopped here, with its own keys) stands for the remote
+# host; the client runs in a private mount namespace where a tmpfs hides the
+# host's folder and holds folders the host does not have.  So the two sides
+# see different file systems, and a host-side check done on the client is
+# caught.  The oracle is virsh on qemu:///system and the host's file system.
+# Needs the lab (tests/lab/setup.sh) and root.  Prints TAP and "N passed, M failed".
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lab/lib.sh
+. "$top/tests/lab/lib.sh"
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
+
+VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
+DOM=vs-test-remote
+ROOT=/srv/vs-remote-test          # the client sees a different tmpfs here
+SSHDIR=$LAB_STATE/ssh
+PORT=${VS_REMOTE_SSH_PORT:-2222}
+
+expect() { local name=$1; shift; tap_check "[remote] $name" "$@"; }
+expect_not() { local name=$1; shift; tap_check_not "[remote] $name" "$@"; }
+
+[ "$(id -u)" -eq 0 ] || { echo "remote.sh: needs root" >&2; exit 1; }
+
+# ---- the "remote host": sshd on 127.0.0.1, keys of its own ----
+if [ ! -x /usr/sbin/sshd ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        openssh-server openssh-client >/dev/null || tap_bail "cannot install openssh-server"
+fi
+install -d -m 700 "$SSHDIR"
+[ -s "$SSHDIR/host_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$SSHDIR/host_key"
+[ -s "$SSHDIR/client_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$SSHDIR/client_key"
+cp "$SSHDIR/client_key.pub" "$SSHDIR/authorized_keys"
+printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1,2 "$SSHDIR/host_key.pub")" >"$SSHDIR/known_hosts"
+cat >"$SSHDIR/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+Port $PORT
+HostKey $SSHDIR/host_key
+AuthorizedKeysFile $SSHDIR/authorized_keys
+PidFile $SSHDIR/sshd.pid
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+EOF
+# libvirt's command= names the ssh program: this one knows the lab's host key,
+# so root's own known_hosts is never touched.
+cat >"$SSHDIR/ssh" <<EOF
+#!/bin/sh
+exec ssh -o UserKnownHostsFile=$SSHDIR/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes "\$@"
+EOF
+chmod 755 "$SSHDIR/ssh"
+install -d -m 755 /run/sshd
+if [ -s "$SSHDIR/sshd.pid" ] && kill -0 "$(cat "$SSHDIR/sshd.pid")" 2>/dev/null; then
+    kill "$(cat "$SSHDIR/sshd.pid")"; sleep 0.5
+fi
+/usr/sbin/sshd -f "$SSHDIR/sshd_config" -E "$SSHDIR/sshd.log" || tap_bail "sshd did not start"
+URI="qemu+ssh://root@127.0.0.1:$PORT/system?keyfile=$SSHDIR/client_key&command=$SSHDIR/ssh"
+# The host runs this checkout's virt-share (not installed there).
+export VIRT_SHARE_REMOTE_COMMAND=$VS
+
+cleanup() {
+    virsh -c qemu:///system -q destroy "$DOM" >/dev/null 2>&1
+    virsh -c qemu:///system -q undefine "$DOM" >/dev/null 2>&1
+    [ -s "$SSHDIR/sshd.pid" ] && kill "$(cat "$SSHDIR/sshd.pid")" 2>/dev/null
+    rm -rf "$ROOT"
+}
+trap cleanup EXIT
+
+# ---- the host's folders, and a guest ----
+rm -rf "$ROOT"
+install -d -m 755 "$ROOT/hostonly" "$ROOT/both"
+bash "$top/tests/lab/start-guest.sh" "$DOM" >/dev/null || tap_bail "remote guest did not boot"
+
+# client CMD...: run on the "client", whose $ROOT is a fresh tmpfs holding
+# only clientonly/ and both/ (empty, with no ACLs).
+client() {
+    unshare -m --propagation private bash -c '
+        mount -t tmpfs vs-client "$1" && mkdir -p "$1/clientonly" "$1/both" || exit 99
+        shift; exec "$@"' _ "$ROOT" "$@"
+}
+xml() { virsh -c qemu:///system -q dumpxml --inactive "$DOM"; }
+
+tap_diag "remote host: sshd on 127.0.0.1:$PORT; URI $URI"
+expect "the client cannot see the host's folder" client test ! -e "$ROOT/hostonly"
+
+out=$(client "$VS" -c "$URI" list "$DOM" 2>&1); rc=$?
+expect "list over qemu+ssh exits 0" test "$rc" -eq 0
+tap_diag "$out"
+
+before=$(xml)
+out=$(client "$VS" -c "$URI" add "$DOM" "$ROOT/clientonly" --driver virtiofs 2>&1); rc=$?
+tap_diag "$out"
+expect "a folder that exists only on the client is refused (exit 1)" test "$rc" -eq 1
+expect "and the definition is unchanged" test "$before" = "$(xml)"
+
+out=$(client "$VS" -c "$URI" add "$DOM" ./relative 2>&1); rc=$?
+expect "a relative path is refused for a remote host (exit 1)" test "$rc" -eq 1
+tap_diag "$out"
+
+out=$(client "$VS" -c "$URI" add "$DOM" "$ROOT/hostonly" --driver virtiofs --target /mnt/r 2>&1); rc=$?
+tap_diag "$out"
+expect "the host's folder (invisible to the client) is added (exit 0)" test "$rc" -eq 0
+expect "its source in the definition is the host path" grep -q "<source dir=\"$ROOT/hostonly\"/>" <<<"$(xml)"
+expect "mounted in the guest" lab_guest_exec "$DOM" /bin/grep -q " /mnt/r virtiofs " /proc/mounts
+lab_guest_exec "$DOM" /bin/sh -c 'echo from-guest > /mnt/r/hello' >/dev/null
+expect "a file written in the guest is in the host's folder" grep -qx from-guest "$ROOT/hostonly/hello"
+
+out=$(client "$VS" -c "$URI" status "$DOM" 2>&1); rc=$?
+expect "status over qemu+ssh exits 0" test "$rc" -eq 0
+expect "status shows the share mounted" grep -q "mounted" <<<"$out"
+
+# doctor --fix must change the host's ACLs, never the client's folder of the same name.
+client "$VS" -c "$URI" add "$DOM" "$ROOT/both" --driver 9p --no-mount --force >/dev/null 2>&1
+out=$(client bash -c '"$1" -c "$2" doctor "$3" "$4" --fix; getfacl -cp "$4" | grep -c "^user:libvirt-qemu:" || true' \
+    _ "$VS" "$URI" "$DOM" "$ROOT/both" 2>&1)
+tap_diag "$out"
+expect "doctor --fix gave QEMU's user an ACL on the host's folder" \
+    bash -c 'getfacl -cp "$1" | grep -q "^user:libvirt-qemu:"' _ "$ROOT/both"
+expect "and left the client's folder of the same name alone" test "$(tail -n 1 <<<"$out")" = 0
+
+before=$(xml)
+out=$(VIRT_SHARE_REMOTE_COMMAND=/nonexistent/virt-share client "$VS" -c "$URI" add "$DOM" "$ROOT/hostonly2" 2>&1); rc=$?
+tap_diag "$out"
+expect "without virt-share on the host: a plain error" grep -q "is not installed on '127.0.0.1'" <<<"$out"
+expect "and nothing changed" test "$before" = "$(xml)"
+
+out=$(client "$VS" -c "$URI" remove "$DOM" "$ROOT/hostonly" 2>&1); rc=$?
+tap_diag "$out"
+expect "remove by host path over qemu+ssh exits 0" test "$rc" -eq 0
+expect_not "the share is gone from the definition" grep -q "$ROOT/hostonly" <<<"$(xml)"
+
+tap_done
