@@ -301,6 +301,22 @@ touch "$TMP/a-file"
 vs add stopped "$TMP/a-file"
 check_rc "add a regular file" 1
 
+# ---- "tag or folder?": one resolver; a word naming a directory here is that folder ----
+cd /usr || exit 1
+vs doctor running share
+check_rc "doctor DOM share, from /usr: the folder /usr/share" 0
+contains "doctor DOM share reports the docs share" "$out" "/usr/share (docs,"
+vs remove running share
+check_rc "remove DOM share, from /usr: found, then the test driver cannot detach" 2
+contains "remove DOM share names the detach" "$err" "cannot detach"
+cd "$TMP" || exit 1
+ln -s /usr/share "$TMP/link-to-share"
+vs doctor running link-to-share
+check_rc "doctor follows a symbolic link like remove" 0
+contains "doctor through a link reports the docs share" "$out" "/usr/share (docs,"
+vs doctor running nosuchtag
+check_rc "doctor an unknown share" 1
+
 # ---- the test driver cannot attach: exit 2, with a message ----
 mkdir "$TMP/share"
 vs add stopped "$TMP/share"

@@ -81,40 +81,105 @@ vs_identity_parse_label(const char *label, VsIdentity *id, GError **error)
             return FALSE;
         }
     } else {
-        struct group *gr = getgrgid(id->gid);
+        struct group *gr;
+
+        /* No group: the user's primary group; for a uid without a passwd
+         * entry, the group of the same number (never gid 0 by default). */
+        if (!getpwuid(id->uid)) {
+            if (!getgrgid((gid_t)id->uid)) {
+                g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                            _("DAC label '%s' names no group, and uid %u has no user nor "
+                              "group of its own on this host"), label, (unsigned)id->uid);
+                return FALSE;
+            }
+            id->gid = (gid_t)id->uid;
+        }
+        gr = getgrgid(id->gid);
         id->group = gr ? g_strdup(gr->gr_name) : g_strdup_printf("%u", (unsigned)id->gid);
     }
     return TRUE;
 }
 
+/* One "key = value  # comment" line of qemu.conf (libvirt's virconf syntax):
+ * *@value_out gets a string's contents (without quotes) or a number's text.
+ * Lists and lines that are not assignments give FALSE. */
+static gboolean
+vs_qemu_conf_line(const char *line, char **key_out, char **value_out)
+{
+    const char *p = line, *key, *val;
+    size_t key_len, val_len;
+
+    while (g_ascii_isspace(*p))
+        p++;
+    key = p;
+    while (g_ascii_isalnum(*p) || *p == '_')
+        p++;
+    key_len = (size_t)(p - key);
+    while (g_ascii_isspace(*p))
+        p++;
+    if (key_len == 0 || *p++ != '=')
+        return FALSE;
+    while (g_ascii_isspace(*p))
+        p++;
+    if (*p == '"' || *p == '\'') {
+        const char *end = strchr(p + 1, *p);
+        if (!end)
+            return FALSE;
+        val = p + 1;
+        val_len = (size_t)(end - val);
+        p = end + 1;
+    } else {
+        val = p;
+        while (g_ascii_isdigit(*p) || (p == val && *p == '-'))
+            p++;
+        val_len = (size_t)(p - val);
+        if (val_len == 0)
+            return FALSE;
+    }
+    while (g_ascii_isspace(*p))
+        p++;
+    /* Only a comment may follow the value. */
+    if (*p && *p != '#')
+        return FALSE;
+    *key_out = g_strndup(key, key_len);
+    *value_out = g_strndup(val, val_len);
+    return TRUE;
+}
+
+char *
+vs_qemu_conf_get(const char *text, const char *key)
+{
+    g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+    char *value = NULL;
+
+    /* As in libvirt, the last assignment wins. */
+    for (guint i = 0; lines[i]; i++) {
+        g_autofree char *k = NULL;
+        g_autofree char *v = NULL;
+
+        if (vs_qemu_conf_line(lines[i], &k, &v) && strcmp(k, key) == 0) {
+            g_free(value);
+            value = g_steal_pointer(&v);
+        }
+    }
+    return value;
+}
+
 void
 vs_qemu_conf_parse(const char *text, char **user, char **group)
 {
-    g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+    *user = vs_qemu_conf_get(text, "user");
+    *group = vs_qemu_conf_get(text, "group");
+}
 
-    *user = *group = NULL;
-    for (guint i = 0; lines[i]; i++) {
-        g_auto(GStrv) kv = NULL;
-        char *key, *val;
-        char **slot;
-
-        g_strstrip(lines[i]);
-        if (lines[i][0] == '#' || !strchr(lines[i], '='))
-            continue;
-        kv = g_strsplit(lines[i], "=", 2);
-        key = g_strstrip(kv[0]);
-        val = g_strstrip(kv[1]);
-        if (strcmp(key, "user") == 0)
-            slot = user;
-        else if (strcmp(key, "group") == 0)
-            slot = group;
-        else
-            continue;
-        if (val[0] == '"' && strlen(val) >= 2 && val[strlen(val) - 1] == '"') {
-            g_free(*slot);
-            *slot = g_strndup(val + 1, strlen(val) - 2);
-        }
-    }
+const char *
+vs_qemu_conf_path(const char *override)
+{
+    if (override)
+        return override;
+    if (g_getenv("VIRT_SHARE_QEMU_CONF"))
+        return g_getenv("VIRT_SHARE_QEMU_CONF");
+    return "/etc/libvirt/qemu.conf";
 }
 
 static char *
@@ -172,10 +237,7 @@ vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
         return TRUE;
     }
 
-    if (!qemu_conf)
-        qemu_conf = g_getenv("VIRT_SHARE_QEMU_CONF");
-    if (!qemu_conf)
-        qemu_conf = "/etc/libvirt/qemu.conf";
+    qemu_conf = vs_qemu_conf_path(qemu_conf);
     if (g_file_get_contents(qemu_conf, &conf_text, NULL, NULL))
         vs_qemu_conf_parse(conf_text, &user, &group);
     if (user) {

@@ -22,9 +22,17 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(VsIdentity, vs_identity_clear)
 /* Parse a DAC label: "+64055:+64055", "libvirt-qemu:kvm", "qemu". */
 gboolean vs_identity_parse_label(const char *label, VsIdentity *id, GError **error);
 
-/* Read user/group from a qemu.conf text ("user = \"name\"" lines); the
- * values are g_strdup'ed into *user and *group, NULL when not set. */
+/* The one reader of qemu.conf: the value of @key in a qemu.conf text
+ * (libvirt's syntax: key = "string" or key = number, then an optional
+ * "# comment"; the last assignment wins), or NULL when not set. */
+char *vs_qemu_conf_get(const char *text, const char *key);
+
+/* user and group from a qemu.conf text, g_strdup'ed, NULL when not set. */
 void vs_qemu_conf_parse(const char *text, char **user, char **group);
+
+/* The qemu.conf to read: @override, else $VIRT_SHARE_QEMU_CONF, else
+ * /etc/libvirt/qemu.conf. */
+const char *vs_qemu_conf_path(const char *override);
 
 /* Who QEMU runs as for this domain: the running domain's DAC seclabel, else
  * a static DAC seclabel in its definition, else user/group from qemu.conf

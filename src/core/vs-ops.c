@@ -109,6 +109,45 @@ vs_domain_state_shares(VsDomainState *state)
     return all;
 }
 
+/* Does @share's folder equal @path (as given, or with symbolic links resolved)? */
+static gboolean
+vs_share_has_folder(const VsShare *share, const char *path, const char *real)
+{
+    g_autofree char *real_source = NULL;
+
+    if (g_strcmp0(share->source, path) == 0 || g_strcmp0(share->source, real) == 0)
+        return TRUE;
+    /* The definition may name the folder through a link (virt-manager does not resolve). */
+    real_source = share->source ? realpath(share->source, NULL) : NULL;
+    return real && g_strcmp0(real_source, real) == 0;
+}
+
+VsShare *
+vs_domain_state_find_share(VsDomainState *state, const char *what, GError **error)
+{
+    g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
+    g_autofree char *path = g_canonicalize_filename(what, NULL);
+    g_autofree char *real = realpath(path, NULL);
+    /* A bare word is a folder when there is one by that name here, as add takes it. */
+    gboolean pathy = strchr(what, '/') || what[0] == '.' || g_file_test(path, G_FILE_TEST_IS_DIR);
+    VsShare *by_tag = NULL;
+
+    for (guint i = 0; i < shares->len; i++) {
+        VsShare *share = g_ptr_array_index(shares, i);
+
+        if (pathy && vs_share_has_folder(share, path, real))
+            return vs_share_copy(share);
+        if (!by_tag && g_strcmp0(share->tag, what) == 0)
+            by_tag = share;
+    }
+    if (by_tag)
+        return vs_share_copy(by_tag);
+    g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
+                _("domain '%s' has no share with tag or host directory '%s'"), state->name,
+                what);
+    return NULL;
+}
+
 void
 vs_add_job_free(VsAddJob *job)
 {
@@ -405,35 +444,17 @@ vs_remove_job_free(VsRemoveJob *job)
     g_free(job);
 }
 
-/* @what is a tag or a host path; a path is matched after canonicalisation. */
-static xmlNode *
-vs_find_share_node(xmlDoc *doc, const char *what, const char *path)
-{
-    xmlNode *fs;
-
-    if (!doc)
-        return NULL;
-    if ((fs = vs_domxml_find_fs(doc, NULL, what)))
-        return fs;
-    if (path && (fs = vs_domxml_find_fs(doc, path, NULL)))
-        return fs;
-    return NULL;
-}
-
 VsRemoveJob *
 vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
 {
     g_autoptr(VsRemoveJob) job = g_new0(VsRemoveJob, 1);
-    g_autofree char *path = NULL;
+    g_autoptr(VsShare) found = vs_domain_state_find_share(state, what, error);
     xmlNode *config_fs, *live_fs, *fs;
 
-    if (g_path_is_absolute(what)) {
-        char *real = realpath(what, NULL);
-        path = real ? g_strdup(real) : g_canonicalize_filename(what, NULL);
-        free(real);
-    }
-    config_fs = vs_find_share_node(state->config_doc, what, path);
-    live_fs = vs_find_share_node(state->live_doc, what, path);
+    if (!found)
+        return NULL;
+    config_fs = state->config_doc ? vs_domxml_find_fs(state->config_doc, NULL, found->tag) : NULL;
+    live_fs = state->live_doc ? vs_domxml_find_fs(state->live_doc, NULL, found->tag) : NULL;
     fs = live_fs ? live_fs : config_fs;
     if (!fs || !(job->share = vs_share_from_node(fs))) {
         g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,

@@ -32,6 +32,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDomainState, vs_domain_state_free)
 /* The shares of a domain, config and live merged, with their mount points. */
 GPtrArray *vs_domain_state_shares(VsDomainState *state);
 
+/* The one answer to "tag or folder?" for every command that names a share:
+ * @what is a host folder when it has a '/', starts with '.' or names a
+ * directory here (relative to the current directory, symbolic links resolved,
+ * as add takes it) and a share has that folder; else a mount tag.  A copy of
+ * the share, or NULL with VS_ERROR_NOT_FOUND. */
+VsShare *vs_domain_state_find_share(VsDomainState *state, const char *what, GError **error);
+
 typedef struct {
     const char *source;     /* host directory (absolute) */
     const char *target;     /* guest mount point; NULL: the same path as source */
@@ -81,6 +88,6 @@ typedef struct {
 void vs_remove_job_free(VsRemoveJob *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsRemoveJob, vs_remove_job_free)
 
-/* Find the share by tag or host path and plan its removal; changes nothing. */
+/* Find the share (vs_domain_state_find_share) and plan its removal; changes nothing. */
 VsRemoveJob *vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error);
 gboolean vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error);

@@ -1,0 +1,193 @@
+/* vs-doctor.c: why a share is not usable, as data (see vs-doctor.h). */
+#include <config.h>
+
+#include <string.h>
+
+#include "vs-defaults.h"
+#include "vs-doctor.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-status.h"
+#include "vs-xml.h"
+
+static void
+vs_doctor_share_free(VsDoctorShare *ds)
+{
+    vs_share_free(ds->share);
+    g_ptr_array_unref(ds->findings);
+    g_ptr_array_unref(ds->fixed);
+    g_free(ds);
+}
+
+void
+vs_doctor_report_free(VsDoctorReport *report)
+{
+    if (!report)
+        return;
+    g_free(report->domain);
+    vs_identity_clear(&report->identity);
+    g_free(report->security_models);
+    g_free(report->agent_error);
+    g_clear_pointer(&report->shares, g_ptr_array_unref);
+    g_free(report);
+}
+
+gboolean
+vs_doctor_fixable(const VsFinding *finding)
+{
+    return finding->fix != VS_FIX_NONE;
+}
+
+static VsFinding *
+vs_finding_new(const char *code, char *message, char *fix_command)
+{
+    VsFinding *f = g_new0(VsFinding, 1);
+
+    f->severity = VS_SEVERITY_WARNING;
+    f->code = g_strdup(code);
+    f->message = message;
+    f->fix_command = fix_command;
+    return f;
+}
+
+/* The msize a 9p mount uses, from its options; 0 when not given. */
+static guint64
+vs_mount_msize(const char *options)
+{
+    const char *m = options ? strstr(options, "msize=") : NULL;
+
+    return m ? g_ascii_strtoull(m + strlen("msize="), NULL, 10) : 0;
+}
+
+/* The guest side, from the status of the share. */
+static VsFinding *
+vs_guest_finding(const char *domain, const VsShareStatus *st)
+{
+    const char *tag = st->share->tag;
+    guint64 msize;
+
+    if (st->device == VS_DEVICE_PENDING_RESTART)
+        return vs_finding_new("pending-restart",
+                              g_strdup(_("in the definition but not in the running domain: it "
+                                         "appears after a restart")),
+                              g_strdup_printf("virt-share mount %s %s  # %s", domain, tag,
+                                              _("after restarting the domain")));
+    if (st->guest == VS_GUEST_NOT_MOUNTED)
+        return vs_finding_new("not-mounted", g_strdup(_("attached but not mounted in the guest")),
+                              g_strdup_printf("virt-share mount %s %s", domain, tag));
+    if (st->guest != VS_GUEST_MOUNTED || st->share->driver != VS_DRIVER_9P)
+        return NULL;
+    msize = vs_mount_msize(st->mount_options);
+    if (!msize || msize >= VS_9P_MSIZE)
+        return NULL;
+    return vs_finding_new("small-msize",
+                          g_strdup_printf(_("mounted with msize=%lu: large reads and writes are "
+                                            "slow (virt-share uses %d)"),
+                                          (unsigned long)msize, VS_9P_MSIZE),
+                          g_strdup_printf("virt-share umount %s %s && virt-share mount %s %s",
+                                          domain, tag, domain, tag));
+}
+
+/* The security drivers of the running domain (its <seclabel>s) and
+ * qemu.conf's dynamic_ownership: what else decides access. */
+static void
+vs_doctor_security(VsDoctorReport *report, VsDomainState *state, const char *qemu_conf)
+{
+    g_autoptr(GPtrArray) labels = state->live_doc ?
+        vs_xml_find(state->live_doc, NULL, "/domain/seclabel") : g_ptr_array_new();
+    g_autoptr(GString) models = g_string_new(NULL);
+    g_autofree char *conf = NULL;
+    g_autofree char *dynamic = NULL;
+
+    for (guint i = 0; i < labels->len; i++) {
+        g_autofree char *model = vs_xml_prop(g_ptr_array_index(labels, i), "model");
+        if (model)
+            g_string_append_printf(models, "%s%s", models->len ? ", " : "", model);
+    }
+    if (models->len) {
+        report->labels_may_deny = strstr(models->str, "selinux") ||
+                                  strstr(models->str, "apparmor");
+        report->security_models = g_string_free(g_steal_pointer(&models), FALSE);
+    }
+    if (g_file_get_contents(vs_qemu_conf_path(qemu_conf), &conf, NULL, NULL))
+        dynamic = vs_qemu_conf_get(conf, "dynamic_ownership");
+    report->dynamic_ownership_off = g_strcmp0(dynamic, "0") == 0;
+}
+
+static guint
+vs_count_errors(GPtrArray *findings)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < findings->len; i++)
+        n += ((VsFinding *)g_ptr_array_index(findings, i))->severity == VS_SEVERITY_ERROR;
+    return n;
+}
+
+/* Apply the fixes of the ERROR findings, then check again: what is left. */
+static gboolean
+vs_doctor_fix(VsDoctorShare *ds, const VsIdentity *id, GError **error)
+{
+    for (guint i = 0; i < ds->findings->len; i++) {
+        VsFinding *f = g_ptr_array_index(ds->findings, i);
+
+        if (f->severity != VS_SEVERITY_ERROR || !vs_doctor_fixable(f))
+            continue;
+        if (!vs_perm_fix(f, id, error))
+            return FALSE;
+        g_ptr_array_add(ds->fixed, g_strdup(f->fix_command));
+    }
+    g_ptr_array_set_size(ds->findings, 0);
+    vs_perm_check(ds->share, id, ds->findings);
+    return TRUE;
+}
+
+static VsDoctorShare *
+vs_doctor_share(VsDoctorReport *report, const VsShareStatus *st, gboolean fix, GError **error)
+{
+    VsDoctorShare *ds = g_new0(VsDoctorShare, 1);
+    VsFinding *guest;
+
+    ds->share = vs_share_copy(st->share);
+    ds->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
+    ds->fixed = g_ptr_array_new_with_free_func(g_free);
+    vs_perm_check(ds->share, &report->identity, ds->findings);
+    if (fix && vs_count_errors(ds->findings) && !vs_doctor_fix(ds, &report->identity, error)) {
+        vs_doctor_share_free(ds);
+        return NULL;
+    }
+    if ((guest = vs_guest_finding(report->domain, st)))
+        g_ptr_array_add(ds->findings, guest);
+    report->errors += vs_count_errors(ds->findings);
+    return ds;
+}
+
+VsDoctorReport *
+vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opts,
+              GError **error)
+{
+    g_autoptr(VsDoctorReport) report = g_new0(VsDoctorReport, 1);
+    g_autoptr(VsShare) only = NULL;
+    g_autoptr(GPtrArray) all = NULL;
+
+    if (what && !(only = vs_domain_state_find_share(state, what, error)))
+        return NULL;
+    report->domain = g_strdup(state->name);
+    report->shares = g_ptr_array_new_with_free_func((GDestroyNotify)vs_doctor_share_free);
+    if (!vs_identity_for_domain(state, opts->qemu_conf, &report->identity, error))
+        return NULL;
+    vs_doctor_security(report, state, opts->qemu_conf);
+    all = vs_status_collect(state, &report->agent_error);
+
+    for (guint i = 0; i < all->len; i++) {
+        VsShareStatus *st = g_ptr_array_index(all, i);
+        VsDoctorShare *ds;
+
+        if (only && g_strcmp0(st->share->tag, only->tag) != 0)
+            continue;
+        if (!(ds = vs_doctor_share(report, st, opts->fix, error)))
+            return NULL;
+        g_ptr_array_add(report->shares, ds);
+    }
+    return g_steal_pointer(&report);
+}

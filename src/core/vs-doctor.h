@@ -1,0 +1,47 @@
+/* vs-doctor.h: why a share is not usable, as data.
+ *
+ * For the domain: the identity QEMU runs as and what else decides access
+ * (security drivers, qemu.conf); for each share: findings (VsFinding: code,
+ * severity, translated message, the command that fixes it, whether
+ * vs_doctor_run can apply that fix).  Front ends only format the report. */
+#pragma once
+
+#include <glib.h>
+
+#include "vs-identity.h"
+#include "vs-ops.h"
+#include "vs-perm.h"
+
+typedef struct {
+    VsShare *share;
+    GPtrArray *findings;        /* VsFinding, what is left after the fixes */
+    GPtrArray *fixed;           /* char *: the fix commands applied */
+} VsDoctorShare;
+
+typedef struct {
+    char *domain;
+    VsIdentity identity;        /* who QEMU runs as, and where that was found */
+    char *security_models;      /* "dac, selinux": the running domain's seclabels, or NULL */
+    gboolean labels_may_deny;   /* SELinux or AppArmor in force */
+    gboolean dynamic_ownership_off; /* dynamic_ownership = 0 in qemu.conf */
+    char *agent_error;          /* why the guest side is unknown, or NULL */
+    GPtrArray *shares;          /* VsDoctorShare */
+    guint errors;               /* ERROR findings left */
+} VsDoctorReport;
+
+void vs_doctor_report_free(VsDoctorReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDoctorReport, vs_doctor_report_free)
+
+typedef struct {
+    gboolean fix;               /* apply the fixes of ERROR findings, then check again */
+    const char *qemu_conf;      /* NULL: vs_qemu_conf_path(NULL) */
+} VsDoctorOptions;
+
+/* Examine every share of the domain, or only the one @what names (a tag or
+ * a folder, vs_domain_state_find_share).  Errors: the share is unknown, the
+ * QEMU identity cannot be told, a fix failed. */
+VsDoctorReport *vs_doctor_run(VsDomainState *state, const char *what,
+                              const VsDoctorOptions *opts, GError **error);
+
+/* Can vs_doctor_run (with fix) apply @finding's fix? */
+gboolean vs_doctor_fixable(const VsFinding *finding);

@@ -1,0 +1,257 @@
+/* test-doctor.c: the qemu.conf reader, DAC labels, the "tag or folder?"
+ * resolver and the doctor report, on domain documents built here (no libvirt
+ * daemon: the state is filled by hand, without a virDomain). */
+#include <config.h>
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "vs-test-util.h"
+
+#include "vs-conn.h"
+#include "vs-doctor.h"
+#include "vs-identity.h"
+#include "vs-ops.h"
+#include "vs-xml.h"
+
+/* ---- qemu.conf: one reader, comments allowed after a value ---- */
+
+static void
+test_qemu_conf_comments(void **state)
+{
+    const char *conf =
+        "# user = \"commented\"\n"
+        "user = \"root\" # QEMU as root, for passthrough\n"
+        "group = 'kvm'# no space before the comment\n"
+        "dynamic_ownership = 0  # do not relabel\n"
+        "security_driver = [ \"none\" ]\n"
+        "remember_owner = 1 trailing-garbage\n";
+    g_autofree char *user = NULL;
+    g_autofree char *group = NULL;
+    g_autofree char *dynamic = vs_qemu_conf_get(conf, "dynamic_ownership");
+    g_autofree char *remember = vs_qemu_conf_get(conf, "remember_owner");
+    g_autofree char *driver = vs_qemu_conf_get(conf, "security_driver");
+
+    vs_qemu_conf_parse(conf, &user, &group);
+    assert_string_equal(user, "root");
+    assert_string_equal(group, "kvm");
+    assert_string_equal(dynamic, "0");
+    /* Not a value followed by a comment: not read. */
+    assert_null(remember);
+    assert_null(driver);
+}
+
+static void
+test_qemu_conf_last_wins(void **state)
+{
+    g_autofree char *user = vs_qemu_conf_get("user = \"a\"\n#user = \"b\"\n  user=\"c\"\n",
+                                             "user");
+    g_autofree char *none = vs_qemu_conf_get("username = \"x\"\nuser_x = \"y\"\n", "user");
+
+    assert_string_equal(user, "c");
+    assert_null(none);
+}
+
+/* The identity from qemu.conf reads the commented line right. */
+static void
+test_identity_from_commented_conf(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("vs-doctor-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "qemu.conf", NULL);
+    g_auto(VsIdentity) id = { 0 };
+    g_autoptr(GError) err = NULL;
+
+    assert_true(g_file_set_contents(path, "user = \"root\" # comment\n", -1, NULL));
+    assert_true(vs_identity_from_docs(NULL, NULL, FALSE, path, &id, &err));
+    assert_no_gerror(err);
+    assert_string_equal(id.user, "root");
+    assert_int_equal(id.uid, 0);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+/* ---- DAC labels: +UID without a group never means the root group ---- */
+
+static void
+test_label_uid_without_group(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_autofree char *label = NULL;
+    struct passwd *pw = getpwnam("nobody");
+    guint32 n;
+
+    /* A user: its primary group. */
+    if (pw) {
+        label = g_strdup_printf("+%u", (unsigned)pw->pw_uid);
+        assert_true(vs_identity_parse_label(label, &id, &err));
+        assert_int_equal(id.gid, pw->pw_gid);
+        g_clear_pointer(&label, g_free);
+    }
+    /* A number with a group of the same number but no user: that group. */
+    for (n = 1; n < 60000 && (getpwuid(n) || !getgrgid(n)); n++)
+        ;
+    if (n < 60000) {
+        label = g_strdup_printf("+%u", n);
+        assert_true(vs_identity_parse_label(label, &id, &err));
+        assert_no_gerror(err);
+        assert_int_equal(id.uid, n);
+        assert_int_equal(id.gid, n);
+        g_clear_pointer(&label, g_free);
+    }
+    /* Neither: an error, not gid 0. */
+    for (n = 4242; getpwuid(n) || getgrgid(n); n++)
+        ;
+    label = g_strdup_printf("+%u", n);
+    assert_false(vs_identity_parse_label(label, &id, &err));
+    assert_vs_error(err, VS_ERROR_INVALID);
+    g_clear_error(&err);
+    /* With a group, as before. */
+    assert_true(vs_identity_parse_label("+0:+0", &id, &err));
+    assert_int_equal(id.gid, 0);
+}
+
+/* ---- "tag or folder?": one resolver ---- */
+
+typedef struct {
+    char *tmp;          /* scratch directory, the current directory during the test */
+    char *old_cwd;
+    VsDomainState *state;
+} Fixture;
+
+static const char domain_xml[] =
+    "<domain type='test'><name>dom</name><devices>"
+    "<filesystem type='mount' accessmode='squash'><source dir='%s/data'/>"
+    "<target dir='other'/></filesystem>"
+    "<filesystem type='mount' accessmode='squash'><source dir='/usr/share'/>"
+    "<target dir='data'/></filesystem>"
+    "<filesystem type='mount' accessmode='squash'><source dir='%s/plain'/>"
+    "<target dir='plaintag'/></filesystem>"
+    "</devices></domain>";
+
+static int
+setup(void **state)
+{
+    Fixture *fx = g_new0(Fixture, 1);
+    g_autofree char *xml = NULL;
+    g_autofree char *data = NULL;
+    g_autofree char *plain = NULL;
+    g_autofree char *link = NULL;
+
+    fx->tmp = g_dir_make_tmp("vs-resolve-XXXXXX", NULL);
+    fx->old_cwd = g_get_current_dir();
+    data = g_build_filename(fx->tmp, "data", NULL);
+    plain = g_build_filename(fx->tmp, "plain", NULL);
+    link = g_build_filename(fx->tmp, "link", NULL);
+    assert_int_equal(g_mkdir(data, 0755), 0);
+    assert_int_equal(g_mkdir(plain, 0755), 0);
+    assert_int_equal(symlink(data, link), 0);
+    assert_int_equal(chdir(fx->tmp), 0);
+
+    xml = g_strdup_printf(domain_xml, fx->tmp, fx->tmp);
+    fx->state = g_new0(VsDomainState, 1);
+    fx->state->name = g_strdup("dom");
+    fx->state->persistent = TRUE;
+    fx->state->config_xml = g_strdup(xml);
+    fx->state->config_doc = vs_xml_parse(xml, "test", NULL);
+    assert_non_null(fx->state->config_doc);
+    *state = fx;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", fx->tmp);
+
+    assert_int_equal(chdir(fx->old_cwd), 0);
+    assert_int_equal(system(cmd), 0);
+    vs_domain_state_free(fx->state);
+    g_free(fx->tmp);
+    g_free(fx->old_cwd);
+    g_free(fx);
+    return 0;
+}
+
+static void
+assert_resolves(VsDomainState *st, const char *what, const char *want_tag)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsShare) share = vs_domain_state_find_share(st, what, &err);
+
+    assert_no_gerror(err);
+    assert_non_null(share);
+    assert_string_equal(share->tag, want_tag);
+}
+
+static void
+test_resolve(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *abs_data = g_build_filename(fx->tmp, "data", NULL);
+
+    /* ./data is a directory here: the folder, as add takes it, not the tag 'data'. */
+    assert_resolves(fx->state, "data", "other");
+    assert_resolves(fx->state, "./data", "other");
+    assert_resolves(fx->state, abs_data, "other");
+    /* Symbolic links are resolved. */
+    assert_resolves(fx->state, "link", "other");
+    assert_resolves(fx->state, "./link/", "other");
+    /* Tags. */
+    assert_resolves(fx->state, "plaintag", "plaintag");
+    assert_resolves(fx->state, "other", "other");
+    assert_resolves(fx->state, "/usr/share", "data");
+    /* A directory here that no share has: then a tag of that name. */
+    assert_int_equal(chdir("/usr"), 0);
+    assert_resolves(fx->state, "data", "data");
+    assert_resolves(fx->state, "share", "data");
+    assert_null(vs_domain_state_find_share(fx->state, "nothing", &err));
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+    assert_int_equal(chdir(fx->tmp), 0);
+}
+
+/* remove and doctor use the same resolver. */
+static void
+test_remove_and_doctor_resolve(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsRemoveJob) job = vs_ops_remove_prepare(fx->state, "data", &err);
+    g_autoptr(VsDoctorReport) report = NULL;
+    VsDoctorOptions opts = { 0 };
+
+    assert_no_gerror(err);
+    assert_string_equal(job->share->tag, "other");
+
+    report = vs_doctor_run(fx->state, "link", &opts, &err);
+    assert_no_gerror(err);
+    assert_int_equal(report->shares->len, 1);
+    assert_string_equal(((VsDoctorShare *)g_ptr_array_index(report->shares, 0))->share->tag,
+                        "other");
+    g_clear_pointer(&report, vs_doctor_report_free);
+    report = vs_doctor_run(fx->state, NULL, &opts, &err);
+    assert_no_gerror(err);
+    assert_int_equal(report->shares->len, 3);
+    assert_null(vs_doctor_run(fx->state, "nothing", &opts, &err));
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_qemu_conf_comments),
+        cmocka_unit_test(test_qemu_conf_last_wins),
+        cmocka_unit_test(test_identity_from_commented_conf),
+        cmocka_unit_test(test_label_uid_without_group),
+        cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_and_doctor_resolve, setup, teardown),
+    };
+
+    vs_libvirt_init();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
