@@ -6,6 +6,7 @@
 #include "vs-error.h"
 #include "vs-guest.h"
 #include "vs-i18n.h"
+#include "vs-time.h"
 
 void
 vs_guest_mount_free(VsGuestMount *m)
@@ -157,8 +158,7 @@ vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms, guint time
     g_auto(GStrv) mount_argv = vs_guest_mount_argv(share);
     g_autoptr(GPtrArray) mounts = NULL;
     VsGuestMount *m;
-    gint64 deadline = g_get_monotonic_time() + (gint64)settle_ms * 1000;
-    gulong delay_us = 50000;
+    VsTimeBackOff backoff;
 
     if (!share->target) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
@@ -179,17 +179,16 @@ vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms, guint time
     if (!vs_agent_exec_check(dom, mkdir_argv, timeout_ms, error))
         return FALSE;
 
+    vs_time_backoff_start(&backoff, 50, 1000, settle_ms);
     for (;;) {
         g_autoptr(GError) mount_error = NULL;
 
         if (vs_agent_exec_check(dom, (const char *const *)mount_argv, timeout_ms, &mount_error))
             return TRUE;
-        if (mount_error->code != VS_ERROR_GUEST || g_get_monotonic_time() >= deadline) {
+        if (mount_error->code != VS_ERROR_GUEST || !vs_time_backoff_wait(&backoff)) {
             g_propagate_error(error, g_steal_pointer(&mount_error));
             return FALSE;
         }
-        g_usleep(delay_us);
-        delay_us = MIN(delay_us * 2, 1000000);
     }
 }
 

@@ -5,13 +5,14 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-lifecycle.h"
+#include "vs-time.h"
 
 gboolean
 vs_domain_wait_inactive(virDomain *dom, guint timeout_ms, GError **error)
 {
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    gulong delay_us = 20000;
+    VsTimeBackOff backoff;
 
+    vs_time_backoff_start(&backoff, 20, 500, timeout_ms);
     for (;;) {
         int active = virDomainIsActive(dom);
 
@@ -21,14 +22,12 @@ vs_domain_wait_inactive(virDomain *dom, guint timeout_ms, GError **error)
         }
         if (!active)
             return TRUE;
-        if (g_get_monotonic_time() >= deadline) {
+        if (!vs_time_backoff_wait(&backoff)) {
             g_set_error(error, VS_ERROR, VS_ERROR_TIMEOUT,
                         _("domain '%s' did not shut down within %u s"),
                         virDomainGetName(dom), timeout_ms / 1000);
             return FALSE;
         }
-        g_usleep(delay_us);
-        delay_us = MIN(delay_us * 2, 500000);
     }
 }
 

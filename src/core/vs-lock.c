@@ -15,6 +15,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-lock.h"
+#include "vs-time.h"
 
 struct _VsLock {
     int fd;
@@ -34,8 +35,7 @@ vs_lock_domain(virDomain *dom, guint timeout_ms, GError **error)
     char uuid[VIR_UUID_STRING_BUFLEN];
     g_autofree char *dir = vs_lock_dir();
     g_autofree char *path = NULL;
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    gulong delay_us = 10000;
+    VsTimeBackOff backoff;
     VsLock *lock;
     int fd;
 
@@ -57,16 +57,15 @@ vs_lock_domain(virDomain *dom, guint timeout_ms, GError **error)
                     g_strerror(err));
         return NULL;
     }
+    vs_time_backoff_start(&backoff, 10, 200, timeout_ms);
     while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        if (errno != EWOULDBLOCK || g_get_monotonic_time() >= deadline) {
+        if (errno != EWOULDBLOCK || !vs_time_backoff_wait(&backoff)) {
             g_set_error(error, VS_ERROR, VS_ERROR_TIMEOUT,
                         _("another virt-share is changing domain '%s'; gave up after %u s"),
                         virDomainGetName(dom), timeout_ms / 1000);
             close(fd);
             return NULL;
         }
-        g_usleep(delay_us);
-        delay_us = MIN(delay_us * 2, 200000);
     }
     lock = g_new0(VsLock, 1);
     lock->fd = fd;

@@ -12,6 +12,7 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-time.h"
 #include "vs-watch.h"
 
 typedef struct {
@@ -20,9 +21,9 @@ typedef struct {
     virConnect *conn;
     int agent_cb;
     guint reconnect_id;
-    guint reconnect_delay_ms;
+    VsTimeBackOff reconnect;
     VsRunOptions ropts;
-    GHashTable *retries;    /* uuid -> attempts left */
+    GHashTable *retries;    /* uuid -> VsTimeBackOff of its mount retries */
 } VsWatch;
 
 static VsWatch *watch_singleton;
@@ -42,7 +43,7 @@ vs_watch_say(const char *fmt, ...)
 
 static gboolean vs_watch_mount_uuid(gpointer data);
 
-/* Mount the managed shares of one domain; retry a few times with back-off
+/* Mount the managed shares of one domain; retry with back-off for 15 s
  * (the agent may have connected a moment before it answers guest-exec). */
 static void
 vs_watch_mount_domain(virDomain *dom)
@@ -50,7 +51,8 @@ vs_watch_mount_domain(virDomain *dom)
     g_autoptr(GError) error = NULL;
     g_autoptr(VsDomainState) state = vs_domain_state_load(dom, &error);
     char uuid[VIR_UUID_STRING_BUFLEN];
-    gpointer left;
+    VsTimeBackOff *backoff;
+    guint delay_ms;
 
     if (virDomainGetUUIDString(dom, uuid) < 0)
         return;
@@ -58,17 +60,17 @@ vs_watch_mount_domain(virDomain *dom)
         g_hash_table_remove(watch_singleton->retries, uuid);
         return;
     }
-    if (!g_hash_table_lookup_extended(watch_singleton->retries, uuid, NULL, &left))
-        left = GINT_TO_POINTER(5);
-    if (GPOINTER_TO_INT(left) <= 0) {
+    if (!(backoff = g_hash_table_lookup(watch_singleton->retries, uuid))) {
+        backoff = g_new(VsTimeBackOff, 1);
+        vs_time_backoff_start(backoff, 1000, 5000, 15000);
+        g_hash_table_insert(watch_singleton->retries, g_strdup(uuid), backoff);
+    }
+    if (!vs_time_backoff_next(backoff, g_get_monotonic_time(), &delay_ms)) {
         vs_watch_say(_("%s: giving up mounting: %s"), virDomainGetName(dom), error->message);
         g_hash_table_remove(watch_singleton->retries, uuid);
         return;
     }
-    g_hash_table_replace(watch_singleton->retries, g_strdup(uuid),
-                         GINT_TO_POINTER(GPOINTER_TO_INT(left) - 1));
-    g_timeout_add_full(G_PRIORITY_DEFAULT, 1000 * (6 - GPOINTER_TO_INT(left)),
-                       vs_watch_mount_uuid, g_strdup(uuid), g_free);
+    g_timeout_add_full(G_PRIORITY_DEFAULT, delay_ms, vs_watch_mount_uuid, g_strdup(uuid), g_free);
 }
 
 static gboolean
@@ -111,6 +113,17 @@ vs_watch_catch_up(void)
 
 static gboolean vs_watch_connect(gpointer data);
 
+/* The next reconnection attempt, on the back-off started when the connection
+ * was lost (it never expires: the watcher reconnects until stopped). */
+static void
+vs_watch_schedule_connect(void)
+{
+    guint delay_ms = 0;
+
+    vs_time_backoff_next(&watch_singleton->reconnect, g_get_monotonic_time(), &delay_ms);
+    watch_singleton->reconnect_id = g_timeout_add(delay_ms, vs_watch_connect, NULL);
+}
+
 static gboolean
 vs_watch_lost(gpointer data)
 {
@@ -124,9 +137,8 @@ vs_watch_lost(gpointer data)
     if (!watch_singleton->reconnect_id) {
         vs_watch_say(_("connection to %s lost; reconnecting"),
                      watch_singleton->uri ? watch_singleton->uri : _("the default hypervisor"));
-        watch_singleton->reconnect_delay_ms = 250;
-        watch_singleton->reconnect_id = g_timeout_add(watch_singleton->reconnect_delay_ms,
-                                                      vs_watch_connect, NULL);
+        vs_time_backoff_start(&watch_singleton->reconnect, 250, 5000, VS_TIME_BACKOFF_FOREVER);
+        vs_watch_schedule_connect();
     }
     return G_SOURCE_REMOVE;
 }
@@ -144,10 +156,7 @@ vs_watch_connect(gpointer data)
     virConnect *conn = vs_connect(watch_singleton->uri, &error);
 
     if (!conn) {
-        /* Back off up to 5 s; keep trying until stopped. */
-        watch_singleton->reconnect_delay_ms = MIN(watch_singleton->reconnect_delay_ms * 2, 5000);
-        watch_singleton->reconnect_id = g_timeout_add(watch_singleton->reconnect_delay_ms,
-                                                      vs_watch_connect, NULL);
+        vs_watch_schedule_connect();
         return G_SOURCE_REMOVE;
     }
     watch_singleton->reconnect_id = 0;
@@ -201,7 +210,7 @@ vs_watch_run(const char *uri, VsNotifyFunc notify, gpointer data, GError **error
     w.uri = g_strdup(uri);
     w.loop = g_main_loop_new(NULL, FALSE);
     w.agent_cb = -1;
-    w.retries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    w.retries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     vs_run_options_init(&w.ropts);
     w.ropts.notify = notify;
     w.ropts.notify_data = data;
@@ -210,7 +219,7 @@ vs_watch_run(const char *uri, VsNotifyFunc notify, gpointer data, GError **error
     g_thread_unref(g_thread_new("libvirt-events", vs_watch_event_thread, NULL));
     g_unix_signal_add(SIGTERM, vs_watch_stop, NULL);
     g_unix_signal_add(SIGINT, vs_watch_stop, NULL);
-    w.reconnect_delay_ms = 250;
+    vs_time_backoff_start(&w.reconnect, 250, 5000, VS_TIME_BACKOFF_FOREVER);
     g_idle_add(vs_watch_connect, NULL);
     g_main_loop_run(w.loop);
 
