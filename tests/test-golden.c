@@ -77,13 +77,13 @@ share_from_args(GKeyFile *kf)
     g_autofree char *mode = NULL;
 
     assert_no_gerror(err);
-    assert_true(vs_driver_from_string(driver, &share->driver, &err));
+    assert_true(vs_driver_parse(driver, &share->driver, &err));
     assert_no_gerror(err);
     /* auto is resolved by the plan, never by the XML layer. */
     assert_int_not_equal(share->driver, VS_DRIVER_AUTO);
     mode = g_key_file_get_string(kf, "add", "mode", NULL);
     if (mode)
-        assert_true(vs_mode_from_string(mode, &share->mode, &err));
+        assert_true(vs_mode_parse(mode, &share->mode, &err));
     else
         share->mode = vs_mode_default_for(share->driver);
     assert_no_gerror(err);

@@ -15,21 +15,9 @@
 static inline const char *
 vs_test_error_name(int code)
 {
-    static const char *const names[] = {
-        [VS_ERROR_INVALID] = "VS_ERROR_INVALID",
-        [VS_ERROR_NOT_FOUND] = "VS_ERROR_NOT_FOUND",
-        [VS_ERROR_EXISTS] = "VS_ERROR_EXISTS",
-        [VS_ERROR_UNSUPPORTED] = "VS_ERROR_UNSUPPORTED",
-        [VS_ERROR_POLICY] = "VS_ERROR_POLICY",
-        [VS_ERROR_LIBVIRT] = "VS_ERROR_LIBVIRT",
-        [VS_ERROR_AGENT] = "VS_ERROR_AGENT",
-        [VS_ERROR_GUEST] = "VS_ERROR_GUEST",
-        [VS_ERROR_TIMEOUT] = "VS_ERROR_TIMEOUT",
-    };
+    const char *name = vs_error_code_to_string(code);
 
-    if (code >= 0 && code < (int)G_N_ELEMENTS(names) && names[code])
-        return names[code];
-    return "(unknown code)";
+    return name ? name : "(unknown code)";
 }
 
 /* Fail (at the caller's line) unless @err is VS_ERROR / @code. */

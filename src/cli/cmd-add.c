@@ -122,9 +122,9 @@ vs_cmd_add(int argc, char **argv, GError **error)
     opts.config = config;
     opts.mode = config->mode;
     opts.driver = config->driver;
-    if (opt.mode && !vs_mode_from_string(opt.mode, &opts.mode, error))
+    if (opt.mode && !vs_mode_parse(opt.mode, &opts.mode, error))
         return FALSE;
-    if (opt.driver && !vs_driver_from_string(opt.driver, &opts.driver, error))
+    if (opt.driver && !vs_driver_parse(opt.driver, &opts.driver, error))
         return FALSE;
     source = vs_cli_host_path(argv[1]);
     opts.source = source;

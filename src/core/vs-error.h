@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "vs-enum.h"
+
 #define VS_ERROR vs_error_quark()
 GQuark vs_error_quark(void);
 
@@ -17,7 +19,11 @@ typedef enum {
     VS_ERROR_GUEST,        /* a command inside the guest failed */
     VS_ERROR_TIMEOUT,      /* something did not finish in time */
     VS_ERROR_REMOTE,       /* virt-share could not be run on the remote host */
+    VS_ERROR_LAST
 } VsErrorCode;
+
+/* The code's C name ("VS_ERROR_INVALID"), for tests and debugging. */
+VS_ENUM_DECL(vs_error_code);
 
 /* Exit codes, documented in --help and the man page. */
 enum {

@@ -27,12 +27,8 @@ vs_finding_free(VsFinding *f)
     g_free(f);
 }
 
-const char *
-vs_severity_to_string(VsSeverity severity)
-{
-    static const char *const names[] = { "info", "warning", "error" };
-    return names[severity];
-}
+VS_ENUM_IMPL(vs_severity, VS_SEVERITY_LAST,
+             "info", "warning", "error")
 
 int
 vs_access_as(const VsIdentity *id, const char *path, int mode)
@@ -204,6 +200,8 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         vs_add_finding(findings, VS_SEVERITY_INFO, "squash-owner", share->source, VS_FIX_NONE,
                        _("squash: files the guest creates belong to %s on the host; chown "
                          "in the guest fails"), id->user);
+        break;
+    case VS_MODE_LAST:
         break;
     }
 

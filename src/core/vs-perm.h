@@ -13,6 +13,7 @@ typedef enum {
     VS_SEVERITY_INFO,
     VS_SEVERITY_WARNING,
     VS_SEVERITY_ERROR,       /* the share cannot work as asked */
+    VS_SEVERITY_LAST
 } VsSeverity;
 
 typedef enum {
@@ -33,7 +34,8 @@ typedef struct {
 
 void vs_finding_free(VsFinding *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsFinding, vs_finding_free)
-const char *vs_severity_to_string(VsSeverity severity);
+/* "info", "warning", "error" */
+VS_ENUM_DECL(vs_severity);
 
 /* Does @id have @mode (R_OK/W_OK/X_OK) on @path?  Asked of the kernel by a
  * child process that takes on @id (uid, gid and supplementary groups), so

@@ -40,73 +40,39 @@ vs_share_free(VsShare *share)
     g_free(share);
 }
 
-static const char *const driver_names[] = {
-    [VS_DRIVER_AUTO] = "auto",
-    [VS_DRIVER_9P] = "9p",
-    [VS_DRIVER_VIRTIOFS] = "virtiofs",
-};
+VS_ENUM_IMPL(vs_driver, VS_DRIVER_LAST,
+             "auto", "9p", "virtiofs")
 
-static const char *const mode_names[] = {
-    [VS_MODE_DEFAULT] = "default",
-    [VS_MODE_PASSTHROUGH] = "passthrough",
-    [VS_MODE_MAPPED] = "mapped",
-    [VS_MODE_SQUASH] = "squash",
-};
-
-const char *
-vs_driver_to_string(VsDriver driver)
-{
-    return driver_names[driver];
-}
+VS_ENUM_IMPL(vs_mode, VS_MODE_LAST,
+             "default", "passthrough", "mapped", "squash")
 
 gboolean
-vs_driver_from_string(const char *str, VsDriver *driver, GError **error)
+vs_driver_parse(const char *str, VsDriver *driver, GError **error)
 {
-    for (guint i = 0; i < G_N_ELEMENTS(driver_names); i++) {
-        if (g_strcmp0(str, driver_names[i]) == 0) {
-            *driver = (VsDriver)i;
-            return TRUE;
-        }
+    int value = vs_driver_from_string(str);
+
+    if (value < 0) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("unknown driver '%s': use auto, 9p or virtiofs"), str);
+        return FALSE;
     }
-    g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
-                _("unknown driver '%s': use auto, 9p or virtiofs"), str);
-    return FALSE;
-}
-
-const char *
-vs_mode_to_string(VsMode mode)
-{
-    return mode_names[mode];
+    *driver = (VsDriver)value;
+    return TRUE;
 }
 
 gboolean
-vs_mode_from_string(const char *str, VsMode *mode, GError **error)
+vs_mode_parse(const char *str, VsMode *mode, GError **error)
 {
+    int value = vs_mode_from_string(str);
+
     /* "default" is internal: users name a mode or leave the option out. */
-    for (guint i = VS_MODE_PASSTHROUGH; i < G_N_ELEMENTS(mode_names); i++) {
-        if (g_strcmp0(str, mode_names[i]) == 0) {
-            *mode = (VsMode)i;
-            return TRUE;
-        }
+    if (value <= VS_MODE_DEFAULT) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("unknown mode '%s': use passthrough, mapped or squash"), str);
+        return FALSE;
     }
-    g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
-                _("unknown mode '%s': use passthrough, mapped or squash"), str);
-    return FALSE;
-}
-
-const char *
-vs_where_to_string(VsWhere where)
-{
-    switch ((int)where) {
-    case VS_WHERE_CONFIG:
-        return "config";
-    case VS_WHERE_LIVE:
-        return "live";
-    case VS_WHERE_CONFIG | VS_WHERE_LIVE:
-        return "config+live";
-    default:
-        return "-";
-    }
+    *mode = (VsMode)value;
+    return TRUE;
 }
 
 VsMode
@@ -184,7 +150,7 @@ vs_share_from_node(xmlNode *fs)
         return NULL;
     share->driver = g_strcmp0(driver, "virtiofs") == 0 ? VS_DRIVER_VIRTIOFS : VS_DRIVER_9P;
     /* libvirt's default accessmode is passthrough. */
-    if (!accessmode || !vs_mode_from_string(accessmode, &share->mode, NULL))
+    if (!accessmode || !vs_mode_parse(accessmode, &share->mode, NULL))
         share->mode = VS_MODE_PASSTHROUGH;
     share->readonly = vs_xml_child(fs, "readonly") != NULL;
     return g_steal_pointer(&share);

@@ -4,10 +4,13 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
+#include "vs-enum.h"
+
 typedef enum {
     VS_DRIVER_AUTO,
     VS_DRIVER_9P,
     VS_DRIVER_VIRTIOFS,
+    VS_DRIVER_LAST
 } VsDriver;
 
 typedef enum {
@@ -15,6 +18,7 @@ typedef enum {
     VS_MODE_PASSTHROUGH,
     VS_MODE_MAPPED,
     VS_MODE_SQUASH,
+    VS_MODE_LAST
 } VsMode;
 
 /* Where a share is present. */
@@ -43,12 +47,14 @@ VsShare *vs_share_copy(const VsShare *share);
 void vs_share_free(VsShare *share);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsShare, vs_share_free)
 
-const char *vs_driver_to_string(VsDriver driver);
-gboolean vs_driver_from_string(const char *str, VsDriver *driver, GError **error);
-const char *vs_mode_to_string(VsMode mode);
-gboolean vs_mode_from_string(const char *str, VsMode *mode, GError **error);
-/* "config", "live", "config+live" or "-". */
-const char *vs_where_to_string(VsWhere where);
+/* "auto", "9p", "virtiofs"; "default", "passthrough", "mapped", "squash". */
+VS_ENUM_DECL(vs_driver);
+VS_ENUM_DECL(vs_mode);
+
+/* A driver or mode named by the user (option or configuration file): INVALID
+ * with the valid names when unknown.  Users never name the mode "default". */
+gboolean vs_driver_parse(const char *str, VsDriver *driver, GError **error);
+gboolean vs_mode_parse(const char *str, VsMode *mode, GError **error);
 
 /* The mode a share of @driver gets when none is asked for. */
 VsMode vs_mode_default_for(VsDriver driver);

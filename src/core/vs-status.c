@@ -30,29 +30,11 @@ vs_device_state(VsWhere where, gboolean running)
     return VS_DEVICE_PENDING_RESTART;
 }
 
-const char *
-vs_device_state_to_string(VsDeviceState state)
-{
-    static const char *const names[] = {
-        [VS_DEVICE_DEFINED] = "defined",
-        [VS_DEVICE_PENDING_RESTART] = "pending-restart",
-        [VS_DEVICE_ATTACHED] = "attached",
-        [VS_DEVICE_PENDING_STOP] = "pending-stop",
-    };
-    return names[state];
-}
+VS_ENUM_IMPL(vs_device_state, VS_DEVICE_LAST,
+             "defined", "pending-restart", "attached", "pending-stop")
 
-const char *
-vs_guest_state_to_string(VsGuestState state)
-{
-    static const char *const names[] = {
-        [VS_GUEST_NA] = "n/a",
-        [VS_GUEST_UNKNOWN] = "unknown",
-        [VS_GUEST_NOT_MOUNTED] = "not-mounted",
-        [VS_GUEST_MOUNTED] = "mounted",
-    };
-    return names[state];
-}
+VS_ENUM_IMPL(vs_guest_state, VS_GUEST_LAST,
+             "n/a", "unknown", "not-mounted", "mounted")
 
 const char *
 vs_status_summary(VsDeviceState device, VsGuestState guest)
@@ -67,6 +49,7 @@ vs_status_summary(VsDeviceState device, VsGuestState guest)
             _("mounted, but removed from the definition (gone at the next stop)") :
             _("removed from the definition, attached until the domain stops");
     case VS_DEVICE_ATTACHED:
+    case VS_DEVICE_LAST:
         break;
     }
     switch (guest) {
@@ -76,6 +59,7 @@ vs_status_summary(VsDeviceState device, VsGuestState guest)
         return _("attached, not mounted (run 'virt-share mount')");
     case VS_GUEST_UNKNOWN:
     case VS_GUEST_NA:
+    case VS_GUEST_LAST:
         break;
     }
     return _("attached; guest mount state unknown (no guest agent)");

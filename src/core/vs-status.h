@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "vs-enum.h"
+
 #include "vs-ops.h"
 #include "vs-run.h"
 
@@ -13,6 +15,7 @@ typedef enum {
     VS_DEVICE_PENDING_RESTART,  /* in the definition, not yet in the running domain */
     VS_DEVICE_ATTACHED,         /* in both */
     VS_DEVICE_PENDING_STOP,     /* removed from the definition, still attached */
+    VS_DEVICE_LAST
 } VsDeviceState;
 
 /* The guest side. */
@@ -21,6 +24,7 @@ typedef enum {
     VS_GUEST_UNKNOWN,           /* the guest agent cannot tell */
     VS_GUEST_NOT_MOUNTED,
     VS_GUEST_MOUNTED,
+    VS_GUEST_LAST
 } VsGuestState;
 
 typedef struct {
@@ -35,8 +39,10 @@ void vs_share_status_free(VsShareStatus *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsShareStatus, vs_share_status_free)
 
 VsDeviceState vs_device_state(VsWhere where, gboolean running);
-const char *vs_device_state_to_string(VsDeviceState state);
-const char *vs_guest_state_to_string(VsGuestState state);
+/* "defined", "pending-restart", "attached", "pending-stop"; "n/a", "unknown",
+ * "not-mounted", "mounted". */
+VS_ENUM_DECL(vs_device_state);
+VS_ENUM_DECL(vs_guest_state);
 /* One translated line for people: e.g. "pending restart", "attached, not mounted". */
 const char *vs_status_summary(VsDeviceState device, VsGuestState guest);
 
