@@ -302,6 +302,27 @@ test_state_stopped(void **state)
     assert_false(vs_domxml_has_shared_memory(st->config_doc));
 }
 
+/* A domain that vanished (undefined by someone else) after it was looked up:
+ * the kind is in the error code, so callers such as 'list' can skip it
+ * without asking libvirt's last error afterwards. */
+static void
+test_state_domain_gone(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsDomainState) st = NULL;
+    g_autoptr(virDomain) other = NULL;
+
+    assert_int_equal(virDomainUndefine(fx->stopped), 0);
+    st = vs_domain_state_load(fx->stopped, &err);
+    assert_null(st);
+    assert_vs_error(err, VS_ERROR_DOMAIN_GONE);
+    /* A later successful libvirt call does not change what was reported. */
+    other = lookup_or_fail(fx->conn, "running");
+    assert_vs_error(err, VS_ERROR_DOMAIN_GONE);
+    assert_int_equal(vs_error_exit_code(err), VS_EXIT_FAILED);
+}
+
 /* ---- add: prepare ---- */
 
 typedef struct {
@@ -797,6 +818,7 @@ main(void)
         T(test_lookup),
         T(test_state_running),
         T(test_state_stopped),
+        T(test_state_domain_gone),
         T(test_add_prepare_bad_input),
         T(test_add_prepare_ok),
         T(test_define_is_observable),

@@ -133,7 +133,7 @@ vs_cmd_list(int argc, char **argv, GError **error)
             g_autoptr(GError) dom_error = NULL;
             /* A domain that vanished meanwhile is skipped, not an error. */
             if (!vs_collect(dom, all, &dom_error) &&
-                vs_libvirt_last_error_code() != VIR_ERR_NO_DOMAIN)
+                !g_error_matches(dom_error, VS_ERROR, VS_ERROR_DOMAIN_GONE))
                 g_printerr(_("virt-share: warning: %s: %s\n"), virDomainGetName(dom),
                            dom_error->message);
         }

@@ -53,8 +53,10 @@ vs_set_libvirt_error(GError **error, const char *context)
 {
     virErrorPtr err = virGetLastError();
     const char *msg = err && err->message ? err->message : _("unknown libvirt error");
+    VsErrorCode code = err && err->code == VIR_ERR_NO_DOMAIN ? VS_ERROR_DOMAIN_GONE
+                                                               : VS_ERROR_LIBVIRT;
 
-    g_set_error(error, VS_ERROR, VS_ERROR_LIBVIRT, "%s: %s", context, msg);
+    g_set_error(error, VS_ERROR, code, "%s: %s", context, msg);
 }
 
 virConnect *

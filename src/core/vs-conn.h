@@ -14,7 +14,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, vs_domain_free)
  * turned into GErrors and reported once, by the front end. */
 void vs_libvirt_init(void);
 
-/* Set @error from libvirt's last error, prefixed with a translated context. */
+/* Set @error from libvirt's last error, prefixed with a translated context:
+ * DOMAIN_GONE when the domain no longer exists, LIBVIRT otherwise.  Callers
+ * tell error kinds apart by these codes, never by libvirt's last error after
+ * the fact (another call may have replaced it). */
 void vs_set_libvirt_error(GError **error, const char *context);
 
 /* The libvirt error number of the last failed call (VIR_ERR_*), or VIR_ERR_OK. */

@@ -8,7 +8,8 @@ G_DEFINE_QUARK(virt-share-error-quark, vs_error)
 VS_ENUM_IMPL(vs_error_code, VS_ERROR_LAST,
              "VS_ERROR_INVALID", "VS_ERROR_NOT_FOUND", "VS_ERROR_EXISTS",
              "VS_ERROR_UNSUPPORTED", "VS_ERROR_POLICY", "VS_ERROR_LIBVIRT",
-             "VS_ERROR_AGENT", "VS_ERROR_GUEST", "VS_ERROR_TIMEOUT", "VS_ERROR_REMOTE")
+             "VS_ERROR_AGENT", "VS_ERROR_GUEST", "VS_ERROR_TIMEOUT", "VS_ERROR_REMOTE",
+             "VS_ERROR_DOMAIN_GONE")
 
 int
 vs_error_exit_code(const GError *error)
@@ -32,6 +33,7 @@ vs_error_exit_code(const GError *error)
     case VS_ERROR_GUEST:
     case VS_ERROR_TIMEOUT:
     case VS_ERROR_REMOTE:
+    case VS_ERROR_DOMAIN_GONE:
     case VS_ERROR_LAST:
         break;
     }

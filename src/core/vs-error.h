@@ -19,6 +19,7 @@ typedef enum {
     VS_ERROR_GUEST,        /* a command inside the guest failed */
     VS_ERROR_TIMEOUT,      /* something did not finish in time */
     VS_ERROR_REMOTE,       /* virt-share could not be run on the remote host */
+    VS_ERROR_DOMAIN_GONE,  /* the domain vanished while we worked on it (libvirt's NO_DOMAIN) */
     VS_ERROR_LAST
 } VsErrorCode;
 
