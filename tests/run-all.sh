@@ -2,7 +2,8 @@
 # The whole test suite, from a clean checkout on Debian 12, as root:
 #   build deps -> build -> unit tests (make check, then again under ASan+UBSan:
 #   make check-asan) -> make distcheck ->
-#   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown.
+#   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown ->
+#   the desktop program's end-to-end test (tests/gui/run.sh, Xvfb).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -20,3 +21,5 @@ make -j"$(nproc)" check || { cat tests/*.log 2>/dev/null | tail -100; exit 1; }
 make -j"$(nproc)" check-asan     # the unit tests again under ASan+UBSan
 make distcheck
 make check-e2e
+# The desktop program under Xvfb against the lab (when configure built it).
+if [ -x plugin/desktop/virt-share-desktop ]; then make check-gui; fi

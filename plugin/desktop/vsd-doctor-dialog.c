@@ -1,0 +1,203 @@
+/* vsd-doctor-dialog.c: the doctor's findings, each with a Fix button when it has one. */
+#include <config.h>
+
+#include "vs-i18n.h"
+#include "vsd-dialogs.h"
+
+typedef struct {
+    VsdWindow *win;
+    char *uri;
+    char *domain;
+    GtkWidget *window;
+    GtkWidget *identity;
+    GtkWidget *list;
+    GtkWidget *spinner;
+} VsdDoctorDialog;
+
+static void vsd_doctor_run(VsdDoctorDialog *dd, VsdOp *op);
+
+static void
+vsd_doctor_dialog_free(gpointer data)
+{
+    VsdDoctorDialog *dd = data;
+
+    g_object_unref(dd->win);
+    g_free(dd->uri);
+    g_free(dd->domain);
+    g_free(dd);
+}
+
+static const char *
+vsd_severity_icon(VsSeverity severity)
+{
+    switch (severity) {
+    case VS_SEVERITY_ERROR:
+        return "dialog-error-symbolic";
+    case VS_SEVERITY_WARNING:
+        return "dialog-warning-symbolic";
+    case VS_SEVERITY_INFO:
+        break;
+    }
+    return "dialog-information-symbolic";
+}
+
+static VsFinding *
+vsd_finding_copy(const VsFinding *f)
+{
+    VsFinding *c = g_new0(VsFinding, 1);
+
+    c->severity = f->severity;
+    c->code = g_strdup(f->code);
+    c->path = g_strdup(f->path);
+    c->message = g_strdup(f->message);
+    c->fix_command = g_strdup(f->fix_command);
+    c->fix = f->fix;
+    return c;
+}
+
+static void
+vsd_doctor_on_fix(GtkWidget *button, VsdDoctorDialog *dd)
+{
+    const VsdFinding *f = g_object_get_data(G_OBJECT(button), "vsd-finding");
+    VsdOp *op = vsd_op_new(VSD_OP_FIX, dd->uri, dd->domain);
+
+    op->fix = g_new0(VsdFinding, 1);
+    op->fix->tag = g_strdup(f->tag);
+    op->fix->source = g_strdup(f->source);
+    op->fix->finding = vsd_finding_copy(f->finding);
+    op->fix->mount_fix = f->mount_fix;
+    vsd_doctor_run(dd, op);
+}
+
+static GtkWidget *
+vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
+{
+    GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 10);
+    GtkWidget *text = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+    GtkWidget *what = gtk_label_new(f->source);
+    GtkWidget *msg = gtk_label_new(f->finding->message);
+    g_autofree char *name = g_strdup_printf("finding:%s:%s", f->tag, f->finding->code);
+
+    gtk_widget_set_name(row, name);
+    gtk_box_append(GTK_BOX(row), gtk_image_new_from_icon_name(vsd_severity_icon(f->finding->severity)));
+    gtk_widget_add_css_class(what, "heading");
+    for (GtkWidget **l = (GtkWidget *[]){ what, msg, NULL }; *l; l++) {
+        gtk_label_set_xalign(GTK_LABEL(*l), 0);
+        gtk_label_set_wrap(GTK_LABEL(*l), TRUE);
+        gtk_box_append(GTK_BOX(text), *l);
+    }
+    if (f->finding->fix_command) {
+        GtkWidget *cmd = gtk_label_new(f->finding->fix_command);
+        gtk_label_set_xalign(GTK_LABEL(cmd), 0);
+        gtk_label_set_wrap(GTK_LABEL(cmd), TRUE);
+        gtk_label_set_selectable(GTK_LABEL(cmd), TRUE);
+        gtk_widget_add_css_class(cmd, "dim-label");
+        gtk_widget_add_css_class(cmd, "monospace");
+        gtk_box_append(GTK_BOX(text), cmd);
+    }
+    gtk_widget_set_hexpand(text, TRUE);
+    gtk_box_append(GTK_BOX(row), text);
+    if (f->mount_fix || f->finding->fix != VS_FIX_NONE) {
+        GtkWidget *fix = gtk_button_new_with_mnemonic(f->mount_fix ? _("_Mount") : _("_Fix"));
+        g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", f->tag, f->finding->code);
+        gtk_widget_set_name(fix, fix_name);
+        gtk_widget_set_valign(fix, GTK_ALIGN_CENTER);
+        gtk_widget_set_tooltip_text(fix, f->mount_fix ? _("Mount the share in the guest")
+                                                      : _("Give QEMU's user access with an ACL entry"));
+        g_object_set_data_full(G_OBJECT(fix), "vsd-finding", f, (GDestroyNotify)vsd_finding_free);
+        g_signal_connect(fix, "clicked", G_CALLBACK(vsd_doctor_on_fix), dd);
+        gtk_box_append(GTK_BOX(row), fix);
+    } else {
+        vsd_finding_free(f);
+    }
+    return row;
+}
+
+static void
+vsd_doctor_show(VsdDoctorDialog *dd, VsdOp *op)
+{
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child(dd->list)))
+        gtk_box_remove(GTK_BOX(dd->list), child);
+    gtk_label_set_text(GTK_LABEL(dd->identity), op->identity);
+    if (op->findings->len == 0) {
+        GtkWidget *ok = gtk_label_new(_("No problem found."));
+        gtk_widget_set_name(ok, "no-problem");
+        gtk_label_set_xalign(GTK_LABEL(ok), 0);
+        gtk_box_append(GTK_BOX(dd->list), ok);
+    }
+    /* The rows own the findings from here. */
+    for (guint i = 0; i < op->findings->len; i++)
+        gtk_box_append(GTK_BOX(dd->list), vsd_finding_row(dd, g_ptr_array_steal_index(op->findings, i--)));
+}
+
+static void
+vsd_doctor_done(VsdWindow *win, VsdOp *op, const GError *error, gpointer data)
+{
+    g_autoptr(GtkWidget) window = data;
+    VsdDoctorDialog *dd = g_object_get_data(G_OBJECT(window), "vsd-doctor-dialog");
+
+    if (!dd)
+        return;
+    gtk_spinner_stop(GTK_SPINNER(dd->spinner));
+    gtk_widget_set_sensitive(dd->list, TRUE);
+    if (error)
+        vsd_error_dialog(GTK_WINDOW(dd->window), op->kind == VSD_OP_FIX ?
+                         _("The fix failed") : _("The check failed"), error->message);
+    else
+        vsd_doctor_show(dd, op);
+}
+
+static void
+vsd_doctor_run(VsdDoctorDialog *dd, VsdOp *op)
+{
+    gtk_spinner_start(GTK_SPINNER(dd->spinner));
+    gtk_widget_set_sensitive(dd->list, FALSE);
+    vsd_window_run(dd->win, op, op->kind == VSD_OP_FIX ? _("Fixing…") : _("Checking…"),
+                   vsd_doctor_done, g_object_ref(dd->window));
+}
+
+void
+vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain)
+{
+    VsdDoctorDialog *dd = g_new0(VsdDoctorDialog, 1);
+    g_autofree char *title = g_strdup_printf(_("Check the Shares of %s"), domain);
+    GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
+    GtkWidget *scroll = gtk_scrolled_window_new();
+    GtkWidget *close = gtk_button_new_with_mnemonic(_("_Close"));
+    GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+
+    gtk_widget_set_name(close, "doctor-close");
+    dd->win = g_object_ref(win);
+    dd->uri = g_strdup(uri);
+    dd->domain = g_strdup(domain);
+    dd->window = gtk_window_new();
+    gtk_widget_set_name(dd->window, "doctor-dialog");
+    gtk_window_set_title(GTK_WINDOW(dd->window), title);
+    gtk_window_set_titlebar(GTK_WINDOW(dd->window), gtk_header_bar_new());
+    gtk_window_set_transient_for(GTK_WINDOW(dd->window), GTK_WINDOW(win));
+    gtk_window_set_modal(GTK_WINDOW(dd->window), TRUE);
+    gtk_window_set_default_size(GTK_WINDOW(dd->window), 640, 420);
+    g_object_set_data_full(G_OBJECT(dd->window), "vsd-doctor-dialog", dd, vsd_doctor_dialog_free);
+
+    dd->identity = gtk_label_new(_("Checking…"));
+    gtk_label_set_xalign(GTK_LABEL(dd->identity), 0);
+    gtk_label_set_wrap(GTK_LABEL(dd->identity), TRUE);
+    dd->list = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
+    dd->spinner = gtk_spinner_new();
+    gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), dd->list);
+    gtk_widget_set_vexpand(scroll, TRUE);
+    g_signal_connect_swapped(close, "clicked", G_CALLBACK(gtk_window_destroy), dd->window);
+    gtk_widget_set_halign(buttons, GTK_ALIGN_END);
+    gtk_box_append(GTK_BOX(buttons), dd->spinner);
+    gtk_box_append(GTK_BOX(buttons), close);
+    g_object_set(box, "margin-top", 18, "margin-bottom", 18, "margin-start", 18, "margin-end", 18,
+                 NULL);
+    gtk_box_append(GTK_BOX(box), dd->identity);
+    gtk_box_append(GTK_BOX(box), scroll);
+    gtk_box_append(GTK_BOX(box), buttons);
+    gtk_window_set_child(GTK_WINDOW(dd->window), box);
+    gtk_window_present(GTK_WINDOW(dd->window));
+    vsd_doctor_run(dd, vsd_op_new(VSD_OP_DOCTOR, uri, domain));
+}

@@ -1,0 +1,326 @@
+/* vsd-model.c: reading domains and running share operations, off the main thread. */
+#include <config.h>
+
+#include "vs-config.h"
+#include "vs-conn.h"
+#include "vs-defaults.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
+#include "vs-identity.h"
+#include "vs-lock.h"
+#include "vsd-model.h"
+
+static void
+vsd_domain_free(VsdDomain *d)
+{
+    g_free(d->name);
+    g_free(d->agent_error);
+    g_clear_pointer(&d->shares, g_ptr_array_unref);
+    g_free(d);
+}
+
+void
+vsd_snapshot_free(VsdSnapshot *snap)
+{
+    if (!snap)
+        return;
+    g_free(snap->uri);
+    g_free(snap->resolved_uri);
+    g_clear_pointer(&snap->domains, g_ptr_array_unref);
+    g_free(snap);
+}
+
+static gint
+vsd_domain_cmp(gconstpointer a, gconstpointer b)
+{
+    const VsdDomain *da = *(VsdDomain *const *)a, *db = *(VsdDomain *const *)b;
+
+    return g_utf8_collate(da->name, db->name);
+}
+
+static VsdDomain *
+vsd_domain_load(virDomain *dom)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VsDomainState) state = vs_domain_state_load(dom, &error);
+    VsdDomain *d = g_new0(VsdDomain, 1);
+    int st, reason;
+
+    if (!state) {
+        /* Gone between listing and reading: show it with the reason. */
+        d->name = g_strdup(virDomainGetName(dom));
+        d->agent_error = g_strdup(error->message);
+        d->shares = g_ptr_array_new();
+        return d;
+    }
+    d->name = g_strdup(state->name);
+    d->running = state->running;
+    d->paused = virDomainGetState(dom, &st, &reason, 0) == 0 && st == VIR_DOMAIN_PAUSED;
+    d->shares = vs_status_collect(state, &d->agent_error);
+    return d;
+}
+
+static virConnect *
+vsd_connect(const char *uri, GError **error)
+{
+    return vs_connect(uri && *uri ? uri : NULL, error);
+}
+
+VsdSnapshot *
+vsd_snapshot_load(const char *uri, GError **error)
+{
+    g_autoptr(virConnect) conn = vsd_connect(uri, error);
+    g_autoptr(GPtrArray) doms = NULL;
+    g_autoptr(VsdSnapshot) snap = g_new0(VsdSnapshot, 1);
+
+    if (!conn || !(doms = vs_domain_list(conn, 0, error)))
+        return NULL;
+    snap->uri = g_strdup(uri);
+    snap->resolved_uri = virConnectGetURI(conn);
+    snap->domains = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_domain_free);
+    for (guint i = 0; i < doms->len; i++)
+        g_ptr_array_add(snap->domains, vsd_domain_load(g_ptr_array_index(doms, i)));
+    g_ptr_array_sort(snap->domains, vsd_domain_cmp);
+    return g_steal_pointer(&snap);
+}
+
+void
+vsd_finding_free(VsdFinding *f)
+{
+    if (!f)
+        return;
+    g_free(f->tag);
+    g_free(f->source);
+    vs_finding_free(f->finding);
+    g_free(f);
+}
+
+VsdOp *
+vsd_op_new(VsdOpKind kind, const char *uri, const char *domain)
+{
+    VsdOp *op = g_new0(VsdOp, 1);
+
+    op->kind = kind;
+    op->uri = g_strdup(uri);
+    op->domain = g_strdup(domain);
+    return op;
+}
+
+void
+vsd_op_free(VsdOp *op)
+{
+    if (!op)
+        return;
+    g_free(op->uri);
+    g_free(op->domain);
+    g_free(op->tag);
+    g_free(op->source);
+    g_free(op->target);
+    vsd_finding_free(op->fix);
+    g_free(op->description);
+    g_free(op->identity);
+    g_clear_pointer(&op->findings, g_ptr_array_unref);
+    g_free(op);
+}
+
+static void
+vsd_op_ropts(VsdOp *op, VsRunOptions *ropts)
+{
+    vs_run_options_init(ropts);
+    ropts->notify = op->notify;
+    ropts->notify_data = op->notify_data;
+}
+
+static gboolean
+vsd_same_plan(const VsPlan *a, const VsPlan *b)
+{
+    return a->driver == b->driver && a->mode == b->mode && a->live == b->live &&
+           a->config == b->config && a->add_shared_memory == b->add_shared_memory &&
+           a->restart_needed == b->restart_needed;
+}
+
+/* Add: read, plan, and (unless only asked for the plan) apply under the
+ * domain's lock; the plan applied must be the one the user saw. */
+static gboolean
+vsd_op_add(VsdOp *op, VsDomainState *state, GError **error)
+{
+    g_autoptr(VsConfig) config = vs_config_load(NULL, error);
+    g_autoptr(VsAddJob) job = NULL;
+    VsAddOptions opts = { 0 };
+    VsRunOptions ropts;
+
+    if (!config)
+        return FALSE;
+    opts.config = config;
+    opts.source = op->source;
+    opts.target = op->target && *op->target ? op->target : NULL;
+    opts.driver = op->driver == VS_DRIVER_AUTO ? config->driver : op->driver;
+    opts.mode = op->mode == VS_MODE_DEFAULT ? config->mode : op->mode;
+    opts.readonly = op->readonly;
+    if (!(job = vs_ops_add_prepare(state, &opts, error)))
+        return FALSE;
+    op->description = g_strdup(job->description);
+    op->plan = job->plan;
+    op->running = state->running;
+    if (op->kind == VSD_OP_ADD_PREPARE)
+        return TRUE;
+    if (!vsd_same_plan(&job->plan, &op->shown_plan)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("The virtual machine changed since the plan was shown; nothing was "
+                      "changed. Review the plan again."));
+        return FALSE;
+    }
+    vsd_op_ropts(op, &ropts);
+    ropts.mount = TRUE;
+    ropts.restart = op->restart;
+    ropts.persist = op->persist;
+    return vs_run_add(state, job, &ropts, error);
+}
+
+static gboolean
+vsd_op_remove(VsdOp *op, VsDomainState *state, GError **error)
+{
+    g_autoptr(VsRemoveJob) job = vs_ops_remove_prepare(state, op->tag, error);
+    VsRunOptions ropts;
+
+    if (!job)
+        return FALSE;
+    vsd_op_ropts(op, &ropts);
+    if (!vs_run_remove(state, job, &ropts, error))
+        return FALSE;
+    op->restart_needed = job->restart_needed;
+    return TRUE;
+}
+
+static VsdFinding *
+vsd_finding_new(const VsShare *share, VsFinding *finding)
+{
+    VsdFinding *f = g_new0(VsdFinding, 1);
+
+    f->tag = g_strdup(share->tag);
+    f->source = g_strdup(share->source);
+    f->finding = finding;
+    return f;
+}
+
+/* The guest side: a share that is attached but not mounted is fixed by mounting it. */
+static VsFinding *
+vsd_guest_finding(const VsShareStatus *st)
+{
+    VsFinding *f;
+
+    if (st->device != VS_DEVICE_PENDING_RESTART && st->guest != VS_GUEST_NOT_MOUNTED)
+        return NULL;
+    f = g_new0(VsFinding, 1);
+    f->severity = VS_SEVERITY_WARNING;
+    if (st->device == VS_DEVICE_PENDING_RESTART) {
+        f->code = g_strdup("pending-restart");
+        f->message = g_strdup(_("In the definition but not in the running virtual machine: "
+                                "it appears after a restart."));
+    } else {
+        f->code = g_strdup("not-mounted");
+        f->message = g_strdup(_("Attached but not mounted in the guest."));
+    }
+    return f;
+}
+
+static gboolean
+vsd_op_doctor(VsdOp *op, VsDomainState *state, GError **error)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *agent_error = NULL;
+    g_autoptr(GPtrArray) all = NULL;
+
+    if (!vs_identity_for_domain(state, NULL, &id, error))
+        return FALSE;
+    op->identity = g_strdup_printf(_("QEMU runs as %s:%s (from %s)."), id.user, id.group,
+                                   id.origin);
+    op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
+    all = vs_status_collect(state, &agent_error);
+    for (guint i = 0; i < all->len; i++) {
+        VsShareStatus *st = g_ptr_array_index(all, i);
+        g_autoptr(GPtrArray) perm = g_ptr_array_new();
+        VsFinding *guest = vsd_guest_finding(st);
+
+        vs_perm_check(st->share, &id, perm);
+        for (guint j = 0; j < perm->len; j++)
+            g_ptr_array_add(op->findings, vsd_finding_new(st->share, perm->pdata[j]));
+        if (guest) {
+            VsdFinding *f = vsd_finding_new(st->share, guest);
+            f->mount_fix = st->guest == VS_GUEST_NOT_MOUNTED;
+            g_ptr_array_add(op->findings, f);
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+vsd_op_fix(VsdOp *op, VsDomainState *state, GError **error)
+{
+    g_auto(VsIdentity) id = { 0 };
+    VsRunOptions ropts;
+
+    vsd_op_ropts(op, &ropts);
+    if (op->fix->mount_fix) {
+        if (!vs_run_mount(state, op->fix->tag, NULL, &ropts, error))
+            return FALSE;
+    } else {
+        if (!vs_identity_for_domain(state, NULL, &id, error) ||
+            !vs_perm_fix(op->fix->finding, &id, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+vsd_op_dispatch(VsdOp *op, VsDomainState *state, GError **error)
+{
+    VsRunOptions ropts;
+
+    vsd_op_ropts(op, &ropts);
+    switch (op->kind) {
+    case VSD_OP_ADD_PREPARE:
+    case VSD_OP_ADD:
+        return vsd_op_add(op, state, error);
+    case VSD_OP_REMOVE:
+        return vsd_op_remove(op, state, error);
+    case VSD_OP_MOUNT:
+        return vs_run_mount(state, op->tag, NULL, &ropts, error);
+    case VSD_OP_UMOUNT:
+        return vs_run_umount(state, op->tag, &ropts, error);
+    case VSD_OP_DOCTOR:
+        return vsd_op_doctor(op, state, error);
+    case VSD_OP_FIX:
+        return vsd_op_fix(op, state, error);
+    }
+    g_assert_not_reached();
+}
+
+static gboolean
+vsd_op_changes(const VsdOp *op)
+{
+    return op->kind != VSD_OP_ADD_PREPARE && op->kind != VSD_OP_DOCTOR;
+}
+
+gboolean
+vsd_op_run(VsdOp *op, GError **error)
+{
+    g_autoptr(virConnect) conn = vsd_connect(op->uri, error);
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(VsLock) lock = NULL;
+    g_autoptr(VsDomainState) state = NULL;
+    g_autoptr(VsDomainState) after = NULL;
+
+    if (!conn || !(dom = vs_domain_lookup(conn, op->domain, error)))
+        return FALSE;
+    /* Hold the domain's lock from reading it to the end of the change. */
+    if (vsd_op_changes(op) && !(lock = vs_lock_domain(dom, VS_DEFAULT_TIMEOUT_MS, error)))
+        return FALSE;
+    if (!(state = vs_domain_state_load(dom, error)) || !vsd_op_dispatch(op, state, error))
+        return FALSE;
+    if (op->kind != VSD_OP_FIX)
+        return TRUE;
+    /* After a fix, the findings that are left. */
+    g_clear_pointer(&lock, vs_lock_release);
+    return (after = vs_domain_state_load(dom, error)) && vsd_op_doctor(op, after, error);
+}

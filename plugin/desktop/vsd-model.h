@@ -1,0 +1,86 @@
+/* vsd-model.h: what the desktop program reads from libvirt and does to it.
+ *
+ * Everything here blocks and touches no widget: it runs in worker threads,
+ * each with a libvirt connection of its own. */
+#pragma once
+
+#include <glib.h>
+
+#include "vs-perm.h"
+#include "vs-plan.h"
+#include "vs-run.h"
+#include "vs-status.h"
+
+/* One domain as the window shows it. */
+typedef struct {
+    char *name;
+    gboolean running;
+    gboolean paused;
+    char *agent_error;          /* why the guest side is unknown, or NULL */
+    GPtrArray *shares;          /* VsShareStatus */
+} VsdDomain;
+
+typedef struct {
+    char *uri;                  /* as asked ("" = default) */
+    char *resolved_uri;         /* what libvirt connected to */
+    GPtrArray *domains;         /* VsdDomain, by name */
+} VsdSnapshot;
+
+void vsd_snapshot_free(VsdSnapshot *snap);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsdSnapshot, vsd_snapshot_free)
+
+VsdSnapshot *vsd_snapshot_load(const char *uri, GError **error);
+
+typedef enum {
+    VSD_OP_ADD_PREPARE,         /* plan only: fills description/plan */
+    VSD_OP_ADD,                 /* prepare again, check the plan is the one shown, apply */
+    VSD_OP_REMOVE,
+    VSD_OP_MOUNT,
+    VSD_OP_UMOUNT,
+    VSD_OP_DOCTOR,              /* fills findings */
+    VSD_OP_FIX,                 /* apply @fix, then as DOCTOR */
+} VsdOpKind;
+
+/* A doctor finding and the share it is about. */
+typedef struct {
+    char *tag;
+    char *source;
+    VsFinding *finding;
+    gboolean mount_fix;         /* fixed by mounting the share */
+} VsdFinding;
+
+void vsd_finding_free(VsdFinding *f);
+
+typedef struct {
+    VsdOpKind kind;
+    char *uri;
+    char *domain;
+    char *tag;                  /* remove, mount, umount; NULL: all (mount/umount) */
+    /* add */
+    char *source;
+    char *target;
+    VsDriver driver;            /* VS_DRIVER_AUTO: the configured default */
+    VsMode mode;                /* VS_MODE_DEFAULT: the configured default */
+    gboolean readonly;
+    gboolean persist;
+    gboolean restart;
+    VsPlan shown_plan;          /* ADD: the plan the user agreed to */
+    /* fix */
+    VsdFinding *fix;
+    /* progress, called from the worker thread */
+    VsNotifyFunc notify;
+    gpointer notify_data;
+    /* results */
+    char *description;          /* ADD_PREPARE */
+    VsPlan plan;
+    gboolean running;
+    gboolean restart_needed;    /* REMOVE: still attached until the domain stops */
+    char *identity;             /* DOCTOR: "user:group (from …)" */
+    GPtrArray *findings;        /* DOCTOR: VsdFinding */
+} VsdOp;
+
+VsdOp *vsd_op_new(VsdOpKind kind, const char *uri, const char *domain);
+void vsd_op_free(VsdOp *op);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsdOp, vsd_op_free)
+
+gboolean vsd_op_run(VsdOp *op, GError **error);

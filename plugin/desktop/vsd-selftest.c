@@ -1,0 +1,271 @@
+/* vsd-selftest.c: drive the window from a script (see vsd-selftest.h). */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vsd-selftest.h"
+
+#define VSD_POLL_MS 100
+
+typedef struct {
+    VsdWindow *win;
+    char **lines;
+    guint next;
+    char *shot_dir;
+    gint64 timeout_us;
+    gint64 deadline;            /* of the current wait, 0: none */
+} VsdSelfTest;
+
+static void G_GNUC_NORETURN
+vsd_test_exit(VsdSelfTest *t, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fprintf(stderr, "self-test: ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(code);
+}
+
+static GtkWidget *
+vsd_find_in(GtkWidget *w, const char *name)
+{
+    if (gtk_widget_get_mapped(w) && g_pattern_match_simple(name, gtk_widget_get_name(w)))
+        return w;
+    for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = vsd_find_in(c, name);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+/* The shown widget named @name in any window. */
+static GtkWidget *
+vsd_find(const char *name)
+{
+    g_autoptr(GListModel) tops = g_object_ref(gtk_window_get_toplevels());
+
+    for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+        g_autoptr(GtkWidget) top = g_list_model_get_item(tops, i);
+        GtkWidget *found = vsd_find_in(top, name);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+static void
+vsd_label_texts(GtkWidget *w, GString *out)
+{
+    if (GTK_IS_LABEL(w) && gtk_widget_get_mapped(w))
+        g_string_append_printf(out, "%s\n", gtk_label_get_text(GTK_LABEL(w)));
+    for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c))
+        vsd_label_texts(c, out);
+}
+
+static char *
+vsd_text_under(GtkWidget *w)
+{
+    GString *s = g_string_new(NULL);
+
+    vsd_label_texts(w, s);
+    return g_string_free(s, FALSE);
+}
+
+/* Render every shown window through its own renderer: what is on screen. */
+static void
+vsd_shot(VsdSelfTest *t, const char *file)
+{
+    g_autoptr(GListModel) tops = g_object_ref(gtk_window_get_toplevels());
+    guint n = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+        g_autoptr(GtkWidget) top = g_list_model_get_item(tops, i);
+        g_autoptr(GdkPaintable) paint = NULL;
+        g_autoptr(GtkSnapshot) snap = NULL;
+        g_autoptr(GskRenderNode) node = NULL;
+        g_autoptr(GdkTexture) tex = NULL;
+        g_autofree char *path = NULL;
+        int w = gtk_widget_get_width(top), h = gtk_widget_get_height(top);
+
+        if (!gtk_widget_get_mapped(top) || w <= 0 || h <= 0)
+            continue;
+        paint = gtk_widget_paintable_new(top);
+        snap = gtk_snapshot_new();
+        gdk_paintable_snapshot(paint, snap, w, h);
+        if (!(node = gtk_snapshot_free_to_node(g_steal_pointer(&snap))))
+            continue;
+        tex = gsk_renderer_render_texture(gtk_native_get_renderer(GTK_NATIVE(top)), node,
+                                          &GRAPHENE_RECT_INIT(0, 0, w, h));
+        path = n ? g_strdup_printf("%s/%s-%u.png", t->shot_dir, file, n)
+                 : g_strdup_printf("%s/%s.png", t->shot_dir, file);
+        if (!gdk_texture_save_to_png(tex, path))
+            vsd_test_exit(t, 1, "cannot write %s", path);
+        printf("self-test: screenshot %s (%s)\n", path, gtk_widget_get_name(top));
+        n++;
+    }
+}
+
+/* An error dialog ends the test: the operation failed. */
+static void
+vsd_check_errors(VsdSelfTest *t)
+{
+    GtkWidget *d = vsd_find("error-dialog");
+
+    if (d) {
+        vsd_shot(t, "error");
+        vsd_test_exit(t, 1, "FAIL at line %u: error shown: %s", t->next,
+                      (const char *)g_object_get_data(G_OBJECT(d), "vsd-error-text"));
+    }
+}
+
+/* Every shown window has been laid out (a new dialog takes a frame). */
+static gboolean
+vsd_all_drawn(void)
+{
+    g_autoptr(GListModel) tops = g_object_ref(gtk_window_get_toplevels());
+
+    for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
+        g_autoptr(GtkWidget) top = g_list_model_get_item(tops, i);
+        if (gtk_widget_get_visible(top) && gtk_widget_get_width(top) <= 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Is the condition of a wait-like command met?  (Non-wait commands: TRUE.) */
+static gboolean
+vsd_ready(VsdSelfTest *t, const char *cmd, char **args)
+{
+    GtkWidget *w;
+    g_autofree char *text = NULL;
+
+    if (g_str_equal(cmd, "shot"))
+        return vsd_all_drawn();
+    if (g_str_equal(cmd, "wait-idle"))
+        return vsd_window_is_idle(t->win);
+    if (g_str_equal(cmd, "wait-file"))
+        return g_file_test(args[0], G_FILE_TEST_EXISTS);
+    if (g_str_equal(cmd, "wait-gone"))
+        return !vsd_find(args[0]);
+    if (!g_str_equal(cmd, "wait") && !g_str_equal(cmd, "wait-text") &&
+        !g_str_equal(cmd, "click") && !g_str_equal(cmd, "set") &&
+        !g_str_equal(cmd, "select") && !g_str_equal(cmd, "check"))
+        return TRUE;
+    if (!(w = vsd_find(args[0])) || !gtk_widget_is_sensitive(w))
+        return FALSE;
+    if (!g_str_equal(cmd, "wait-text"))
+        return TRUE;
+    text = vsd_text_under(w);
+    return strstr(text, args[1]) != NULL;
+}
+
+static void
+vsd_act(VsdSelfTest *t, const char *cmd, char **args)
+{
+    GtkWidget *w = args[0] ? vsd_find(args[0]) : NULL;
+
+    /* "clicked" is what a mouse click emits; activating a GtkButton would
+     * only emit it after its pressed-look animation. */
+    if (g_str_equal(cmd, "click") && GTK_IS_BUTTON(w))
+        g_signal_emit_by_name(w, "clicked");
+    else if (g_str_equal(cmd, "click"))
+        gtk_widget_activate(w);
+    else if (g_str_equal(cmd, "set"))
+        gtk_editable_set_text(GTK_EDITABLE(w), args[1]);
+    else if (g_str_equal(cmd, "select"))
+        gtk_drop_down_set_selected(GTK_DROP_DOWN(w), (guint)atoi(args[1]));
+    else if (g_str_equal(cmd, "check"))
+        gtk_check_button_set_active(GTK_CHECK_BUTTON(w), g_str_equal(args[1], "on"));
+    else if (g_str_equal(cmd, "shot"))
+        vsd_shot(t, args[0]);
+    else if (g_str_equal(cmd, "timeout"))
+        t->timeout_us = g_ascii_strtoll(args[0], NULL, 10) * G_USEC_PER_SEC;
+    else if (g_str_equal(cmd, "quit"))
+        vsd_test_exit(t, 0, "PASS: all %u lines done", t->next);
+}
+
+static guint
+vsd_arity(const char *cmd)
+{
+    static const struct { const char *cmd; guint args; } table[] = {
+        { "timeout", 1 }, { "wait", 1 }, { "wait-gone", 1 }, { "wait-text", 2 },
+        { "wait-idle", 0 }, { "wait-file", 1 }, { "click", 1 }, { "set", 2 }, { "select", 2 }, { "check", 2 },
+        { "shot", 1 }, { "quit", 0 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(table); i++)
+        if (g_str_equal(table[i].cmd, cmd))
+            return table[i].args;
+    return G_MAXUINT;
+}
+
+/* One step: returns FALSE to be called again (the current line waits). */
+static gboolean
+vsd_step(VsdSelfTest *t)
+{
+    const char *line = g_strstrip(t->lines[t->next]);
+    g_auto(GStrv) parts = NULL;
+    guint n;
+
+    if (!*line || *line == '#') {
+        t->next++;
+        return TRUE;
+    }
+    /* The last argument takes the rest of the line (texts have spaces). */
+    parts = g_strsplit(line, " ", 3);
+    n = g_strv_length(parts) - 1;
+    if (vsd_arity(parts[0]) != n)
+        vsd_test_exit(t, 2, "line %u: cannot parse '%s'", t->next + 1, line);
+    if (!t->deadline)
+        t->deadline = g_get_monotonic_time() + t->timeout_us;
+    if (!vsd_ready(t, parts[0], parts + 1)) {
+        if (g_get_monotonic_time() < t->deadline)
+            return FALSE;
+        g_autoptr(GListModel) tops = g_object_ref(gtk_window_get_toplevels());
+        g_autoptr(GtkWidget) top = g_list_model_get_item(tops, 0);
+        g_autofree char *shown = top ? vsd_text_under(top) : NULL;
+        vsd_shot(t, "timeout");
+        vsd_test_exit(t, 1, "FAIL at line %u (%s): timed out; shown:\n%s", t->next + 1, line,
+                      shown ? shown : "");
+    }
+    printf("self-test: %s\n", line);
+    fflush(stdout);
+    t->deadline = 0;
+    t->next++;
+    vsd_act(t, parts[0], parts + 1);
+    return TRUE;
+}
+
+static gboolean
+vsd_tick(gpointer data)
+{
+    VsdSelfTest *t = data;
+
+    vsd_check_errors(t);
+    while (t->lines[t->next] && vsd_step(t))
+        vsd_check_errors(t);
+    if (!t->lines[t->next])
+        vsd_test_exit(t, 2, "the script ended without 'quit'");
+    return G_SOURCE_CONTINUE;
+}
+
+void
+vsd_self_test_start(VsdWindow *win, const char *script_path, const char *shot_dir)
+{
+    VsdSelfTest *t = g_new0(VsdSelfTest, 1);
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!g_file_get_contents(script_path, &text, NULL, &error))
+        vsd_test_exit(t, 2, "%s", error->message);
+    t->win = win;
+    t->lines = g_strsplit(text, "\n", -1);
+    t->shot_dir = g_strdup(shot_dir ? shot_dir : ".");
+    t->timeout_us = 120 * G_USEC_PER_SEC;
+    g_timeout_add(VSD_POLL_MS, vsd_tick, t);
+}

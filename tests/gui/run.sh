@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# GUI end-to-end: virt-share-desktop under Xvfb against the lab (libvirtd + a
+# TCG guest with qemu-ga, from tests/lab/setup.sh), used as a person would:
+# the VM appears, "Share a Folder…" shows the plan and ends with the folder
+# mounted, events refresh the window, the doctor answers, unmount, mount,
+# remove, a 9p share pending restart and one restarted now.
+#
+# The program is driven by its hidden --self-test mode (plugin/desktop/
+# vsd-selftest.h): each step activates the same widget signals a click or a
+# keyboard entry emits.  The oracle is independent of the program: virsh
+# dumpxml and guest-exec through tests/lab/lib.sh.  Screenshots of each state
+# go to $GUI_ARTIFACTS (rendered by the program's windows), plus one of the
+# whole X screen (ImageMagick import).  Needs root, like the e2e suite.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lab/lib.sh
+. "$top/tests/lab/lib.sh"
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
+
+BIN=${VIRT_SHARE_DESKTOP:-$top/plugin/desktop/virt-share-desktop}
+ART=${GUI_ARTIFACTS:-$top/gui-artifacts}
+DOM=vs-test-gui
+export LIBVIRT_DEFAULT_URI=qemu:///system
+
+expect() { tap_check "$@"; }
+expect_not() { tap_check_not "$@"; }
+g() { lab_guest_exec "$DOM" "$@"; }
+gmounted() { g /bin/grep -q " $1 $2 " /proc/mounts; }
+in_xml() { virsh -q dumpxml "$@" "$DOM" | grep -q "dir='$SRC_PATTERN'"; }
+
+# What the GUI test needs beyond the build (Debian 12 packages).
+missing=()
+for p in xvfb xauth dbus imagemagick; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "gui: installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+        >/dev/null || { echo "gui: cannot install ${missing[*]}"; exit 1; }
+fi
+rm -rf "$ART"
+mkdir -p "$ART"
+SHARES=$(mktemp -d /var/tmp/vs-gui.XXXXXX)
+chmod 755 "$SHARES"
+XVFB_PID=
+cleanup() {
+    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+    virsh -q destroy "$DOM" >/dev/null 2>&1
+    virsh -q undefine "$DOM" >/dev/null 2>&1
+    rm -rf "$SHARES"
+}
+trap cleanup EXIT
+
+# An X server of our own; its number comes back on fd 3.
+Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$ART/.display" 2>"$ART/xvfb.log" &
+XVFB_PID=$!
+for _ in $(seq 1 50); do [ -s "$ART/.display" ] && break; sleep 0.1; done
+export DISPLAY=:$(cat "$ART/.display")
+export GDK_BACKEND=x11 GTK_A11Y=none NO_AT_BRIDGE=1
+
+t0=$(lab_now)
+bash "$top/tests/lab/start-guest.sh" "$DOM" >&2 || tap_bail "the lab guest did not boot"
+tap_diag "guest up after $(lab_since "$t0") s"
+
+docs=$SHARES/docs
+mkdir -m 755 "$docs"
+echo "hello from the host" >"$docs/hello.txt"
+chmod 644 "$docs/hello.txt"
+
+# gui NAME: run the program on the script on stdin; its output in $ART/NAME.log.
+# While it runs, `on_shot SHOT CMD...` hooks (set in $HOOKS) run when the
+# program reports that screenshot.
+gui() {
+    local name=$1 rc
+    cat >"$ART/$name.script"
+    t0=$(lab_now)
+    timeout 300 dbus-run-session -- "$BIN" --connect qemu:///system \
+        --self-test "$ART/$name.script" --screenshot-dir "$ART" >"$ART/$name.log" 2>&1 &
+    local pid=$!
+    run_hooks "$name" "$pid"
+    wait "$pid"; rc=$?
+    tap_diag "$(grep "^self-test:" "$ART/$name.log" | grep -v "screenshot" | tail -n 3)"
+    tap_diag "($name: $(lab_since "$t0") s)"
+    return "$rc"
+}
+HOOKS=()
+# wait_shot LOG SHOT PID: until the program saved SHOT (or exited).
+wait_shot() {
+    while kill -0 "$3" 2>/dev/null; do
+        grep -q "screenshot .*/$2.png" "$1" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+run_hooks() {
+    local h shot cmd
+    for h in "${HOOKS[@]}"; do
+        shot=${h%% *}; cmd=${h#* }
+        wait_shot "$ART/$1.log" "$shot" "$2" && eval "$cmd"
+    done
+    HOOKS=()
+}
+
+tap_diag "== the VM appears; Share a Folder… (virtiofs, live) ends mounted"
+HOOKS=("04-mounted import -window root $ART/04-mounted-screen.png; touch $ART/.screen-done")
+gui share-virtiofs <<EOF2
+timeout 90
+wait vm:$DOM
+wait-idle
+shot 01-vm-listed
+click share:$DOM
+wait folder-entry
+set folder-entry $docs
+set target-entry /mnt/gui
+shot 02-share-dialog
+click review
+wait-text plan-heading virtiofs, attached live, mounting now
+shot 03-plan
+timeout 180
+click apply
+wait-gone share-dialog
+wait-text vm:$DOM Mounted in the guest at /mnt/gui
+wait-idle
+shot 04-mounted
+wait-file $ART/.screen-done
+quit
+EOF2
+expect "share through the dialog: program exits 0" test $? -eq 0
+expect "the guest has /mnt/gui mounted (virtiofs)" gmounted /mnt/gui virtiofs
+expect "the guest reads the host's file there" \
+    test "$(g /bin/cat /mnt/gui/hello.txt)" = "hello from the host"
+SRC_PATTERN=$docs
+expect "the share is in the running domain" in_xml
+expect "the share is in the definition" in_xml --inactive
+TAG=$(virsh -q dumpxml "$DOM" | python3 -c '
+import sys, xml.etree.ElementTree as ET
+for fs in ET.parse(sys.stdin).getroot().iter("filesystem"):
+    if fs.find("source").get("dir") == sys.argv[1]:
+        print(fs.find("target").get("dir"))' "$docs")
+tap_diag "tag: $TAG"
+
+tap_diag "== events refresh the window; doctor; unmount"
+HOOKS=("05-before-suspend virsh -q suspend $DOM >/dev/null"
+       "06-paused-by-event virsh -q resume $DOM >/dev/null")
+gui events-doctor-umount <<EOF2
+timeout 60
+wait-text vm:$DOM Mounted in the guest at /mnt/gui
+wait-idle
+shot 05-before-suspend
+wait-text vm:$DOM paused
+shot 06-paused-by-event
+wait-text vm:$DOM running
+wait-idle
+click doctor:$DOM
+wait-text doctor-dialog QEMU runs as
+wait-idle
+shot 07-doctor
+click doctor-close
+wait-gone doctor-dialog
+click umount:$DOM:$TAG
+wait-text row:$DOM:$TAG Not mounted in the guest
+wait-idle
+shot 08-unmounted
+quit
+EOF2
+expect "events, doctor and unmount: program exits 0" test $? -eq 0
+expect_not "the guest has /mnt/gui unmounted" gmounted /mnt/gui virtiofs
+
+tap_diag "== mount again, then remove"
+gui mount-remove <<EOF2
+timeout 90
+click mount:$DOM:$TAG
+wait-text row:$DOM:$TAG Mounted in the guest at /mnt/gui
+wait-idle
+shot 09-mounted-again
+click remove:$DOM:$TAG
+wait confirm-remove
+shot 10-confirm-remove
+click confirm-remove
+wait-gone row:$DOM:$TAG
+wait-idle
+shot 11-removed
+quit
+EOF2
+expect "mount and remove: program exits 0" test $? -eq 0
+expect_not "removed: not mounted in the guest" gmounted /mnt/gui virtiofs
+expect_not "removed: gone from the running domain" in_xml
+expect_not "removed: gone from the definition" in_xml --inactive
+
+tap_diag "== 9p: a refused folder, then restart later (pending), then restart now"
+p9=$SHARES/p9
+mkdir -m 777 "$p9"
+echo "9p file" >"$p9/f.txt"
+chmod 644 "$p9/f.txt"
+gui p9 <<EOF2
+timeout 60
+click share:$DOM
+wait folder-entry
+set folder-entry $SHARES/no-such-folder
+click review
+wait form-error
+shot 12-refused-folder
+set folder-entry $p9
+select driver 2
+set target-entry /mnt/p9
+click review
+wait-text plan-heading 9p needs a restart of the running VM: restart now?
+shot 13-plan-9p
+click apply
+wait-gone share-dialog
+wait-text vm:$DOM Pending restart
+wait-idle
+shot 14-pending-restart
+click remove:$DOM:*
+wait confirm-remove
+click confirm-remove
+wait-gone row:$DOM:*
+wait-idle
+click share:$DOM
+wait folder-entry
+set folder-entry $p9
+select driver 2
+set target-entry /mnt/p9
+click review
+wait restart-now
+timeout 240
+click restart-now
+wait-gone share-dialog
+shot 15-restarting
+wait-text vm:$DOM Mounted in the guest at /mnt/p9
+wait-idle
+shot 16-9p-mounted-after-restart
+quit
+EOF2
+expect "9p: program exits 0" test $? -eq 0
+SRC_PATTERN=$p9
+expect "9p restarted now: mounted in the guest" gmounted /mnt/p9 9p
+expect "9p restarted now: the guest reads the file" test "$(g /bin/cat /mnt/p9/f.txt)" = "9p file"
+expect "9p: in the definition" in_xml --inactive
+
+rm -f "$ART/.display" "$ART/.screen-done"
+tap_diag "Screenshots: $(cd "$ART" && echo *.png)"
+tap_done
