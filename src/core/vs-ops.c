@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "vs-caps.h"
 #include "vs-conn.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
@@ -159,43 +160,6 @@ vs_add_job_free(VsAddJob *job)
     g_free(job);
 }
 
-/* What the hypervisor supports for this domain's emulator, arch, machine and
- * virt type.  Unknown (the call fails, e.g. on the test driver) leaves the
- * facts at "supported": libvirt still refuses what it cannot do. */
-static void
-vs_plan_caps(VsDomainState *state, VsPlanFacts *facts)
-{
-    xmlDoc *doc = state->live_doc ? state->live_doc : state->config_doc;
-    g_autofree char *virttype = vs_xml_prop(xmlDocGetRootElement(doc), "type");
-    g_autofree char *arch = vs_xml_prop(vs_xml_find_one(doc, NULL, "/domain/os/type"), "arch");
-    g_autofree char *machine = vs_xml_prop(vs_xml_find_one(doc, NULL, "/domain/os/type"),
-                                           "machine");
-    xmlNode *emu = vs_xml_find_one(doc, NULL, "/domain/devices/emulator");
-    g_autoptr(VsXmlChar) emulator = emu ? xmlNodeGetContent(emu) : NULL;
-    g_autoptr(xmlDoc) caps = NULL;
-    char *raw;
-
-    raw = virConnectGetDomainCapabilities(virDomainGetConnect(state->dom),
-                                          (const char *)emulator, arch, machine, virttype, 0);
-    if (!raw)
-        return;
-    caps = vs_xml_parse(raw, "domain capabilities", NULL);
-    free(raw);
-    if (!caps || !vs_xml_find_one(caps, NULL, "/domainCapabilities/devices/filesystem"))
-        return;
-    facts->no_9p = !vs_xml_find_one(caps, NULL,
-                                    "/domainCapabilities/devices/filesystem[@supported='yes']"
-                                    "/enum[@name='driverType']/value[text()='path']");
-    facts->no_virtiofs = !vs_xml_find_one(caps, NULL,
-                                          "/domainCapabilities/devices/filesystem"
-                                          "[@supported='yes']/enum[@name='driverType']"
-                                          "/value[text()='virtiofs']");
-    facts->no_memfd = vs_xml_find_one(caps, NULL, "/domainCapabilities/memoryBacking") &&
-                      !vs_xml_find_one(caps, NULL,
-                                       "/domainCapabilities/memoryBacking[@supported='yes']"
-                                       "/enum[@name='sourceType']/value[text()='memfd']");
-}
-
 /* virtiofs under a session daemon older than libvirt 10.0.0: refused by
  * libvirt only at attach time, so say it before anything changes. */
 static void
@@ -215,18 +179,23 @@ vs_plan_session(VsDomainState *state, VsPlanFacts *facts)
                                "session mode\"); use --driver 9p, or qemu:///system");
 }
 
+/* The domain facts, and the hypervisor's capabilities only when they can
+ * change the plan (vs-caps.h: asking can cost seconds). */
 static void
-vs_plan_facts(VsDomainState *state, VsPlanFacts *facts)
+vs_plan_facts(VsDomainState *state, const VsAddOptions *opts, VsPlanFacts *facts)
 {
     memset(facts, 0, sizeof(*facts));
-    vs_plan_caps(state, facts);
-    vs_plan_session(state, facts);
     facts->running = state->running;
     facts->persistent = state->persistent;
     facts->live_shared_mem = state->live_doc && vs_domxml_has_shared_memory(state->live_doc);
     facts->live_acpi = state->live_doc && vs_domxml_has_acpi(state->live_doc);
     facts->config_shared_mem = state->config_doc &&
                                vs_domxml_has_shared_memory(state->config_doc);
+    if (vs_caps_needed(facts, vs_caps_known_from_domain(state->config_doc, state->live_doc),
+                       opts->driver, opts->mode, opts->readonly))
+        vs_caps_fill(virDomainGetConnect(state->dom),
+                     state->live_doc ? state->live_doc : state->config_doc, facts);
+    vs_plan_session(state, facts);
 }
 
 /* --uid-map/--gid-map: virtiofs <idmap>, which needs libvirt >= 10.0.0;
@@ -293,7 +262,7 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
     if (!vs_guest_path_validate(share->target, error))
         return NULL;
 
-    vs_plan_facts(state, &facts);
+    vs_plan_facts(state, opts, &facts);
     if (!vs_plan_decide(&facts, opts->driver, opts->mode, opts->readonly, &job->plan, error))
         return NULL;
     share->driver = job->plan.driver;

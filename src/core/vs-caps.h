@@ -1,0 +1,80 @@
+/* vs-caps.h: the hypervisor facts a plan takes from libvirt's domain
+ * capabilities, asked for only when they can change the plan, and cached.
+ *
+ * virConnectGetDomainCapabilities can cost seconds: libvirt re-probes QEMU on
+ * every call when its capability cache looks stale (measured: 4 s per call on
+ * libvirt 9.0 with a /dev/kvm that QEMU's user cannot open).  The answer
+ * depends only on the libvirt and QEMU builds and on the emulator, machine,
+ * arch and virt type asked about, so it is cached under that key. */
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+#include <libxml/tree.h>
+
+#include "vs-plan.h"
+
+/* The capability facts of VsPlanFacts, as bits. */
+typedef enum {
+    VS_CAP_9P = 1 << 0,         /* facts->no_9p */
+    VS_CAP_VIRTIOFS = 1 << 1,   /* facts->no_virtiofs */
+    VS_CAP_MEMFD = 1 << 2,      /* facts->no_memfd */
+    VS_CAP_ALL = (1 << 3) - 1,
+} VsCap;
+
+/* The capabilities the domain's own devices prove (a virtiofs or 9p
+ * <filesystem>, a memfd memory source libvirt accepted), as VsCap bits. */
+guint vs_caps_known_from_domain(xmlDoc *config_doc, xmlDoc *live_doc);
+
+/* Can the unknown capability facts change the plan for this request?
+ * @facts holds the domain facts (the capability facts are ignored).  Also
+ * FALSE for a driver named explicitly that goes in live: libvirt checks the
+ * running QEMU supports it before it changes anything. */
+gboolean vs_caps_needed(const VsPlanFacts *facts, guint known, VsDriver driver, VsMode mode,
+                        gboolean readonly);
+
+/* Fill the capability facts of @facts from a domainCapabilities document;
+ * FALSE (facts unchanged) if it says nothing about filesystems. */
+gboolean vs_caps_parse(const char *xml, VsPlanFacts *facts);
+
+/* What the cached answer depends on. */
+typedef struct {
+    const char *uri;            /* the connection's URI */
+    unsigned long libvirt;      /* virConnectGetLibVersion */
+    unsigned long hypervisor;   /* virConnectGetVersion; 0 when the emulator is stat'ed */
+    const char *emulator;       /* path from the domain XML, may be NULL */
+    gboolean have_stat;         /* emulator stat'ed on this host (local URIs only) */
+    gint64 mtime_ns;
+    gint64 size;
+    const char *machine;
+    const char *arch;
+    const char *virttype;
+} VsCapsKey;
+
+/* The canonical text of @key; equal texts mean the same answer. */
+char *vs_caps_key_text(const VsCapsKey *key);
+
+/* Does @uri reach a daemon whose files are this host's files?  Not when it
+ * names a host, nor with socket= (the daemon may run in another root). */
+gboolean vs_caps_uri_is_local(const char *uri);
+
+/* The cache file: /var/cache/virt-share/domcaps (root) or
+ * $XDG_CACHE_HOME/virt-share/domcaps; $VIRT_SHARE_CACHE_DIR overrides the folder. */
+char *vs_caps_cache_path(void);
+
+/* Look @key_text up in the cache file @path.  A missing, unreadable,
+ * oversized, foreign (not ours, not a regular file) or malformed file or entry
+ * is a miss. */
+gboolean vs_caps_cache_lookup(const char *path, const char *key_text, VsPlanFacts *facts);
+
+/* Add or replace the entry (atomically; at most VS_CAPS_CACHE_ENTRIES, the
+ * oldest go first).  Failures are ignored: a cache is an optimisation. */
+void vs_caps_cache_store(const char *path, const char *key_text, const VsPlanFacts *facts);
+
+#define VS_CAPS_CACHE_ENTRIES 32
+#define VS_CAPS_CACHE_MAX_BYTES (64 * 1024)
+
+/* Fill the capability facts for the domain described by @doc: from the
+ * cache, else from libvirt (and store the answer).  Unknown (the call fails,
+ * e.g. on the test driver) leaves them at "supported". */
+void vs_caps_fill(virConnect *conn, xmlDoc *doc, VsPlanFacts *facts);

@@ -1,0 +1,325 @@
+/* test-caps.c: when domain capabilities are asked for, the cache key and
+ * what invalidates it, and a cache file that is damaged or not ours. */
+#include <config.h>
+
+#include "vs-test-util.h"
+
+#include <unistd.h>
+
+#include "vs-caps.h"
+#include "vs-xml.h"
+
+static const VsCapsKey base_key = {
+    .uri = "qemu:///system", .libvirt = 9000000, .hypervisor = 0,
+    .emulator = "/usr/bin/qemu-system-x86_64", .have_stat = TRUE,
+    .mtime_ns = 1700000000123456789, .size = 12345678,
+    .machine = "pc-i440fx-7.2", .arch = "x86_64", .virttype = "qemu",
+};
+
+static char *
+tmp_cache(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vs-caps-XXXXXX", NULL);
+
+    assert_non_null(dir);
+    return g_build_filename(dir, "domcaps", NULL);
+}
+
+static void
+rm_cache(char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *tmp = g_strconcat(path, ".tmp", NULL);
+
+    g_unlink(path);
+    g_unlink(tmp);
+    g_rmdir(dir);
+    g_free(path);
+}
+
+/* Every part of the key changes the key text; nothing else does. */
+static void
+test_caps_key_parts(void **unused)
+{
+    g_autofree char *base = vs_caps_key_text(&base_key);
+    g_autofree char *same = vs_caps_key_text(&base_key);
+    VsCapsKey variants[9];
+
+    for (guint i = 0; i < G_N_ELEMENTS(variants); i++)
+        variants[i] = base_key;
+    variants[0].uri = "qemu+ssh://other/system";
+    variants[1].libvirt = 11003000;
+    variants[2].hypervisor = 10000013;
+    variants[3].emulator = "/usr/libexec/qemu-kvm";
+    variants[4].mtime_ns += 1;
+    variants[5].size += 1;
+    variants[6].machine = "pc-q35-7.2";
+    variants[7].arch = "aarch64";
+    variants[8].virttype = "kvm";
+    assert_string_equal(base, same);
+    for (guint i = 0; i < G_N_ELEMENTS(variants); i++) {
+        g_autofree char *text = vs_caps_key_text(&variants[i]);
+        assert_string_not_equal(base, text);
+    }
+}
+
+/* Without a stat (a remote daemon) the mtime is not part of the key, and a
+ * field cannot run into the next one. */
+static void
+test_caps_key_remote_and_escaping(void **unused)
+{
+    VsCapsKey a = base_key, b = base_key, c = base_key, d = base_key;
+    g_autofree char *ta = NULL, *tb = NULL, *tc = NULL, *td = NULL;
+
+    a.have_stat = b.have_stat = FALSE;
+    b.mtime_ns = 1;
+    ta = vs_caps_key_text(&a);
+    tb = vs_caps_key_text(&b);
+    assert_string_equal(ta, tb);
+    c.machine = "pc\" arch=\"x86_64";
+    c.arch = NULL;
+    d.machine = "pc";
+    tc = vs_caps_key_text(&c);
+    td = vs_caps_key_text(&d);
+    assert_string_not_equal(tc, td);
+    assert_null(strchr(tc, '\n'));
+}
+
+static void
+test_caps_uri_is_local(void **unused)
+{
+    assert_true(vs_caps_uri_is_local("qemu:///system"));
+    assert_true(vs_caps_uri_is_local("qemu:///session"));
+    assert_true(vs_caps_uri_is_local("test:///default"));
+    assert_false(vs_caps_uri_is_local("qemu+ssh://root@host/system"));
+    assert_false(vs_caps_uri_is_local("qemu+tcp://10.0.0.1/system"));
+    /* a daemon in another root (a chroot, a container): its files are not ours */
+    assert_false(vs_caps_uri_is_local("qemu:///system?socket=/proc/1/root/run/libvirt/libvirt-sock"));
+    assert_false(vs_caps_uri_is_local(NULL));
+}
+
+static void
+test_caps_cache_roundtrip_and_invalidation(void **unused)
+{
+    char *path = tmp_cache();
+    g_autofree char *key = vs_caps_key_text(&base_key);
+    VsPlanFacts in = { .no_9p = TRUE, .no_memfd = TRUE }, out = { 0 };
+    VsCapsKey newer = base_key;
+    g_autofree char *newer_key = NULL;
+    struct stat st;
+
+    assert_false(vs_caps_cache_lookup(path, key, &out));       /* no file */
+    vs_caps_cache_store(path, key, &in);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    assert_true(vs_caps_cache_lookup(path, key, &out));
+    assert_true(out.no_9p);
+    assert_false(out.no_virtiofs);
+    assert_true(out.no_memfd);
+
+    /* QEMU upgraded (new mtime), libvirt upgraded: a miss each. */
+    newer.mtime_ns += 1000;
+    newer_key = vs_caps_key_text(&newer);
+    assert_false(vs_caps_cache_lookup(path, newer_key, &out));
+    newer = base_key;
+    newer.libvirt = 9000001;
+    g_free(newer_key);
+    newer_key = vs_caps_key_text(&newer);
+    assert_false(vs_caps_cache_lookup(path, newer_key, &out));
+
+    /* A new answer for a key replaces the old one. */
+    in.no_9p = FALSE;
+    vs_caps_cache_store(path, key, &in);
+    assert_true(vs_caps_cache_lookup(path, key, &out));
+    assert_false(out.no_9p);
+    rm_cache(path);
+}
+
+static void
+write_cache(const char *path, const char *text)
+{
+    g_unlink(path);
+    assert_true(g_file_set_contents(path, text, -1, NULL));
+    g_chmod(path, 0644);
+}
+
+/* A damaged or foreign cache file is a miss, never a wrong answer, and the
+ * next store replaces it. */
+static void
+test_caps_cache_bad_files(void **unused)
+{
+    char *path = tmp_cache();
+    g_autofree char *key = vs_caps_key_text(&base_key);
+    g_autofree char *group = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
+    g_autofree char *good = NULL;
+    g_autofree char *wrong_key = NULL;
+    g_autofree char *bad_bool = NULL;
+    g_autofree char *big = NULL;
+    g_autofree char *other = g_strconcat(path, ".other", NULL);
+    const char *garbage[] = { "", "\x01\x02\xff\xfe", "[unterminated", "no group=1\n",
+                              "[virt-share-domcaps]\nversion=2\n" };
+    VsPlanFacts in = { .no_virtiofs = TRUE }, out = { 0 };
+
+    good = g_strdup_printf("[virt-share-domcaps]\nversion=1\n\n[%s]\nkey=%s\nstored=1\n"
+                           "no-9p=false\nno-virtiofs=true\nno-memfd=false\n", group, key);
+    write_cache(path, good);
+    assert_true(vs_caps_cache_lookup(path, key, &out));        /* the format is as written */
+    assert_true(out.no_virtiofs);
+
+    for (guint i = 0; i < G_N_ELEMENTS(garbage); i++) {
+        write_cache(path, garbage[i]);
+        assert_false(vs_caps_cache_lookup(path, key, &out));
+    }
+    /* the right hash but another key: not trusted */
+    wrong_key = g_strdup_printf("[virt-share-domcaps]\nversion=1\n\n[%s]\nkey=v1 other\n"
+                                "stored=1\nno-9p=false\nno-virtiofs=true\nno-memfd=false\n",
+                                group);
+    write_cache(path, wrong_key);
+    assert_false(vs_caps_cache_lookup(path, key, &out));
+    /* a member that is not a boolean, or missing */
+    bad_bool = g_strdup_printf("[virt-share-domcaps]\nversion=1\n\n[%s]\nkey=%s\nstored=1\n"
+                               "no-9p=maybe\nno-virtiofs=true\n", group, key);
+    write_cache(path, bad_bool);
+    out.no_9p = TRUE;
+    assert_false(vs_caps_cache_lookup(path, key, &out));
+    assert_true(out.no_9p);                                    /* untouched on a miss */
+    /* too big to be ours */
+    big = g_strnfill(VS_CAPS_CACHE_MAX_BYTES + 10, '#');
+    write_cache(path, big);
+    assert_false(vs_caps_cache_lookup(path, key, &out));
+    /* writable by others */
+    write_cache(path, good);
+    g_chmod(path, 0666);
+    assert_false(vs_caps_cache_lookup(path, key, &out));
+    /* a symbolic link, even to a good file */
+    write_cache(other, good);
+    g_unlink(path);
+    assert_int_equal(symlink(other, path), 0);
+    assert_false(vs_caps_cache_lookup(path, key, &out));
+    /* another user's file */
+    if (geteuid() == 0) {
+        g_unlink(path);
+        write_cache(path, good);
+        assert_int_equal(chown(path, 65534, 65534), 0);
+        assert_false(vs_caps_cache_lookup(path, key, &out));
+    }
+    /* a store replaces whatever was there, with a regular file */
+    vs_caps_cache_store(path, key, &in);
+    assert_true(vs_caps_cache_lookup(path, key, &out));
+    assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
+                !g_file_test(path, G_FILE_TEST_IS_SYMLINK));
+    g_unlink(other);
+    rm_cache(path);
+}
+
+static void
+test_caps_cache_bounded(void **unused)
+{
+    char *path = tmp_cache();
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_auto(GStrv) groups = NULL;
+    VsPlanFacts in = { 0 }, out;
+    g_autofree char *last = NULL;
+
+    for (guint i = 0; i < VS_CAPS_CACHE_ENTRIES + 8; i++) {
+        VsCapsKey k = base_key;
+        k.mtime_ns = i;
+        g_free(last);
+        last = vs_caps_key_text(&k);
+        vs_caps_cache_store(path, last, &in);
+    }
+    assert_true(g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL));
+    groups = g_key_file_get_groups(kf, NULL);
+    assert_int_equal(g_strv_length(groups), VS_CAPS_CACHE_ENTRIES + 1);   /* + header */
+    assert_true(vs_caps_cache_lookup(path, last, &out));
+    rm_cache(path);
+}
+
+/* Asked only when the answer can change the plan. */
+static void
+test_caps_needed(void **unused)
+{
+    VsPlanFacts running_shm = { .running = TRUE, .persistent = TRUE, .live_shared_mem = TRUE,
+                                .live_acpi = TRUE, .config_shared_mem = TRUE };
+    VsPlanFacts stopped = { .persistent = TRUE };
+    VsPlanFacts running_plain = { .running = TRUE, .persistent = TRUE, .live_acpi = TRUE };
+
+    /* virtiofs by name, hot-plugged: libvirt checks the running QEMU itself */
+    assert_false(vs_caps_needed(&running_shm, 0, VS_DRIVER_VIRTIOFS, VS_MODE_DEFAULT, FALSE));
+    /* auto: a missing virtiofs would make it 9p */
+    assert_true(vs_caps_needed(&running_shm, 0, VS_DRIVER_AUTO, VS_MODE_DEFAULT, FALSE));
+    /* ... unless the domain already has a virtiofs share */
+    assert_false(vs_caps_needed(&running_shm, VS_CAP_VIRTIOFS, VS_DRIVER_AUTO,
+                                VS_MODE_DEFAULT, FALSE));
+    /* 9p into a definition: nothing checks it before the next start */
+    assert_true(vs_caps_needed(&stopped, 0, VS_DRIVER_9P, VS_MODE_DEFAULT, FALSE));
+    assert_false(vs_caps_needed(&stopped, VS_CAP_9P, VS_DRIVER_9P, VS_MODE_DEFAULT, FALSE));
+    /* virtiofs by name that must add shared memory: memfd matters */
+    assert_true(vs_caps_needed(&running_plain, VS_CAP_VIRTIOFS, VS_DRIVER_VIRTIOFS,
+                               VS_MODE_DEFAULT, FALSE));
+    assert_false(vs_caps_needed(&running_plain, VS_CAP_VIRTIOFS | VS_CAP_MEMFD,
+                                VS_DRIVER_VIRTIOFS, VS_MODE_DEFAULT, FALSE));
+    /* a request that fails on the domain facts alone */
+    assert_false(vs_caps_needed(&running_shm, 0, VS_DRIVER_VIRTIOFS, VS_MODE_SQUASH, FALSE));
+    /* auto + squash is 9p whatever virtiofs does, but 9p may be missing */
+    assert_true(vs_caps_needed(&running_shm, 0, VS_DRIVER_AUTO, VS_MODE_SQUASH, FALSE));
+    assert_false(vs_caps_needed(&running_shm, VS_CAP_9P, VS_DRIVER_AUTO, VS_MODE_SQUASH,
+                                FALSE));
+}
+
+static void
+test_caps_known_from_domain(void **unused)
+{
+    g_autoptr(xmlDoc) vfs = vs_xml_parse(
+        "<domain type='qemu'><memoryBacking><source type='memfd'/><access mode='shared'/>"
+        "</memoryBacking><devices><filesystem type='mount' accessmode='passthrough'>"
+        "<driver type='virtiofs'/><source dir='/a'/><target dir='a'/></filesystem>"
+        "</devices></domain>", "test", NULL);
+    g_autoptr(xmlDoc) p9 = vs_xml_parse(
+        "<domain type='qemu'><devices><filesystem type='mount' accessmode='squash'>"
+        "<source dir='/b'/><target dir='b'/></filesystem></devices></domain>", "test", NULL);
+    g_autoptr(xmlDoc) none = vs_xml_parse("<domain type='qemu'><devices/></domain>", "test",
+                                          NULL);
+
+    assert_int_equal(vs_caps_known_from_domain(vfs, NULL), VS_CAP_VIRTIOFS | VS_CAP_MEMFD);
+    assert_int_equal(vs_caps_known_from_domain(NULL, p9), VS_CAP_9P);
+    assert_int_equal(vs_caps_known_from_domain(none, p9), VS_CAP_9P);
+    assert_int_equal(vs_caps_known_from_domain(none, NULL), 0);
+}
+
+static void
+test_caps_parse(void **unused)
+{
+    VsPlanFacts f = { 0 };
+
+    assert_true(vs_caps_parse(
+        "<domainCapabilities><memoryBacking supported='yes'><enum name='sourceType'>"
+        "<value>file</value><value>anonymous</value></enum></memoryBacking><devices>"
+        "<filesystem supported='yes'><enum name='driverType'><value>path</value>"
+        "<value>handle</value></enum></filesystem></devices></domainCapabilities>", &f));
+    assert_false(f.no_9p);
+    assert_true(f.no_virtiofs);
+    assert_true(f.no_memfd);
+    memset(&f, 0, sizeof(f));
+    assert_false(vs_caps_parse("<domainCapabilities><devices/></domainCapabilities>", &f));
+    assert_false(vs_caps_parse("not xml", &f));
+    assert_false(f.no_9p || f.no_virtiofs || f.no_memfd);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_caps_key_parts),
+        cmocka_unit_test(test_caps_key_remote_and_escaping),
+        cmocka_unit_test(test_caps_uri_is_local),
+        cmocka_unit_test(test_caps_cache_roundtrip_and_invalidation),
+        cmocka_unit_test(test_caps_cache_bad_files),
+        cmocka_unit_test(test_caps_cache_bounded),
+        cmocka_unit_test(test_caps_needed),
+        cmocka_unit_test(test_caps_known_from_domain),
+        cmocka_unit_test(test_caps_parse),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
