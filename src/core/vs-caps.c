@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vs-caps.h"
+#include "vs-conn.h"
 #include "vs-domxml.h"
 #include "vs-xml.h"
 
@@ -120,18 +121,9 @@ vs_caps_key_text(const VsCapsKey *key)
 gboolean
 vs_caps_uri_is_local(const char *uri)
 {
-    g_autoptr(GUri) u = uri ? g_uri_parse(uri, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
-    g_autoptr(GHashTable) params = NULL;
-    const char *host, *query;
+    g_autoptr(VsUriInfo) info = uri ? vs_uri_info_parse(uri, NULL) : NULL;
 
-    if (!u)
-        return FALSE;
-    host = g_uri_get_host(u);
-    if (host && *host)
-        return FALSE;
-    query = g_uri_get_query(u);
-    params = query ? g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
-    return !(params && g_hash_table_contains(params, "socket"));
+    return info && !info->remote && !g_hash_table_contains(info->params, "socket");
 }
 
 char *
