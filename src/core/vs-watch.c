@@ -2,7 +2,10 @@
  *
  * libvirt's default event loop runs in its own thread (it must run for
  * events and for the close callback); the callbacks only hand a domain UUID
- * or a "reconnect" to the GLib main loop, where all the work happens. */
+ * or a "reconnect" to the GLib main loop.  The main loop owns all state; the
+ * mounting itself runs in a thread pool, one job per domain at a time, so a
+ * slow or hung guest (each agent command waits up to its own timeout) never
+ * delays another guest's mount.  libvirt connections are thread-safe. */
 #include <config.h>
 
 #include <glib-unix.h>
@@ -15,6 +18,9 @@
 #include "vs-time.h"
 #include "vs-watch.h"
 
+/* Domains mounted at once; more wait in the pool's queue. */
+#define VS_WATCH_THREADS 16
+
 typedef struct {
     char *uri;
     GMainLoop *loop;
@@ -23,10 +29,49 @@ typedef struct {
     guint reconnect_id;
     VsTimeBackOff reconnect;
     VsRunOptions ropts;
+    VsNotifyFunc notify;    /* the caller's, called under notify_lock */
+    gpointer notify_data;
+    GMutex notify_lock;
     GHashTable *retries;    /* uuid -> VsTimeBackOff of its mount retries */
+    GHashTable *busy;       /* uuid -> TRUE if asked again while its job runs */
+    GThreadPool *pool;
+    gint stopping;          /* atomic: set once the main loop has quit */
 } VsWatch;
 
+/* One domain's mount, run in the pool; the result goes back to the main loop. */
+typedef struct {
+    char *uuid;
+    char *name;             /* set by the job */
+    virConnect *conn;       /* a reference: the main loop may drop its own */
+    gboolean only_if_agent; /* at start: skip domains whose agent does not answer */
+    gboolean skipped;
+    GError *error;
+} VsWatchJob;
+
 static VsWatch *watch_singleton;
+
+static void
+vs_watch_job_free(VsWatchJob *job)
+{
+    g_free(job->uuid);
+    g_free(job->name);
+    virConnectClose(job->conn);
+    g_clear_error(&job->error);
+    g_free(job);
+}
+
+/* Progress comes from the main loop and from the pool's threads. */
+static void
+vs_watch_notify(const char *message, gpointer data)
+{
+    VsWatch *w = data;
+
+    if (!w->notify)
+        return;
+    g_mutex_lock(&w->notify_lock);
+    w->notify(message, w->notify_data);
+    g_mutex_unlock(&w->notify_lock);
+}
 
 static void G_GNUC_PRINTF(1, 2)
 vs_watch_say(const char *fmt, ...)
@@ -37,52 +82,104 @@ vs_watch_say(const char *fmt, ...)
     va_start(args, fmt);
     msg = g_strdup_vprintf(fmt, args);
     va_end(args);
-    if (watch_singleton->ropts.notify)
-        watch_singleton->ropts.notify(msg, watch_singleton->ropts.notify_data);
+    vs_watch_notify(msg, watch_singleton);
 }
 
-static gboolean vs_watch_mount_uuid(gpointer data);
+static void vs_watch_request(const char *uuid, gboolean only_if_agent);
 
-/* Mount the managed shares of one domain; retry with back-off for 15 s
- * (the agent may have connected a moment before it answers guest-exec). */
-static void
-vs_watch_mount_domain(virDomain *dom)
+static gboolean
+vs_watch_retry(gpointer data)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(VsDomainState) state = vs_domain_state_load(dom, &error);
-    char uuid[VIR_UUID_STRING_BUFLEN];
+    vs_watch_request(data, FALSE);
+    return G_SOURCE_REMOVE;
+}
+
+/* Main loop: a job finished; retry a failure with back-off for 15 s (the
+ * agent may have connected a moment before it answers guest-exec). */
+static gboolean
+vs_watch_done(gpointer data)
+{
+    VsWatchJob *job = data;
+    VsWatch *w = watch_singleton;
+    gpointer again = NULL;
     VsTimeBackOff *backoff;
     guint delay_ms;
 
-    if (virDomainGetUUIDString(dom, uuid) < 0)
+    g_hash_table_steal_extended(w->busy, job->uuid, NULL, &again);
+    if (g_atomic_int_get(&w->stopping) || job->skipped) {
+        vs_watch_job_free(job);
+        return G_SOURCE_REMOVE;
+    }
+    if (!job->error) {
+        g_hash_table_remove(w->retries, job->uuid);
+    } else {
+        if (!(backoff = g_hash_table_lookup(w->retries, job->uuid))) {
+            backoff = g_new(VsTimeBackOff, 1);
+            vs_time_backoff_start(backoff, 1000, 5000, 15000);
+            g_hash_table_insert(w->retries, g_strdup(job->uuid), backoff);
+        }
+        if (!vs_time_backoff_next(backoff, g_get_monotonic_time(), &delay_ms)) {
+            vs_watch_say(_("%s: giving up mounting: %s"), job->name ? job->name : job->uuid,
+                         job->error->message);
+            g_hash_table_remove(w->retries, job->uuid);
+        } else if (!again) {
+            g_timeout_add_full(G_PRIORITY_DEFAULT, delay_ms, vs_watch_retry,
+                               g_strdup(job->uuid), g_free);
+        }
+    }
+    /* Asked again while it ran (e.g. the guest rebooted meanwhile): run again. */
+    if (again)
+        vs_watch_request(job->uuid, FALSE);
+    vs_watch_job_free(job);
+    return G_SOURCE_REMOVE;
+}
+
+/* Pool thread: mount the managed shares of one domain. */
+static void
+vs_watch_work(gpointer data, gpointer user_data)
+{
+    VsWatchJob *job = data;
+    g_autoptr(virDomain) dom = virDomainLookupByUUIDString(job->conn, job->uuid);
+    g_autoptr(VsDomainState) state = NULL;
+
+    if (g_atomic_int_get(&watch_singleton->stopping) || !dom ||
+        (job->only_if_agent && !vs_agent_ping(dom, NULL))) {
+        job->skipped = TRUE;
+    } else {
+        job->name = g_strdup(virDomainGetName(dom));
+        if ((state = vs_domain_state_load(dom, &job->error)))
+            vs_run_mount_managed(state, &watch_singleton->ropts, &job->error);
+    }
+    g_idle_add(vs_watch_done, job);
+}
+
+/* Main loop: mount the managed shares of the domain @uuid, unless a job for
+ * it runs already (then it runs once more when that one is done). */
+static void
+vs_watch_request(const char *uuid, gboolean only_if_agent)
+{
+    VsWatch *w = watch_singleton;
+    VsWatchJob *job;
+
+    if (!w->conn || g_atomic_int_get(&w->stopping))
         return;
-    if (state && vs_run_mount_managed(state, &watch_singleton->ropts, &error)) {
-        g_hash_table_remove(watch_singleton->retries, uuid);
+    if (g_hash_table_contains(w->busy, uuid)) {
+        g_hash_table_replace(w->busy, g_strdup(uuid), GINT_TO_POINTER(TRUE));
         return;
     }
-    if (!(backoff = g_hash_table_lookup(watch_singleton->retries, uuid))) {
-        backoff = g_new(VsTimeBackOff, 1);
-        vs_time_backoff_start(backoff, 1000, 5000, 15000);
-        g_hash_table_insert(watch_singleton->retries, g_strdup(uuid), backoff);
-    }
-    if (!vs_time_backoff_next(backoff, g_get_monotonic_time(), &delay_ms)) {
-        vs_watch_say(_("%s: giving up mounting: %s"), virDomainGetName(dom), error->message);
-        g_hash_table_remove(watch_singleton->retries, uuid);
-        return;
-    }
-    g_timeout_add_full(G_PRIORITY_DEFAULT, delay_ms, vs_watch_mount_uuid, g_strdup(uuid), g_free);
+    g_hash_table_insert(w->busy, g_strdup(uuid), GINT_TO_POINTER(FALSE));
+    job = g_new0(VsWatchJob, 1);
+    job->uuid = g_strdup(uuid);
+    job->conn = w->conn;
+    virConnectRef(job->conn);
+    job->only_if_agent = only_if_agent;
+    g_thread_pool_push(w->pool, job, NULL);
 }
 
 static gboolean
 vs_watch_mount_uuid(gpointer data)
 {
-    const char *uuid = data;
-    virDomain *dom;
-
-    if (!watch_singleton->conn || !(dom = virDomainLookupByUUIDString(watch_singleton->conn, uuid)))
-        return G_SOURCE_REMOVE;
-    vs_watch_mount_domain(dom);
-    virDomainFree(dom);
+    vs_watch_request(data, FALSE);
     return G_SOURCE_REMOVE;
 }
 
@@ -106,8 +203,10 @@ vs_watch_catch_up(void)
                                                VIR_CONNECT_LIST_DOMAINS_ACTIVE, NULL);
 
     for (guint i = 0; doms && i < doms->len; i++) {
-        if (vs_agent_ping(g_ptr_array_index(doms, i), NULL))
-            vs_watch_mount_domain(g_ptr_array_index(doms, i));
+        char uuid[VIR_UUID_STRING_BUFLEN];
+
+        if (virDomainGetUUIDString(g_ptr_array_index(doms, i), uuid) == 0)
+            vs_watch_request(uuid, TRUE);
     }
 }
 
@@ -197,23 +296,50 @@ vs_watch_stop(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* After the main loop: give running mounts a moment to finish (queued ones
+ * return at once); TRUE if none is left.  A hung guest must not hold up a
+ * stop, so after VS_WATCH_STOP_WAIT_MS its job is left to the process exit. */
+#define VS_WATCH_STOP_WAIT_MS 2000
+static gboolean
+vs_watch_drain(VsWatch *w)
+{
+    gint64 deadline = g_get_monotonic_time() + VS_WATCH_STOP_WAIT_MS * 1000;
+
+    g_atomic_int_set(&w->stopping, TRUE);
+    while (g_hash_table_size(w->busy) > 0 && g_get_monotonic_time() < deadline) {
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(10000);
+    }
+    if (g_hash_table_size(w->busy) > 0)
+        return FALSE;
+    g_thread_pool_free(w->pool, FALSE, TRUE);
+    return TRUE;
+}
+
 gboolean
 vs_watch_run(const char *uri, VsNotifyFunc notify, gpointer data, GError **error)
 {
-    VsWatch w = { 0 };
+    /* static: pool threads still stuck in a hung guest may outlive this call */
+    static VsWatch w;
 
     vs_libvirt_init();
     if (virEventRegisterDefaultImpl() < 0) {
         vs_set_libvirt_error(error, _("cannot start libvirt's event loop"));
         return FALSE;
     }
+    memset(&w, 0, sizeof(w));
     w.uri = g_strdup(uri);
     w.loop = g_main_loop_new(NULL, FALSE);
     w.agent_cb = -1;
     w.retries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    w.busy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_mutex_init(&w.notify_lock);
+    w.notify = notify;
+    w.notify_data = data;
     vs_run_options_init(&w.ropts);
-    w.ropts.notify = notify;
-    w.ropts.notify_data = data;
+    w.ropts.notify = vs_watch_notify;
+    w.ropts.notify_data = &w;
+    w.pool = g_thread_pool_new(vs_watch_work, NULL, VS_WATCH_THREADS, FALSE, NULL);
     watch_singleton = &w;
 
     g_thread_unref(g_thread_new("libvirt-events", vs_watch_event_thread, NULL));
@@ -228,9 +354,16 @@ vs_watch_run(const char *uri, VsNotifyFunc notify, gpointer data, GError **error
             virConnectDomainEventDeregisterAny(w.conn, w.agent_cb);
         virConnectUnregisterCloseCallback(w.conn, vs_watch_closed);
         virConnectClose(w.conn);
+        w.conn = NULL;
     }
+    if (!vs_watch_drain(&w))
+        return TRUE;
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
     g_main_loop_unref(w.loop);
     g_hash_table_unref(w.retries);
+    g_hash_table_unref(w.busy);
+    g_mutex_clear(&w.notify_lock);
     g_free(w.uri);
     watch_singleton = NULL;
     return TRUE;

@@ -21,6 +21,7 @@ NOAGENT=vs-test-noagent
 NOEXEC=vs-test-noexec
 NOMEM=vs-test-nomem
 HOOKDOM=vs-test-hook
+HUNG=vs-test-hung
 QEMU_USER=libvirt-qemu
 
 # expect NAME COMMAND...: the command must succeed
@@ -69,7 +70,7 @@ boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
 SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
 chmod 755 "$SHARES"
 remove_domains() {
-    for d in "$DOM" "$NOAGENT" "$NOEXEC" "$NOMEM" "$HOOKDOM"; do
+    for d in "$DOM" "$NOAGENT" "$NOEXEC" "$NOMEM" "$HOOKDOM" "$HUNG"; do
         virsh -q destroy "$d" >/dev/null 2>&1
         virsh -q undefine "$d" >/dev/null 2>&1
     done
@@ -361,6 +362,40 @@ virsh -q destroy "$HOOKDOM" >/dev/null 2>&1
 kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null
 rm -f "$HOOKDIR/virt-share"
 tap_diag "$(cat "$SHARES/watch.log")"
+
+tap_diag "== the watcher: a guest whose mount hangs does not delay another guest's mount"
+# HUNG's mount(8) never returns (guest-exec looks in /usr/local/sbin first);
+# restarting qemu-ga in a guest makes libvirt send "agent connected", as a boot does.
+kick_agent() { lab_qga "$1" '{"execute":"guest-exec","arguments":{"path":"/bin/sh","arg":["-c","sleep 0.5; kill $(pidof qemu-ga)"]}}' >/dev/null; }
+if bash "$top/tests/lab/start-guest.sh" "$HUNG" >/dev/null; then
+    d_h=$(mkshare hung root:root)
+    "$VS" -q add "$HUNG" "$d_h" --driver virtiofs --target /mnt/h
+    g_h() { lab_guest_exec "$HUNG" "$@"; }
+    g_h /bin/sh -c 'mkdir -p /usr/local/sbin && printf "#!/bin/sh\nexec sleep 600\n" >/usr/local/sbin/mount && chmod 755 /usr/local/sbin/mount'
+    "$VS" watch >"$SHARES/watch2.log" 2>&1 &
+    WATCH_PID=$!
+    for _ in $(seq 1 40); do grep -q watching "$SHARES/watch2.log" && break; sleep 0.25; done
+    sleep 1   # its catch-up finds everything mounted
+    "$VS" -q umount "$HUNG"
+    kick_agent "$HUNG"
+    # wait until the watcher is stuck in HUNG's mount
+    for _ in $(seq 1 40); do g_h /bin/pidof sleep >/dev/null 2>&1 && break; sleep 0.25; done
+    expect "hung guest: the watcher's mount is running (and hanging) there" g_h /bin/pidof sleep
+    "$VS" -q umount "$DOM"
+    t0=$(now)
+    kick_agent "$DOM"
+    remounted /mnt/c1 virtiofs
+    t_other=$(elapsed "$t0")
+    timings+=("watcher: other guest mounted while one hangs: $t_other s")
+    expect "hung guest: the other guest's share is mounted again within 20 s ($t_other s)" \
+        awk -v t="$t_other" 'BEGIN { exit !(t < 20) }'
+    expect "hung guest: the other guest's 9p share too" gmounted /mnt/mp 9p
+    kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null
+    tap_diag "$(cat "$SHARES/watch2.log")"
+else
+    tap_not_ok "hung guest: second lab guest boots"
+fi
+virsh -q destroy "$HUNG" >/dev/null 2>&1
 
 tap_diag "== a domain without a guest agent"
 bash "$top/tests/lab/guest.sh" "$NOAGENT" | python3 -c '
