@@ -211,13 +211,14 @@ run_fs() {   # run_fs NAME GUEST_DIR [NOTE]
     echo "  $1: write $w s, read $r s, $SMALL small files $s s ${3:-}"
     result fs "$1" write_s="$w" read_s="$r" small_s="$s" size_mib="$SIZE" small_files="$SMALL" note="${3:-}"
 }
-# VIRTIOFS_VARIANTS: "name|<binary> child XML" candidates for the virtiofs defaults.
+# VIRTIOFS_VARIANTS: candidates for virt-share's virtiofs defaults, one per
+# line: "NAME|<driver> attributes|<binary> children".
 virtiofs_variants() {
     if [ -n "${VIRTIOFS_VARIANTS:-}" ]; then printf '%s\n' "$VIRTIOFS_VARIANTS"; return; fi
-    echo "virtiofs-cache-auto|<cache mode='auto'/>"
-    echo "virtiofs-cache-always|<cache mode='always'/>"
-    echo "virtiofs-cache-never|<cache mode='none'/>"
-    echo "virtiofs-threads-4|<cache mode='auto'/><thread_pool size='4'/>"
+    echo "vfs-q128|queue='128'|"
+    echo "vfs-q1024-cache-none|queue='1024'|<cache mode='none'/>"
+    echo "vfs-q1024-cache-always|queue='1024'|<cache mode='always'/>"
+    echo "vfs-q1024-threads-4|queue='1024'|<thread_pool size='4'/>"
 }
 section_throughput() {
     local line name bin d
@@ -227,13 +228,13 @@ section_throughput() {
     run_fs 9p-virt-share /mnt/vs9p
     d=$(mkshare vfs)
     "$VS" -q add "$DOM" "$d" --driver virtiofs --target /mnt/vfs --tag vfs
-    run_fs virtiofs-virt-share /mnt/vfs "(virt-share's device)"
+    run_fs virtiofs-virt-share /mnt/vfs "(virt-share's device: queue='1024')"
     "$VS" -q remove "$DOM" vfs
-    while IFS='|' read -r name bin; do
+    while IFS='|' read -r name drv bin; do
         d=$(mkshare "$name")
-        echo "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/><binary>$bin</binary><source dir='$d'/><target dir='$name'/></filesystem>" >"$WORK/$name.xml"
+        echo "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs' $drv/>${bin:+<binary>$bin</binary>}<source dir='$d'/><target dir='$name'/></filesystem>" >"$WORK/$name.xml"
         if hand_add "$DOM" "$WORK/$name.xml" "$name" "/mnt/$name" 2>"$WORK/$name.err"; then
-            run_fs "$name" "/mnt/$name" "($bin)"
+            run_fs "$name" "/mnt/$name" "($drv $bin)"
             hand_remove "$DOM" "$WORK/$name.xml" "/mnt/$name" || true
         else
             echo "  $name: not supported here: $(tr '\n' ' ' <"$WORK/$name.err" | cut -c1-160)"
