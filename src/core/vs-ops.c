@@ -34,34 +34,39 @@ VsDomainState *
 vs_domain_state_load(virDomain *dom, GError **error)
 {
     g_autoptr(VsDomainState) state = g_new0(VsDomainState, 1);
-    int active, persistent;
+    g_autofree char *xml = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    int persistent;
 
     virDomainRef(dom);
     state->dom = dom;
     state->name = g_strdup(virDomainGetName(dom));
-    active = virDomainIsActive(dom);
-    persistent = virDomainIsPersistent(dom);
-    if (active < 0 || persistent < 0) {
+    /* One call tells most (list reads every domain): the current XML has an
+     * id only while the domain runs, and a domain that does not run is
+     * persistent, so that XML is its definition. */
+    if (!(xml = vs_domain_get_xml(dom, FALSE, error)) ||
+        !(doc = vs_xml_parse(xml, _("the domain XML"), error)))
+        return NULL;
+    state->running = xmlHasProp(xmlDocGetRootElement(doc), BAD_CAST "id") != NULL;
+    if (!state->running) {
+        state->persistent = TRUE;
+        state->config_xml = g_steal_pointer(&xml);
+        state->config_doc = g_steal_pointer(&doc);
+        return g_steal_pointer(&state);
+    }
+    state->live_xml = g_steal_pointer(&xml);
+    state->live_doc = g_steal_pointer(&doc);
+    if ((persistent = virDomainIsPersistent(dom)) < 0) {
         vs_set_libvirt_error(error, _("cannot read the domain state"));
         return NULL;
     }
-    state->running = active;
     state->persistent = persistent;
-
     if (state->persistent) {
         state->config_xml = vs_domain_get_xml(dom, TRUE, error);
         if (!state->config_xml)
             return NULL;
         state->config_doc = vs_xml_parse(state->config_xml, _("the domain definition"), error);
         if (!state->config_doc)
-            return NULL;
-    }
-    if (state->running) {
-        state->live_xml = vs_domain_get_xml(dom, FALSE, error);
-        if (!state->live_xml)
-            return NULL;
-        state->live_doc = vs_xml_parse(state->live_xml, _("the running domain"), error);
-        if (!state->live_doc)
             return NULL;
     }
     return g_steal_pointer(&state);
