@@ -35,10 +35,32 @@ vsd_severity_icon(VsSeverity severity)
         return "dialog-error-symbolic";
     case VS_SEVERITY_WARNING:
         return "dialog-warning-symbolic";
-    case VS_SEVERITY_INFO:
+    default:
         break;
     }
     return "dialog-information-symbolic";
+}
+
+static const char *
+vsd_fix_label(VsdFixKind fix)
+{
+    return fix == VSD_FIX_MOUNT ? _("_Mount") : fix == VSD_FIX_REMOUNT ? _("Mount _Again")
+                                                                       : _("_Fix");
+}
+
+static const char *
+vsd_fix_tooltip(VsdFixKind fix)
+{
+    switch (fix) {
+    case VSD_FIX_MOUNT:
+        return _("Mount the share in the guest");
+    case VSD_FIX_REMOUNT:
+        return _("Unmount the share and mount it again with virt-share's msize");
+    case VSD_FIX_DOCTOR:
+    case VSD_FIX_NONE:
+        break;
+    }
+    return _("Give QEMU's user the access it lacks (ACL entries, never chmod)");
 }
 
 static VsFinding *
@@ -65,7 +87,7 @@ vsd_doctor_on_fix(GtkWidget *button, VsdDoctorDialog *dd)
     op->fix->tag = g_strdup(f->tag);
     op->fix->source = g_strdup(f->source);
     op->fix->finding = vsd_finding_copy(f->finding);
-    op->fix->mount_fix = f->mount_fix;
+    op->fix->fix = f->fix;
     vsd_doctor_run(dd, op);
 }
 
@@ -97,13 +119,12 @@ vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
     }
     gtk_widget_set_hexpand(text, TRUE);
     gtk_box_append(GTK_BOX(row), text);
-    if (f->mount_fix || f->finding->fix != VS_FIX_NONE) {
-        GtkWidget *fix = gtk_button_new_with_mnemonic(f->mount_fix ? _("_Mount") : _("_Fix"));
+    if (f->fix != VSD_FIX_NONE) {
+        GtkWidget *fix = gtk_button_new_with_mnemonic(vsd_fix_label(f->fix));
         g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", f->tag, f->finding->code);
         gtk_widget_set_name(fix, fix_name);
         gtk_widget_set_valign(fix, GTK_ALIGN_CENTER);
-        gtk_widget_set_tooltip_text(fix, f->mount_fix ? _("Mount the share in the guest")
-                                                      : _("Give QEMU's user access with an ACL entry"));
+        gtk_widget_set_tooltip_text(fix, vsd_fix_tooltip(f->fix));
         g_object_set_data_full(G_OBJECT(fix), "vsd-finding", f, (GDestroyNotify)vsd_finding_free);
         g_signal_connect(fix, "clicked", G_CALLBACK(vsd_doctor_on_fix), dd);
         gtk_box_append(GTK_BOX(row), fix);

@@ -4,9 +4,9 @@
 #include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-defaults.h"
+#include "vs-doctor.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-identity.h"
 #include "vs-lock.h"
 #include "vsd-model.h"
 
@@ -192,84 +192,86 @@ vsd_op_remove(VsdOp *op, VsDomainState *state, GError **error)
     return TRUE;
 }
 
-static VsdFinding *
-vsd_finding_new(const VsShare *share, VsFinding *finding)
+/* How the program fixes a finding: the core's fix (ACL entries) for the
+ * errors it can fix, a mount or a remount for the guest side. */
+static VsdFixKind
+vsd_fix_kind(const VsFinding *f)
 {
-    VsdFinding *f = g_new0(VsdFinding, 1);
-
-    f->tag = g_strdup(share->tag);
-    f->source = g_strdup(share->source);
-    f->finding = finding;
-    return f;
+    if (f->severity == VS_SEVERITY_ERROR && vs_doctor_fixable(f))
+        return VSD_FIX_DOCTOR;
+    if (g_strcmp0(f->code, "not-mounted") == 0)
+        return VSD_FIX_MOUNT;
+    if (g_strcmp0(f->code, "small-msize") == 0)
+        return VSD_FIX_REMOUNT;
+    return VSD_FIX_NONE;
 }
 
-/* The guest side: a share that is attached but not mounted is fixed by mounting it. */
-static VsFinding *
-vsd_guest_finding(const VsShareStatus *st)
+static void
+vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
 {
-    VsFinding *f;
+    g_autoptr(GString) about = g_string_new(NULL);
 
-    if (st->device != VS_DEVICE_PENDING_RESTART && st->guest != VS_GUEST_NOT_MOUNTED)
-        return NULL;
-    f = g_new0(VsFinding, 1);
-    f->severity = VS_SEVERITY_WARNING;
-    if (st->device == VS_DEVICE_PENDING_RESTART) {
-        f->code = g_strdup("pending-restart");
-        f->message = g_strdup(_("In the definition but not in the running virtual machine: "
-                                "it appears after a restart."));
-    } else {
-        f->code = g_strdup("not-mounted");
-        f->message = g_strdup(_("Attached but not mounted in the guest."));
+    g_string_append_printf(about, _("QEMU runs as %s:%s (from %s)."), report->identity.user,
+                           report->identity.group, report->identity.origin);
+    if (report->labels_may_deny)
+        g_string_append_printf(about, "\n%s", _("SELinux or AppArmor labels can deny access "
+                                                "even where the permissions allow it."));
+    if (report->dynamic_ownership_off)
+        g_string_append_printf(about, "\n%s", _("dynamic_ownership = 0 in qemu.conf: libvirt "
+                                                "does not relabel images."));
+    if (report->agent_error)
+        g_string_append_printf(about, "\n%s %s", _("Guest agent:"), report->agent_error);
+    op->identity = g_string_free(g_steal_pointer(&about), FALSE);
+    op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
+    for (guint i = 0; i < report->shares->len; i++) {
+        VsDoctorShare *ds = g_ptr_array_index(report->shares, i);
+        while (ds->findings->len) {
+            VsdFinding *f = g_new0(VsdFinding, 1);
+            f->tag = g_strdup(ds->share->tag);
+            f->source = g_strdup(ds->share->source);
+            f->finding = g_ptr_array_steal_index(ds->findings, 0);
+            f->fix = vsd_fix_kind(f->finding);
+            g_ptr_array_add(op->findings, f);
+        }
     }
-    return f;
 }
 
 static gboolean
 vsd_op_doctor(VsdOp *op, VsDomainState *state, GError **error)
 {
-    g_auto(VsIdentity) id = { 0 };
-    g_autofree char *agent_error = NULL;
-    g_autoptr(GPtrArray) all = NULL;
+    VsDoctorOptions opts = { 0 };
+    g_autoptr(VsDoctorReport) report = vs_doctor_run(state, NULL, &opts, error);
 
-    if (!vs_identity_for_domain(state, NULL, &id, error))
+    if (!report)
         return FALSE;
-    op->identity = g_strdup_printf(_("QEMU runs as %s:%s (from %s)."), id.user, id.group,
-                                   id.origin);
-    op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
-    all = vs_status_collect(state, &agent_error);
-    for (guint i = 0; i < all->len; i++) {
-        VsShareStatus *st = g_ptr_array_index(all, i);
-        g_autoptr(GPtrArray) perm = g_ptr_array_new();
-        VsFinding *guest = vsd_guest_finding(st);
-
-        vs_perm_check(st->share, &id, perm);
-        for (guint j = 0; j < perm->len; j++)
-            g_ptr_array_add(op->findings, vsd_finding_new(st->share, perm->pdata[j]));
-        if (guest) {
-            VsdFinding *f = vsd_finding_new(st->share, guest);
-            f->mount_fix = st->guest == VS_GUEST_NOT_MOUNTED;
-            g_ptr_array_add(op->findings, f);
-        }
-    }
+    vsd_op_take_report(op, report);
     return TRUE;
 }
 
 static gboolean
 vsd_op_fix(VsdOp *op, VsDomainState *state, GError **error)
 {
-    g_auto(VsIdentity) id = { 0 };
+    VsDoctorOptions opts = { .fix = TRUE };
+    g_autoptr(VsDoctorReport) report = NULL;
     VsRunOptions ropts;
 
     vsd_op_ropts(op, &ropts);
-    if (op->fix->mount_fix) {
-        if (!vs_run_mount(state, op->fix->tag, NULL, &ropts, error))
+    switch (op->fix->fix) {
+    case VSD_FIX_DOCTOR:
+        /* The core applies the fixes of this share's errors, nothing more. */
+        report = vs_doctor_run(state, op->fix->tag, &opts, error);
+        return report != NULL;
+    case VSD_FIX_REMOUNT:
+        if (!vs_run_umount(state, op->fix->tag, &ropts, error))
             return FALSE;
-    } else {
-        if (!vs_identity_for_domain(state, NULL, &id, error) ||
-            !vs_perm_fix(op->fix->finding, &id, error))
-            return FALSE;
+        /* fall through */
+    case VSD_FIX_MOUNT:
+        return vs_run_mount(state, op->fix->tag, NULL, &ropts, error);
+    case VSD_FIX_NONE:
+        break;
     }
-    return TRUE;
+    g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("this finding has no fix"));
+    return FALSE;
 }
 
 static gboolean

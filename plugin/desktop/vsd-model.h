@@ -41,12 +41,19 @@ typedef enum {
     VSD_OP_FIX,                 /* apply @fix, then as DOCTOR */
 } VsdOpKind;
 
+typedef enum {
+    VSD_FIX_NONE,
+    VSD_FIX_DOCTOR,             /* the core's fix (ACL entries for QEMU's user) */
+    VSD_FIX_MOUNT,              /* attached but not mounted: mount it */
+    VSD_FIX_REMOUNT,            /* mounted with a small msize: mount it again */
+} VsdFixKind;
+
 /* A doctor finding and the share it is about. */
 typedef struct {
     char *tag;
     char *source;
     VsFinding *finding;
-    gboolean mount_fix;         /* fixed by mounting the share */
+    VsdFixKind fix;
 } VsdFinding;
 
 void vsd_finding_free(VsdFinding *f);
@@ -75,7 +82,7 @@ typedef struct {
     VsPlan plan;
     gboolean running;
     gboolean restart_needed;    /* REMOVE: still attached until the domain stops */
-    char *identity;             /* DOCTOR: "user:group (from …)" */
+    char *identity;             /* DOCTOR: who QEMU runs as, what else decides access */
     GPtrArray *findings;        /* DOCTOR: VsdFinding */
 } VsdOp;
 

@@ -150,7 +150,7 @@ vsd_share_badges(const VsShareStatus *st, gboolean running)
     case VS_GUEST_UNKNOWN:
         vsd_badge(box, _("? Guest mount state unknown"), "dim-label");
         break;
-    case VS_GUEST_NA:
+    default:
         break;
     }
     if (st->device == VS_DEVICE_PENDING_RESTART)
