@@ -24,7 +24,7 @@ typedef struct {
     GtkWidget *apply;
     GtkWidget *restart_now;
     VsdOp *prepared;            /* the answer of the prepare step */
-    GtkFileChooserNative *chooser;
+    GtkNativeDialog *chooser;   /* GTK < 4.10 */
 } VsdShareDialog;
 
 /* Indexes of the drop-downs. */
@@ -168,6 +168,29 @@ vsd_share_back(GtkWidget *button, VsdShareDialog *sd)
     gtk_stack_set_visible_child_name(GTK_STACK(sd->stack), "form");
 }
 
+#if GTK_CHECK_VERSION(4, 10, 0)
+static void
+vsd_share_chosen(GObject *source, GAsyncResult *res, gpointer data)
+{
+    g_autoptr(GtkWidget) window = data;
+    VsdShareDialog *sd = g_object_get_data(G_OBJECT(window), "vsd-share-dialog");
+    g_autoptr(GFile) file = gtk_file_dialog_select_folder_finish(GTK_FILE_DIALOG(source), res, NULL);
+    g_autofree char *path = file ? g_file_get_path(file) : NULL;
+
+    if (sd && path)
+        gtk_editable_set_text(GTK_EDITABLE(sd->folder), path);
+}
+
+static void
+vsd_share_choose(GtkWidget *button, VsdShareDialog *sd)
+{
+    g_autoptr(GtkFileDialog) fd = gtk_file_dialog_new();
+
+    gtk_file_dialog_set_title(fd, _("Folder to Share"));
+    gtk_file_dialog_select_folder(fd, GTK_WINDOW(sd->window), NULL, vsd_share_chosen,
+                                  g_object_ref(sd->window));
+}
+#else
 static void
 vsd_share_chosen(GtkNativeDialog *native, int response, VsdShareDialog *sd)
 {
@@ -185,13 +208,14 @@ static void
 vsd_share_choose(GtkWidget *button, VsdShareDialog *sd)
 {
     if (!sd->chooser) {
-        sd->chooser = gtk_file_chooser_native_new(_("Folder to Share"), GTK_WINDOW(sd->window),
+        sd->chooser = (GtkNativeDialog *)gtk_file_chooser_native_new(_("Folder to Share"), GTK_WINDOW(sd->window),
                                                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                                   _("_Select"), _("_Cancel"));
         g_signal_connect(sd->chooser, "response", G_CALLBACK(vsd_share_chosen), sd);
     }
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(sd->chooser));
+    gtk_native_dialog_show(sd->chooser);
 }
+#endif
 
 static GtkWidget *
 vsd_named(GtkWidget *w, const char *name)

@@ -45,12 +45,24 @@ static void vsd_section_watch(VsdSection *sec);
 
 /* ---- errors ---- */
 
+#if GTK_CHECK_VERSION(4, 10, 0)
+void
+vsd_error_dialog(GtkWindow *parent, const char *primary, const char *secondary)
+{
+    g_autoptr(GtkAlertDialog) d = gtk_alert_dialog_new("%s", primary);
+
+    /* Plain text: the detail may come from the guest. */
+    gtk_alert_dialog_set_detail(d, secondary);
+    gtk_alert_dialog_show(d, parent);
+}
+#else
 static void
 vsd_error_response(GtkDialog *dialog, int response, gpointer data)
 {
     gtk_window_destroy(GTK_WINDOW(dialog));
 }
 
+/* GTK 4.8 (Debian 12) has no GtkAlertDialog. */
 void
 vsd_error_dialog(GtkWindow *parent, const char *primary, const char *secondary)
 {
@@ -65,6 +77,7 @@ vsd_error_dialog(GtkWindow *parent, const char *primary, const char *secondary)
     g_signal_connect(d, "response", G_CALLBACK(vsd_error_response), NULL);
     gtk_window_present(GTK_WINDOW(d));
 }
+#endif
 
 /* ---- sections: one per connection ---- */
 
