@@ -309,6 +309,13 @@ contains "doctor DOM share reports the docs share" "$out" "/usr/share (docs,"
 vs remove running share
 check_rc "remove DOM share, from /usr: found, then the test driver cannot detach" 2
 contains "remove DOM share names the detach" "$err" "cannot detach"
+for c in mount umount; do
+    vs $c running share
+    check_rc "$c DOM share, from /usr: found, then the guest agent is missing" 2
+    contains "$c DOM share gets as far as the agent" "$err" "guest agent"
+done
+vs umount running nosuchtag
+check_rc "umount an unknown share" 1
 cd "$TMP" || exit 1
 ln -s /usr/share "$TMP/link-to-share"
 vs doctor running link-to-share
@@ -316,6 +323,22 @@ check_rc "doctor follows a symbolic link like remove" 0
 contains "doctor through a link reports the docs share" "$out" "/usr/share (docs,"
 vs doctor running nosuchtag
 check_rc "doctor an unknown share" 1
+
+# ---- the policy hint names the configuration file in use ----
+printf '[policy]\n' >"$TMP/vs.conf"
+VIRT_SHARE_CONFIG=$TMP/vs.conf vs add stopped /etc --dry-run
+check_rc "add /etc is refused" 1
+contains "the hint names \$VIRT_SHARE_CONFIG's file" "$err" "list it under allowed-roots in $TMP/vs.conf"
+
+# ---- comments point to files that exist (there is no docs/ folder) ----
+top=$here/..
+dangling=$(grep -rnE 'docs/[A-Za-z0-9_.-]+' "$top/src" "$top/plugin" --include='*.[ch]' |
+           grep -v "libvirt's docs/" | while IFS= read -r hit; do
+               ref=$(grep -oE 'docs/[A-Za-z0-9_.-]+' <<<"$hit" | head -n1)
+               [ -e "$top/$ref" ] || echo "$hit"
+           done)
+if [ -z "$dangling" ]; then tap_ok "no comment points to a missing docs/ file"
+else tap_not_ok "no comment points to a missing docs/ file" "$dangling"; fi
 
 # ---- the test driver cannot attach: exit 2, with a message ----
 mkdir "$TMP/share"

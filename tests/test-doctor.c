@@ -1,6 +1,7 @@
 /* test-doctor.c: the qemu.conf reader, DAC labels, the "tag or folder?"
- * resolver and the doctor report, on domain documents built here (no libvirt
- * daemon: the state is filled by hand, without a virDomain). */
+ * resolver, the doctor report and the device state of a transient domain, on
+ * domain documents built here (no libvirt daemon: the state is filled by
+ * hand, without a virDomain). */
 #include <config.h>
 
 #include <grp.h>
@@ -14,6 +15,7 @@
 #include "vs-doctor.h"
 #include "vs-identity.h"
 #include "vs-ops.h"
+#include "vs-status.h"
 #include "vs-xml.h"
 
 /* ---- qemu.conf: one reader, comments allowed after a value ---- */
@@ -240,6 +242,43 @@ test_remove_and_doctor_resolve(void **state)
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
 }
 
+/* ---- a transient running domain: its shares are attached, not pending-stop ---- */
+
+static void
+test_transient_device_state(void **state)
+{
+    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    g_autoptr(GPtrArray) shares = NULL;
+    g_autoptr(GPtrArray) status = NULL;
+    g_autofree char *agent_error = NULL;
+    VsShare *share;
+
+    assert_int_equal(vs_device_state(VS_WHERE_LIVE, TRUE, FALSE), VS_DEVICE_ATTACHED);
+    assert_int_equal(vs_device_state(VS_WHERE_LIVE, TRUE, TRUE), VS_DEVICE_PENDING_STOP);
+    assert_int_equal(vs_device_state(VS_WHERE_LIVE | VS_WHERE_CONFIG, TRUE, TRUE),
+                     VS_DEVICE_ATTACHED);
+    assert_int_equal(vs_device_state(VS_WHERE_CONFIG, TRUE, TRUE), VS_DEVICE_PENDING_RESTART);
+
+    st->name = g_strdup("transient");
+    st->live_xml = g_strdup("<domain type='test'><name>transient</name><devices>"
+                            "<filesystem type='mount' accessmode='squash'>"
+                            "<source dir='/usr/share'/><target dir='docs'/></filesystem>"
+                            "</devices></domain>");
+    st->live_doc = vs_xml_parse(st->live_xml, "test", NULL);
+    st->running = TRUE;
+    st->persistent = FALSE;
+    shares = vs_domain_state_shares(st);
+    assert_int_equal(shares->len, 1);
+    share = g_ptr_array_index(shares, 0);
+    assert_false(share->persistent);
+    assert_int_equal(vs_device_state(share->where, share->running, share->persistent),
+                     VS_DEVICE_ATTACHED);
+    /* status: no guest agent to ask (no virDomain), the device side is what counts. */
+    st->running = FALSE;
+    status = vs_status_collect(st, &agent_error);
+    assert_int_equal(((VsShareStatus *)g_ptr_array_index(status, 0))->device, VS_DEVICE_DEFINED);
+}
+
 int
 main(void)
 {
@@ -250,6 +289,7 @@ main(void)
         cmocka_unit_test(test_label_uid_without_group),
         cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_and_doctor_resolve, setup, teardown),
+        cmocka_unit_test(test_transient_device_state),
     };
 
     vs_libvirt_init();

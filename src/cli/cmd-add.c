@@ -8,9 +8,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-defaults.h"
-#include "vs-lock.h"
-#include "vs-ops.h"
-#include "vs-run.h"
+#include "vs-op.h"
 
 VS_CLI_COMMAND_DECLARE(add);
 
@@ -99,57 +97,63 @@ const char vs_add_description[] = N_(
     "(guest-exec of mkdir and mount, no shell). If the mount fails, the device is\n"
     "detached again and the domain is left as it was (unless --keep-device).");
 
+/* The add options from the command line, over the configuration's defaults. */
+static gboolean
+vs_add_options_from_cli(VsAddOptions *opts, const VsConfig *config, const char *source,
+                        GError **error)
+{
+    opts->config = config;
+    opts->mode = config->mode;
+    opts->driver = config->driver;
+    if (opt.mode && !vs_mode_parse(opt.mode, &opts->mode, error))
+        return FALSE;
+    if (opt.driver && !vs_driver_parse(opt.driver, &opts->driver, error))
+        return FALSE;
+    opts->source = source;
+    opts->target = opt.target;
+    opts->tag = opt.tag;
+    opts->readonly = opt.readonly;
+    opts->uid_map = opt.uid_map;
+    opts->gid_map = opt.gid_map;
+    return TRUE;
+}
+
+static gboolean
+vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts, GError **error)
+{
+    g_autoptr(VsAddJob) job = vs_op_add_plan(conn, domain, opts, error);
+
+    if (!job)
+        return FALSE;
+    vs_cli_say("%s", job->description);
+    vs_cli_say(_("Dry run: nothing changed. Device XML:"));
+    printf("%s", job->device_xml);
+    return TRUE;
+}
+
 gboolean
 vs_cmd_add(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
-    g_autoptr(virDomain) dom = NULL;
-    g_autoptr(VsDomainState) state = NULL;
     g_autoptr(VsAddJob) job = NULL;
-    g_autofree char *source = NULL;
+    g_autoptr(VsConfig) config = NULL;
+    g_autofree char *source = vs_cli_host_path(argv[1]);
     VsAddOptions opts = { 0 };
     VsRunOptions ropts;
-    g_autoptr(VsLock) lock = NULL;
-    g_autoptr(VsConfig) config = NULL;
 
     if (opt.timeout <= 0) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("--timeout must be a positive number of seconds"));
         return FALSE;
     }
-    if (!(config = vs_config_load(NULL, error)))
+    if (!(config = vs_config_load(NULL, error)) ||
+        !vs_add_options_from_cli(&opts, config, source, error))
         return FALSE;
-    opts.config = config;
-    opts.mode = config->mode;
-    opts.driver = config->driver;
-    if (opt.mode && !vs_mode_parse(opt.mode, &opts.mode, error))
+    if (!(conn = vs_cli_connect(error)))
         return FALSE;
-    if (opt.driver && !vs_driver_parse(opt.driver, &opts.driver, error))
-        return FALSE;
-    source = vs_cli_host_path(argv[1]);
-    opts.source = source;
-    opts.target = opt.target;
-    opts.tag = opt.tag;
-    opts.readonly = opt.readonly;
-    opts.uid_map = opt.uid_map;
-    opts.gid_map = opt.gid_map;
+    if (opt.dry_run)
+        return vs_add_dry_run(conn, argv[0], &opts, error);
 
-    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[0], error)))
-        return FALSE;
-    /* Hold the domain's lock from reading it to the end of the change. */
-    if (!opt.dry_run && !(lock = vs_lock_domain(dom, (guint)opt.timeout * 1000, error)))
-        return FALSE;
-    if (!(state = vs_domain_state_load(dom, error)))
-        return FALSE;
-    if (!(job = vs_ops_add_prepare(state, &opts, error)))
-        return FALSE;
-
-    vs_cli_say("%s", job->description);
-    if (opt.dry_run) {
-        vs_cli_say(_("Dry run: nothing changed. Device XML:"));
-        printf("%s", job->device_xml);
-        return TRUE;
-    }
     vs_run_options_init(&ropts);
     ropts.mount = !opt.no_mount;
     ropts.keep_device = opt.keep_device;
@@ -158,7 +162,7 @@ vs_cmd_add(int argc, char **argv, GError **error)
     ropts.persist = opt.persist;
     ropts.timeout_ms = (guint)opt.timeout * 1000;
     ropts.notify = vs_cli_notify;
-    if (!vs_run_add(state, job, &ropts, error))
+    if (!vs_op_add(conn, argv[0], &opts, &ropts, &job, error))
         return FALSE;
     if (job->plan.restart_needed && !opt.restart)
         vs_cli_say(_("Restart the domain for the share to appear in the guest."));

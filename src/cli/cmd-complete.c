@@ -93,14 +93,15 @@ vs_complete_tag_or_dir(VsCompletion *c)
 void
 vs_complete_mode(VsCompletion *c)
 {
-    for (VsMode m = VS_MODE_PASSTHROUGH; m <= VS_MODE_SQUASH; m++)
+    /* "default" is what no --mode means, not a value to type. */
+    for (int m = VS_MODE_DEFAULT + 1; m < VS_MODE_LAST; m++)
         vs_completion_add(c, vs_mode_to_string(m));
 }
 
 void
 vs_complete_driver(VsCompletion *c)
 {
-    for (VsDriver d = VS_DRIVER_AUTO; d <= VS_DRIVER_VIRTIOFS; d++)
+    for (int d = 0; d < VS_DRIVER_LAST; d++)
         vs_completion_add(c, vs_driver_to_string(d));
 }
 

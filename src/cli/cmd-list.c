@@ -46,6 +46,12 @@ vs_collect(virDomain *dom, GPtrArray *all, GError **error)
     return TRUE;
 }
 
+static const char *
+vs_share_state_name(const VsShare *s)
+{
+    return vs_device_state_to_string(vs_device_state(s->where, s->running, s->persistent));
+}
+
 static void
 vs_print_json(GPtrArray *all)
 {
@@ -64,8 +70,7 @@ vs_print_json(GPtrArray *all)
         vs_cli_json_bool(b, "readonly", s->readonly);
         vs_cli_json_bool(b, "config", (s->where & VS_WHERE_CONFIG) != 0);
         vs_cli_json_bool(b, "live", (s->where & VS_WHERE_LIVE) != 0);
-        vs_cli_json_string(b, "state", vs_device_state_to_string(vs_device_state(s->where,
-                                                                                   s->running)));
+        vs_cli_json_string(b, "state", vs_share_state_name(s));
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -87,7 +92,7 @@ vs_print_table(GPtrArray *all)
         VsShare *s = g_ptr_array_index(all, i);
         const char *row[] = { s->domain, s->tag, vs_driver_to_string(s->driver),
                               vs_mode_to_string(s->mode), s->readonly ? _("yes") : _("no"),
-                              vs_device_state_to_string(vs_device_state(s->where, s->running)),
+                              vs_share_state_name(s),
                               s->source,
                               s->target ? s->target : "-", NULL };
         g_ptr_array_add(rows, g_strdupv((char **)row));

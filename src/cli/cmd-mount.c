@@ -5,8 +5,7 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-ops.h"
-#include "vs-run.h"
+#include "vs-op.h"
 
 VS_CLI_COMMAND_DECLARE(mount);
 VS_CLI_COMMAND_DECLARE(umount);
@@ -32,7 +31,6 @@ gboolean
 vs_cmd_mount(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
-    g_autoptr(VsDomainState) state = NULL;
     VsRunOptions ropts;
 
     if (opt.target && argc < 2) {
@@ -40,23 +38,22 @@ vs_cmd_mount(int argc, char **argv, GError **error)
                     _("--target needs a TAG: one mount point cannot take every share"));
         return FALSE;
     }
-    if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
+    if (!(conn = vs_cli_connect(error)))
         return FALSE;
     vs_run_options_init(&ropts);
     ropts.notify = vs_cli_notify;
-    return vs_run_mount(state, argc > 1 ? argv[1] : NULL, opt.target, &ropts, error);
+    return vs_op_mount(conn, argv[0], argc > 1 ? argv[1] : NULL, opt.target, &ropts, error);
 }
 
 gboolean
 vs_cmd_umount(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
-    g_autoptr(VsDomainState) state = NULL;
     VsRunOptions ropts;
 
-    if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
+    if (!(conn = vs_cli_connect(error)))
         return FALSE;
     vs_run_options_init(&ropts);
     ropts.notify = vs_cli_notify;
-    return vs_run_umount(state, argc > 1 ? argv[1] : NULL, &ropts, error);
+    return vs_op_umount(conn, argv[0], argc > 1 ? argv[1] : NULL, &ropts, error);
 }

@@ -5,10 +5,7 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-defaults.h"
-#include "vs-lock.h"
-#include "vs-ops.h"
-#include "vs-run.h"
+#include "vs-op.h"
 
 VS_CLI_COMMAND_DECLARE(remove);
 
@@ -24,32 +21,18 @@ gboolean
 vs_cmd_remove(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
-    g_autoptr(virDomain) dom = NULL;
-    g_autoptr(VsDomainState) state = NULL;
     g_autoptr(VsRemoveJob) job = NULL;
-    g_autofree char *what = NULL;
     VsRunOptions ropts;
-    g_autoptr(VsLock) lock = NULL;
 
-    /* A tag has no '/'; anything else is a path. */
-    what = strchr(argv[1], '/') || g_str_has_prefix(argv[1], ".") ? vs_cli_host_path(argv[1])
-                                                                   : g_strdup(argv[1]);
-
-    if (!(conn = vs_cli_connect(error)) || !(dom = vs_domain_lookup(conn, argv[0], error)))
-        return FALSE;
-    if (!(lock = vs_lock_domain(dom, VS_DEFAULT_TIMEOUT_MS, error)))
-        return FALSE;
-    if (!(state = vs_domain_state_load(dom, error)))
-        return FALSE;
-    if (!(job = vs_ops_remove_prepare(state, what, error)))
+    if (!(conn = vs_cli_connect(error)))
         return FALSE;
     vs_run_options_init(&ropts);
     ropts.notify = vs_cli_notify;
-    if (!vs_run_remove(state, job, &ropts, error))
+    if (!vs_op_remove(conn, argv[0], argv[1], &ropts, &job, error))
         return FALSE;
 
     vs_cli_say(_("Removed share '%s' (%s) from domain '%s'."), job->share->tag,
-               job->share->source, state->name);
+               job->share->source, job->share->domain);
     if (job->restart_needed)
         vs_cli_say(_("9p shares cannot be hot-unplugged: it stays attached to the running "
                      "guest until the domain stops."));

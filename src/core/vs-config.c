@@ -150,7 +150,7 @@ vs_policy_check(const VsConfig *cfg, const char *resolved, GError **error)
         g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
                     _("refusing to share '%s': '%s' is a system directory (denied by %s; "
                       "list it under allowed-roots in %s to allow it)"),
-                    resolved, denied, file, VS_CONFIG_DEFAULT_PATH);
+                    resolved, denied, file, cfg->path ? cfg->path : VS_CONFIG_DEFAULT_PATH);
         return FALSE;
     }
     return TRUE;

@@ -1,4 +1,4 @@
-/* vs-defaults.h: tuned defaults (see docs/performance.md for how they were chosen). */
+/* vs-defaults.h: tuned defaults (chosen as the README, "Performance and defaults", says). */
 #pragma once
 
 /* 9p message size: the Linux default (8 KiB before 5.15, 128 KiB after) makes

@@ -73,8 +73,7 @@ vs_domain_state_load(virDomain *dom, GError **error)
 }
 
 static void
-vs_merge_shares(GPtrArray *all, xmlDoc *doc, VsWhere where, const char *domain,
-                gboolean running)
+vs_merge_shares(GPtrArray *all, xmlDoc *doc, VsWhere where, const VsDomainState *state)
 {
     g_autoptr(GPtrArray) shares = NULL;
     g_autoptr(GHashTable) targets = NULL;
@@ -94,8 +93,9 @@ vs_merge_shares(GPtrArray *all, xmlDoc *doc, VsWhere where, const char *domain,
         }
         if (!found) {
             found = vs_share_copy(share);
-            found->domain = g_strdup(domain);
-            found->running = running;
+            found->domain = g_strdup(state->name);
+            found->running = state->running;
+            found->persistent = state->persistent;
             g_ptr_array_add(all, found);
         }
         found->where |= where;
@@ -110,8 +110,8 @@ vs_domain_state_shares(VsDomainState *state)
     GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)vs_share_free);
 
     /* Live first: while running, its view (and mount points) is what counts. */
-    vs_merge_shares(all, state->live_doc, VS_WHERE_LIVE, state->name, state->running);
-    vs_merge_shares(all, state->config_doc, VS_WHERE_CONFIG, state->name, state->running);
+    vs_merge_shares(all, state->live_doc, VS_WHERE_LIVE, state);
+    vs_merge_shares(all, state->config_doc, VS_WHERE_CONFIG, state);
     return all;
 }
 

@@ -1,6 +1,6 @@
 /* vs-plan.c: decide, from facts about a domain, how a share goes in.
  *
- * Measured on libvirt 9.0 / QEMU 7.2 (docs/lab-findings in the README):
+ * Measured on libvirt 9.0 / QEMU 7.2 (the README, "Drivers, modes and what to expect"):
  *  - 9p cannot be hot-plugged ("only virtiofs filesystems can be hotplugged"),
  *    so 9p goes into the persistent definition and needs a restart;
  *  - virtiofs hot-plugs only if the running domain has shared memory and ACPI;

@@ -81,7 +81,7 @@ vs_mode_default_for(VsDriver driver)
     /* virtio-fs knows only passthrough.  For 9p, squash is the mode that works
      * with an unprivileged QEMU (libvirt-qemu) in a folder it can write:
      * passthrough fails every create with EPERM, mapped hides the host
-     * permissions (0600 files); see docs/permissions.md. */
+     * permissions (0600 files); the README, "Drivers, modes and what to expect". */
     return driver == VS_DRIVER_VIRTIOFS ? VS_MODE_PASSTHROUGH : VS_MODE_SQUASH;
 }
 

@@ -38,6 +38,7 @@ typedef struct {
     gboolean readonly;
     VsWhere where;
     gboolean running;   /* the domain runs (for listings) */
+    gboolean persistent;/* the domain has a persistent definition (for listings) */
     GStrv uid_map;      /* "HOST:GUEST" entries (virtiofs <idmap>), or NULL */
     GStrv gid_map;
 } VsShare;

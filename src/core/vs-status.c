@@ -19,11 +19,12 @@ vs_share_status_free(VsShareStatus *st)
 }
 
 VsDeviceState
-vs_device_state(VsWhere where, gboolean running)
+vs_device_state(VsWhere where, gboolean running, gboolean persistent)
 {
     if (!running)
         return VS_DEVICE_DEFINED;
-    if ((where & VS_WHERE_LIVE) && (where & VS_WHERE_CONFIG))
+    /* A transient domain has no definition to be removed from. */
+    if ((where & VS_WHERE_LIVE) && ((where & VS_WHERE_CONFIG) || !persistent))
         return VS_DEVICE_ATTACHED;
     if (where & VS_WHERE_LIVE)
         return VS_DEVICE_PENDING_STOP;
@@ -83,7 +84,7 @@ vs_status_collect(VsDomainState *state, char **agent_error)
         VsGuestMount *m;
 
         st->share = g_steal_pointer(&shares->pdata[i]);
-        st->device = vs_device_state(st->share->where, state->running);
+        st->device = vs_device_state(st->share->where, state->running, state->persistent);
         if (!(st->share->where & VS_WHERE_LIVE))
             st->guest = VS_GUEST_NA;
         else if (!mounts)

@@ -38,7 +38,8 @@ typedef struct {
 void vs_share_status_free(VsShareStatus *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsShareStatus, vs_share_status_free)
 
-VsDeviceState vs_device_state(VsWhere where, gboolean running);
+/* @persistent: the domain has a persistent definition (else it is transient). */
+VsDeviceState vs_device_state(VsWhere where, gboolean running, gboolean persistent);
 /* "defined", "pending-restart", "attached", "pending-stop"; "n/a", "unknown",
  * "not-mounted", "mounted". */
 VS_ENUM_DECL(vs_device_state);

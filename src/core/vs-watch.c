@@ -211,6 +211,23 @@ vs_watch_catch_up(void)
 }
 
 static gboolean vs_watch_connect(gpointer data);
+static void vs_watch_closed(virConnectPtr conn, int reason, void *opaque);
+
+/* Drop the connection as virsh's virshReconnect does: the close callback
+ * holds a reference, so unregister it first; say so if references leak. */
+static void
+vs_watch_disconnect(void)
+{
+    if (!watch_singleton->conn)
+        return;
+    if (watch_singleton->agent_cb >= 0)
+        virConnectDomainEventDeregisterAny(watch_singleton->conn, watch_singleton->agent_cb);
+    watch_singleton->agent_cb = -1;
+    virConnectUnregisterCloseCallback(watch_singleton->conn, vs_watch_closed);
+    if (virConnectClose(watch_singleton->conn) > 0)
+        vs_watch_say(_("warning: references to the old connection leaked"));
+    watch_singleton->conn = NULL;
+}
 
 /* The next reconnection attempt, on the back-off started when the connection
  * was lost (it never expires: the watcher reconnects until stopped). */
@@ -226,13 +243,7 @@ vs_watch_schedule_connect(void)
 static gboolean
 vs_watch_lost(gpointer data)
 {
-    if (watch_singleton->conn) {
-        if (watch_singleton->agent_cb >= 0)
-            virConnectDomainEventDeregisterAny(watch_singleton->conn, watch_singleton->agent_cb);
-        watch_singleton->agent_cb = -1;
-        virConnectClose(watch_singleton->conn);
-        watch_singleton->conn = NULL;
-    }
+    vs_watch_disconnect();
     if (!watch_singleton->reconnect_id) {
         vs_watch_say(_("connection to %s lost; reconnecting"),
                      watch_singleton->uri ? watch_singleton->uri : _("the default hypervisor"));
@@ -349,13 +360,7 @@ vs_watch_run(const char *uri, VsNotifyFunc notify, gpointer data, GError **error
     g_idle_add(vs_watch_connect, NULL);
     g_main_loop_run(w.loop);
 
-    if (w.conn) {
-        if (w.agent_cb >= 0)
-            virConnectDomainEventDeregisterAny(w.conn, w.agent_cb);
-        virConnectUnregisterCloseCallback(w.conn, vs_watch_closed);
-        virConnectClose(w.conn);
-        w.conn = NULL;
-    }
+    vs_watch_disconnect();
     if (!vs_watch_drain(&w))
         return TRUE;
     while (g_main_context_iteration(NULL, FALSE))

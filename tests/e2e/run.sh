@@ -335,6 +335,7 @@ restart_libvirtd     # also makes libvirtd pick up the hook
 expect "watcher notices the daemon going away" wait_log "lost; reconnecting" 15
 reconnected() { for _ in $(seq 1 80); do [ "$(grep -c watching "$SHARES/watch.log")" -ge 2 ] && return 0; sleep 0.25; done; return 1; }
 expect "watcher reconnects (back-off)" reconnected
+expect_not "watcher leaks no reference to the old connection" grep -q "leaked" "$SHARES/watch.log"
 : >"$SHARES/watch.log.mark"
 expect "guest rebooted under the watcher" reboot_guest
 remounted() { for _ in $(seq 1 60); do gmounted "$1" "$2" && return 0; sleep 0.5; done; return 1; }

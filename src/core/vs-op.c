@@ -1,0 +1,103 @@
+/* vs-op.c: whole operations on a domain given by name (see vs-op.h). */
+#include <config.h>
+
+#include "vs-conn.h"
+#include "vs-lock.h"
+#include "vs-op.h"
+
+/* Look @name up and read it; with @lock, take the domain's lock first and
+ * keep it (*@lock) from reading to the end of the change. */
+static VsDomainState *
+vs_op_load(virConnect *conn, const char *name, VsLock **lock, guint timeout_ms, GError **error)
+{
+    g_autoptr(virDomain) dom = vs_domain_lookup(conn, name, error);
+
+    if (!dom)
+        return NULL;
+    if (lock && !(*lock = vs_lock_domain(dom, timeout_ms, error)))
+        return NULL;
+    return vs_domain_state_load(dom, error);
+}
+
+/* The tag of the share @what names, or NULL for "all" when @what is NULL. */
+static gboolean
+vs_op_tag(VsDomainState *state, const char *what, char **tag, GError **error)
+{
+    g_autoptr(VsShare) share = NULL;
+
+    *tag = NULL;
+    if (!what)
+        return TRUE;
+    if (!(share = vs_domain_state_find_share(state, what, error)))
+        return FALSE;
+    *tag = g_steal_pointer(&share->tag);
+    return TRUE;
+}
+
+VsAddJob *
+vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOptions *opts, GError **error)
+{
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, NULL, 0, error);
+
+    return state ? vs_ops_add_prepare(state, opts, error) : NULL;
+}
+
+gboolean
+vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
+          const VsRunOptions *ropts, VsAddJob **job_out, GError **error)
+{
+    g_autoptr(VsLock) lock = NULL;
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, &lock, ropts->timeout_ms, error);
+    g_autoptr(VsAddJob) job = NULL;
+    gboolean ok;
+
+    if (!state || !(job = vs_ops_add_prepare(state, opts, error)))
+        return FALSE;
+    if (ropts->notify)
+        ropts->notify(job->description, ropts->notify_data);
+    ok = vs_run_add(state, job, ropts, error);
+    if (job_out)
+        *job_out = g_steal_pointer(&job);
+    return ok;
+}
+
+gboolean
+vs_op_remove(virConnect *conn, const char *domain, const char *what, const VsRunOptions *ropts,
+             VsRemoveJob **job_out, GError **error)
+{
+    g_autoptr(VsLock) lock = NULL;
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, &lock, ropts->timeout_ms, error);
+    g_autoptr(VsRemoveJob) job = NULL;
+    gboolean ok;
+
+    if (!state || !(job = vs_ops_remove_prepare(state, what, error)))
+        return FALSE;
+    ok = vs_run_remove(state, job, ropts, error);
+    if (job_out)
+        *job_out = g_steal_pointer(&job);
+    return ok;
+}
+
+gboolean
+vs_op_mount(virConnect *conn, const char *domain, const char *what, const char *target,
+            const VsRunOptions *ropts, GError **error)
+{
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, NULL, 0, error);
+    g_autofree char *tag = NULL;
+
+    if (!state || !vs_op_tag(state, what, &tag, error))
+        return FALSE;
+    return vs_run_mount(state, tag, target, ropts, error);
+}
+
+gboolean
+vs_op_umount(virConnect *conn, const char *domain, const char *what, const VsRunOptions *ropts,
+             GError **error)
+{
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, NULL, 0, error);
+    g_autofree char *tag = NULL;
+
+    if (!state || !vs_op_tag(state, what, &tag, error))
+        return FALSE;
+    return vs_run_umount(state, tag, ropts, error);
+}

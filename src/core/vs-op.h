@@ -1,0 +1,40 @@
+/* vs-op.h: whole operations on a domain given by name, for every front end
+ * (the CLI, the watcher, the hook's helper, a desktop helper):
+ *
+ *   look the domain up -> lock it (changes only) -> read it -> find the share
+ *   or plan the change -> run it (vs-run.h: attach, restart, mount; rollback).
+ *
+ * Progress goes to @ropts->notify; nothing is printed. */
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+
+#include "vs-ops.h"
+#include "vs-run.h"
+
+/* Plan an add and change nothing (a dry run): the job has the plan, its
+ * description and the device XML. */
+VsAddJob *vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOptions *opts,
+                         GError **error);
+
+/* Add a share to @domain and mount it in the guest (as @ropts says); the
+ * domain's lock is held for @ropts->timeout_ms at most.  @ropts->notify first
+ * gets the plan's description.  *@job_out (may be NULL) receives the job,
+ * e.g. to tell whether a restart is still needed. */
+gboolean vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
+                   const VsRunOptions *ropts, VsAddJob **job_out, GError **error);
+
+/* Unmount and detach the share @what names (a tag or a host folder,
+ * vs_domain_state_find_share).  *@job_out (may be NULL) receives the job. */
+gboolean vs_op_remove(virConnect *conn, const char *domain, const char *what,
+                      const VsRunOptions *ropts, VsRemoveJob **job_out, GError **error);
+
+/* Mount the attached shares that are not mounted: all, or the one @what
+ * names; @target (only with @what) overrides the mount point. */
+gboolean vs_op_mount(virConnect *conn, const char *domain, const char *what, const char *target,
+                     const VsRunOptions *ropts, GError **error);
+
+/* Unmount all shares in the guest, or the one @what names; the devices stay. */
+gboolean vs_op_umount(virConnect *conn, const char *domain, const char *what,
+                      const VsRunOptions *ropts, GError **error);
