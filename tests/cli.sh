@@ -118,7 +118,7 @@ same "completion of domains (from libvirt)" "$out" "$(printf 'running\nstopped')
 complete -c "$URI" remove running ""
 same "completion of tags and directories" "$out" "$(printf '__VIRT_SHARE_DIR__\ndocs\nfast')"
 complete --connect="$URI" mount running f
-same "completion of a tag prefix" "$out" "fast"
+same "completion of a tag prefix" "$out" "$(printf '__VIRT_SHARE_DIR__\nfast')"
 complete -c "$URI" status running ""
 same "no completion past the last argument" "$out" ""
 # Every command's options, as completed, are those its --help lists (both from the table).
