@@ -1,0 +1,99 @@
+/* test-op.c: the operations by domain name (vs-op.h), as a front end other
+ * than the CLI calls them, against libvirt's test driver
+ * (tests/data/testnode.xml: 'running' with shares docs and fast, 'stopped'
+ * with none).  The test driver cannot attach or detach, so a change ends in
+ * VS_ERROR_LIBVIRT; the lab (tests/e2e/run.sh) covers the successful runs. */
+#include <config.h>
+
+#include "vs-test-util.h"
+
+#include "vs-conn.h"
+#include "vs-op.h"
+
+static virConnect *
+test_connect(void)
+{
+    g_autoptr(GError) err = NULL;
+    virConnect *conn = vs_connect("test://" TEST_DATA_DIR "/testnode.xml", &err);
+
+    assert_no_gerror(err);
+    assert_non_null(conn);
+    return conn;
+}
+
+static void
+record(const char *message, gpointer data)
+{
+    g_ptr_array_add(data, g_strdup(message));
+}
+
+static void
+test_add(void **state)
+{
+    g_autoptr(virConnect) conn = test_connect();
+    g_autofree char *dir = g_dir_make_tmp("vs-op-XXXXXX", NULL);
+    g_autoptr(GPtrArray) said = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(VsAddJob) plan = NULL;
+    g_autoptr(VsAddJob) job = NULL;
+    g_autoptr(GError) err = NULL;
+    VsAddOptions opts = { .source = dir, .driver = VS_DRIVER_9P };
+    VsRunOptions ropts;
+
+    /* The plan: changes nothing, says what would happen. */
+    plan = vs_op_add_plan(conn, "stopped", &opts, &err);
+    assert_no_gerror(err);
+    assert_non_null(plan);
+    assert_non_null(strstr(plan->device_xml, dir));
+    assert_non_null(plan->description);
+
+    /* The run: the description first, then the attach the test driver refuses. */
+    vs_run_options_init(&ropts);
+    ropts.notify = record;
+    ropts.notify_data = said;
+    assert_false(vs_op_add(conn, "stopped", &opts, &ropts, &job, &err));
+    assert_vs_error(err, VS_ERROR_LIBVIRT);
+    assert_true(said->len >= 1);
+    assert_string_equal(g_ptr_array_index(said, 0), plan->description);
+    assert_non_null(job);
+    g_rmdir(dir);
+}
+
+static void
+test_not_found(void **state)
+{
+    g_autoptr(virConnect) conn = test_connect();
+    g_autoptr(VsRemoveJob) job = NULL;
+    g_autoptr(GError) err = NULL;
+    VsAddOptions opts = { .source = "/usr/share" };
+    VsRunOptions ropts;
+
+    vs_run_options_init(&ropts);
+    assert_false(vs_op_remove(conn, "running", "nosuchtag", &ropts, &job, &err));
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+    assert_null(job);
+    g_clear_error(&err);
+    assert_false(vs_op_mount(conn, "running", "nosuchtag", NULL, &ropts, &err));
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+    g_clear_error(&err);
+    assert_false(vs_op_umount(conn, "nosuchdomain", NULL, &ropts, &err));
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+    g_clear_error(&err);
+    assert_null(vs_op_add_plan(conn, "nosuchdomain", &opts, &err));
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+    g_clear_error(&err);
+    /* A share already there: refused by the plan, before the lock is of any use. */
+    assert_false(vs_op_add(conn, "running", &opts, &ropts, NULL, &err));
+    assert_vs_error(err, VS_ERROR_EXISTS);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_add),
+        cmocka_unit_test(test_not_found),
+    };
+
+    vs_libvirt_init();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
