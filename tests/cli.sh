@@ -133,14 +133,15 @@ script=$here/../plugin/bash-completion/virt-share
 names=$commands
 named=
 for c in "" $commands; do
-    complete $c --
-    names+=$'\n'$(sed 's/^--//' <<<"$out")
+    complete ${c:+"$c"} --
+    names+=$'\n'${out//--/}
 done
-for n in $(sort -u <<<"$names"); do
+while read -r n; do
+    [ -n "$n" ] || continue
     if grep -qw -- "$n" "$script"; then
         named+=" $n"
     fi
-done
+done < <(sort -u <<<"$names")
 if [ -z "$named" ]; then tap_ok "completion script names no command or option"
 else tap_not_ok "completion script names no command or option" "it names:$named"; fi
 # The script itself, with bash-completion's two helpers stubbed.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean checkout on Debian 12, as root:
-#   build deps -> build -> unit tests (make check, then again under ASan+UBSan:
+#   build deps -> shellcheck -> build -> unit tests (make check, then again under ASan+UBSan:
 #   make check-asan) -> make distcheck ->
 #   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown ->
 #   the desktop program's end-to-end test (tests/gui/run.sh, Xvfb).
@@ -14,6 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 bash tests/build-deps.sh
+bash tests/shellcheck.sh          # every shell script in the tree
 [ -x configure ] || ./autogen.sh >/dev/null
 [ -f Makefile ] || ./configure -q
 make -j"$(nproc)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tap.sh: the one TAP producer of the shell tests (tests/cli.sh, tests/hook.sh,
 # tests/e2e/run.sh). Source it, report checks, end with tap_done:
 #   tap_ok NAME              a passed check

@@ -10,7 +10,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=$(cd "$1" && pwd); shift
 secs=${1:-120}; [ $# -gt 0 ] && shift
 if [ $# -eq 0 ]; then
-    set -- $(cd "$build/tests/fuzz" && ls fuzz-* 2>/dev/null | grep -v '\.' | sed 's/^fuzz-//')
+    for f in "$build"/tests/fuzz/fuzz-*; do
+        case $f in *.*) continue ;; esac
+        if [ -x "$f" ]; then set -- "$@" "${f##*/fuzz-}"; fi
+    done
 fi
 [ $# -gt 0 ] || { echo "run.sh: no fuzz-* binaries in $build/tests/fuzz (configure --enable-fuzzing CC=clang; make)" >&2; exit 1; }
 rc=0

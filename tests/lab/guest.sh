@@ -12,7 +12,7 @@ set -euo pipefail
 usage() { echo "usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR] [--disk IMG]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 name=$1; shift
-memfd=true acpi=true extra= disk=
+memfd=true acpi=true extra='' disk=
 while [ $# -gt 0 ]; do
     case $1 in
         --memfd) memfd=true ;;

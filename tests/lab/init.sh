@@ -50,7 +50,7 @@ fi
 # /etc/fstab to it and mount what it lists, as a distribution's boot would.
 i=0
 while [ ! -b /dev/vda ] && [ -d /sys/bus/virtio/drivers/virtio_blk ] && [ $i -lt 100 ]; do
-    [ -n "$(ls /sys/block 2>/dev/null | grep vd)" ] && break
+    for b in /sys/block/vd*; do [ -e "$b" ] && break 2; done
     usleep 20000
     i=$((i + 1))
 done
