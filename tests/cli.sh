@@ -68,6 +68,16 @@ check_rc "-h" 0
 run --version
 check_rc "--version" 0
 contains "--version prints the name" "$out" "virt-share"
+# add --help names the file this build reads (sysconfdir), or $VIRT_SHARE_CONFIG's.
+if [ -n "${VS_SYSCONFDIR:-}" ]; then
+    run add --help
+    contains "add --help names this build's configuration file" "$out" \
+        "Configuration file: $VS_SYSCONFDIR/virt-share/virt-share.conf"
+else
+    tap_skip "add --help names this build's configuration file" "VS_SYSCONFDIR not set (make check sets it)"
+fi
+VIRT_SHARE_CONFIG=$TMP/other.conf run add --help
+contains "add --help names \$VIRT_SHARE_CONFIG's file" "$out" "Configuration file: $TMP/other.conf"
 
 common_opts=(--connect --quiet --help)
 add_opts=(--target --mode --driver --tag --readonly --dry-run --no-mount --keep-device

@@ -71,9 +71,10 @@ const GOptionEntry vs_add_options[] = {
 
 const char vs_add_description[] = N_(
     "HOST_DIR may be relative to the current directory; symbolic links are resolved,\n"
-    "then the host path policy applies (/etc/virt-share/virt-share.conf, or\n"
-    "$VIRT_SHARE_CONFIG): system directories such as /, /etc, /boot, /proc, /sys,\n"
-    "/dev, /run and /var/lib/libvirt are refused unless allowed there.\n"
+    "then the host path policy of the configuration file (named below; the\n"
+    "environment variable VIRT_SHARE_CONFIG names another) applies: system\n"
+    "directories such as /, /etc, /boot, /proc, /sys, /dev, /run and\n"
+    "/var/lib/libvirt are refused unless allowed there.\n"
     "\n"
     "Drivers and modes:\n"
     "  9p        works with every running state, but cannot be hot-plugged: on a\n"

@@ -32,7 +32,7 @@ const VsCommand vs_cli_commands[] = {
       .min_args = 2, .max_args = 2, .args = { vs_complete_domain, vs_complete_dir },
       .values = (const VsOptionCompleter[]){ { "mode", vs_complete_mode },
                                              { "driver", vs_complete_driver }, { NULL } },
-      .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_add },
+      .flags = VS_COMMAND_ON_HOST | VS_COMMAND_CONFIG, .run = vs_cmd_add },
     { .name = "list", .params = N_("[DOMAIN] [OPTION…]"),
       .summary = N_("List the shares of one domain or of all domains"),
       .description = vs_list_description, .options = vs_list_options,

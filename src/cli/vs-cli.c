@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
@@ -74,6 +75,7 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
     g_autoptr(GOptionContext) ctx = NULL;
     g_autofree char *params = g_strdup_printf("%s %s", cmd->name, _(cmd->params));
     g_autofree char *desc = NULL;
+    g_autofree char *config = NULL;
     int npos;
 
     ctx = g_option_context_new(params);
@@ -81,8 +83,12 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
     /* _("") would return the catalogue header: hidden commands have none. */
     if (*cmd->summary)
         g_option_context_set_summary(ctx, _(cmd->summary));
-    desc = g_strdup_printf("%s%s%s", cmd->description ? _(cmd->description) : "",
-                           cmd->description ? "\n\n" : "", vs_cli_exit_codes_text());
+    /* The file this build and this environment really read, not a guess. */
+    if (cmd->flags & VS_COMMAND_CONFIG)
+        config = g_strdup_printf(_("Configuration file: %s"), vs_config_path());
+    desc = g_strdup_printf("%s%s%s%s%s", cmd->description ? _(cmd->description) : "",
+                           cmd->description ? "\n\n" : "", config ? config : "",
+                           config ? "\n\n" : "", vs_cli_exit_codes_text());
     g_option_context_set_description(ctx, desc);
     if (cmd->options)
         g_option_context_add_main_entries(ctx, cmd->options, GETTEXT_PACKAGE);

@@ -25,6 +25,7 @@ typedef enum {
     VS_COMMAND_RAW = 1 << 1,      /* gets its words unparsed (no options, no count check) */
     VS_COMMAND_ON_HOST = 1 << 2,  /* works on the host's files: for a remote URI it runs
                                    * on that host (vs-cli-remote.c) */
+    VS_COMMAND_CONFIG = 1 << 3,   /* reads the configuration file: --help names it */
 } VsCommandFlags;
 
 /* One row of the table in virt-share.c: everything about a command but its code. */

@@ -63,6 +63,14 @@ vs_config_roots(GKeyFile *kf, const char *key, GStrv *out, GError **error)
     return TRUE;
 }
 
+const char *
+vs_config_path(void)
+{
+    const char *env = g_getenv("VIRT_SHARE_CONFIG");
+
+    return env ? env : VS_CONFIG_DEFAULT_PATH;
+}
+
 VsConfig *
 vs_config_load(const char *path, GError **error)
 {
@@ -73,9 +81,7 @@ vs_config_load(const char *path, GError **error)
     g_autofree char *val = NULL;
 
     if (!path)
-        path = g_getenv("VIRT_SHARE_CONFIG");
-    if (!path)
-        path = VS_CONFIG_DEFAULT_PATH;
+        path = vs_config_path();
     if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &load_error)) {
         if (!named && g_error_matches(load_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
             return g_steal_pointer(&cfg);

@@ -21,6 +21,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsConfig, vs_config_free)
 /* Built-in defaults, no file. */
 VsConfig *vs_config_new_default(void);
 
+/* The file vs_config_load(NULL) reads: $VIRT_SHARE_CONFIG, else the default. */
+const char *vs_config_path(void);
+
 /* Load @path; NULL: $VIRT_SHARE_CONFIG, else VS_CONFIG_DEFAULT_PATH.  A missing
  * default file is not an error (built-in defaults); a missing file named
  * explicitly, or a bad value, is. */
