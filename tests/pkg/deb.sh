@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Debian package, as a packager and an administrator meet it (Debian 12, root):
+# build-deps from Debian packages, dpkg-buildpackage -us -uc -b on a copy of
+# the checkout, lintian, install, every file where Debian expects it, the
+# installed unit through systemd-analyze verify, then purge and nothing left.
+# It installs the package system-wide: on a shared machine run it under the
+# lab lock (the hook it installs is the one the e2e lab uses).
+# VS_DEB_CHECK=1 also runs make check inside the package build (default:
+# nocheck, since run-all.sh has just run it on the same tree).
+# VS_DEB_DIR=DIR skips the build and tests the virt-share_*.deb and .changes
+# already in DIR (to check install and purge again quickly).
+set -uo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
+
+[ "$(id -u)" -eq 0 ] || tap_bail "needs root (apt-get, dpkg -i)"
+if dpkg-query -W -f='${Status}' virt-share 2>/dev/null | grep -q "ok installed"; then
+    tap_bail "a virt-share package is already installed; this test would replace and purge it"
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+# ---- build dependencies, from debian/control ----
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+apt_q() { apt-get -q -y -o Dpkg::Use-Pty=0 "$@" >"$work/apt.log" 2>&1 || { tail -20 "$work/apt.log"; return 1; }; }
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+
+profiles=
+[ "${VS_DEB_CHECK:-0}" = 1 ] || profiles=nocheck
+updated=
+for p in dpkg-dev debhelper lintian; do
+    installed "$p" && continue
+    [ -n "$updated" ] || { apt_q update && updated=1; }
+    apt_q install --no-install-recommends "$p" || tap_bail "cannot install $p"
+done
+if ! (cd "$top" && dpkg-checkbuilddeps ${profiles:+-P"$profiles"}) >/dev/null 2>&1; then
+    deps=$(sed -n '/^Build-Depends:/,/^[A-Z]/{/^Build-Depends:/{s/^[^:]*://;p;d};/^[A-Z]/d;p}' "$top/debian/control" | tr -d '\n')
+    [ -n "$updated" ] || apt_q update
+    apt_q satisfy --no-install-recommends -o APT::Build-Profiles="$profiles" "$deps" ||
+        tap_bail "cannot install the build dependencies: $deps"
+fi
+tap_check "build dependencies satisfied (dpkg-checkbuilddeps)" \
+    bash -c 'cd "$1" && dpkg-checkbuilddeps ${2:+-P"$2"}' _ "$top" "$profiles"
+
+# ---- build, on a copy (the checkout stays configured for the other tests) ----
+out=${VS_DEB_DIR:-$work}
+src=$work/virt-share
+mkdir "$src"
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$top" && git ls-files -z --cached --others --exclude-standard) |
+        (cd "$top" && tar --null -T - -cf -) | tar -xf - -C "$src"
+else
+    (cd "$top" && tar --exclude=./.git -cf - .) | tar -xf - -C "$src"
+fi
+opts="parallel=2"
+[ "${VS_DEB_CHECK:-0}" = 1 ] || opts="$opts nocheck"
+start=$SECONDS
+if [ -n "${VS_DEB_DIR:-}" ]; then
+    tap_skip "dpkg-buildpackage -us -uc -b" "VS_DEB_DIR=$VS_DEB_DIR: testing the package built there"
+elif (cd "$src" && DEB_BUILD_OPTIONS=$opts dpkg-buildpackage -us -uc -b ${profiles:+-P"$profiles"}) >"$work/build.log" 2>&1; then
+    tap_ok "dpkg-buildpackage -us -uc -b ($((SECONDS - start)) s)"
+else
+    tail -40 "$work/build.log"
+    tap_bail "dpkg-buildpackage failed"
+fi
+deb=$(ls "$out"/virt-share_*.deb) || tap_bail "no virt-share_*.deb in $out"
+changes=$(ls "$out"/virt-share_*.changes) || tap_bail "no virt-share_*.changes in $out"
+
+# ---- lintian: no error, no warning; info tags are shown, not fatal ----
+lint=$(lintian --fail-on error,warning --display-info "$changes" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ]; then tap_ok "lintian: no error or warning"; else tap_not_ok "lintian: no error or warning" "$lint"; fi
+[ -z "$lint" ] || tap_diag "lintian says: $lint"
+
+# ---- install ----
+if apt_q install --no-install-recommends "$deb"; then
+    tap_ok "apt-get install ./$(basename "$deb")"
+else
+    tap_bail "the package does not install"
+fi
+files=$(dpkg -L virt-share)
+
+tap_check "virt-share --version" bash -c 'virt-share --version | grep -q "^virt-share "'
+expect_file() {   # expect_file PATH [test-flag]
+    tap_check "installed: $1" test "${2:--f}" "$1"
+}
+expect_file /usr/bin/virt-share -x
+expect_file /usr/libexec/virt-share/virt-share-hook -x
+tap_check "hook: /etc/libvirt/hooks/qemu.d/virt-share -> /usr/libexec/virt-share/virt-share-hook" \
+    test "$(readlink -f /etc/libvirt/hooks/qemu.d/virt-share)" = /usr/libexec/virt-share/virt-share-hook
+expect_file /lib/systemd/system/virt-share-watch.service
+expect_file /usr/share/bash-completion/completions/virt-share
+expect_file /usr/share/man/man1/virt-share.1.gz
+expect_file /usr/share/locale/de/LC_MESSAGES/virt-share.mo
+expect_file /etc/virt-share/virt-share.conf
+expect_file /usr/share/doc/virt-share/copyright
+tap_check "conffile: /etc/virt-share/virt-share.conf" \
+    bash -c 'dpkg-query -W -f="\${Conffiles}\n" virt-share | grep -q "^ /etc/virt-share/virt-share.conf "'
+tap_check "German catalogue used: LANGUAGE=de virt-share --help" \
+    bash -c 'LANGUAGE=de LANG=C.UTF-8 virt-share --help | grep -qi "befehl\|verzeichnis\|freigabe"'
+tap_check "watcher not enabled by installing the package" \
+    bash -c '! ls /etc/systemd/system/*.wants/virt-share-watch.service 2>/dev/null | grep -q .'
+if out=$(systemd-analyze verify /lib/systemd/system/virt-share-watch.service 2>&1) && [ -z "$out" ]; then
+    tap_ok "systemd-analyze verify /lib/systemd/system/virt-share-watch.service"
+else
+    tap_not_ok "systemd-analyze verify /lib/systemd/system/virt-share-watch.service" "$out"
+fi
+
+# ---- purge: nothing of the package left ----
+if apt_q purge virt-share; then tap_ok "apt-get purge virt-share"; else tap_not_ok "apt-get purge virt-share" "$(tail -5 "$work/apt.log")"; fi
+left=()
+while IFS= read -r f; do
+    # directories other packages own (/usr/share/locale/de, ...) may stay
+    [ -d "$f" ] && [ ! -L "$f" ] && continue
+    [ -e "$f" ] || [ -L "$f" ] && left+=("$f")
+done <<<"$files"
+for d in /etc/virt-share /usr/libexec/virt-share /usr/share/doc/virt-share; do
+    [ -e "$d" ] && left+=("$d")
+done
+for f in /var/lib/systemd/deb-systemd-helper-enabled/virt-share-watch.service.dsh-also \
+         /var/lib/systemd/deb-systemd-helper-masked/virt-share-watch.service; do
+    [ -e "$f" ] && left+=("$f")
+done
+if [ "${#left[@]}" -eq 0 ]; then tap_ok "purge left no file behind"; else tap_not_ok "purge left no file behind" "${left[*]}"; fi
+tap_done
