@@ -33,7 +33,7 @@ DOMAINS=${DOMAINS:-1000}
 GUESTS=${GUESTS:-1 4 8}
 URI=$(lab_uri)
 export LIBVIRT_DEFAULT_URI=$URI
-DOM=vs-test-bench
+DOM="vs-test-bench"
 WORK=$(mktemp -d /var/tmp/vs-bench.XXXXXX)
 chmod 755 "$WORK"
 KVM_NODE_OURS=false
@@ -221,7 +221,7 @@ virtiofs_variants() {
     echo "vfs-q1024-threads-4|queue='1024'|<thread_pool size='4'/>"
 }
 section_throughput() {
-    local line name bin d
+    local name bin d
     echo "== throughput ($SIZE MiB sequential, $SMALL x 4 KiB files; in the guest, TCG)"
     run_fs tmpfs /tmp/bench "(ceiling)"
     run_fs 9p-howto /mnt/howto "(mount -t 9p -o trans=virtio)"
@@ -286,7 +286,7 @@ section_dry_run() {   # section_dry_run SUFFIX
     local mc mw mcap
     mc=$(printf '%s\n' "${cold[@]}" | median); mw=$(printf '%s\n' "${warm[@]}" | median)
     mcap=$(printf '%s\n' "${caps[@]}" | median)
-    read -r rc ac < <(rpcs env VIRT_SHARE_CACHE_DIR="$cache" "$VS" -q add "$DOM" "$d" --dry-run)
+    read -r rc _ < <(rpcs env VIRT_SHARE_CACHE_DIR="$cache" "$VS" -q add "$DOM" "$d" --dry-run)
     printf '  %-28s cold cache %6.3f s  warm cache %6.3f s  (virsh domcapabilities %6.3f s)  RPCs warm %d\n' \
         "add --dry-run (auto)$sfx" "$mc" "$mw" "$mcap" "$rc"
     result dry_run "add-dry-run$sfx" cold_s="$mc" warm_s="$mw" domcapabilities_s="$mcap" warm_rpcs="$rc" runs="$RUNS"
@@ -324,7 +324,7 @@ XML
 # user is in group kvm), and keep the first that re-probes.
 domcaps_s() { local t0; t0=$(lab_now); v domcapabilities --virttype qemu >/dev/null; lab_since "$t0"; }
 stage_kvm_node() {
-    local mode group t
+    local mode t
     for mode in 600:root 660:kvm; do
         rm -f /dev/kvm
         mknod /dev/kvm c 10 232

@@ -58,7 +58,8 @@ trap cleanup EXIT
 Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$ART/.display" 2>"$ART/xvfb.log" &
 XVFB_PID=$!
 for _ in $(seq 1 50); do [ -s "$ART/.display" ] && break; sleep 0.1; done
-export DISPLAY=:$(cat "$ART/.display")
+DISPLAY=:$(cat "$ART/.display")
+export DISPLAY
 export GDK_BACKEND=x11 GTK_A11Y=none NO_AT_BRIDGE=1
 
 t0=$(lab_now)
