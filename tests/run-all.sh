@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean checkout on Debian 12, as root:
 #   build deps -> shellcheck -> build -> unit tests (make check, then again under ASan+UBSan:
-#   make check-asan) -> make distcheck -> Debian package (tests/pkg/deb.sh) ->
+#   make check-asan) -> make distcheck ->
 #   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown ->
 #   the desktop program's end-to-end test (tests/gui/run.sh, Xvfb).
 set -euo pipefail
@@ -21,7 +21,6 @@ make -j"$(nproc)"
 make -j"$(nproc)" check || { cat tests/*.log 2>/dev/null | tail -100; exit 1; }
 make -j"$(nproc)" check-asan     # the unit tests again under ASan+UBSan
 make distcheck
-bash tests/pkg/deb.sh            # the Debian package: build, lintian, install, purge
 make check-e2e
 # The desktop program under Xvfb against the lab (when configure built it).
 if [ -x plugin/desktop/virt-share-desktop ]; then make check-gui; fi
