@@ -1,52 +1,70 @@
-/* test-golden.c: golden-file tests of the pure XML layer (vs-domxml.h).
+/* test-golden.c: golden tests of add and remove on the product's own code
+ * path, the way libvirt's tests/qemuhotplugtest.c tests hot-plug: domain +
+ * request -> what is handed to libvirt.
  *
- * Every tests/data/NAME.args is one case:
- *   NAME.in.xml   a domain as 'virsh dumpxml --inactive' prints it
- *   NAME.args     a GKeyFile with one group:
- *                   [add]    source, tag, driver (9p|virtiofs), mode (optional:
- *                            the driver's default), readonly (true|false)
- *                   [remove] source or tag
- *                 and, for a case that must fail, a group
+ * Each case NAME in the list at the bottom is:
+ *   NAME.in.xml   a domain, defined into libvirt's test driver (and started,
+ *                 or created transient, as NAME.args says), then read back
+ *                 with vs_domain_state_load exactly as 'virt-share add' does;
+ *   NAME.args     a GKeyFile:
+ *                   [domain] state=stopped (default) | running | transient
+ *                   [add]    source, target, tag, driver, mode, readonly:
+ *                            the options of 'virt-share add'
+ *                   [remove] tag or source: the argument of 'virt-share remove'
  *                   [expect] error=INVALID|NOT_FOUND|EXISTS|UNSUPPORTED|...
- *   NAME.out.xml  vs_xml_doc_to_string of the edited document (not for
- *                 error cases: there the document must not change at all).
- * add = vs_xml_parse, [virtiofs: vs_domxml_ensure_shared_memory],
- * vs_domxml_add_share, vs_xml_doc_to_string; remove = vs_domxml_remove_share.
+ *   NAME.out      the plan, the device XML, the definition change
+ *                 (memoryBacking) and the metadata that vs_ops_add_prepare /
+ *                 vs_ops_remove_prepare produce for vs_ops_*_apply to hand to
+ *                 libvirt; error cases have none.
+ * "@SCRATCH@" in .in.xml and .args is a fresh scratch directory (add needs
+ * real folders: the path policy and the folder checks run as in the product);
+ * the output names it "@SCRATCH@" again.
  *
- * Adding a case needs no code.  VS_TEST_REGENERATE=1 writes the .out.xml
- * files instead of comparing: review every regenerated file by eye, they are
- * the specification.
+ * Every device produced is also validated against libvirt's own RelaxNG
+ * schema (domain.rng), wrapped into the definition it is attached to, and
+ * prepare must leave the domain exactly as it was.
+ *
+ * VS_TEST_REGENERATE_OUTPUT=1 writes the .out files instead of comparing:
+ * review every regenerated file by eye, they are the specification.
  */
 #include <config.h>
 
+#include <libvirt/libvirt.h>
+#include <libxml/relaxng.h>
+
 #include "vs-test-util.h"
 
+#include "vs-conn.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
+#include "vs-ops.h"
 #include "vs-share.h"
 #include "vs-xml.h"
 
-typedef struct {
-    char *name;
-    char *args_path;
-    char *in_path;
-    char *out_path;
-} GoldenCase;
+#define SCRATCH "@SCRATCH@"
 
-static void
-golden_case_free(GoldenCase *gc)
-{
-    g_free(gc->name);
-    g_free(gc->args_path);
-    g_free(gc->in_path);
-    g_free(gc->out_path);
-    g_free(gc);
-}
+static char *scratch;               /* the scratch directory of this run */
+static xmlRelaxNGPtr domain_schema;
 
 static gboolean
 regenerate(void)
 {
-    return g_strcmp0(g_getenv("VS_TEST_REGENERATE"), "1") == 0;
+    return g_strcmp0(g_getenv("VS_TEST_REGENERATE_OUTPUT"), "1") == 0;
+}
+
+static char *
+replace(const char *text, const char *from, const char *to)
+{
+    g_autoptr(GString) str = g_string_new(text);
+
+    g_string_replace(str, from, to, 0);
+    return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+static char *
+data_file(const char *name, const char *suffix)
+{
+    return g_strdup_printf("%s/%s%s", TEST_DATA_DIR, name, suffix);
 }
 
 /* The error code named in [expect] error=NAME, or -1 for a case that succeeds. */
@@ -55,111 +73,28 @@ expected_error(GKeyFile *kf)
 {
     g_autofree char *name = g_key_file_get_string(kf, "expect", "error", NULL);
     g_autofree char *full = NULL;
+    int code;
 
     if (!name)
         return -1;
     full = g_strconcat("VS_ERROR_", name, NULL);
-    for (int code = VS_ERROR_INVALID; code <= VS_ERROR_TIMEOUT; code++) {
-        if (strcmp(vs_test_error_name(code), full) == 0)
-            return code;
+    code = vs_error_code_from_string(full);
+    if (code < 0) {
+        print_error("unknown error name '%s' in [expect]\n", name);
+        fail();
     }
-    print_error("unknown error name '%s' in [expect]\n", name);
-    fail();
-    return -1;
+    return code;
 }
 
-static VsShare *
-share_from_args(GKeyFile *kf)
+static char *
+args_string(GKeyFile *kf, const char *group, const char *key)
 {
-    g_autoptr(VsShare) share = vs_share_new();
-    g_autoptr(GError) err = NULL;
-    g_autofree char *driver = g_key_file_get_string(kf, "add", "driver", &err);
-    g_autofree char *mode = NULL;
+    g_autofree char *raw = g_key_file_get_string(kf, group, key, NULL);
 
-    assert_no_gerror(err);
-    assert_true(vs_driver_parse(driver, &share->driver, &err));
-    assert_no_gerror(err);
-    /* auto is resolved by the plan, never by the XML layer. */
-    assert_int_not_equal(share->driver, VS_DRIVER_AUTO);
-    mode = g_key_file_get_string(kf, "add", "mode", NULL);
-    if (mode)
-        assert_true(vs_mode_parse(mode, &share->mode, &err));
-    else
-        share->mode = vs_mode_default_for(share->driver);
-    assert_no_gerror(err);
-
-    share->source = g_key_file_get_string(kf, "add", "source", &err);
-    assert_no_gerror(err);
-    share->tag = g_key_file_get_string(kf, "add", "tag", &err);
-    assert_no_gerror(err);
-    share->readonly = g_key_file_get_boolean(kf, "add", "readonly", NULL);
-    return g_steal_pointer(&share);
+    return raw ? replace(raw, SCRATCH, scratch) : NULL;
 }
 
-/* Run one library call on @doc.  On failure the document must be exactly as
- * it was before the call, and the error must be the expected one. */
-typedef gboolean (*DocStep)(xmlDoc *doc, gpointer data, GError **error);
-
-static gboolean
-run_step(xmlDoc *doc, DocStep step, gpointer data, int want_error)
-{
-    g_autofree char *before = vs_xml_doc_to_string(doc);
-    g_autoptr(GError) err = NULL;
-    g_autofree char *after = NULL;
-
-    if (step(doc, data, &err))
-        return TRUE;
-    if (want_error < 0)
-        assert_no_gerror(err);
-    assert_vs_error(err, want_error);
-    assert_true(err->message && *err->message);
-    after = vs_xml_doc_to_string(doc);
-    assert_text_equal(before, after, "document after a failed call");
-    return FALSE;
-}
-
-static gboolean
-step_ensure_shared_memory(xmlDoc *doc, gpointer data, GError **error)
-{
-    gboolean changed = 99;
-    gboolean had = vs_domxml_has_shared_memory(doc);
-    gboolean ok = vs_domxml_ensure_shared_memory(doc, &changed, error);
-
-    if (ok) {
-        /* changed tells the truth, and the result has shared memory. */
-        assert_int_equal(!!changed, !had);
-        assert_true(vs_domxml_has_shared_memory(doc));
-    }
-    return ok;
-}
-
-static gboolean
-step_add_share(xmlDoc *doc, gpointer data, GError **error)
-{
-    return vs_domxml_add_share(doc, data, error);
-}
-
-static gboolean
-step_remove_share(xmlDoc *doc, gpointer data, GError **error)
-{
-    GKeyFile *kf = data;
-    g_autofree char *source = g_key_file_get_string(kf, "remove", "source", NULL);
-    g_autofree char *tag = g_key_file_get_string(kf, "remove", "tag", NULL);
-
-    assert_true(source || tag);
-    return vs_domxml_remove_share(doc, source, tag, error);
-}
-
-static VsShare *
-find_share(GPtrArray *shares, const char *source, const char *tag)
-{
-    for (guint i = 0; i < shares->len; i++) {
-        VsShare *s = g_ptr_array_index(shares, i);
-        if ((source && g_strcmp0(s->source, source) == 0) || (tag && g_strcmp0(s->tag, tag) == 0))
-            return s;
-    }
-    return NULL;
-}
+/* ---- libvirt's schema ---- */
 
 static xmlDoc *
 parse_or_fail(const char *xml, const char *what)
@@ -172,120 +107,309 @@ parse_or_fail(const char *xml, const char *what)
     return doc;
 }
 
-/* The added share reads back from the output text exactly as it was asked for
- * (source byte for byte: escaping must round-trip). */
 static void
-check_added(const char *out, const VsShare *want, guint shares_before)
+assert_valid_domain(xmlDoc *doc, const char *what)
 {
-    g_autoptr(xmlDoc) doc = parse_or_fail(out, "output");
-    g_autoptr(GPtrArray) shares = vs_domxml_shares(doc);
-    VsShare *got = find_share(shares, NULL, want->tag);
+    xmlRelaxNGValidCtxtPtr ctxt = xmlRelaxNGNewValidCtxt(domain_schema);
+    int rc = xmlRelaxNGValidateDoc(ctxt, doc);
 
-    assert_int_equal(shares->len, shares_before + 1);
-    assert_non_null(got);
-    if (strcmp(got->source, want->source) != 0)
-        print_error("source does not round-trip:\n  want [%s]\n  got  [%s]\n", want->source,
-                    got->source);
-    assert_string_equal(got->source, want->source);
-    assert_string_equal(got->tag, want->tag);
-    assert_int_equal(got->driver, want->driver);
-    assert_int_equal(got->mode, want->mode);
-    assert_int_equal(!!got->readonly, !!want->readonly);
-    assert_non_null(vs_domxml_find_fs(doc, want->source, NULL));
-    if (want->driver == VS_DRIVER_VIRTIOFS)
-        assert_true(vs_domxml_has_shared_memory(doc));
+    xmlRelaxNGFreeValidCtxt(ctxt);
+    if (rc != 0) {
+        g_autofree char *text = vs_xml_doc_to_string(doc);
+        print_error("%s does not validate against libvirt's domain.rng:\n%s\n", what, text);
+    }
+    assert_int_equal(rc, 0);
+}
+
+/* @device inside the <devices> of the domain @domain_xml, as libvirt would
+ * have it after the attach, must be a valid domain. */
+static void
+assert_valid_device_in(const char *domain_xml, const char *device_xml, const char *what)
+{
+    g_autoptr(xmlDoc) doc = parse_or_fail(domain_xml, what);
+    g_autoptr(xmlDoc) dev = parse_or_fail(device_xml, "device");
+    xmlNode *devices = vs_xml_find_one(doc, NULL, "/domain/devices");
+
+    assert_non_null(devices);
+    xmlAddChild(devices, xmlDocCopyNode(xmlDocGetRootElement(dev), doc, 1));
+    assert_valid_domain(doc, what);
+}
+
+/* ---- the domain of a case, in the test driver ---- */
+
+typedef struct {
+    virConnect *conn;
+    virDomain *dom;
+} CaseDomain;
+
+static void
+case_domain_clear(CaseDomain *cd)
+{
+    if (cd->dom)
+        virDomainFree(cd->dom);
+    if (cd->conn)
+        virConnectClose(cd->conn);
 }
 
 static void
-check_removed(const char *out, GKeyFile *kf, guint shares_before)
+case_domain_start(CaseDomain *cd, GKeyFile *kf, const char *xml)
 {
-    g_autoptr(xmlDoc) doc = parse_or_fail(out, "output");
-    g_autoptr(GPtrArray) shares = vs_domxml_shares(doc);
-    g_autofree char *source = g_key_file_get_string(kf, "remove", "source", NULL);
-    g_autofree char *tag = g_key_file_get_string(kf, "remove", "tag", NULL);
+    g_autofree char *how = g_key_file_get_string(kf, "domain", "state", NULL);
+    g_autoptr(GError) err = NULL;
 
-    assert_int_equal(shares->len + 1, shares_before);
-    assert_null(find_share(shares, source, tag));
-    assert_null(vs_domxml_find_fs(doc, source, tag));
+    /* A connection of its own: the test driver starts from testnode.xml. */
+    cd->conn = vs_connect(VS_TEST_NODE_URI, &err);
+    assert_no_gerror(err);
+    if (g_strcmp0(how, "transient") == 0) {
+        cd->dom = virDomainCreateXML(cd->conn, xml, 0);
+        assert_non_null(cd->dom);
+        return;
+    }
+    cd->dom = virDomainDefineXML(cd->conn, xml);
+    assert_non_null(cd->dom);
+    if (g_strcmp0(how, "running") == 0)
+        assert_int_equal(virDomainCreate(cd->dom), 0);
+    else if (how && strcmp(how, "stopped") != 0)
+        fail_msg("unknown [domain] state=%s", how);
+}
+
+static char *
+get_domain_xml(virDomain *dom, unsigned int flags)
+{
+    char *raw = virDomainGetXMLDesc(dom, flags | VIR_DOMAIN_XML_SECURE);
+    char *xml = g_strdup(raw);
+
+    free(raw);
+    return xml;
+}
+
+/* ---- the output ---- */
+
+static void
+print_metadata(GString *out, const char *which, const VsMetadataChange *m)
+{
+    if (!m->change)
+        g_string_append_printf(out, "%s metadata: unchanged\n", which);
+    else if (!m->xml)
+        g_string_append_printf(out, "%s metadata: removed\n", which);
+    else
+        g_string_append_printf(out, "%s metadata:\n%s\n", which, m->xml);
+}
+
+static const char *
+yes_no(gboolean b)
+{
+    return b ? "yes" : "no";
+}
+
+/* The <memoryBacking> of the new definition; the rest must be unchanged. */
+static char *
+memory_backing_change(const char *before, const char *after)
+{
+    g_autoptr(xmlDoc) a = parse_or_fail(before, "definition");
+    g_autoptr(xmlDoc) b = parse_or_fail(after, "new definition");
+    xmlNode *mb_a = vs_xml_find_one(a, NULL, "/domain/memoryBacking");
+    xmlNode *mb_b = vs_xml_find_one(b, NULL, "/domain/memoryBacking");
+    g_autofree char *text_a = NULL;
+    g_autofree char *text_b = NULL;
+    char *mb;
+
+    assert_non_null(mb_b);
+    mb = vs_xml_node_to_string(mb_b);
+    if (mb_a) {
+        xmlUnlinkNode(mb_a);
+        xmlFreeNode(mb_a);
+    }
+    xmlUnlinkNode(mb_b);
+    xmlFreeNode(mb_b);
+    text_a = vs_xml_doc_to_string(a);
+    text_b = vs_xml_doc_to_string(b);
+    assert_text_equal(text_a, text_b, "new definition apart from memoryBacking");
+    return mb;
+}
+
+static char *
+describe_add(VsDomainState *state, const VsAddJob *job)
+{
+    GString *out = g_string_new(NULL);
+    const VsPlan *p = &job->plan;
+
+    g_string_append_printf(out, "plan: driver=%s mode=%s config=%s live=%s "
+                           "add-shared-memory=%s restart-needed=%s\n",
+                           vs_driver_to_string(p->driver), vs_mode_to_string(p->mode),
+                           yes_no(p->config), yes_no(p->live), yes_no(p->add_shared_memory),
+                           yes_no(p->restart_needed));
+    g_string_append_printf(out, "description: %s\n", job->description);
+    g_string_append_printf(out, "device:\n%s\n", job->device_xml);
+    if (job->define_xml) {
+        g_autofree char *mb = memory_backing_change(state->config_xml, job->define_xml);
+        g_string_append_printf(out, "new definition, memoryBacking:\n%s\n", mb);
+    } else {
+        g_string_append(out, "definition: unchanged\n");
+    }
+    print_metadata(out, "config", &job->config_metadata);
+    print_metadata(out, "live", &job->live_metadata);
+    return g_string_free(out, FALSE);
+}
+
+static char *
+describe_remove(const VsRemoveJob *job)
+{
+    GString *out = g_string_new(NULL);
+
+    g_string_append_printf(out, "detach: config=%s live=%s restart-needed=%s\n",
+                           yes_no(job->flags & VIR_DOMAIN_AFFECT_CONFIG),
+                           yes_no(job->flags & VIR_DOMAIN_AFFECT_LIVE),
+                           yes_no(job->restart_needed));
+    g_string_append_printf(out, "device:\n%s\n", job->device_xml);
+    print_metadata(out, "config", &job->config_metadata);
+    print_metadata(out, "live", &job->live_metadata);
+    return g_string_free(out, FALSE);
 }
 
 static void
-compare_or_write(const GoldenCase *gc, const char *out)
+compare_or_write(const char *path, const char *out)
 {
     g_autoptr(GError) err = NULL;
     g_autofree char *expected = NULL;
-    g_autoptr(xmlDoc) reparsed = NULL;
-    g_autofree char *again = NULL;
 
     if (regenerate()) {
-        assert_true(g_file_set_contents(gc->out_path, out, -1, &err));
+        assert_true(g_file_set_contents(path, out, -1, &err));
         assert_no_gerror(err);
-        print_message("[ REGEN    ] wrote %s: review it\n", gc->out_path);
+        print_message("[ REGEN    ] wrote %s: review it\n", path);
         return;
     }
-    if (!g_file_test(gc->out_path, G_FILE_TEST_EXISTS)) {
-        print_error("%s is missing (run with VS_TEST_REGENERATE=1 and review it)\n",
-                    gc->out_path);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        print_error("%s is missing (run with VS_TEST_REGENERATE_OUTPUT=1 and review it)\n",
+                    path);
         fail();
     }
-    expected = vs_test_read_file(gc->out_path);
-    assert_text_equal(expected, out, gc->out_path);
+    expected = vs_test_read_file(path);
+    assert_text_equal(expected, out, path);
+}
 
-    /* The golden output is stable: parsing and serialising it changes nothing. */
-    reparsed = parse_or_fail(out, "output");
-    again = vs_xml_doc_to_string(reparsed);
-    assert_text_equal(out, again, "re-serialised output");
+/* ---- one case ---- */
+
+static VsAddJob *
+run_add(VsDomainState *state, GKeyFile *kf, GError **error)
+{
+    g_autofree char *source = args_string(kf, "add", "source");
+    g_autofree char *target = args_string(kf, "add", "target");
+    g_autofree char *tag = args_string(kf, "add", "tag");
+    g_autofree char *driver = args_string(kf, "add", "driver");
+    g_autofree char *mode = args_string(kf, "add", "mode");
+    VsAddOptions opts = { 0 };
+    g_autoptr(GError) err = NULL;
+
+    assert_non_null(source);
+    /* The folder exists, as for a real add (unless the case is about that). */
+    if (!g_key_file_get_boolean(kf, "add", "missing", NULL))
+        assert_int_equal(g_mkdir_with_parents(source, 0755), 0);
+    opts.source = source;
+    opts.target = target;
+    opts.tag = tag;
+    opts.readonly = g_key_file_get_boolean(kf, "add", "readonly", NULL);
+    if (driver)
+        assert_true(vs_driver_parse(driver, &opts.driver, &err));
+    if (mode)
+        assert_true(vs_mode_parse(mode, &opts.mode, &err));
+    assert_no_gerror(err);
+    return vs_ops_add_prepare(state, &opts, error);
+}
+
+static char *
+check_add(VsDomainState *state, const VsAddJob *job)
+{
+    if (job->define_xml) {
+        g_autoptr(xmlDoc) doc = parse_or_fail(job->define_xml, "new definition");
+        assert_valid_domain(doc, "new definition");
+    }
+    if (job->plan.config)
+        assert_valid_device_in(job->define_xml ? job->define_xml : state->config_xml,
+                               job->device_xml, "the definition with the device");
+    if (job->plan.live)
+        assert_valid_device_in(state->live_xml, job->device_xml,
+                               "the running domain with the device");
+    return describe_add(state, job);
 }
 
 static void
-test_golden_case(void **state)
+test_golden_case(void **cstate)
 {
-    const GoldenCase *gc = *state;
+    const char *name = *cstate;
+    g_autofree char *args_path = data_file(name, ".args");
+    g_autofree char *in_path = data_file(name, ".in.xml");
+    g_autofree char *out_path = data_file(name, ".out");
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) err = NULL;
+    g_autofree char *raw = NULL;
     g_autofree char *in = NULL;
-    g_autoptr(xmlDoc) doc = NULL;
-    g_autoptr(GPtrArray) before = NULL;
+    g_autofree char *before_config = NULL;
+    g_autofree char *before_live = NULL;
+    g_autofree char *after_config = NULL;
+    g_autofree char *after_live = NULL;
     g_autofree char *out = NULL;
+    g_autoptr(VsDomainState) state = NULL;
+    CaseDomain cd = { 0 };
     int want_error;
-    gboolean ok;
 
-    assert_true(g_key_file_load_from_file(kf, gc->args_path, G_KEY_FILE_NONE, &err));
+    assert_true(g_key_file_load_from_file(kf, args_path, G_KEY_FILE_NONE, &err));
     assert_no_gerror(err);
     want_error = expected_error(kf);
-    in = vs_test_read_file(gc->in_path);
-    doc = parse_or_fail(in, gc->in_path);
-    before = vs_domxml_shares(doc);
+    raw = vs_test_read_file(in_path);
+    in = replace(raw, SCRATCH, scratch);
+    case_domain_start(&cd, kf, in);
+    state = vs_domain_state_load(cd.dom, &err);
+    assert_no_gerror(err);
+    for (guint i = 0; i < 2; i++) {
+        xmlDoc *doc = i == 0 ? state->config_doc : state->live_doc;
+        if (doc)
+            assert_valid_domain(doc, i == 0 ? "the definition" : "the running domain");
+    }
+    before_config = get_domain_xml(cd.dom, VIR_DOMAIN_XML_INACTIVE);
+    before_live = get_domain_xml(cd.dom, 0);
 
     if (g_key_file_has_group(kf, "add")) {
-        g_autoptr(VsShare) share = share_from_args(kf);
+        g_autoptr(VsAddJob) job = run_add(state, kf, &err);
 
         assert_false(g_key_file_has_group(kf, "remove"));
-        ok = share->driver != VS_DRIVER_VIRTIOFS ||
-             run_step(doc, step_ensure_shared_memory, NULL, want_error);
-        ok = ok && run_step(doc, step_add_share, share, want_error);
-        out = vs_xml_doc_to_string(doc);
-        if (ok)
-            check_added(out, share, before->len);
+        if (job)
+            out = check_add(state, job);
     } else {
-        assert_true(g_key_file_has_group(kf, "remove"));
-        ok = run_step(doc, step_remove_share, kf, want_error);
-        out = vs_xml_doc_to_string(doc);
-        if (ok)
-            check_removed(out, kf, before->len);
+        g_autofree char *what = args_string(kf, "remove", "source");
+        g_autoptr(VsRemoveJob) job = NULL;
+
+        if (!what)
+            what = args_string(kf, "remove", "tag");
+        assert_non_null(what);
+        job = vs_ops_remove_prepare(state, what, &err);
+        if (job)
+            out = describe_remove(job);
     }
 
+    /* Preparing changes nothing, whatever the outcome. */
+    after_config = get_domain_xml(cd.dom, VIR_DOMAIN_XML_INACTIVE);
+    after_live = get_domain_xml(cd.dom, 0);
+    assert_text_equal(before_config, after_config, "definition after prepare");
+    assert_text_equal(before_live, after_live, "running domain after prepare");
+    case_domain_clear(&cd);
+
     if (want_error >= 0) {
-        if (ok)
-            print_error("expected %s, but the operation succeeded\n",
-                        vs_test_error_name(want_error));
-        assert_false(ok);
-        /* An error case has no .out.xml: the document is its own expectation. */
-        assert_false(g_file_test(gc->out_path, G_FILE_TEST_EXISTS));
+        if (out)
+            print_error("expected %s, but prepare succeeded:\n%s\n",
+                        vs_test_error_name(want_error), out);
+        assert_null(out);
+        assert_vs_error(err, want_error);
+        assert_true(err->message && *err->message);
+        assert_false(g_file_test(out_path, G_FILE_TEST_EXISTS));
         return;
     }
-    assert_true(ok);
-    compare_or_write(gc, out);
+    assert_no_gerror(err);
+    assert_non_null(out);
+    {
+        g_autofree char *normalised = replace(out, scratch, SCRATCH);
+        compare_or_write(out_path, normalised);
+    }
 }
 
 /* ---- metadata: vs_metadata_format / vs_domxml_metadata_targets ---- */
@@ -430,92 +554,110 @@ test_metadata_format_stable(void **state)
 
 /* ---- the case list ---- */
 
-static gint
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static const char *const golden_cases[] = {
+    "add-9p-default-mode",
+    "add-9p-mapped",
+    "add-9p-passthrough",
+    "add-9p-readonly",
+    "add-9p-squash",
+    "add-9p-running",
+    "add-after-filesystems",
+    "add-auto-running",
+    "add-disks-only",
+    "add-empty-devices",
+    "add-special-chars",
+    "add-target",
+    "add-virtiofs-hugepages",
+    "add-virtiofs-no-memorybacking",
+    "add-virtiofs-numa-shared",
+    "add-virtiofs-running",
+    "add-virtiofs-shared-memfd",
+    "error-9p-transient",
+    "error-duplicate-source",
+    "error-duplicate-source-virtiofs",
+    "error-duplicate-tag",
+    "error-missing-folder",
+    "error-remove-unknown-source",
+    "error-remove-unknown-tag",
+    "error-virtiofs-private-memory",
+    "error-virtiofs-readonly",
+    "remove-9p-running",
+    "remove-by-source",
+    "remove-by-tag",
+    "remove-virtiofs-running",
+};
 
-static GPtrArray *
-load_cases(void)
+/* Every NAME.args in the data directory is in the list: a case cannot be
+ * forgotten (and pass by not running). */
+static void
+test_cases_listed(void **state)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(GDir) dir = g_dir_open(TEST_DATA_DIR, 0, &err);
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    GPtrArray *cases = g_ptr_array_new_with_free_func((GDestroyNotify)golden_case_free);
     const char *file;
 
-    if (!dir) {
-        fprintf(stderr, "cannot open %s: %s\n", TEST_DATA_DIR, err->message);
-        exit(1);
-    }
+    assert_no_gerror(err);
     while ((file = g_dir_read_name(dir))) {
-        if (g_str_has_suffix(file, ".args"))
-            g_ptr_array_add(names, g_strndup(file, strlen(file) - strlen(".args")));
-    }
-    g_ptr_array_sort(names, compare_names);
-    for (guint i = 0; i < names->len; i++) {
-        GoldenCase *gc = g_new0(GoldenCase, 1);
-        const char *name = g_ptr_array_index(names, i);
+        g_autofree char *name = NULL;
+        gboolean listed = FALSE;
 
-        gc->name = g_strdup(name);
-        gc->args_path = g_strdup_printf("%s/%s.args", TEST_DATA_DIR, name);
-        gc->in_path = g_strdup_printf("%s/%s.in.xml", TEST_DATA_DIR, name);
-        gc->out_path = g_strdup_printf("%s/%s.out.xml", TEST_DATA_DIR, name);
-        g_ptr_array_add(cases, gc);
+        if (!g_str_has_suffix(file, ".args"))
+            continue;
+        name = g_strndup(file, strlen(file) - strlen(".args"));
+        for (guint i = 0; i < G_N_ELEMENTS(golden_cases) && !listed; i++)
+            listed = strcmp(golden_cases[i], name) == 0;
+        if (!listed)
+            print_error("%s is not in the case list of test-golden.c\n", file);
+        assert_true(listed);
     }
-    return cases;
 }
 
-static GPtrArray *golden_cases;
-
-static void
-test_cases_present(void **state)
+static int
+golden_setup(void **state)
 {
-    /* Guard against a glob that finds nothing and passes vacuously. */
-    static const char *const required[] = {
-        "add-9p-squash", "add-virtiofs-no-memorybacking", "add-special-chars",
-        "remove-by-tag", "remove-by-source", "error-duplicate-tag", NULL
-    };
+    xmlRelaxNGParserCtxtPtr parser = xmlRelaxNGNewParserCtxt(LIBVIRT_SCHEMA_DIR "/domain.rng");
 
-    for (guint r = 0; required[r]; r++) {
-        gboolean found = FALSE;
-        for (guint i = 0; i < golden_cases->len && !found; i++)
-            found = strcmp(((GoldenCase *)g_ptr_array_index(golden_cases, i))->name,
-                           required[r]) == 0;
-        if (!found)
-            print_error("case %s not found in %s\n", required[r], TEST_DATA_DIR);
-        assert_true(found);
+    domain_schema = xmlRelaxNGParse(parser);
+    xmlRelaxNGFreeParserCtxt(parser);
+    if (!domain_schema) {
+        fprintf(stderr, "cannot load %s\n", LIBVIRT_SCHEMA_DIR "/domain.rng");
+        return -1;
     }
+    scratch = vs_test_tmpdir();
+    return 0;
+}
+
+static int
+golden_teardown(void **state)
+{
+    vs_test_rmtree(scratch);
+    g_clear_pointer(&scratch, g_free);
+    xmlRelaxNGFree(domain_schema);
+    return 0;
 }
 
 int
 main(void)
 {
     static const struct CMUnitTest fixed[] = {
-        cmocka_unit_test(test_cases_present),
+        cmocka_unit_test(test_cases_listed),
         cmocka_unit_test(test_metadata_round_trip),
         cmocka_unit_test(test_metadata_libvirt_text),
         cmocka_unit_test(test_metadata_other_namespaces),
         cmocka_unit_test(test_metadata_format_stable),
     };
-    g_autofree struct CMUnitTest *tests = NULL;
+    struct CMUnitTest tests[G_N_ELEMENTS(fixed) + G_N_ELEMENTS(golden_cases)];
     guint n = 0;
-    int rc;
 
-    golden_cases = load_cases();
-    tests = g_new0(struct CMUnitTest, G_N_ELEMENTS(fixed) + golden_cases->len);
     for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
         tests[n++] = fixed[i];
-    for (guint i = 0; i < golden_cases->len; i++) {
-        GoldenCase *gc = g_ptr_array_index(golden_cases, i);
+    for (guint i = 0; i < G_N_ELEMENTS(golden_cases); i++) {
         tests[n++] = (struct CMUnitTest) {
-            .name = gc->name,
+            .name = golden_cases[i],
             .test_func = test_golden_case,
-            .initial_state = gc,
+            .initial_state = (void *)golden_cases[i],
         };
     }
-    rc = _cmocka_run_group_tests("golden", tests, n, NULL, NULL);
-    g_ptr_array_unref(golden_cases);
-    return rc;
+    vs_libvirt_init();
+    return _cmocka_run_group_tests("golden", tests, n, golden_setup, golden_teardown);
 }

@@ -1,4 +1,4 @@
-/* vs-domxml.c: reading and editing a domain's XML document. */
+/* vs-domxml.c: reading a domain's XML document; adding shared memory. */
 #include <config.h>
 
 #include "vs-domxml.h"
@@ -154,42 +154,6 @@ vs_domxml_ensure_shared_memory(xmlDoc *doc, gboolean *changed, GError **error)
     access = xmlNewChild(mb, NULL, BAD_CAST "access", NULL);
     xmlSetProp(access, BAD_CAST "mode", BAD_CAST "shared");
     *changed = TRUE;
-    return TRUE;
-}
-
-gboolean
-vs_domxml_add_share(xmlDoc *doc, const VsShare *share, GError **error)
-{
-    /* The device kinds libvirt formats before <filesystem>. */
-    static const char *const before_fs[] = {
-        "emulator", "disk", "controller", "lease", "filesystem", NULL
-    };
-    xmlNode *devices = vs_xml_find_one(doc, NULL, "/domain/devices");
-    xmlNode *fs;
-
-    if (!vs_domxml_check_unique(doc, share, error))
-        return FALSE;
-    if (!devices)
-        devices = xmlNewChild(xmlDocGetRootElement(doc), NULL, BAD_CAST "devices", NULL);
-    fs = vs_share_to_node(share, doc, error);
-    if (!fs)
-        return FALSE;
-    vs_insert_after_last_of(devices, fs, before_fs);
-    return TRUE;
-}
-
-gboolean
-vs_domxml_remove_share(xmlDoc *doc, const char *source, const char *tag, GError **error)
-{
-    xmlNode *fs = vs_domxml_find_fs(doc, source, tag);
-
-    if (!fs) {
-        g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND, _("no share '%s' in this domain"),
-                    source ? source : tag);
-        return FALSE;
-    }
-    xmlUnlinkNode(fs);
-    xmlFreeNode(fs);
     return TRUE;
 }
 

@@ -1,4 +1,6 @@
-/* vs-domxml.h: reading and editing a domain's XML document (pure, no libvirt calls). */
+/* vs-domxml.h: reading a domain's XML document, and the one edit virt-share
+ * makes to a definition itself (shared memory for virtiofs); devices go to
+ * libvirt as device XML (pure, no libvirt calls). */
 #pragma once
 
 #include <glib.h>
@@ -30,14 +32,6 @@ gboolean vs_domxml_has_acpi(xmlDoc *doc);
 /* Add memfd shared memory backing if the domain has none.  Refuses a domain
  * that explicitly asks for private memory.  *@changed tells whether it edited. */
 gboolean vs_domxml_ensure_shared_memory(xmlDoc *doc, gboolean *changed, GError **error);
-
-/* Insert the <filesystem> element for @share into <devices>, after the
- * devices libvirt lists before filesystems. */
-gboolean vs_domxml_add_share(xmlDoc *doc, const VsShare *share, GError **error);
-
-/* Remove the <filesystem> with this source or tag; NOT_FOUND if none. */
-gboolean vs_domxml_remove_share(xmlDoc *doc, const char *source, const char *tag,
-                                GError **error);
 
 /* Metadata: virt-share keeps the guest mount point of each share in the
  * domain's <metadata>, under this namespace. */

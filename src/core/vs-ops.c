@@ -161,6 +161,9 @@ vs_add_job_free(VsAddJob *job)
         return;
     vs_share_free(job->share);
     g_free(job->device_xml);
+    g_free(job->define_xml);
+    g_free(job->config_metadata.xml);
+    g_free(job->live_metadata.xml);
     g_free(job->description);
     g_free(job);
 }
@@ -241,6 +244,36 @@ vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *shar
     return TRUE;
 }
 
+/* The metadata of @doc after recording (@target) or forgetting (NULL) the
+ * mount point of @tag. */
+static void
+vs_metadata_change(xmlDoc *doc, const char *tag, const char *target, VsMetadataChange *out)
+{
+    g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
+
+    if (target)
+        g_hash_table_replace(table, g_strdup(tag), g_strdup(target));
+    else if (!g_hash_table_remove(table, tag))
+        return;   /* nothing recorded, nothing to change */
+    out->change = TRUE;
+    out->xml = vs_metadata_format(table);
+}
+
+/* The definition with shared memory added in *@xml, or NULL when it has it. */
+static gboolean
+vs_shared_memory_definition(VsDomainState *state, char **xml, GError **error)
+{
+    g_autoptr(xmlDoc) doc = xmlCopyDoc(state->config_doc, 1);
+    gboolean changed;
+
+    *xml = NULL;
+    if (!vs_domxml_ensure_shared_memory(doc, &changed, error))
+        return FALSE;
+    if (changed)
+        *xml = vs_xml_doc_to_string(doc);
+    return TRUE;
+}
+
 VsAddJob *
 vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error)
 {
@@ -302,6 +335,13 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
     job->device_xml = vs_share_to_device_xml(share, error);
     if (!job->device_xml)
         return NULL;
+    if (job->plan.add_shared_memory && state->config_doc &&
+        !vs_shared_memory_definition(state, &job->define_xml, error))
+        return NULL;
+    if (job->plan.config)
+        vs_metadata_change(state->config_doc, share->tag, share->target, &job->config_metadata);
+    if (job->plan.live)
+        vs_metadata_change(state->live_doc, share->tag, share->target, &job->live_metadata);
     job->description = vs_plan_describe(&job->plan, state->name);
     return g_steal_pointer(&job);
 }
@@ -319,31 +359,18 @@ vs_define(VsDomainState *state, const char *xml, GError **error)
     return TRUE;
 }
 
-/* Store @table (tag -> mount point) as the domain's virt-share metadata. */
 static gboolean
-vs_set_metadata(VsDomainState *state, GHashTable *table, unsigned int flags, GError **error)
+vs_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned int flags,
+                  GError **error)
 {
-    g_autofree char *xml = vs_metadata_format(table);
-
-    if (virDomainSetMetadata(state->dom, VIR_DOMAIN_METADATA_ELEMENT, xml,
-                             xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags) < 0) {
+    if (!m->change)
+        return TRUE;
+    if (virDomainSetMetadata(state->dom, VIR_DOMAIN_METADATA_ELEMENT, m->xml,
+                             m->xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags) < 0) {
         vs_set_libvirt_error(error, _("cannot record the share in the domain metadata"));
         return FALSE;
     }
     return TRUE;
-}
-
-static gboolean
-vs_update_metadata(VsDomainState *state, xmlDoc *doc, unsigned int flags, const char *tag,
-                   const char *target, GError **error)
-{
-    g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
-
-    if (target)
-        g_hash_table_replace(table, g_strdup(tag), g_strdup(target));
-    else if (!g_hash_table_remove(table, tag))
-        return TRUE;   /* nothing recorded, nothing to change */
-    return vs_set_metadata(state, table, flags, error);
 }
 
 void
@@ -352,7 +379,10 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job)
     /* Best effort, in reverse order; the first error was already reported. */
     if (job->did_live_metadata) {
         g_autoptr(GHashTable) table = vs_domxml_metadata_targets(state->live_doc);
-        vs_set_metadata(state, table, VIR_DOMAIN_AFFECT_LIVE, NULL);
+        VsMetadataChange before = { TRUE, vs_metadata_format(table) };
+
+        vs_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, NULL);
+        g_free(before.xml);
     }
     if (job->did_attach && job->plan.live)
         virDomainDetachDeviceFlags(state->dom, job->device_xml, VIR_DOMAIN_AFFECT_LIVE);
@@ -369,17 +399,10 @@ vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
     unsigned int flags = (job->plan.live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
                          (job->plan.config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
 
-    if (job->plan.add_shared_memory) {
-        g_autoptr(xmlDoc) doc = xmlCopyDoc(state->config_doc, 1);
-        g_autofree char *xml = NULL;
-        gboolean changed;
-
-        if (!vs_domxml_ensure_shared_memory(doc, &changed, error))
+    if (job->define_xml) {
+        if (!vs_define(state, job->define_xml, error))
             return FALSE;
-        xml = vs_xml_doc_to_string(doc);
-        if (changed && !vs_define(state, xml, error))
-            return FALSE;
-        job->did_define = changed;
+        job->did_define = TRUE;
     }
 
     if (virDomainAttachDeviceFlags(state->dom, job->device_xml, flags) < 0) {
@@ -389,20 +412,12 @@ vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
     }
     job->did_attach = TRUE;
 
-    if (job->plan.config &&
-        !vs_update_metadata(state, state->config_doc, VIR_DOMAIN_AFFECT_CONFIG,
-                            job->share->tag, job->share->target, error)) {
+    if (!vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error) ||
+        !vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error)) {
         vs_ops_add_rollback(state, job);
         return FALSE;
     }
-    if (job->plan.live) {
-        if (!vs_update_metadata(state, state->live_doc, VIR_DOMAIN_AFFECT_LIVE,
-                                job->share->tag, job->share->target, error)) {
-            vs_ops_add_rollback(state, job);
-            return FALSE;
-        }
-        job->did_live_metadata = TRUE;
-    }
+    job->did_live_metadata = job->live_metadata.change;
     job->share->where = (job->plan.live ? VS_WHERE_LIVE : 0) |
                         (job->plan.config ? VS_WHERE_CONFIG : 0);
     return TRUE;
@@ -415,6 +430,8 @@ vs_remove_job_free(VsRemoveJob *job)
         return;
     vs_share_free(job->share);
     g_free(job->device_xml);
+    g_free(job->config_metadata.xml);
+    g_free(job->live_metadata.xml);
     g_free(job);
 }
 
@@ -461,6 +478,13 @@ vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
         return NULL;
     }
     job->device_xml = vs_xml_node_to_string(fs);
+    if (config_fs)
+        vs_metadata_change(state->config_doc, job->share->tag, NULL, &job->config_metadata);
+    /* Forget the mount point in the running domain too, also for a 9p share
+     * that stays attached until the domain stops: it is no longer ours to
+     * mount again (e.g. by the watcher after a guest reboot). */
+    if (live_fs)
+        vs_metadata_change(state->live_doc, job->share->tag, NULL, &job->live_metadata);
     return g_steal_pointer(&job);
 }
 
@@ -475,17 +499,10 @@ vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
     }
     /* The device is gone; a stale mount point record is harmless, so a
      * metadata failure is only a warning. */
-    if ((job->flags & VIR_DOMAIN_AFFECT_CONFIG) &&
-        !vs_update_metadata(state, state->config_doc, VIR_DOMAIN_AFFECT_CONFIG,
-                            job->share->tag, NULL, &meta_error))
+    if (!vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, &meta_error))
         g_warning("%s", meta_error->message);
     g_clear_error(&meta_error);
-    /* Forget the mount point in the running domain too, also for a 9p share
-     * that stays attached until the domain stops: it is no longer ours to
-     * mount again (e.g. by the watcher after a guest reboot). */
-    if ((job->share->where & VS_WHERE_LIVE) &&
-        !vs_update_metadata(state, state->live_doc, VIR_DOMAIN_AFFECT_LIVE,
-                            job->share->tag, NULL, &meta_error))
+    if (!vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, &meta_error))
         g_warning("%s", meta_error->message);
     return TRUE;
 }

@@ -57,10 +57,22 @@ typedef struct {
  * ones refuse every virtiofs device, and no capability says so. */
 #define VS_VIRTIOFS_SESSION_MIN_LIBVIRT 10000000
 
+/* A change of the domain's virt-share metadata (tag -> guest mount point). */
+typedef struct {
+    gboolean change;        /* FALSE: leave the metadata as it is */
+    char *xml;              /* the new element; NULL with change: drop it */
+} VsMetadataChange;
+
+/* Everything apply will hand to libvirt is worked out by prepare, so that
+ * the golden tests (tests/test-golden.c) see exactly what add/remove do. */
 typedef struct {
     VsShare *share;         /* resolved share */
     VsPlan plan;
     char *device_xml;       /* the <filesystem> element that is attached */
+    char *define_xml;       /* the definition defined first (shared memory
+                             * added), or NULL */
+    VsMetadataChange config_metadata;
+    VsMetadataChange live_metadata;
     char *description;      /* one translated line: what will happen */
     /* what apply changed, for rollback */
     gboolean did_define;
@@ -83,6 +95,8 @@ typedef struct {
     unsigned int flags;     /* VIR_DOMAIN_AFFECT_* to detach from */
     gboolean restart_needed;/* still attached live until the domain stops */
     char *device_xml;
+    VsMetadataChange config_metadata;
+    VsMetadataChange live_metadata;
 } VsRemoveJob;
 
 void vs_remove_job_free(VsRemoveJob *job);

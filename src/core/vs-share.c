@@ -156,7 +156,7 @@ vs_share_from_node(xmlNode *fs)
     return g_steal_pointer(&share);
 }
 
-xmlNode *
+static xmlNode *
 vs_share_to_node(const VsShare *share, xmlDoc *doc, GError **error)
 {
     const char *tmpl = share->driver == VS_DRIVER_VIRTIOFS ?

@@ -67,9 +67,6 @@ gboolean vs_idmap_entry_parse(const char *entry, guint32 *host, guint32 *guest, 
  * devices that are not host-directory shares (e.g. type='ram' or 'block'). */
 VsShare *vs_share_from_node(xmlNode *fs);
 
-/* Build the <filesystem> element for @share (driver and mode resolved) from
- * the template in xml-templates/, as a new node owned by @doc. */
-xmlNode *vs_share_to_node(const VsShare *share, xmlDoc *doc, GError **error);
-
-/* The same as an XML string, for the device APIs. */
+/* The <filesystem> element for @share (driver and mode resolved), built from
+ * the template in xml-templates/, as an XML string for the device APIs. */
 char *vs_share_to_device_xml(const VsShare *share, GError **error);
