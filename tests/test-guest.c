@@ -54,12 +54,12 @@ test_mount_argv(void **state)
     g_auto(GStrv) a = vs_guest_mount_argv(p9);
     g_auto(GStrv) b = vs_guest_mount_argv(vfs);
     const char *want_a[] = { "mount", "-t", "9p", "-o",
-                             "trans=virtio,version=9p2000.L,msize=512000,ro", "t9", "/mnt/a b",
+                             "trans=virtio,version=9p2000.L,msize=512000,ro", "--", "t9", "/mnt/a b",
                              NULL };
-    const char *want_b[] = { "mount", "-t", "virtiofs", "-o", "rw", "tv", "/mnt/v", NULL };
+    const char *want_b[] = { "mount", "-t", "virtiofs", "-o", "rw", "--", "tv", "/mnt/v", NULL };
 
     /* an argv array: the path with a space is one argument, no shell quoting */
-    assert_int_equal(g_strv_length(a), 7);
+    assert_int_equal(g_strv_length(a), 8);
     for (guint i = 0; want_a[i]; i++)
         assert_string_equal(a[i], want_a[i]);
     for (guint i = 0; want_b[i]; i++)

@@ -167,6 +167,8 @@ main(int argc, char **argv)
             return vs_cli_run_on_host(cmd, remote, argc - 1, argv + 1);
     }
     if (!vs_dispatch(cmd, argc - 1, argv + 1, &error)) {
+        if (!error)   /* a bug, but never a crash: say so and fail */
+            g_set_error(&error, VS_ERROR, VS_ERROR_INVALID, _("internal error: no reason given"));
         fprintf(stderr, _("virt-share: error: %s\n"), error->message);
         if (error->domain == G_OPTION_ERROR)
             fprintf(stderr, _("Run 'virt-share %s --help' for usage.\n"), cmd->name);

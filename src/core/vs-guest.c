@@ -6,6 +6,8 @@
 #include "vs-error.h"
 #include "vs-guest.h"
 #include "vs-i18n.h"
+#include "vs-path.h"
+#include "vs-text.h"
 #include "vs-time.h"
 
 void
@@ -77,7 +79,7 @@ vs_guest_mount_argv(const VsShare *share)
     g_autoptr(GStrvBuilder) b = g_strv_builder_new();
     g_autofree char *opts = vs_guest_mount_options(share);
 
-    g_strv_builder_add_many(b, "mount", "-t", vs_guest_fstype(share->driver), "-o", opts,
+    g_strv_builder_add_many(b, "mount", "-t", vs_guest_fstype(share->driver), "-o", opts, "--",
                             share->tag, share->target, NULL);
     return g_strv_builder_end(b);
 }
@@ -108,6 +110,12 @@ vs_guest_read_text(virDomain *dom, const char *path, GError **error)
     if (!bytes)
         return NULL;
     data = g_bytes_get_data(bytes, &len);
+    /* as a C string a NUL would cut the text short: an fstab edited from
+     * that would silently lose the rest */
+    if (data && memchr(data, '\0', len)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_GUEST, _("%s in the guest holds NUL bytes"), path);
+        return NULL;
+    }
     return g_strndup(data ? data : "", len);   /* an empty file has no data pointer */
 }
 
@@ -154,7 +162,7 @@ gboolean
 vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms, guint timeout_ms,
                GError **error)
 {
-    const char *mkdir_argv[] = { "mkdir", "-p", share->target, NULL };
+    const char *mkdir_argv[] = { "mkdir", "-p", "--", share->target, NULL };
     g_auto(GStrv) mount_argv = vs_guest_mount_argv(share);
     g_autoptr(GPtrArray) mounts = NULL;
     VsGuestMount *m;
@@ -171,9 +179,10 @@ vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms, guint time
     if ((m = vs_guest_find_mount(mounts, share->tag))) {
         if (g_strcmp0(m->target, share->target) == 0)
             return TRUE;
+        g_autofree char *where = vs_text_sanitize(m->target, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_EXISTS,
                     _("share '%s' is already mounted at '%s' in the guest"), share->tag,
-                    m->target);
+                    where);
         return FALSE;
     }
     if (!vs_agent_exec_check(dom, mkdir_argv, timeout_ms, error))
@@ -204,7 +213,7 @@ vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted, guint ti
         return FALSE;
     /* A tag may be mounted more than once; unmount them all. */
     while ((m = vs_guest_find_mount(mounts, tag))) {
-        const char *argv[] = { "umount", m->target, NULL };
+        const char *argv[] = { "umount", "--", m->target, NULL };
         if (!vs_agent_exec_check(dom, argv, timeout_ms, error))
             return FALSE;
         *was_mounted = TRUE;
@@ -302,19 +311,52 @@ vs_fstab_with(const char *text, const VsShare *share)
 
 #define VS_FSTAB "/etc/fstab"
 #define VS_FSTAB_BACKUP "/etc/fstab.virt-share.bak"
+/* The new fstab is written beside the real one, then renamed over it. */
+#define VS_FSTAB_NEW_SUFFIX ".virt-share.new"
 
-static char *
-vs_guest_read_fstab(virDomain *dom, gboolean *exists, GError **error)
+/* Does @path exist in the guest?  Asked with test(1)'s exit code. */
+static gboolean
+vs_guest_exists(virDomain *dom, const char *path, gboolean *exists, GError **error)
 {
-    g_autoptr(GError) read_error = NULL;
-    char *text = vs_guest_read_text(dom, VS_FSTAB, &read_error);
+    const char *argv[] = { "test", "-e", path, NULL };
+    g_autoptr(VsExecResult) res = vs_agent_exec(dom, argv, VS_DEFAULT_TIMEOUT_MS, error);
 
-    *exists = text != NULL;
-    if (!text && g_error_matches(read_error, VS_ERROR, VS_ERROR_NOT_FOUND))
-        return g_strdup("");
-    if (!text)
-        g_propagate_error(error, g_steal_pointer(&read_error));
-    return text;
+    if (!res)
+        return FALSE;
+    if (res->exit_code != 0 && res->exit_code != 1) {
+        g_set_error(error, VS_ERROR, VS_ERROR_GUEST,
+                    _("'test -e %s' failed in the guest with exit code %d"), path,
+                    res->exit_code);
+        return FALSE;
+    }
+    *exists = res->exit_code == 0;
+    return TRUE;
+}
+
+/* The file @path names, symlinks resolved (an fstab may be a link into a
+ * persistent disk: the new file must replace the link's target). */
+static char *
+vs_guest_realpath(virDomain *dom, const char *path, GError **error)
+{
+    const char *argv[] = { "readlink", "-f", "--", path, NULL };
+    g_autoptr(VsExecResult) res = vs_agent_exec(dom, argv, VS_DEFAULT_TIMEOUT_MS, error);
+    g_autofree char *real = NULL;
+    const char *data;
+    gsize len;
+
+    if (!res)
+        return NULL;
+    data = g_bytes_get_data(res->out, &len);
+    real = g_strndup(data ? data : "", len);
+    g_strchomp(real);
+    if (res->exit_code != 0 || !g_utf8_validate(real, -1, NULL) || strchr(real, '\n') ||
+        !vs_guest_path_validate(real, NULL)) {
+        g_autofree char *shown = vs_text_sanitize(real, -1);
+        g_set_error(error, VS_ERROR, VS_ERROR_GUEST,
+                    _("cannot resolve %s in the guest (got '%s')"), path, shown);
+        return NULL;
+    }
+    return g_steal_pointer(&real);
 }
 
 static gboolean
@@ -324,24 +366,93 @@ vs_guest_write_text(virDomain *dom, const char *path, const char *text, GError *
     return vs_agent_write_file(dom, path, bytes, error);
 }
 
+/* Write @text to @tmp (mode and owner of @real when it exists), then read
+ * it back and compare byte for byte. */
+static gboolean
+vs_guest_write_verified(virDomain *dom, const char *real, gboolean exists, const char *tmp,
+                        const char *text, GError **error)
+{
+    const char *cp[] = { "cp", "-p", "--", real, tmp, NULL };
+    const char *chmod[] = { "chmod", "0644", "--", tmp, NULL };
+    g_autofree char *back = NULL;
+
+    if (exists && !vs_agent_exec_check(dom, cp, VS_DEFAULT_TIMEOUT_MS, error))
+        return FALSE;
+    if (!vs_guest_write_text(dom, tmp, text, error))
+        return FALSE;
+    if (!exists && !vs_agent_exec_check(dom, chmod, VS_DEFAULT_TIMEOUT_MS, error))
+        return FALSE;
+    if (!(back = vs_guest_read_text(dom, tmp, error)))
+        return FALSE;
+    if (!g_str_equal(back, text)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_GUEST,
+                    _("%s in the guest does not read back as written"), tmp);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Replace the guest's fstab with @text without a moment in which it is
+ * missing or partial: a new file beside it, verified, renamed into place. */
+static gboolean
+vs_guest_replace_fstab(virDomain *dom, gboolean exists, const char *text, GError **error)
+{
+    g_autofree char *real = exists ? vs_guest_realpath(dom, VS_FSTAB, error) : g_strdup(VS_FSTAB);
+    g_autofree char *tmp = NULL;
+
+    if (!real)
+        return FALSE;
+    tmp = g_strconcat(real, VS_FSTAB_NEW_SUFFIX, NULL);
+    {
+        const char *mv[] = { "mv", "-f", "--", tmp, real, NULL };
+        const char *rm[] = { "rm", "-f", "--", tmp, NULL };
+
+        if (vs_guest_write_verified(dom, real, exists, tmp, text, error) &&
+            vs_agent_exec_check(dom, mv, VS_DEFAULT_TIMEOUT_MS, error))
+            return TRUE;
+        vs_agent_exec_check(dom, rm, VS_DEFAULT_TIMEOUT_MS, NULL);
+        return FALSE;
+    }
+}
+
+/* The guest's fstab ("" and *@exists FALSE when there is none). */
+static char *
+vs_guest_read_fstab(virDomain *dom, gboolean *exists, GError **error)
+{
+    if (!vs_guest_exists(dom, VS_FSTAB, exists, error))
+        return NULL;
+    return *exists ? vs_guest_read_text(dom, VS_FSTAB, error) : g_strdup("");
+}
+
+/* Keep the guest's original fstab once, before the first change. */
+static gboolean
+vs_guest_fstab_backup(virDomain *dom, gboolean exists, const char *text, GError **error)
+{
+    const char *cp[] = { "cp", "-p", "--", VS_FSTAB, VS_FSTAB_BACKUP, NULL };
+    gboolean have_backup;
+
+    if (!vs_guest_exists(dom, VS_FSTAB_BACKUP, &have_backup, error))
+        return FALSE;
+    if (have_backup)
+        return TRUE;
+    if (exists)
+        return vs_agent_exec_check(dom, cp, VS_DEFAULT_TIMEOUT_MS, error);
+    return vs_guest_write_text(dom, VS_FSTAB_BACKUP, text, error);
+}
+
 gboolean
 vs_guest_fstab_add(virDomain *dom, const VsShare *share, GError **error)
 {
     gboolean exists;
     g_autofree char *text = vs_guest_read_fstab(dom, &exists, error);
     g_autofree char *out = NULL;
-    g_autofree char *backup = NULL;
-    g_autoptr(GError) backup_error = NULL;
 
-    if (!text)
-        return FALSE;
-    /* Back up the original once: the first virt-share change keeps it. */
-    backup = vs_guest_read_text(dom, VS_FSTAB_BACKUP, &backup_error);
-    if (!backup && g_error_matches(backup_error, VS_ERROR, VS_ERROR_NOT_FOUND) &&
-        !vs_guest_write_text(dom, VS_FSTAB_BACKUP, text, error))
+    if (!text || !vs_guest_fstab_backup(dom, exists, text, error))
         return FALSE;
     out = vs_fstab_with(text, share);
-    return vs_guest_write_text(dom, VS_FSTAB, out, error);
+    if (g_str_equal(out, text))
+        return TRUE;
+    return vs_guest_replace_fstab(dom, exists, out, error);
 }
 
 gboolean
@@ -357,5 +468,5 @@ vs_guest_fstab_remove(virDomain *dom, const char *tag, gboolean *removed, GError
     kept = vs_fstab_without(text, tag, removed);
     if (!*removed)
         return TRUE;
-    return vs_guest_write_text(dom, VS_FSTAB, kept, error);
+    return vs_guest_replace_fstab(dom, exists, kept, error);
 }

@@ -254,6 +254,8 @@ gboolean
 vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
               GError **error)
 {
+    gboolean agent_up = FALSE;
+
     if (job->share->where & VS_WHERE_LIVE) {
         g_autoptr(GError) agent_error = NULL;
         gboolean was_mounted = FALSE;
@@ -267,19 +269,26 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
                                     "changed): "));
             return FALSE;
         } else {
-            gboolean removed = FALSE;
-            g_autoptr(GError) fstab_error = NULL;
-
             if (was_mounted)
                 vs_notify(ropts, _("Unmounted '%s' in the guest."), job->share->tag);
-            if (!vs_guest_fstab_remove(state->dom, job->share->tag, &removed, &fstab_error))
-                vs_notify(ropts, _("Warning: could not update the guest's /etc/fstab: %s"),
-                          fstab_error->message);
-            else if (removed)
-                vs_notify(ropts, _("Removed it from the guest's /etc/fstab."));
+            agent_up = TRUE;
         }
     }
-    return vs_ops_remove_apply(state, job, error);
+    if (!vs_ops_remove_apply(state, job, error))
+        return FALSE;
+    /* Only now that the device is gone: a detach that fails must leave the
+     * guest's fstab as it was. */
+    if (agent_up) {
+        gboolean removed = FALSE;
+        g_autoptr(GError) fstab_error = NULL;
+
+        if (!vs_guest_fstab_remove(state->dom, job->share->tag, &removed, &fstab_error))
+            vs_notify(ropts, _("Warning: could not update the guest's /etc/fstab: %s"),
+                      fstab_error->message);
+        else if (removed)
+            vs_notify(ropts, _("Removed it from the guest's /etc/fstab."));
+    }
+    return TRUE;
 }
 
 char *
@@ -289,6 +298,11 @@ vs_run_default_target(const VsShare *share)
         return g_strdup(share->target);
     if (g_path_is_absolute(share->tag) && vs_guest_path_validate(share->tag, NULL))
         return g_strdup(share->tag);
+    /* The tag comes from the domain XML: only a plain name may become a
+     * directory under /mnt ("../../etc" must not become /etc). */
+    if (!*share->tag || strchr(share->tag, '/') || g_str_equal(share->tag, ".") ||
+        g_str_equal(share->tag, ".."))
+        return NULL;
     return g_build_filename("/mnt", share->tag, NULL);
 }
 

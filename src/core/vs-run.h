@@ -46,5 +46,7 @@ gboolean vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, G
 gboolean vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts,
                        GError **error);
 
-/* The mount point used for @share when none was recorded. */
+/* The mount point used for @share when none was recorded: an absolute tag
+ * itself, else /mnt/TAG; NULL when the tag is no plain name (then the user
+ * must give --target). */
 char *vs_run_default_target(const VsShare *share);

@@ -6,6 +6,7 @@
 #include "vs-guest.h"
 #include "vs-i18n.h"
 #include "vs-status.h"
+#include "vs-text.h"
 
 void
 vs_share_status_free(VsShareStatus *st)
@@ -91,8 +92,9 @@ vs_status_collect(VsDomainState *state, char **agent_error)
             st->guest = VS_GUEST_UNKNOWN;
         else if ((m = vs_guest_find_mount(mounts, st->share->tag))) {
             st->guest = VS_GUEST_MOUNTED;
-            st->mount_point = g_strdup(m->target);
-            st->mount_options = g_strdup(m->options);
+            /* guest text, shown in the terminal and in JSON */
+            st->mount_point = vs_text_sanitize(m->target, -1);
+            st->mount_options = vs_text_sanitize(m->options, -1);
         } else {
             st->guest = VS_GUEST_NOT_MOUNTED;
         }

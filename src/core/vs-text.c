@@ -1,0 +1,66 @@
+/* vs-text.c: text from the guest, made safe to print. */
+#include <config.h>
+
+#include "vs-text.h"
+
+static gboolean
+vs_text_needs_escape(gunichar c)
+{
+    switch (g_unichar_type(c)) {
+    case G_UNICODE_CONTROL:             /* C0, DEL, C1 */
+    case G_UNICODE_FORMAT:              /* bidi overrides, zero-width characters */
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+    case G_UNICODE_UNASSIGNED:
+    case G_UNICODE_SURROGATE:
+    case G_UNICODE_PRIVATE_USE:
+        return TRUE;
+    default:
+        return c == '\\';
+    }
+}
+
+static void
+vs_text_escape(GString *out, gunichar c)
+{
+    switch (c) {
+    case '\n':
+        g_string_append(out, "\\n");
+        return;
+    case '\t':
+        g_string_append(out, "\\t");
+        return;
+    case '\\':
+        g_string_append(out, "\\\\");
+        return;
+    default:
+        break;
+    }
+    if (c < 0x80)
+        g_string_append_printf(out, "\\x%02x", c);
+    else
+        g_string_append_printf(out, "\\u{%04x}", c);
+}
+
+char *
+vs_text_sanitize(const char *text, gssize len)
+{
+    g_autofree char *valid = NULL;
+    GString *out;
+
+    if (!text)
+        return g_strdup("");
+    if (len < 0)
+        len = (gssize)strlen(text);
+    /* invalid sequences and embedded NULs become U+FFFD */
+    valid = g_utf8_make_valid(text, len);
+    out = g_string_sized_new(len);
+    for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (vs_text_needs_escape(c))
+            vs_text_escape(out, c);
+        else
+            g_string_append_unichar(out, c);
+    }
+    return g_string_free(out, FALSE);
+}

@@ -1,0 +1,48 @@
+/* fuzz-agent-reply.c: a guest agent reply (guest controlled, raw text as
+ * libvirt hands it over) through the reply checker and every typed reply
+ * parser.  Whatever a parser accepts must be within its bounds. */
+#include <config.h>
+
+#include "fuzz.h"
+#include "vs-agent.h"
+#include "vs-error.h"
+
+static void
+parse_all(JsonNode *ret)
+{
+    g_autoptr(GHashTable) disabled = vs_agent_parse_disabled(ret, NULL);
+    g_autoptr(VsExecResult) res = NULL;
+    g_autoptr(GBytes) chunk = NULL;
+    gint64 n;
+    gboolean eof;
+
+    if (disabled)
+        FUZZ_CHECK(g_hash_table_size(disabled) <= VS_AGENT_MAX_COMMANDS);
+    if (vs_agent_parse_exec_pid(ret, &n, NULL))
+        FUZZ_CHECK(n >= 0 && n <= G_MAXINT32);
+    if (vs_agent_parse_exec_status(ret, &res, NULL) && res) {
+        FUZZ_CHECK(res->out && g_bytes_get_size(res->out) <= VS_GUEST_EXEC_MAX_OUTPUT);
+        FUZZ_CHECK(res->err && g_bytes_get_size(res->err) <= VS_GUEST_EXEC_MAX_OUTPUT);
+    }
+    if (vs_agent_parse_handle(ret, &n, NULL))
+        FUZZ_CHECK(n >= 0);
+    if ((chunk = vs_agent_parse_file_read(ret, 16, &eof, NULL)))
+        FUZZ_CHECK(g_bytes_get_size(chunk) <= 16);
+    if (vs_agent_parse_file_write(ret, &n, NULL))
+        FUZZ_CHECK(n >= 0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    g_autofree char *text = fuzz_text(data, size);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) ret = vs_agent_check_reply("guest-fuzz", NULL, text, &error);
+    g_autoptr(JsonNode) with_id = vs_agent_check_reply("guest-fuzz", "vs-1-1", text, NULL);
+
+    /* every refusal says why, as an agent error */
+    FUZZ_CHECK(ret || g_error_matches(error, VS_ERROR, VS_ERROR_AGENT));
+    if (ret)
+        parse_all(ret);
+    return 0;
+}

@@ -1,0 +1,491 @@
+/* test-agent.c: the guest agent layer against a scripted, hostile agent
+ * (vs_agent_set_transport): request building, reply checking, bounds, and
+ * guest text sanitising (issue 11, items 2, 3 and 9). */
+#include <config.h>
+
+#include "vs-test-util.h"
+
+#include "vs-agent.h"
+#include "vs-run.h"
+#include "vs-text.h"
+
+/* ---- the scripted agent ---- */
+
+/* Answer to one request: a "return" JSON text (wrapped with the request's
+ * id), or a whole raw reply when it starts with '!'. */
+typedef char *(*AgentScript)(const char *execute, JsonObject *args);
+static AgentScript script;
+static guint calls;
+static char *last_request;
+
+static char *
+fake_transport(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_autofree char *ret = NULL;
+    JsonObject *req;
+    const char *id;
+
+    calls++;
+    g_free(last_request);
+    last_request = g_strdup(request);
+    assert_true(json_parser_load_from_data(p, request, -1, NULL));
+    req = json_node_get_object(json_parser_get_root(p));
+    id = json_object_get_string_member(req, "id");
+    ret = script(json_object_get_string_member(req, "execute"),
+                 json_object_has_member(req, "arguments") ?
+                 json_object_get_object_member(req, "arguments") : NULL);
+    if (ret[0] == '!')
+        return g_strdup(ret + 1);
+    return g_strdup_printf("{\"return\": %s, \"id\": \"%s\"}", ret, id);
+}
+
+static int
+setup(void **state)
+{
+    vs_agent_set_transport(fake_transport);
+    calls = 0;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    vs_agent_set_transport(NULL);
+    g_clear_pointer(&last_request, g_free);
+    return 0;
+}
+
+#define CHECK_AGENT_ERROR(err) vs_test_check_error((err), VS_ERROR_AGENT, __FILE__, __LINE__)
+
+/* ---- request building ---- */
+
+static void
+test_make_command(void **state)
+{
+    const char *argv[] = { "a", "é", NULL };
+    g_autoptr(JsonNode) cmd = vs_agent_make_command("guest-exec", "s:path", "/bin/x",
+                                                    "S:input-data", NULL, "a:arg", argv,
+                                                    "b:capture-output", TRUE, "I:n",
+                                                    (gint64)G_MAXINT64, NULL);
+    g_autofree char *text = json_to_string(cmd, FALSE);
+
+    assert_string_equal(text, "{\"execute\":\"guest-exec\",\"arguments\":{\"path\":\"/bin/x\","
+                        "\"arg\":[\"a\",\"é\"],\"capture-output\":true,"
+                        "\"n\":9223372036854775807}}");
+}
+
+static char *
+script_ping(const char *execute, JsonObject *args)
+{
+    return g_strdup("{}");
+}
+
+static void
+test_request_is_ascii_with_id(void **state)
+{
+    const char *argv[] = { "mkdir", "-p", "--", "/mnt/plain é", NULL };
+
+    script = script_ping;
+    assert_true(vs_agent_ping(NULL, NULL));
+    assert_non_null(strstr(last_request, "\"id\":\"vs-"));
+    /* exec: non-ASCII goes out as \u escapes (libvirt 11.3 refuses raw UTF-8) */
+    vs_agent_exec(NULL, argv, 1000, NULL);
+    assert_non_null(strstr(last_request, "/mnt/plain \\u00e9"));
+    for (const char *p = last_request; *p; p++)
+        assert_true((unsigned char)*p < 0x80);
+}
+
+/* ---- replies that break the protocol ---- */
+
+static char *raw_reply;
+
+static char *
+script_raw(const char *execute, JsonObject *args)
+{
+    return g_strdup(raw_reply);
+}
+
+static void
+expect_bad_reply(const char *reply)
+{
+    g_autoptr(GError) err = NULL;
+
+    script = script_raw;
+    raw_reply = (char *)reply;
+    assert_false(vs_agent_ping(NULL, &err));
+    CHECK_AGENT_ERROR(err);
+}
+
+static void
+test_bad_replies(void **state)
+{
+    expect_bad_reply("!not json");
+    expect_bad_reply("![1, 2]");
+    expect_bad_reply("!\"return\"");
+    expect_bad_reply("!{\"return\": {}, \"id\": \"vs-0-0\"}");  /* another request's id */
+    expect_bad_reply("!{\"return\": {}, \"id\": 7}");
+    expect_bad_reply("!{\"id\": \"x\"}");
+    expect_bad_reply("!{\"return\": \"\xc0\xae\"}");            /* not UTF-8 */
+    expect_bad_reply("![[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+}
+
+static void
+test_reply_checker(void **state)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ok = vs_agent_check_reply("guest-ping", "i1",
+                                                  "{\"return\": {}, \"id\": \"i1\"}", NULL);
+    g_autoptr(JsonNode) refused = NULL;
+    g_autoptr(JsonNode) noid = NULL;
+
+    assert_non_null(ok);
+    /* an agent that does not echo ids is accepted; a wrong id is not */
+    noid = vs_agent_check_reply("guest-ping", "i1", "{\"return\": {}}", NULL);
+    assert_non_null(noid);
+    refused = vs_agent_check_reply("guest-exec", "i1",
+                                   "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                                   "\"no\\u001b[31m\"}, \"id\": \"i1\"}", &err);
+    assert_null(refused);
+    CHECK_AGENT_ERROR(err);
+    assert_null(strchr(err->message, '\x1b'));
+}
+
+/* Item 2: a disabled command without a name crashed add, mount and watch. */
+static char *
+script_nameless(const char *execute, JsonObject *args)
+{
+    return g_strdup("{\"version\": \"7.2\", \"supported_commands\": [{\"enabled\": false}, "
+                    "{\"name\": \"guest-exec\", \"enabled\": true}]}");
+}
+
+static void
+test_nameless_disabled_command(void **state)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GHashTable) disabled = NULL;
+
+    script = script_nameless;
+    disabled = vs_agent_disabled_commands(NULL, &err);
+    assert_null(disabled);
+    CHECK_AGENT_ERROR(err);
+}
+
+static char *
+script_guest_info_shapes(const char *execute, JsonObject *args)
+{
+    return g_strdup(raw_reply);
+}
+
+static void
+test_guest_info_shapes(void **state)
+{
+    const char *bad[] = {
+        "[]", "{}", "{\"supported_commands\": 5}", "{\"supported_commands\": [7]}",
+        "{\"supported_commands\": [{\"name\": 5, \"enabled\": false}]}",
+        "{\"supported_commands\": [{\"name\": \"x\", \"enabled\": \"no\"}]}",
+    };
+    g_autoptr(GHashTable) good = NULL;
+
+    script = script_guest_info_shapes;
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GHashTable) disabled = NULL;
+
+        raw_reply = (char *)bad[i];
+        disabled = vs_agent_disabled_commands(NULL, &err);
+        assert_null(disabled);
+        CHECK_AGENT_ERROR(err);
+    }
+    raw_reply = "{\"supported_commands\": [{\"name\": \"guest-exec\", \"enabled\": false}]}";
+    good = vs_agent_disabled_commands(NULL, NULL);
+    assert_non_null(good);
+    assert_true(g_hash_table_contains(good, "guest-exec"));
+}
+
+/* Item 2: a guest-file-read reply that is no object failed without an error,
+ * and every caller dereferenced the missing GError. */
+static char *chunk_reply;
+
+static char *
+script_file(const char *execute, JsonObject *args)
+{
+    if (g_str_equal(execute, "guest-file-open"))
+        return g_strdup("1000");
+    if (g_str_equal(execute, "guest-file-read"))
+        return g_strdup(chunk_reply);
+    return g_strdup("{}");
+}
+
+static void
+expect_read_error(const char *reply)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GBytes) data = NULL;
+
+    script = script_file;
+    chunk_reply = (char *)reply;
+    calls = 0;
+    data = vs_agent_read_file(NULL, "/proc/self/mounts", &err);
+    assert_null(data);
+    CHECK_AGENT_ERROR(err);
+}
+
+static void
+test_file_read_shapes(void **state)
+{
+    g_autoptr(GBytes) data = NULL;
+
+    expect_read_error("[]");
+    expect_read_error("\"x\"");
+    expect_read_error("{\"count\": 1, \"eof\": true}");
+    expect_read_error("{\"count\": 3, \"buf-b64\": \"YQ==\", \"eof\": true}");   /* count lies */
+    expect_read_error("{\"count\": 1, \"buf-b64\": \"Y!==\", \"eof\": true}");
+    expect_read_error("{\"count\": 1e300, \"buf-b64\": \"YQ==\", \"eof\": true}");
+    expect_read_error("{\"count\": 99999999999999999999999, \"buf-b64\": \"\", \"eof\": true}");
+    expect_read_error("{\"count\": -1, \"buf-b64\": \"\", \"eof\": true}");
+    chunk_reply = "{\"count\": 1, \"buf-b64\": \"YQ==\", \"eof\": true}";
+    data = vs_agent_read_file(NULL, "/x", NULL);
+    assert_non_null(data);
+    assert_int_equal(g_bytes_get_size(data), 1);
+}
+
+/* Item 3: a guest that never reports EOF grew the host by 256 MiB in 3.6 s. */
+static char *
+script_endless(const char *execute, JsonObject *args)
+{
+    static char *big;
+    if (!g_str_equal(execute, "guest-file-read"))
+        return script_file(execute, args);
+    if (!big) {
+        g_autofree guchar *zeros = g_malloc0(VS_GUEST_FILE_CHUNK);
+        g_autofree char *b64 = g_base64_encode(zeros, VS_GUEST_FILE_CHUNK);
+        big = g_strdup_printf("{\"count\": %d, \"buf-b64\": \"%s\", \"eof\": false}",
+                              VS_GUEST_FILE_CHUNK, b64);
+    }
+    assert_true(json_object_get_int_member(args, "count") > 0);
+    return g_strdup(big);
+}
+
+static char *
+script_trickle(const char *execute, JsonObject *args)
+{
+    if (g_str_equal(execute, "guest-file-read"))
+        return g_strdup("{\"count\": 1, \"buf-b64\": \"YQ==\", \"eof\": false}");
+    return script_file(execute, args);
+}
+
+static void
+test_endless_reads_are_bounded(void **state)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+    g_autoptr(GBytes) data = NULL;
+    g_autoptr(GBytes) data2 = NULL;
+
+    script = script_endless;
+    calls = 0;
+    data = vs_agent_read_file(NULL, "/etc/fstab", &err);
+    assert_null(data);
+    CHECK_AGENT_ERROR(err);
+    /* open + reads up to the size bound + close */
+    assert_true(calls <= VS_GUEST_FILE_MAX / VS_GUEST_FILE_CHUNK + 3);
+
+    script = script_trickle;
+    calls = 0;
+    data2 = vs_agent_read_file(NULL, "/etc/fstab", &err2);
+    assert_null(data2);
+    CHECK_AGENT_ERROR(err2);
+    assert_true(calls <= VS_GUEST_FILE_MAX_CHUNKS + 2);
+}
+
+/* Item 3: guest-exec output is bounded before it is decoded. */
+static char *exec_status;
+
+static char *
+script_exec(const char *execute, JsonObject *args)
+{
+    if (g_str_equal(execute, "guest-exec"))
+        return g_strdup("{\"pid\": 42}");
+    if (g_str_equal(execute, "guest-exec-status"))
+        return g_strdup(exec_status);
+    return g_strdup("{}");
+}
+
+static void
+test_exec_output_bounded(void **state)
+{
+    const char *argv[] = { "mount", NULL };
+    gsize n = VS_GUEST_EXEC_MAX_OUTPUT + 3;
+    g_autofree guchar *zeros = g_malloc0(n);
+    g_autofree char *b64 = g_base64_encode(zeros, n);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsExecResult) res = NULL;
+
+    script = script_exec;
+    exec_status = g_strdup_printf("{\"exited\": true, \"exitcode\": 0, \"out-data\": \"%s\"}",
+                                  b64);
+    res = vs_agent_exec(NULL, argv, 1000, &err);
+    g_free(exec_status);
+    assert_null(res);
+    CHECK_AGENT_ERROR(err);
+}
+
+static void
+test_exec_status_shapes(void **state)
+{
+    const char *argv[] = { "mount", NULL };
+    const char *bad[] = {
+        "[]", "{}", "{\"exited\": 1}", "{\"exited\": true, \"exitcode\": 1e99}",
+        "{\"exited\": true, \"exitcode\": 99999999999}",
+        "{\"exited\": true, \"signal\": -4}",
+        "{\"exited\": true, \"err-data\": 5}",
+    };
+
+    script = script_exec;
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VsExecResult) res = NULL;
+
+        exec_status = (char *)bad[i];
+        res = vs_agent_exec(NULL, argv, 1000, &err);
+        assert_null(res);
+        CHECK_AGENT_ERROR(err);
+    }
+}
+
+static char *
+script_exec_pid(const char *execute, JsonObject *args)
+{
+    return g_strdup(raw_reply);
+}
+
+static void
+test_exec_pid_shapes(void **state)
+{
+    const char *argv[] = { "mount", NULL };
+    const char *bad[] = { "[]", "{}", "{\"pid\": \"1\"}", "{\"pid\": 1.5}",
+                          "{\"pid\": 18446744073709551616}", "{\"pid\": -1}" };
+
+    script = script_exec_pid;
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VsExecResult) res = NULL;
+
+        raw_reply = (char *)bad[i];
+        res = vs_agent_exec(NULL, argv, 1000, &err);
+        assert_null(res);
+        CHECK_AGENT_ERROR(err);
+    }
+}
+
+/* Item 9: the stderr of a guest command reaches the terminal escaped. */
+static void
+test_exec_stderr_sanitised(void **state)
+{
+    const char *argv[] = { "mount", "--", "t", "/mnt/x", NULL };
+    /* "\e]0;pwned\a\e[2J" + invalid UTF-8 + U+202E (bidi override) */
+    const guchar evil[] = "\x1b]0;pwned\x07\x1b[2J\xff\xe2\x80\xae!\n";
+    g_autofree char *b64 = g_base64_encode(evil, sizeof(evil) - 1);
+    g_autoptr(GError) err = NULL;
+
+    script = script_exec;
+    exec_status = g_strdup_printf("{\"exited\": true, \"exitcode\": 32, \"err-data\": \"%s\"}",
+                                  b64);
+    assert_false(vs_agent_exec_check(NULL, argv, 1000, &err));
+    g_free(exec_status);
+    vs_test_check_error(err, VS_ERROR_GUEST, __FILE__, __LINE__);
+    assert_null(strchr(err->message, '\x1b'));
+    assert_null(strchr(err->message, '\x07'));
+    assert_null(strstr(err->message, "\xe2\x80\xae"));
+    assert_true(g_utf8_validate(err->message, -1, NULL));
+    assert_non_null(strstr(err->message, "\\x1b]0;pwned\\x07\\x1b[2J\xef\xbf\xbd\\u{202e}!"));
+}
+
+/* A short write is an error (item 6 relies on it). */
+static char *
+script_short_write(const char *execute, JsonObject *args)
+{
+    if (g_str_equal(execute, "guest-file-open"))
+        return g_strdup("3");
+    if (g_str_equal(execute, "guest-file-write"))
+        return g_strdup("{\"count\": 2, \"eof\": false}");
+    return g_strdup("{}");
+}
+
+static void
+test_short_write(void **state)
+{
+    g_autoptr(GBytes) data = g_bytes_new_static("abcdef", 6);
+    g_autoptr(GError) err = NULL;
+
+    script = script_short_write;
+    assert_false(vs_agent_write_file(NULL, "/etc/fstab.new", data, &err));
+    CHECK_AGENT_ERROR(err);
+}
+
+/* ---- guest text ---- */
+
+static void
+test_sanitize(void **state)
+{
+    struct { const char *in; gssize len; const char *out; } cases[] = {
+        { "/mnt/plain é", -1, "/mnt/plain é" },
+        { "a\nb\tc\\d", -1, "a\\nb\\tc\\\\d" },
+        { "\x1b[31mred\x1b[0m", -1, "\\x1b[31mred\\x1b[0m" },
+        { "csi\xc2\x9b" "2J", -1, "csi\\u{009b}2J" },
+        { "bad\xff\xfe", -1, "bad\xef\xbf\xbd\xef\xbf\xbd" },
+        { "nul\0x", 5, "nul\xef\xbf\xbdx" },
+        { NULL, -1, "" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *s = vs_text_sanitize(cases[i].in, cases[i].len);
+        assert_string_equal(s, cases[i].out);
+    }
+}
+
+/* Item 9: the default mount point came from an unchecked tag. */
+static void
+test_default_target(void **state)
+{
+    const char *bad[] = { "../../etc", "..", ".", "a/b", "" };
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autofree char *plain = NULL;
+
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *t = NULL;
+        g_free(share->tag);
+        share->tag = g_strdup(bad[i]);
+        t = vs_run_default_target(share);
+        assert_null(t);
+    }
+    g_free(share->tag);
+    share->tag = g_strdup("vs-data-1");
+    plain = vs_run_default_target(share);
+    assert_string_equal(plain, "/mnt/vs-data-1");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_make_command),
+        cmocka_unit_test_setup_teardown(test_request_is_ascii_with_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_replies, setup, teardown),
+        cmocka_unit_test(test_reply_checker),
+        cmocka_unit_test_setup_teardown(test_nameless_disabled_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guest_info_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_read_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_endless_reads_are_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exec_output_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exec_status_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exec_pid_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exec_stderr_sanitised, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
+        cmocka_unit_test(test_sanitize),
+        cmocka_unit_test(test_default_target),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
