@@ -70,7 +70,7 @@ boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
 SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
 chmod 755 "$SHARES"
 remove_domains() {
-    for d in "$DOM" "$NOAGENT" "$NOEXEC" "$NOMEM" "$HOOKDOM" "$HUNG"; do
+    for d in "$DOM" "$NOAGENT" "$NOEXEC" "$NOMEM" "$HOOKDOM" "$HUNG" vs-test-hostile; do
         virsh -q destroy "$d" >/dev/null 2>&1
         virsh -q undefine "$d" >/dev/null 2>&1
     done
@@ -216,6 +216,11 @@ expect "virtiofs: live XML has the device" bash -c 'virsh -q dumpxml "$1" | grep
 
 tap_diag "== --persist: an fstab line in the guest, taken out by remove"
 d_per=$(mkshare persist root:root)
+# Property: add --persist then remove gives back the guest's fstab and the
+# definition byte for byte (an fstab without a final newline, the hard case).
+gwrite /etc/fstab $'# e2e original fstab\n# no final newline' >/dev/null
+fstab_orig=$(g /bin/base64 /etc/fstab)
+xi_orig=$(xml_inactive "$DOM")
 out=$("$VS" add "$DOM" "$d_per" --driver virtiofs --target "/mnt/per sist" --persist 2>&1); rc=$?
 tap_diag "$out"
 expect "add --persist exits 0" test "$rc" -eq 0
@@ -234,6 +239,12 @@ expect "the guest reads it through the remounted share" \
 expect "remove exits 0" "$VS" remove "$DOM" "$d_per"
 expect "remove took the line out of the guest's fstab" \
     test "$(g /bin/grep -c "^$per_tag " /etc/fstab)" = 0
+expect "add + remove: the guest's fstab is byte for byte the original" \
+    test "$(g /bin/base64 /etc/fstab)" = "$fstab_orig"
+same_xml "add + remove: the definition is byte for byte the original" "$xi_orig" "$(xml_inactive "$DOM")"
+expect "the fstab is still the disk's file (replaced through the link)" \
+    test "$(g /bin/readlink /etc/fstab)" = /persist/fstab
+expect "no temporary file left beside it" test -z "$(g /bin/ls /persist/fstab.virt-share.new 2>/dev/null)"
 
 tap_diag "== two concurrent adds to one domain"
 d_c1=$(mkshare conc1 root:root); d_c2=$(mkshare conc2 root:root)
@@ -458,6 +469,9 @@ else
     tap_not_ok "guest without shared memory did not boot"
 fi
 virsh -q destroy "$NOMEM" >/dev/null 2>&1
+
+# shellcheck source=hostile.sh
+. "$here/hostile.sh"
 
 tap_diag "Timings (TCG guest, this machine):"
 tap_diag "$(printf '  %s\n' "${timings[@]}")"

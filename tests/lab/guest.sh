@@ -4,7 +4,7 @@
 #   --no-memfd   no shared memoryBacking (virtiofs then refuses to attach)
 #   --disk IMG   an ext2 image as vda: /init keeps /etc/fstab on it (reboot-proof)
 #   --no-acpi    no <acpi/>: libvirt passes -no-acpi, so no PCI hotplug
-#   guest /init understands "vs_nomods" and "vs_qga_block=CMD,CMD" (see init.sh)
+#   guest /init understands "vs_nomods", "vs_qga_block=CMD,CMD" and "vs_fake_agent" (see init.sh)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -4,6 +4,7 @@
 #   vs_nomods           load only virtio_pci + virtio_console, not the 9p,
 #                       virtiofs and fuse modules (they stay modprobe-able)
 #   vs_qga_block=LIST   run qemu-ga with -b LIST (comma-separated commands)
+#   vs_fake_agent       run the hostile fake agent (fake-agent.sh) instead of qemu-ga
 # qemu-ga inherits PATH: guest-exec looks programs up in it.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 umask 022
@@ -24,11 +25,13 @@ say() { echo "vs-lab-init: $*"; }
 
 nomods=
 block=
+fake=
 read -r cmdline < /proc/cmdline
 for w in $cmdline; do
     case $w in
         vs_nomods) nomods=1 ;;
         vs_qga_block=*) block=${w#vs_qga_block=} ;;
+        vs_fake_agent) fake=1 ;;
     esac
 done
 
@@ -101,7 +104,9 @@ while :; do
         continue
     fi
     t=$(date +%s)
-    if [ -n "$block" ]; then
+    if [ -n "$fake" ]; then
+        /usr/sbin/vs-fake-agent "$port"
+    elif [ -n "$block" ]; then
         qemu-ga -m virtio-serial -p "$port" -t /run -b "$block"
     else
         qemu-ga -m virtio-serial -p "$port" -t /run

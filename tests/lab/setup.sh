@@ -174,7 +174,7 @@ stamp=$( {
     echo "$KPKG ${kdeb##*/} ${qdeb##*/} busybox $(dpkg-query -W -f='${Version}' busybox-static)"
     echo "${WANT_CORE[*]} / ${WANT_FS[*]}"
     stat -L -c '%n %s %Y' "${libs[@]}" /bin/busybox
-    cat "$here/setup.sh" "$here/init.sh" "$here/shutdown.sh"
+    cat "$here/setup.sh" "$here/init.sh" "$here/shutdown.sh" "$here/fake-agent.sh"
 } | sha256sum | cut -c1-32)
 
 # Module load order from modules.dep, depth first (dependencies before users).
@@ -214,6 +214,7 @@ if $rebuild || [ ! -s "$LAB_GUEST/initramfs.cpio.gz" ] || [ ! -s "$LAB_GUEST/vml
     done
     install -m 755 "$here/init.sh" "$root/init"
     install -m 755 "$here/shutdown.sh" "$root/sbin/shutdown"
+    install -m 755 "$here/fake-agent.sh" "$root/usr/sbin/vs-fake-agent"
     # qemu-ga and its libraries, at the paths ldd resolved them to.
     install -D -m 755 "$QGA" "$root/usr/sbin/qemu-ga"
     for lib in "${libs[@]}"; do

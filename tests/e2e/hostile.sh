@@ -1,0 +1,90 @@
+# tests/e2e/hostile.sh: sourced by tests/e2e/run.sh (its helpers, TAP and
+# cleanup).  A guest whose qemu-ga is replaced by tests/lab/fake-agent.sh
+# (crafted replies): add, mount, status and watch must give a clear error,
+# never crash, stay under a memory bound, never print a raw escape sequence,
+# and leave the domain XML and the host folder unchanged (issue 11).
+# shellcheck shell=bash
+
+HOSTILE=vs-test-hostile
+# Max RSS of one virt-share run against a hostile agent.  A healthy add
+# measures about 10 MiB here; the bound leaves room for a 4 MiB reply held
+# twice (text and parse tree) and nothing like the 256 MiB of the unbounded
+# endless read measured before the fix.
+HOSTILE_MAX_RSS_KB=65536
+
+# hostile_run NAME CMD...: run virt-share CMD under /usr/bin/time; sets
+# h_out (stdout+stderr), h_rc, h_rss (KiB).
+hostile_run() {
+    local tf
+    tf=$(mktemp)
+    h_out=$(/usr/bin/time -f %M -o "$tf" timeout 300 "$VS" "$@" 2>&1); h_rc=$?
+    h_rss=$(tail -1 "$tf"); rm -f "$tf"
+}
+
+# hostile_checks WHAT: the promises for the last hostile_run
+hostile_checks() {
+    local what=$1 expect_rc=${2:-fail}
+    tap_diag "$what: exit $h_rc, max RSS $h_rss KiB: $h_out"
+    if [ "$expect_rc" = fail ]; then
+        expect "$what: clear error (exit 1 or 2, no crash)" \
+            bash -c '[ "$1" -eq 1 ] || [ "$1" -eq 2 ]' _ "$h_rc"
+        expect "$what: says what went wrong" grep -q "virt-share: error: " <<<"$h_out"
+    else
+        expect "$what: no crash (exit $h_rc)" test "$h_rc" -lt 124
+    fi
+    expect "$what: max RSS $h_rss KiB < $HOSTILE_MAX_RSS_KB KiB" test "${h_rss:-999999}" -lt "$HOSTILE_MAX_RSS_KB"
+    expect_not "$what: no raw escape sequence reaches the terminal" grep -q $'\e\|\a' <<<"$h_out"
+}
+
+hostile_scenario() { lab_qga "$HOSTILE" "{\"execute\":\"vs-fake-scenario\",\"arguments\":{\"name\":\"$1\"}}" >/dev/null; }
+
+tap_diag "== a hostile guest agent (crafted replies)"
+if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent; then
+    d_h=$(mkshare hostile root:root)
+    echo "host data" >"$d_h/keep.txt"
+    host_before=$(cd "$d_h" && ls -laR --time-style=+%s . && cat keep.txt)
+    # One share attached live without mounting (no agent involved), so that
+    # mount and status have something to ask the guest about.
+    hostile_scenario ok
+    expect "hostile: --no-mount attaches without the agent" \
+        "$VS" add "$HOSTILE" "$d_h" --driver virtiofs --tag vs-hostile --target /mnt/h --no-mount
+    before_i=$(xml_inactive "$HOSTILE"); before_l=$(xml_live "$HOSTILE")
+    d_h2=$(mkshare hostile2 root:root)
+    for sc in nameless nonobject endless bigout escapes wrongid huge; do
+        hostile_scenario "$sc"
+        hostile_run add "$HOSTILE" "$d_h2" --driver virtiofs --target /mnt/h2
+        hostile_checks "hostile $sc: add"
+        hostile_run mount "$HOSTILE"
+        hostile_checks "hostile $sc: mount"
+        hostile_run status "$HOSTILE"
+        hostile_checks "hostile $sc: status" any
+        hostile_run status "$HOSTILE" --json
+        hostile_checks "hostile $sc: status --json" any
+        same_xml "hostile $sc: definition byte-identical" "$before_i" "$(xml_inactive "$HOSTILE")"
+        same_xml "hostile $sc: live XML byte-identical" "$before_l" "$(xml_live "$HOSTILE")"
+    done
+    hostile_scenario escapes
+    hostile_run status "$HOSTILE"
+    expect "hostile escapes: status shows the mount point escaped" \
+        grep -qF '/mnt/\x1b]0;pwned\x07\x1b[2J\u{202e}x' <<<"$h_out"
+    # The watcher mounts the shares of every guest whose agent answers (at
+    # start, and when an agent connects): it must survive every scenario.
+    for sc in nameless nonobject endless escapes wrongid huge; do
+        hostile_scenario "$sc"
+        "$VS" watch >"$SHARES/hostile-watch.log" 2>&1 &
+        hwatch=$!
+        sleep 6
+        expect "hostile $sc: the watcher is still running" kill -0 "$hwatch"
+        kill "$hwatch" 2>/dev/null; wait "$hwatch" 2>/dev/null
+        tap_diag "$(cat "$SHARES/hostile-watch.log")"
+        expect_not "hostile $sc: the watcher printed no raw escape sequence" \
+            grep -q $'\e' "$SHARES/hostile-watch.log"
+    done
+    host_after=$(cd "$d_h" && ls -laR --time-style=+%s . && cat keep.txt)
+    expect "hostile: host folder unchanged" test "$host_before" = "$host_after"
+    expect "hostile: second host folder untouched" test -z "$(ls -A "$d_h2")"
+else
+    tap_not_ok "the hostile-agent guest did not boot"
+fi
+virsh -q destroy "$HOSTILE" >/dev/null 2>&1
+virsh -q undefine "$HOSTILE" >/dev/null 2>&1

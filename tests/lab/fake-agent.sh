@@ -1,0 +1,109 @@
+#!/bin/sh
+# A hostile guest agent for the e2e tests (tests/e2e/hostile.sh): it answers
+# on the agent's virtio-serial port like qemu-ga, but with crafted replies.
+# /init runs it instead of qemu-ga when the kernel command line says
+# vs_fake_agent.  The host switches the scenario with the agent command
+#   {"execute":"vs-fake-scenario","arguments":{"name":"NAME"}}
+# Scenarios (everything else answers like a healthy agent):
+#   nameless   guest-info lists a disabled command without a name
+#   nonobject  guest-file-read answers a string, guest-exec-status a list
+#   endless    guest-file-read never reaches EOF (48 KiB per read)
+#   bigout     guest-exec-status carries 2 MiB of output
+#   escapes    guest text with terminal escape sequences and invalid UTF-8:
+#              /proc/self/mounts, command stderr
+#   wrongid    every reply carries another request's id
+#   huge       numbers beyond any integer type
+# Usage: fake-agent.sh PORT
+port=$1
+scenario=ok
+work=/run/vs-fake-agent
+mkdir -p "$work"
+
+# Canned data, made once.
+head -c 49152 /dev/zero | base64 | tr -d '\n' > "$work/chunk.b64"
+head -c 2097152 /dev/zero | base64 | tr -d '\n' > "$work/big.b64"
+printf 'vs-hostile /mnt/\033]0;pwned\007\033[2J\342\200\256x 9p rw 0 0\n' | base64 | tr -d '\n' \
+    > "$work/mounts-escapes.b64"
+printf 'rootfs / rootfs rw 0 0\n' | base64 | tr -d '\n' > "$work/mounts-ok.b64"
+printf 'modprobe: \033[31mFATAL\033[0m \033]0;pwned\007\377\376 not found\n' | base64 | tr -d '\n' \
+    > "$work/stderr-escapes.b64"
+
+field() {   # field NAME LINE: the string value of "NAME" in the JSON line
+    printf '%s' "$2" | sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p"
+}
+
+# ret JSON: a "return" reply to the current request (its id echoed, or not)
+ret() {
+    if [ "$scenario" = wrongid ]; then
+        printf '{"return": %s, "id": "vs-0-0"}\n' "$1" >&3
+    elif [ -n "$id" ]; then
+        printf '{"return": %s, "id": "%s"}\n' "$1" "$id" >&3
+    else
+        printf '{"return": %s}\n' "$1" >&3
+    fi
+}
+
+info() {
+    if [ "$scenario" = nameless ]; then
+        ret '{"version": "7.2.22", "supported_commands": [{"enabled": false, "success-response": true}, {"enabled": true, "name": "guest-exec", "success-response": true}]}'
+        return
+    fi
+    cmds=
+    for c in guest-ping guest-info guest-exec guest-exec-status guest-file-open \
+             guest-file-read guest-file-write guest-file-close; do
+        cmds="$cmds${cmds:+, }{\"enabled\": true, \"name\": \"$c\", \"success-response\": true}"
+    done
+    ret "{\"version\": \"7.2.22\", \"supported_commands\": [$cmds]}"
+}
+
+file_read() {
+    case $scenario in
+        nonobject) ret '"oops"' ;;
+        endless) ret "{\"count\": 49152, \"buf-b64\": \"$(cat "$work/chunk.b64")\", \"eof\": false}" ;;
+        escapes) ret "{\"count\": $(base64 -d < "$work/mounts-escapes.b64" | wc -c), \"buf-b64\": \"$(cat "$work/mounts-escapes.b64")\", \"eof\": true}" ;;
+        huge) ret '{"count": 99999999999999999999999, "buf-b64": "", "eof": true}' ;;
+        *) ret "{\"count\": 23, \"buf-b64\": \"$(cat "$work/mounts-ok.b64")\", \"eof\": true}" ;;
+    esac
+}
+
+exec_status() {
+    case $scenario in
+        nonobject) ret '[1, 2]' ;;
+        bigout) ret "{\"exited\": true, \"exitcode\": 0, \"out-data\": \"$(cat "$work/big.b64")\"}" ;;
+        escapes) ret "{\"exited\": true, \"exitcode\": 1, \"err-data\": \"$(cat "$work/stderr-escapes.b64")\"}" ;;
+        huge) ret '{"exited": true, "exitcode": 1e400}' ;;
+        *) ret '{"exited": true, "exitcode": 0}' ;;
+    esac
+}
+
+handle() {
+    line=$1
+    execute=$(field execute "$line")
+    id=$(field id "$line")
+    case $execute in
+        guest-sync)
+            # libvirt pairs every command with a guest-sync: answer it right
+            sid=$(printf '%s' "$line" | sed -n 's/.*"id": *\([0-9][0-9]*\).*/\1/p')
+            printf '{"return": %s}\n' "$sid" >&3 ;;
+        vs-fake-scenario) scenario=$(field name "$line"); id=; ret '{}' ;;
+        guest-ping | guest-file-close) ret '{}' ;;
+        guest-info) info ;;
+        guest-file-open) if [ "$scenario" = huge ]; then ret 1e999; else ret 1000; fi ;;
+        guest-file-read) file_read ;;
+        guest-file-write) ret '{"count": 0, "eof": false}' ;;
+        guest-exec) if [ "$scenario" = huge ]; then ret '{"pid": 99999999999999999999999}'; else ret '{"pid": 77}'; fi ;;
+        guest-exec-status) exec_status ;;
+        *) printf '{"error": {"class": "CommandNotFound", "desc": "not here"}}\n' >&3 ;;
+    esac
+}
+
+echo "vs-fake-agent: answering on $port"
+while :; do
+    if exec 3<>"$port"; then
+        while IFS= read -r line <&3; do
+            handle "$line"
+        done
+        exec 3>&-
+    fi
+    sleep 0.2
+done
