@@ -10,6 +10,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-text.h"
+#include "vs-time.h"
 
 /* How long libvirt waits for one agent reply, in seconds. */
 #define VS_AGENT_REPLY_TIMEOUT 10
@@ -599,9 +600,9 @@ vs_agent_ping(virDomain *dom, GError **error)
 gboolean
 vs_agent_wait(virDomain *dom, guint timeout_ms, GError **error)
 {
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    gulong delay_us = 20000;
+    VsTimeBackOff backoff;
 
+    vs_time_backoff_start(&backoff, 20, 500, timeout_ms);
     for (;;) {
         g_autoptr(GError) ping_error = NULL;
         g_autoptr(JsonNode) ret = NULL;
@@ -612,15 +613,13 @@ vs_agent_wait(virDomain *dom, guint timeout_ms, GError **error)
         if (ret)
             return TRUE;
         /* Only "not connected yet" is worth waiting for. */
-        if (fault != VS_AGENT_FAULT_UNRESPONSIVE || g_get_monotonic_time() >= deadline) {
+        if (fault != VS_AGENT_FAULT_UNRESPONSIVE || !vs_time_backoff_wait(&backoff)) {
             if (fault == VS_AGENT_FAULT_UNRESPONSIVE)
                 g_prefix_error(&ping_error, _("no answer from the guest agent after %u s: "),
                                timeout_ms / 1000);
             g_propagate_error(error, g_steal_pointer(&ping_error));
             return FALSE;
         }
-        g_usleep(delay_us);
-        delay_us = MIN(delay_us * 2, 500000);
     }
 }
 
@@ -638,8 +637,7 @@ vs_agent_exec(virDomain *dom, const char *const *argv, guint timeout_ms, GError 
 {
     static const char *const env[] = { VS_GUEST_PATH, "LC_ALL=C", NULL };
     g_autoptr(JsonNode) ret = NULL;
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    gulong delay_us = 5000;
+    VsTimeBackOff backoff;
     gint64 pid;
 
     g_return_val_if_fail(argv && argv[0], NULL);
@@ -650,6 +648,7 @@ vs_agent_exec(virDomain *dom, const char *const *argv, guint timeout_ms, GError 
     if (!ret || !vs_agent_parse_exec_pid(ret, &pid, error))
         return NULL;
 
+    vs_time_backoff_start(&backoff, 5, 200, timeout_ms);
     for (guint polls = 0; polls < VS_GUEST_EXEC_MAX_POLLS; polls++) {
         g_autoptr(JsonNode) status = NULL;
         VsExecResult *res;
@@ -661,14 +660,12 @@ vs_agent_exec(virDomain *dom, const char *const *argv, guint timeout_ms, GError 
             return NULL;
         if (res)
             return res;
-        if (g_get_monotonic_time() >= deadline) {
+        if (!vs_time_backoff_wait(&backoff)) {
             g_set_error(error, VS_ERROR, VS_ERROR_TIMEOUT,
                         _("'%s' did not finish in the guest within %u ms"), argv[0],
                         timeout_ms);
             return NULL;
         }
-        g_usleep(delay_us);
-        delay_us = MIN(delay_us * 2, 200000);
     }
     g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
                 _("'%s' did not finish in the guest after %d status queries"), argv[0],
