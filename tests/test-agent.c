@@ -424,6 +424,54 @@ test_short_write(void **state)
     CHECK_AGENT_ERROR(err);
 }
 
+/* A refused command is "disabled" when guest-info says so, whatever the
+ * text of the refusal (it used to be found by matching "has been disabled"). */
+static gboolean refuse_exec;
+
+static char *
+refusing_transport(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
+{
+    if (refuse_exec && strstr(request, "\"guest-exec\"")) {
+        *fault = VS_AGENT_FAULT_FAILED;
+        g_set_error_literal(error, VS_ERROR, VS_ERROR_AGENT, "Befehl abgelehnt");
+        return NULL;
+    }
+    return fake_transport(dom, request, fault, error);
+}
+
+static char *
+script_exec_disabled(const char *execute, JsonObject *args)
+{
+    return g_strdup("{\"supported_commands\": [{\"name\": \"guest-exec\", "
+                    "\"enabled\": false}]}");
+}
+
+static void
+test_disabled_by_guest_info(void **state)
+{
+    const char *argv[] = { "mount", NULL };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+    g_autoptr(VsExecResult) res = NULL;
+    g_autoptr(VsExecResult) res2 = NULL;
+
+    vs_agent_set_transport(refusing_transport);
+    refuse_exec = TRUE;
+    script = script_exec_disabled;
+    res = vs_agent_exec(NULL, argv, 1000, &err);
+    assert_null(res);
+    CHECK_AGENT_ERROR(err);
+    assert_non_null(strstr(err->message, "disabled in the guest"));
+    /* refused but listed as enabled: a plain failure, with the agent's text */
+    script = script_nameless;   /* guest-info unusable: not "disabled" either */
+    res2 = vs_agent_exec(NULL, argv, 1000, &err2);
+    assert_null(res2);
+    CHECK_AGENT_ERROR(err2);
+    assert_null(strstr(err2->message, "disabled in the guest"));
+    assert_non_null(strstr(err2->message, "Befehl abgelehnt"));
+    refuse_exec = FALSE;
+}
+
 /* ---- guest text ---- */
 
 static void
@@ -483,6 +531,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_exec_pid_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exec_stderr_sanitised, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disabled_by_guest_info, setup, teardown),
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_default_target),
     };
