@@ -81,7 +81,7 @@ handle() {
     execute=$(field execute "$line")
     id=$(field id "$line")
     case $execute in
-        guest-sync)
+        guest-sync | guest-sync-delimited)
             # libvirt pairs every command with a guest-sync: answer it right
             sid=$(printf '%s' "$line" | sed -n 's/.*"id": *\([0-9][0-9]*\).*/\1/p')
             printf '{"return": %s}\n' "$sid" >&3 ;;
