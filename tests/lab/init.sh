@@ -64,7 +64,7 @@ if [ -b /dev/vda ] && mkdir -p /persist && mount -t ext2 /dev/vda /persist; then
         [ -n "$nomods" ] && load /etc/vs-lab/modules.fs
         # systemd creates missing mount points; busybox mount -a does not,
         # and this root is a fresh initramfs at every boot.
-        while read -r spec file rest; do
+        while read -r spec file rest || [ -n "$spec" ]; do   # a last line may lack its newline
             case $spec in ''|\#*) continue ;; esac
             mkdir -p "$(echo "$file" | sed 's/\\040/ /g')"
         done < /etc/fstab
