@@ -82,7 +82,9 @@ vs_cli_run_on_host(const VsCommand *cmd, const VsUriInfo *info, int argc, char *
 {
     g_autoptr(GError) error = NULL;
     g_auto(GStrv) words = vs_cli_remote_words(argc, argv);
-    g_auto(GStrv) parsed = g_strdupv(argv);
+    /* GOption shuffles and drops entries of the array it parses: give it a
+     * copy of the pointers only (a deep copy leaked the dropped strings) */
+    g_autofree char **parsed = g_memdup2(argv, (argc + 1) * sizeof(char *));
     char **pargv = parsed;
     int pargc = argc;
     int rc;
