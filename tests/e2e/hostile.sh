@@ -3,7 +3,7 @@
 # (crafted replies): add, mount, status and watch must give a clear error,
 # never crash, stay under a memory bound, never print a raw escape sequence,
 # and leave the domain XML and the host folder unchanged (issue 11).
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154  # top, VS, SHARES, mkshare... come from run.sh
 
 HOSTILE=vs-test-hostile
 # Max RSS of one virt-share run against a hostile agent.  A healthy add
