@@ -427,4 +427,18 @@ VIRT_SHARE_REMOTE_COMMAND=/nonexistent/virt-share \
 not_contains "remote list is not run through the remote program" "$err" "is not installed"
 unset VIRT_SHARE_REMOTE_COMMAND
 
+# ---- names that are not UTF-8 text (issue 11): refused, never rewritten ----
+overlong="$TMP/x/$(printf '\xc0\xae\xc0\xae')"
+mkdir -p "$overlong"
+vs add stopped "$overlong" --dry-run
+check_rc "add: a host path that is not UTF-8 is refused" 1
+not_contains "add: no device XML for it" "$out" "<source"
+contains "add: the message says why" "$err" "not valid UTF-8"
+ln -s "$overlong" "$TMP/to-overlong"
+vs add stopped "$TMP/to-overlong" --dry-run
+check_rc "add: a symlink to a path that is not UTF-8 is refused" 1
+vs add stopped "$TMP/share" --target "/mnt/a$(printf '\033')[31m" --dry-run
+check_rc "add: a guest path with a control character is refused" 1
+not_contains "add: the escape sequence is not printed raw" "$err" "$(printf '\033')"
+
 tap_done

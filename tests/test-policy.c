@@ -231,6 +231,51 @@ test_policy_bind_mount(void **state)
     rm_rf(dir);
 }
 
+/* The device XML must name byte for byte the folder that was checked: a
+ * source that libxml2 would rewrite (an overlong "..") is refused even when
+ * it gets past the path checks (issue 11, item 1). */
+static void
+test_device_xml_round_trip(void **state)
+{
+    static const struct { const char *source, *tag; } bad[] = {
+        { "/srv/x/\xc0\xae\xc0\xae", "t" },
+        { "/srv/caf\xe9", "t" },
+        { "/srv/\xed\xa0\x80", "t" },     /* a UTF-16 surrogate */
+        { "/srv/ok", "t\xc0\xae" },
+        { "/srv/ok", "t\xff" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(VsShare) share = vs_share_new();
+        g_autoptr(GError) err = NULL;
+        g_autofree char *xml = NULL;
+
+        share->source = g_strdup(bad[i].source);
+        share->tag = g_strdup(bad[i].tag);
+        share->driver = VS_DRIVER_9P;
+        share->mode = VS_MODE_SQUASH;
+        xml = vs_share_to_device_xml(share, &err);
+        if (xml)
+            print_error("accepted: %s\n", xml);
+        assert_null(xml);
+        assert_vs_error(err, VS_ERROR_INVALID);
+    }
+    {
+        /* UTF-8 and XML specials pass unchanged */
+        g_autoptr(VsShare) share = vs_share_new();
+        g_autoptr(GError) err = NULL;
+        g_autofree char *xml = NULL;
+
+        share->source = g_strdup("/srv/caf\xc3\xa9 a&b<c>'\"");
+        share->tag = g_strdup("t");
+        share->driver = VS_DRIVER_VIRTIOFS;
+        share->mode = VS_MODE_PASSTHROUGH;
+        xml = vs_share_to_device_xml(share, &err);
+        assert_no_gerror(err);
+        assert_non_null(xml);
+    }
+}
+
 /* ---- id maps ---- */
 
 static void
@@ -453,6 +498,7 @@ main(void)
         cmocka_unit_test(test_policy_bad_config),
         cmocka_unit_test(test_policy_symlink_escape),
         cmocka_unit_test(test_policy_bind_mount),
+        cmocka_unit_test(test_device_xml_round_trip),
         cmocka_unit_test(test_idmap),
         cmocka_unit_test(test_identity_parse),
         cmocka_unit_test(test_perm_engine),

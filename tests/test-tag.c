@@ -368,6 +368,41 @@ test_resolve_special_chars(void **state)
     }
 }
 
+static void
+assert_guest_path_invalid(const char *path)
+{
+    g_autoptr(GError) err = NULL;
+
+    assert_false(vs_guest_path_validate(path, &err));
+    assert_vs_error(err, VS_ERROR_INVALID);
+}
+
+/* Names that are not UTF-8 text, or carry control characters, are refused,
+ * also when a symbolic link leads to them (issue 11, item 1). */
+static void
+test_resolve_not_text(void **state)
+{
+    PathFixture *fx = *state;
+    static const char *const names[] = {
+        "\xc0\xae\xc0\xae",      /* overlong "..": libxml2 writes it as &#x2E;&#x2E; */
+        "caf\xe9",                 /* Latin-1 */
+        "\xff",
+        "new\nline", "tab\there", "esc\x1b[31m", "del\x7f", "c1\xc2\x9b", NULL
+    };
+
+    for (guint i = 0; names[i]; i++) {
+        g_autofree char *dir = g_build_filename(fx->tmp, names[i], NULL);
+        g_autofree char *link = g_strdup_printf("%s/link%u", fx->tmp, i);
+
+        assert_int_equal(g_mkdir(dir, 0700), 0);
+        assert_resolve_fails(dir);
+        assert_int_equal(symlink(dir, link), 0);
+        assert_resolve_fails(link);
+        /* the guest side too */
+        assert_guest_path_invalid(dir);
+    }
+}
+
 /* ---- vs_guest_path_validate ---- */
 
 static void
@@ -423,6 +458,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_resolve_bad_messages, path_setup, path_teardown),
         cmocka_unit_test_setup_teardown(test_resolve_ok, path_setup, path_teardown),
         cmocka_unit_test_setup_teardown(test_resolve_special_chars, path_setup, path_teardown),
+        cmocka_unit_test_setup_teardown(test_resolve_not_text, path_setup, path_teardown),
         cmocka_unit_test(test_guest_path),
     };
 

@@ -11,6 +11,38 @@
 #include "vs-path.h"
 
 char *
+vs_text_printable(const char *text)
+{
+    /* Octal escapes for control characters and for every non-ASCII byte:
+     * invalid UTF-8 and terminal escape sequences never reach the output. */
+    return g_strescape(text ? text : "", NULL);
+}
+
+gboolean
+vs_text_validate(const char *text, GError **error)
+{
+    const char *end = NULL;
+
+    if (!g_utf8_validate(text, -1, &end)) {
+        g_autofree char *shown = vs_text_printable(text);
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("'%s' is not valid UTF-8 (invalid byte at offset %ld)"), shown,
+                    (long)(end - text));
+        return FALSE;
+    }
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        if (g_unichar_iscntrl(g_utf8_get_char(p))) {
+            g_autofree char *shown = vs_text_printable(text);
+            g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                        _("'%s' contains a control character (at offset %ld)"), shown,
+                        (long)(p - text));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+char *
 vs_host_dir_resolve(const char *path, GError **error)
 {
     g_autofree char *resolved = NULL;
@@ -26,6 +58,10 @@ vs_host_dir_resolve(const char *path, GError **error)
                     _("host directory '%s' is not an absolute path"), path);
         return NULL;
     }
+    if (!vs_text_validate(path, error)) {
+        g_prefix_error(error, _("host directory: "));
+        return NULL;
+    }
     real = realpath(path, NULL);
     if (!real) {
         int err = errno;
@@ -35,6 +71,11 @@ vs_host_dir_resolve(const char *path, GError **error)
     }
     resolved = g_strdup(real);
     free(real);
+    /* A symbolic link may lead to a name that is not valid UTF-8. */
+    if (!vs_text_validate(resolved, error)) {
+        g_prefix_error(error, _("host directory '%s' leads to: "), path);
+        return NULL;
+    }
     if (stat(resolved, &st) < 0) {
         int err = errno;
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("host directory '%s': %s"),
@@ -57,6 +98,10 @@ vs_guest_path_validate(const char *path, GError **error)
     if (!path || !g_path_is_absolute(path)) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
                     _("guest path '%s' is not an absolute path"), path ? path : "");
+        return FALSE;
+    }
+    if (!vs_text_validate(path, error)) {
+        g_prefix_error(error, _("guest path: "));
         return FALSE;
     }
     parts = g_strsplit(path, "/", -1);

@@ -3,9 +3,21 @@
 
 #include <glib.h>
 
+/* Refuse @text unless it is valid UTF-8 without control characters
+ * (VS_ERROR_INVALID).  libvirt, libxml2 and the guest agent handle only
+ * UTF-8: libxml2 turns the overlong "\xc0\xae" into '.', so a name that
+ * passed the policy would reach libvirt as "..".  Control characters would
+ * reach terminals, logs and the guest's fstab. */
+gboolean vs_text_validate(const char *text, GError **error);
+
+/* @text with control characters and non-ASCII bytes escaped, for messages. */
+char *vs_text_printable(const char *text);
+
 /* Resolve @path (absolute; symlinks resolved) and check that it exists and is
- * a directory.  Returns the canonical path. */
+ * a directory, and that both @path and the result pass vs_text_validate.
+ * Returns the canonical path. */
 char *vs_host_dir_resolve(const char *path, GError **error);
 
-/* Check a guest mount point: absolute, no "." or ".." components, not "/". */
+/* Check a guest mount point: absolute, no "." or ".." components, not "/",
+ * valid UTF-8 without control characters. */
 gboolean vs_guest_path_validate(const char *path, GError **error);

@@ -3,6 +3,7 @@
 
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-path.h"
 #include "vs-share.h"
 #include "vs-xml.h"
 
@@ -156,6 +157,28 @@ vs_share_from_node(xmlNode *fs)
     return g_steal_pointer(&share);
 }
 
+/* The element read back must name exactly what was checked: libxml2 takes
+ * what it cannot encode as it likes (an overlong "\xc0\xae" comes out as
+ * "&#x2E;", i.e. '.'), and libvirt gets what the XML says. */
+static gboolean
+vs_share_node_verify(const VsShare *share, xmlNode *fs, GError **error)
+{
+    g_autofree char *text = vs_xml_node_to_string(fs);
+    g_autoptr(xmlDoc) doc = vs_xml_parse(text, "filesystem", NULL);
+    g_autoptr(VsShare) back = doc ? vs_share_from_node(xmlDocGetRootElement(doc)) : NULL;
+
+    if (!back || strcmp(back->source, share->source) != 0 ||
+        strcmp(back->tag, share->tag) != 0) {
+        g_autofree char *source = vs_text_printable(share->source);
+        g_autofree char *tag = vs_text_printable(share->tag);
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("the device XML does not name the checked folder '%s' and tag '%s' "
+                      "byte for byte; refusing it"), source, tag);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static xmlNode *
 vs_share_to_node(const VsShare *share, xmlDoc *doc, GError **error)
 {
@@ -176,6 +199,10 @@ vs_share_to_node(const VsShare *share, xmlDoc *doc, GError **error)
     if (share->readonly)
         xmlNewChild(fs, NULL, BAD_CAST "readonly", NULL);
     vs_share_add_idmap(fs, share);
+    if (!vs_share_node_verify(share, fs, error)) {
+        xmlFreeNode(fs);
+        return NULL;
+    }
     return fs;
 }
 
