@@ -10,6 +10,7 @@
 #include "vs-test-util.h"
 
 #include <pwd.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -45,26 +46,130 @@ rm_rf(const char *path)
 /* ---- policy ---- */
 
 static void
+assert_policy(const VsConfig *cfg, const char *path, gboolean want_ok)
+{
+    g_autoptr(GError) err = NULL;
+    gboolean ok = vs_policy_check(cfg, path, &err);
+
+    if (ok != want_ok)
+        print_error("%s was %s%s%s\n", path, ok ? "allowed" : "refused", err ? ": " : "",
+                    err ? err->message : "");
+    assert_int_equal(ok, want_ok);
+    if (want_ok)
+        assert_no_gerror(err);
+    else
+        assert_vs_error(err, VS_ERROR_POLICY);
+}
+
+/* Every system tree is refused by default, the usual data places are not
+ * (issue 11, item 8). */
+static void
 test_policy_builtin(void **state)
 {
     g_autoptr(VsConfig) cfg = vs_config_new_default();
     const char *denied[] = { "/", "/etc", "/etc/ssh", "/boot", "/proc/1", "/sys", "/dev/shm",
-                             "/run", "/var/lib/libvirt", "/var/lib/libvirt/images" };
-    const char *allowed[] = { "/srv/data", "/home/u/src", "/tmp/x", "/var/lib/other", "/etcetera",
-                              "/runner" };
+                             "/run", "/run/user/1000", "/var/lib/libvirt",
+                             "/var/lib/libvirt/images", "/usr", "/usr/local/src", "/var",
+                             "/var/lib/other", "/var/log", "/lib", "/lib64", "/lib32",
+                             "/libx32", "/bin", "/sbin", "/root", "/root/src", "/opt/app",
+                             "/var/tmpx", "/run/mediax" };
+    const char *allowed[] = { "/srv", "/srv/data", "/home/u/src", "/home", "/tmp/x", "/mnt/usb",
+                              "/media/cd", "/var/tmp", "/var/tmp/vs-e2e.1", "/var/home/u",
+                              "/var/mnt/x", "/var/srv/x", "/run/media/u/stick", "/etcetera",
+                              "/runner", "/data", "/usrx" };
 
-    for (guint i = 0; i < G_N_ELEMENTS(denied); i++) {
-        g_autoptr(GError) err = NULL;
-        if (vs_policy_check(cfg, denied[i], &err))
-            print_error("%s was allowed\n", denied[i]);
-        assert_vs_error(err, VS_ERROR_POLICY);
+    for (guint i = 0; i < G_N_ELEMENTS(denied); i++)
+        assert_policy(cfg, denied[i], FALSE);
+    for (guint i = 0; i < G_N_ELEMENTS(allowed); i++)
+        assert_policy(cfg, allowed[i], TRUE);
+}
+
+static void
+test_policy_normalize(void **state)
+{
+    const char *cases[][2] = {
+        { "/etc", "/etc" }, { "//etc", "/etc" }, { "///etc//", "/etc" }, { "/etc/.", "/etc" },
+        { "/./etc/ssh/", "/etc/ssh" }, { "/x/../etc", "/etc" }, { "/..", "/" }, { "/", "/" },
+        { "//", "/" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *norm = vs_config_normalize_root(cases[i][0]);
+        assert_string_equal(norm, cases[i][1]);
     }
-    for (guint i = 0; i < G_N_ELEMENTS(allowed); i++) {
-        g_autoptr(GError) err = NULL;
-        if (!vs_policy_check(cfg, allowed[i], &err))
-            print_error("%s was refused: %s\n", allowed[i], err->message);
-        assert_no_gerror(err);
-    }
+}
+
+/* A configured deny list extends the built-in one and is normalised;
+ * builtin-denied-roots=false replaces it. */
+static void
+test_policy_denied_extends(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("vs-policy-XXXXXX", NULL);
+    g_autofree char *real = realpath(dir, NULL);
+    g_autofree char *secret = g_build_filename(real, "secret", NULL);
+    g_autofree char *link = g_build_filename(real, "link-to-secret", NULL);
+    g_autofree char *text = g_strdup_printf("[policy]\ndenied-roots = //srv/private/ ; %s\n",
+                                            link);
+    g_autofree char *path = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsConfig) cfg = NULL;
+    g_autoptr(VsConfig) replaced = NULL;
+
+    assert_int_equal(g_mkdir(secret, 0700), 0);
+    assert_int_equal(symlink(secret, link), 0);
+    path = write_config(dir, text);
+    cfg = vs_config_load(path, &err);
+    assert_no_gerror(err);
+    assert_policy(cfg, "/srv/private", FALSE);      /* "//srv/private/" matches */
+    assert_policy(cfg, "/srv/private/x", FALSE);
+    assert_policy(cfg, "/srv/public", TRUE);
+    assert_policy(cfg, secret, FALSE);              /* where the denied link leads */
+    assert_policy(cfg, "/etc", FALSE);              /* the built-in list still holds */
+    assert_policy(cfg, "/usr/share", FALSE);
+    assert_policy(cfg, "/var/tmp/x", TRUE);
+
+    g_free(text);
+    text = g_strdup("[policy]\nbuiltin-denied-roots=false\ndenied-roots=/srv/private\n");
+    g_free(path);
+    path = write_config(dir, text);
+    replaced = vs_config_load(path, &err);
+    assert_no_gerror(err);
+    assert_policy(replaced, "/srv/private", FALSE);
+    assert_policy(replaced, "/usr/share", TRUE);
+
+    g_free(path);
+    path = write_config(dir, "[policy]\nbuiltin-denied-roots=maybe\n");
+    assert_null(vs_config_load(path, &err));
+    assert_vs_error(err, VS_ERROR_INVALID);
+    g_clear_error(&err);
+
+    /* a configured deny as specific as a built-in data place wins */
+    g_free(path);
+    path = write_config(dir, "[policy]\ndenied-roots=/var/tmp\n");
+    g_clear_pointer(&replaced, vs_config_free);
+    replaced = vs_config_load(path, &err);
+    assert_no_gerror(err);
+    assert_policy(replaced, "/var/tmp/x", FALSE);
+    rm_rf(dir);
+}
+
+/* /root through a symbolic link from an innocent place is refused. */
+static void
+test_policy_root_via_symlink(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("vs-policy-XXXXXX", NULL);
+    g_autofree char *link = g_build_filename(dir, "innocent", NULL);
+    g_autoptr(VsConfig) cfg = vs_config_new_default();
+    g_autoptr(GError) err = NULL;
+    g_autofree char *resolved = NULL;
+
+    assert_int_equal(symlink("/root", link), 0);
+    resolved = vs_host_dir_resolve(link, &err);
+    assert_no_gerror(err);
+    assert_string_equal(resolved, "/root");
+    assert_false(vs_policy_check(cfg, resolved, &err));
+    assert_vs_error(err, VS_ERROR_POLICY);
+    rm_rf(dir);
 }
 
 static void
@@ -494,6 +599,9 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_builtin),
+        cmocka_unit_test(test_policy_normalize),
+        cmocka_unit_test(test_policy_denied_extends),
+        cmocka_unit_test(test_policy_root_via_symlink),
         cmocka_unit_test(test_policy_config),
         cmocka_unit_test(test_policy_bad_config),
         cmocka_unit_test(test_policy_symlink_escape),

@@ -8,14 +8,27 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "vs-config.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 
-static const char *const vs_default_denied[] = {
-    "/", "/etc", "/boot", "/proc", "/sys", "/dev", "/run", "/var/lib/libvirt", NULL
+/* System trees: what the host runs from and is configured by.  With
+ * virtiofs (virtiofsd runs as root) a guest could rewrite anything shared
+ * from them.  "/" refuses only the root directory itself. */
+static const char *const vs_builtin_denied[] = {
+    "/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
+    "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var", NULL
+};
+
+/* Data places inside those trees, shared unless configured otherwise:
+ * /var/tmp, removable media under /run/media, and where image-based systems
+ * (Fedora Silverblue) really keep /home, /mnt and /srv. */
+static const char *const vs_builtin_data[] = {
+    "/var/tmp", "/var/home", "/var/mnt", "/var/srv", "/run/media", NULL
 };
 
 void
@@ -26,6 +39,7 @@ vs_config_free(VsConfig *cfg)
     g_free(cfg->path);
     g_strfreev(cfg->allowed_roots);
     g_strfreev(cfg->denied_roots);
+    g_strfreev(cfg->data_roots);
     g_free(cfg);
 }
 
@@ -35,17 +49,60 @@ vs_config_new_default(void)
     VsConfig *cfg = g_new0(VsConfig, 1);
 
     cfg->allowed_roots = g_new0(char *, 1);
-    cfg->denied_roots = g_strdupv((char **)vs_default_denied);
+    cfg->denied_roots = g_strdupv((char **)vs_builtin_denied);
+    cfg->data_roots = g_strdupv((char **)vs_builtin_data);
     return cfg;
 }
 
-/* Canonical absolute paths only: "/srv/", "/srv/." become "/srv". */
+char *
+vs_config_normalize_root(const char *root)
+{
+    g_auto(GStrv) parts = g_strsplit(root, "/", -1);
+    g_autoptr(GPtrArray) kept = g_ptr_array_new();
+    g_autofree char *joined = NULL;
+
+    /* Lexically: "//etc", "/etc/", "/./etc" and "/x/../etc" are all "/etc"
+     * (g_canonicalize_filename keeps a leading "//", which never matches). */
+    for (guint i = 0; parts[i]; i++) {
+        if (!*parts[i] || strcmp(parts[i], ".") == 0)
+            continue;
+        if (strcmp(parts[i], "..") == 0) {
+            if (kept->len)
+                g_ptr_array_remove_index(kept, kept->len - 1);
+            continue;
+        }
+        g_ptr_array_add(kept, parts[i]);
+    }
+    g_ptr_array_add(kept, NULL);
+    joined = g_strjoinv("/", (char **)kept->pdata);
+    return g_strconcat("/", joined, NULL);
+}
+
+/* @list plus @root, normalised, and also where it really is when a symbolic
+ * link leads elsewhere (shares are checked after resolving theirs). */
+static void
+vs_config_add_root(GPtrArray *list, const char *root)
+{
+    g_autofree char *norm = vs_config_normalize_root(root);
+    char *real = realpath(norm, NULL);
+
+    if (real && strcmp(real, norm) != 0 &&
+        !g_ptr_array_find_with_equal_func(list, real, g_str_equal, NULL))
+        g_ptr_array_add(list, g_strdup(real));
+    free(real);
+    if (!g_ptr_array_find_with_equal_func(list, norm, g_str_equal, NULL))
+        g_ptr_array_add(list, g_steal_pointer(&norm));
+}
+
+/* The roots under @key, appended to @out (NULL-terminated array). */
 static gboolean
 vs_config_roots(GKeyFile *kf, const char *key, GStrv *out, GError **error)
 {
     g_auto(GStrv) list = g_key_file_get_string_list(kf, "policy", key, NULL, NULL);
     g_autoptr(GPtrArray) roots = g_ptr_array_new_with_free_func(g_free);
 
+    for (guint i = 0; *out && (*out)[i]; i++)
+        g_ptr_array_add(roots, g_strdup((*out)[i]));
     for (guint i = 0; list && list[i]; i++) {
         g_strstrip(list[i]);
         if (!*list[i])
@@ -55,7 +112,7 @@ vs_config_roots(GKeyFile *kf, const char *key, GStrv *out, GError **error)
                         _("%s: '%s' is not an absolute path"), key, list[i]);
             return FALSE;
         }
-        g_ptr_array_add(roots, g_canonicalize_filename(list[i], "/"));
+        vs_config_add_root(roots, list[i]);
     }
     g_ptr_array_add(roots, NULL);
     g_strfreev(*out);
@@ -69,6 +126,32 @@ vs_config_path(void)
     const char *env = g_getenv("VIRT_SHARE_CONFIG");
 
     return env ? env : VS_CONFIG_DEFAULT_PATH;
+}
+
+/* [policy]: allowed-roots, denied-roots (added to the built-in list unless
+ * builtin-denied-roots=false). */
+static gboolean
+vs_config_load_policy(VsConfig *cfg, GKeyFile *kf, GError **error)
+{
+    g_autoptr(GError) bool_error = NULL;
+
+    if (g_key_file_has_key(kf, "policy", "builtin-denied-roots", NULL)) {
+        gboolean builtin = g_key_file_get_boolean(kf, "policy", "builtin-denied-roots",
+                                                  &bool_error);
+        if (bool_error) {
+            g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                        _("builtin-denied-roots: %s (use true or false)"), bool_error->message);
+            return FALSE;
+        }
+        if (!builtin) {
+            g_clear_pointer(&cfg->denied_roots, g_strfreev);
+            g_clear_pointer(&cfg->data_roots, g_strfreev);
+            cfg->denied_roots = g_new0(char *, 1);
+            cfg->data_roots = g_new0(char *, 1);
+        }
+    }
+    return vs_config_roots(kf, "allowed-roots", &cfg->allowed_roots, error) &&
+           vs_config_roots(kf, "denied-roots", &cfg->denied_roots, error);
 }
 
 VsConfig *
@@ -90,12 +173,10 @@ vs_config_load(const char *path, GError **error)
         return NULL;
     }
     cfg->path = g_strdup(path);
-    if (g_key_file_has_key(kf, "policy", "allowed-roots", NULL) &&
-        !vs_config_roots(kf, "allowed-roots", &cfg->allowed_roots, error))
+    if (!vs_config_load_policy(cfg, kf, error)) {
+        g_prefix_error(error, "%s: ", path);
         return NULL;
-    if (g_key_file_has_key(kf, "policy", "denied-roots", NULL) &&
-        !vs_config_roots(kf, "denied-roots", &cfg->denied_roots, error))
-        return NULL;
+    }
     if ((val = g_key_file_get_string(kf, "defaults", "driver", NULL)) &&
         !vs_driver_parse(g_strstrip(val), &cfg->driver, error)) {
         g_prefix_error(error, "%s: ", path);
@@ -142,7 +223,8 @@ vs_policy_check(const VsConfig *cfg, const char *resolved, GError **error)
 {
     const char *allowed = vs_longest_match(cfg->allowed_roots, resolved, FALSE);
     const char *denied = vs_longest_match(cfg->denied_roots, resolved, TRUE);
-    const char *file = cfg->path ? cfg->path : _("the built-in policy");
+    const char *data = vs_longest_match(cfg->data_roots, resolved, FALSE);
+    const char *file = cfg->path ? cfg->path : vs_config_path();
 
     if (cfg->allowed_roots[0] && !allowed) {
         g_autofree char *list = g_strjoinv(", ", cfg->allowed_roots);
@@ -151,12 +233,20 @@ vs_policy_check(const VsConfig *cfg, const char *resolved, GError **error)
                     resolved, list, file);
         return FALSE;
     }
-    /* An allowed root at least as specific as the denied one wins. */
-    if (denied && !(allowed && strlen(allowed) >= strlen(denied))) {
-        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
-                    _("refusing to share '%s': '%s' is a system directory (denied by %s; "
-                      "list it under allowed-roots in %s to allow it)"),
-                    resolved, denied, file, cfg->path ? cfg->path : VS_CONFIG_DEFAULT_PATH);
+    /* An allowed root at least as specific as the denied one wins; a
+     * built-in data place only when it is more specific. */
+    if (denied && !(allowed && strlen(allowed) >= strlen(denied)) &&
+        !(data && strlen(data) > strlen(denied))) {
+        if (g_strv_contains(vs_builtin_denied, denied))
+            g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                        _("refusing to share '%s': '%s' is a system directory (denied by "
+                          "the built-in policy; list it under allowed-roots in %s to allow "
+                          "it)"),
+                        resolved, denied, file);
+        else
+            g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                        _("refusing to share '%s': '%s' is listed in denied-roots in %s"),
+                        resolved, denied, file);
         return FALSE;
     }
     return TRUE;

@@ -10,7 +10,10 @@
 typedef struct {
     char *path;             /* the file read, or NULL for built-in defaults */
     GStrv allowed_roots;    /* empty: everything not denied */
-    GStrv denied_roots;     /* "/" denies only "/" itself; others deny the subtree */
+    GStrv denied_roots;     /* built-in + configured (unless builtin-denied-roots=false);
+                             * "/" denies only "/" itself; others deny the subtree */
+    GStrv data_roots;       /* built-in data places inside denied trees (/var/tmp…):
+                             * allowed unless a more specific denied root covers them */
     VsDriver driver;        /* default --driver */
     VsMode mode;            /* default --mode */
 } VsConfig;
@@ -24,9 +27,14 @@ VsConfig *vs_config_new_default(void);
 /* The file vs_config_load(NULL) reads: $VIRT_SHARE_CONFIG, else the default. */
 const char *vs_config_path(void);
 
+/* @root without empty, "." and ".." components: "//etc/" is "/etc". */
+char *vs_config_normalize_root(const char *root);
+
 /* Load @path; NULL: $VIRT_SHARE_CONFIG, else VS_CONFIG_DEFAULT_PATH.  A missing
  * default file is not an error (built-in defaults); a missing file named
- * explicitly, or a bad value, is. */
+ * explicitly, or a bad value, is.  Configured roots are normalised (and also
+ * kept resolved when a symbolic link leads elsewhere); denied-roots extends
+ * the built-in list unless builtin-denied-roots=false. */
 VsConfig *vs_config_load(const char *path, GError **error);
 
 /* May @resolved (absolute, symlinks resolved) be shared?  VS_ERROR_POLICY if not. */
