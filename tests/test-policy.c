@@ -1,5 +1,6 @@
 /* test-policy.c: the host path policy (config file, roots, symlink escapes),
- * id maps, identity parsing, and the permission engine on real directories
+ * the device XML round trip, the per-domain lock's directory, id maps,
+ * identity parsing, and the permission engine on real directories
  * with a real unprivileged user and real POSIX ACLs.
  *
  * The permission tests need root (they create the user "vs-test-perm" with
@@ -19,6 +20,7 @@
 
 #include "vs-config.h"
 #include "vs-identity.h"
+#include "vs-lock.h"
 #include "vs-path.h"
 #include "vs-perm.h"
 #include "vs-share.h"
@@ -381,6 +383,113 @@ test_device_xml_round_trip(void **state)
     }
 }
 
+/* ---- the per-domain lock (issue 11, item 4) ---- */
+
+static void
+assert_lock_refused(const char *dir, const char *name)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsLock) lock = vs_lock_acquire(dir, name, "d", 0, &err);
+
+    assert_null(lock);
+    assert_vs_error(err, VS_ERROR_POLICY);
+}
+
+static void
+test_lock_private_dir(void **state)
+{
+    g_autofree char *base = g_dir_make_tmp("vs-lock-XXXXXX", NULL);
+    g_autofree char *dir = g_build_filename(base, "locks", NULL);
+    g_autofree char *file = g_build_filename(dir, "u.lock", NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsLock) lock = NULL;
+    struct stat st;
+
+    /* created private, and held: a second taker times out */
+    lock = vs_lock_acquire(dir, "u.lock", "d", 0, &err);
+    assert_no_gerror(err);
+    assert_non_null(lock);
+    assert_int_equal(lstat(dir, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 077, 0);
+    assert_int_equal(lstat(file, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    {
+        g_autoptr(GError) busy = NULL;
+        g_autoptr(VsLock) second = vs_lock_acquire(dir, "u.lock", "d", 0, &busy);
+        assert_null(second);
+        assert_vs_error(busy, VS_ERROR_TIMEOUT);
+    }
+    g_clear_pointer(&lock, vs_lock_release);
+    lock = vs_lock_acquire(dir, "u.lock", "d", 0, &err);
+    assert_no_gerror(err);
+    g_clear_pointer(&lock, vs_lock_release);
+    /* root uses a directory of its own, not world-writable /run/lock */
+    if (geteuid() == 0) {
+        g_autofree char *where = vs_lock_dir();
+        assert_string_equal(where, "/run/virt-share");
+    }
+    rm_rf(base);
+}
+
+/* A symlink planted where the lock file goes: never followed, the target is
+ * neither created nor touched. */
+static void
+test_lock_planted_symlink(void **state)
+{
+    g_autofree char *base = g_dir_make_tmp("vs-lock-XXXXXX", NULL);
+    g_autofree char *dir = g_build_filename(base, "locks", NULL);
+    g_autofree char *victim = g_build_filename(base, "victim", NULL);
+    g_autofree char *absent = g_build_filename(base, "would-be-created", NULL);
+    g_autofree char *link1 = g_build_filename(dir, "a.lock", NULL);
+    g_autofree char *link2 = g_build_filename(dir, "b.lock", NULL);
+    g_autofree char *dirlink = g_build_filename(base, "dir-link", NULL);
+    g_autofree char *text = NULL;
+
+    assert_int_equal(g_mkdir(dir, 0700), 0);
+    assert_true(g_file_set_contents(victim, "precious", -1, NULL));
+    assert_int_equal(symlink(victim, link1), 0);
+    assert_int_equal(symlink(absent, link2), 0);
+    assert_lock_refused(dir, "a.lock");
+    assert_lock_refused(dir, "b.lock");
+    assert_false(g_file_test(absent, G_FILE_TEST_EXISTS));
+    assert_true(g_file_get_contents(victim, &text, NULL, NULL));
+    assert_string_equal(text, "precious");
+    /* nor is the directory itself taken through a link */
+    assert_int_equal(symlink(dir, dirlink), 0);
+    assert_lock_refused(dirlink, "c.lock");
+    rm_rf(base);
+}
+
+/* A lock directory that others own or may write is refused, not used. */
+static void
+test_lock_foreign_dir(void **state)
+{
+    g_autofree char *base = g_dir_make_tmp("vs-lock-XXXXXX", NULL);
+    g_autofree char *open_dir = g_build_filename(base, "open", NULL);
+    g_autofree char *foreign = g_build_filename(base, "foreign", NULL);
+    g_autofree char *file = g_build_filename(foreign, "x.lock", NULL);
+
+    assert_int_equal(g_mkdir(open_dir, 0700), 0);
+    assert_int_equal(chmod(open_dir, 01777), 0);
+    assert_lock_refused(open_dir, "x.lock");
+    if (geteuid() != 0) {
+        print_message("skipped the foreign owner: chown needs root\n");
+        rm_rf(base);
+        return;
+    }
+    assert_int_equal(g_mkdir(foreign, 0700), 0);
+    assert_int_equal(chown(foreign, 65534, 65534), 0);
+    assert_lock_refused(foreign, "x.lock");
+    assert_false(g_file_test(file, G_FILE_TEST_EXISTS));
+    /* a lock file that is not ours, in our own directory */
+    assert_int_equal(chown(foreign, 0, 0), 0);
+    assert_true(g_file_set_contents(file, "", -1, NULL));
+    assert_int_equal(chown(file, 65534, 65534), 0);
+    assert_lock_refused(foreign, "x.lock");
+    rm_rf(base);
+}
+
 /* ---- id maps ---- */
 
 static void
@@ -607,6 +716,9 @@ main(void)
         cmocka_unit_test(test_policy_symlink_escape),
         cmocka_unit_test(test_policy_bind_mount),
         cmocka_unit_test(test_device_xml_round_trip),
+        cmocka_unit_test(test_lock_private_dir),
+        cmocka_unit_test(test_lock_planted_symlink),
+        cmocka_unit_test(test_lock_foreign_dir),
         cmocka_unit_test(test_idmap),
         cmocka_unit_test(test_identity_parse),
         cmocka_unit_test(test_perm_engine),

@@ -1,14 +1,20 @@
 /* vs-lock.c: one virt-share change at a time per domain (on this host).
  *
- * An flock(2) on a file named after the domain UUID, in /run/lock/virt-share
- * when writable (root), else in the user's runtime directory.  The lock goes
- * with the process, so a crash never leaves it held. */
+ * An flock(2) on a file named after the domain UUID, in a private directory:
+ * /run/virt-share for root, $XDG_RUNTIME_DIR/virt-share for anyone else
+ * (qemu:///session).  The directory must be a real directory owned by the
+ * caller and closed to everyone else, and the lock file is opened in it
+ * without following a symbolic link: in a directory others can write
+ * (/run/lock is 1777 on Debian) a planted link would make root create or
+ * lock a file anywhere.  The lock goes with the process, so a crash never
+ * leaves it held. */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vs-conn.h"
@@ -17,52 +23,97 @@
 #include "vs-lock.h"
 #include "vs-time.h"
 
+#define VS_LOCK_DIR_ROOT "/run/virt-share"
+
 struct _VsLock {
     int fd;
 };
 
-static char *
+char *
 vs_lock_dir(void)
 {
-    if (access("/run/lock", W_OK) == 0)
-        return g_strdup("/run/lock/virt-share");
+    if (geteuid() == 0)
+        return g_strdup(VS_LOCK_DIR_ROOT);
     return g_build_filename(g_get_user_runtime_dir(), "virt-share", NULL);
 }
 
-VsLock *
-vs_lock_domain(virDomain *dom, guint timeout_ms, GError **error)
+/* Open (creating it if needed) @dir: a directory, not a link, owned by us,
+ * with no permission for group or others. */
+static int
+vs_lock_dir_open(const char *dir, GError **error)
 {
-    char uuid[VIR_UUID_STRING_BUFLEN];
-    g_autofree char *dir = vs_lock_dir();
-    g_autofree char *path = NULL;
-    VsTimeBackOff backoff;
-    VsLock *lock;
+    struct stat st;
     int fd;
 
-    if (virDomainGetUUIDString(dom, uuid) < 0) {
-        vs_set_libvirt_error(error, _("cannot read the domain UUID"));
-        return NULL;
-    }
-    if (g_mkdir_with_parents(dir, 0700) < 0) {
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
         int err = errno;
-        g_set_error(error, VS_ERROR, VS_ERROR_LIBVIRT, _("cannot create '%s': %s"), dir,
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY, _("cannot create '%s': %s"), dir,
                     g_strerror(err));
-        return NULL;
+        return -1;
     }
-    path = g_strdup_printf("%s/%s.lock", dir, uuid);
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, VS_ERROR, VS_ERROR_LIBVIRT, _("cannot open '%s': %s"), path,
-                    g_strerror(err));
-        return NULL;
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("refusing to keep lock files in '%s': %s (it must be a directory, "
+                      "not a symbolic link)"), dir, g_strerror(err));
+        return -1;
     }
+    if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("refusing to keep lock files in '%s': it is owned by uid %u with mode "
+                      "%04o, but must belong to uid %u with mode 0700; remove it and try "
+                      "again"), dir, (guint)st.st_uid, (guint)(st.st_mode & 07777),
+                    (guint)geteuid());
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Open @name in @dirfd: never through a link, only our own regular file. */
+static int
+vs_lock_file_open(int dirfd, const char *dir, const char *name, GError **error)
+{
+    struct stat st;
+    int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        int err = errno;
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY, _("cannot open '%s/%s': %s"), dir, name,
+                    g_strerror(err));
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("refusing to use '%s/%s' as a lock file: not a regular file of uid %u"),
+                    dir, name, (guint)geteuid());
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+VsLock *
+vs_lock_acquire(const char *dir, const char *name, const char *what, guint timeout_ms,
+                GError **error)
+{
+    VsTimeBackOff backoff;
+    VsLock *lock;
+    int dirfd, fd;
+
+    if ((dirfd = vs_lock_dir_open(dir, error)) < 0)
+        return NULL;
+    fd = vs_lock_file_open(dirfd, dir, name, error);
+    close(dirfd);
+    if (fd < 0)
+        return NULL;
     vs_time_backoff_start(&backoff, 10, 200, timeout_ms);
     while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         if (errno != EWOULDBLOCK || !vs_time_backoff_wait(&backoff)) {
             g_set_error(error, VS_ERROR, VS_ERROR_TIMEOUT,
                         _("another virt-share is changing domain '%s'; gave up after %u s"),
-                        virDomainGetName(dom), timeout_ms / 1000);
+                        what, timeout_ms / 1000);
             close(fd);
             return NULL;
         }
@@ -70,6 +121,30 @@ vs_lock_domain(virDomain *dom, guint timeout_ms, GError **error)
     lock = g_new0(VsLock, 1);
     lock->fd = fd;
     return lock;
+}
+
+VsLock *
+vs_lock_domain(virDomain *dom, guint timeout_ms, GError **error)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    g_autofree char *dir = vs_lock_dir();
+    g_autofree char *parent = g_path_get_dirname(dir);
+    g_autofree char *name = NULL;
+
+    if (virDomainGetUUIDString(dom, uuid) < 0) {
+        vs_set_libvirt_error(error, _("cannot read the domain UUID"));
+        return NULL;
+    }
+    /* Without $XDG_RUNTIME_DIR, GLib falls back to the cache directory,
+     * which may not exist yet. */
+    if (geteuid() != 0 && g_mkdir_with_parents(parent, 0700) < 0) {
+        int err = errno;
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY, _("cannot create '%s': %s"), parent,
+                    g_strerror(err));
+        return NULL;
+    }
+    name = g_strdup_printf("%s.lock", uuid);
+    return vs_lock_acquire(dir, name, virDomainGetName(dom), timeout_ms, error);
 }
 
 void
