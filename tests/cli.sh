@@ -194,6 +194,12 @@ vs add running "$TMP" --driver bogus
 check_rc "add --driver bogus" 1
 vs add running "$TMP" --timeout 0
 check_rc "add --timeout 0" 1
+# 4294968 s is 4294968000 ms: wrapped to 704 ms as a guint (issue 11)
+vs add stopped "$TMP" --timeout 4294968 --dry-run
+check_rc "add --timeout above the maximum is refused" 1
+contains "the message gives the range" "$err" "between 1 and 86400 seconds"
+vs add stopped "$TMP" --timeout 86400 --dry-run
+check_rc "add --timeout 86400 is accepted" 0
 vs add running "$TMP" --force
 check_rc "add --force alone is accepted (then the test driver cannot attach)" 2
 

@@ -599,6 +599,39 @@ test_add_apply_rollback_with_metadata(void **state)
     check_failed_apply(fx, fx->stopped, VS_DRIVER_VIRTIOFS, 2);
 }
 
+/* An undo that fails is reported, step by step, never silent (issue 11,
+ * item 9): here the live detach, which the test driver does not support,
+ * after an attach to the running domain that "happened". */
+static void
+test_add_rollback_failure_reported(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *dir = make_dir(fx, "undo");
+    g_autoptr(VsDomainState) st = load_state(fx->running);
+    VsAddOptions opts = { .source = dir, .driver = VS_DRIVER_VIRTIOFS };
+    g_autoptr(VsAddJob) job = prepare_ok(fx->running, &opts);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) first = g_error_new(VS_ERROR, VS_ERROR_GUEST, "mount failed");
+
+    assert_true(job->plan.live);
+    job->did_attach = TRUE;
+    assert_false(vs_ops_add_rollback(st, job, &err));
+    assert_vs_error(err, VS_ERROR_INCOMPLETE);
+    assert_non_null(strstr(err->message, job->share->tag));
+    assert_non_null(strstr(err->message, "running domain"));
+    assert_false(job->did_attach);
+    /* the failure and what is left, as one error with exit status 3 */
+    vs_ops_error_incomplete(&first, err);
+    assert_vs_error(first, VS_ERROR_INCOMPLETE);
+    assert_true(g_str_has_prefix(first->message, "mount failed\n"));
+    assert_int_equal(vs_error_exit_code(first), VS_EXIT_INCOMPLETE);
+
+    /* nothing done, nothing to undo */
+    g_clear_error(&err);
+    assert_true(vs_ops_add_rollback(st, job, &err));
+    assert_no_gerror(err);
+}
+
 static void
 test_add_apply_fails_9p(void **state)
 {
@@ -831,6 +864,7 @@ main(void)
         T(test_add_apply_rollback_virtiofs),
         T(test_add_apply_rollback_with_metadata),
         T(test_add_apply_fails_9p),
+        T(test_add_rollback_failure_reported),
         T(test_remove_prepare),
         T(test_remove_apply_fails),
         T(test_metadata_round_trip),

@@ -64,7 +64,8 @@ const GOptionEntry vs_add_options[] = {
       N_("Map host gid to guest gid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &opt.timeout,
-      N_("Seconds to wait for the guest agent, guest commands and shutdown (default: 60)"),
+      N_("Seconds to wait for the guest agent, guest commands and shutdown (default: 60, "
+         "at most 86400)"),
       N_("SECONDS") },
     { NULL }
 };
@@ -144,9 +145,9 @@ vs_cmd_add(int argc, char **argv, GError **error)
     VsAddOptions opts = { 0 };
     VsRunOptions ropts;
 
-    if (opt.timeout <= 0) {
+    if (opt.timeout <= 0 || opt.timeout > VS_MAX_TIMEOUT_S) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    _("--timeout must be a positive number of seconds"));
+                    _("--timeout must be between 1 and %d seconds"), VS_MAX_TIMEOUT_S);
         return FALSE;
     }
     if (!(config = vs_config_load(NULL, error)) ||

@@ -66,7 +66,9 @@ vs_cli_exit_codes_text(void)
     return _("Exit status:\n"
              "  0  success\n"
              "  1  bad usage or invalid input (nothing was changed)\n"
-             "  2  the operation failed (the domain was left as it was)");
+             "  2  the operation failed (the domain was left as it was)\n"
+             "  3  the operation failed and could not be fully undone (the message says "
+             "what is left)");
 }
 
 gboolean

@@ -10,6 +10,10 @@
 /* How long guest-side steps may take (agent wait, mount) by default. */
 #define VS_DEFAULT_TIMEOUT_MS 60000
 
+/* The longest --timeout: one day.  Seconds become guint milliseconds, which
+ * would wrap above 4294967 s. */
+#define VS_MAX_TIMEOUT_S 86400
+
 /* After a virtiofs hot-plug the guest needs a moment to probe the PCI device:
  * mount is retried with back-off for this long. */
 #define VS_HOTPLUG_SETTLE_MS 10000

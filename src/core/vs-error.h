@@ -20,6 +20,7 @@ typedef enum {
     VS_ERROR_TIMEOUT,      /* something did not finish in time */
     VS_ERROR_REMOTE,       /* virt-share could not be run on the remote host */
     VS_ERROR_DOMAIN_GONE,  /* the domain vanished while we worked on it (libvirt's NO_DOMAIN) */
+    VS_ERROR_INCOMPLETE,   /* failed, and what was done could not all be undone */
     VS_ERROR_LAST
 } VsErrorCode;
 
@@ -31,6 +32,8 @@ enum {
     VS_EXIT_OK = 0,
     VS_EXIT_USAGE = 1,     /* bad usage or invalid input: nothing was changed */
     VS_EXIT_FAILED = 2,    /* the operation failed: the domain was left as it was */
+    VS_EXIT_INCOMPLETE = 3,/* it failed and could not be fully undone: the message says
+                            * exactly what is left */
 };
 
 int vs_error_exit_code(const GError *error);

@@ -374,23 +374,69 @@ vs_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned int 
 }
 
 void
-vs_ops_add_rollback(VsDomainState *state, VsAddJob *job)
+vs_ops_error_incomplete(GError **error, GError *undo_error)
 {
-    /* Best effort, in reverse order; the first error was already reported. */
+    GError *first = error ? *error : NULL;
+
+    if (!error || !undo_error)
+        return;
+    *error = g_error_new(VS_ERROR, VS_ERROR_INCOMPLETE, "%s\n%s",
+                         first ? first->message : "", undo_error->message);
+    g_clear_error(&first);
+}
+
+static void
+vs_undo_left(GString *left, const char *what, const char *why)
+{
+    g_string_append_printf(left, "\n  - %s: %s", what, why ? why : _("unknown error"));
+}
+
+gboolean
+vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
+{
+    g_autoptr(GString) left = g_string_new(NULL);
+
+    /* In reverse order, every step tried even when one fails. */
     if (job->did_live_metadata) {
         g_autoptr(GHashTable) table = vs_domxml_metadata_targets(state->live_doc);
         VsMetadataChange before = { TRUE, vs_metadata_format(table) };
+        g_autoptr(GError) step = NULL;
 
-        vs_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, NULL);
+        if (!vs_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))
+            vs_undo_left(left, _("the mount point recorded in the running domain"),
+                         step->message);
         g_free(before.xml);
     }
-    if (job->did_attach && job->plan.live)
-        virDomainDetachDeviceFlags(state->dom, job->device_xml, VIR_DOMAIN_AFFECT_LIVE);
+    if (job->did_attach && job->plan.live &&
+        virDomainDetachDeviceFlags(state->dom, job->device_xml, VIR_DOMAIN_AFFECT_LIVE) < 0)
+        vs_undo_left(left, _("the device is still attached to the running domain"),
+                     virGetLastErrorMessage());
     /* Restoring the saved definition also restores memoryBacking, metadata
      * and any address or controller libvirt added with the device. */
-    if ((job->did_attach && job->plan.config) || job->did_define)
-        vs_define(state, state->config_xml, NULL);
+    if ((job->did_attach && job->plan.config) || job->did_define) {
+        g_autoptr(GError) step = NULL;
+        if (!vs_define(state, state->config_xml, &step))
+            vs_undo_left(left, _("the persistent definition keeps the change"), step->message);
+    }
     job->did_live_metadata = job->did_attach = job->did_define = FALSE;
+    if (left->len) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INCOMPLETE,
+                    _("could not undo everything for share '%s' (tag %s) of domain '%s':%s"),
+                    job->share->source, job->share->tag, state->name, left->str);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* @error is set: undo what was done, adding to @error what could not be. */
+static gboolean
+vs_ops_add_fail(VsDomainState *state, VsAddJob *job, GError **error)
+{
+    g_autoptr(GError) undo_error = NULL;
+
+    if (!vs_ops_add_rollback(state, job, &undo_error))
+        vs_ops_error_incomplete(error, undo_error);
+    return FALSE;
 }
 
 gboolean
@@ -407,16 +453,13 @@ vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
 
     if (virDomainAttachDeviceFlags(state->dom, job->device_xml, flags) < 0) {
         vs_set_libvirt_error(error, _("cannot attach the share"));
-        vs_ops_add_rollback(state, job);
-        return FALSE;
+        return vs_ops_add_fail(state, job, error);
     }
     job->did_attach = TRUE;
 
     if (!vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error) ||
-        !vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error)) {
-        vs_ops_add_rollback(state, job);
-        return FALSE;
-    }
+        !vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
+        return vs_ops_add_fail(state, job, error);
     job->did_live_metadata = job->live_metadata.change;
     job->share->where = (job->plan.live ? VS_WHERE_LIVE : 0) |
                         (job->plan.config ? VS_WHERE_CONFIG : 0);
@@ -491,18 +534,26 @@ vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
 gboolean
 vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
 {
-    g_autoptr(GError) meta_error = NULL;
+    g_autoptr(GError) config_error = NULL;
+    g_autoptr(GError) live_error = NULL;
 
     if (virDomainDetachDeviceFlags(state->dom, job->device_xml, job->flags) < 0) {
         vs_set_libvirt_error(error, _("cannot detach the share"));
         return FALSE;
     }
-    /* The device is gone; a stale mount point record is harmless, so a
-     * metadata failure is only a warning. */
-    if (!vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, &meta_error))
-        g_warning("%s", meta_error->message);
-    g_clear_error(&meta_error);
-    if (!vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, &meta_error))
-        g_warning("%s", meta_error->message);
+    vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, &config_error);
+    /* Forget the mount point in the running domain too, also for a 9p share
+     * that stays attached until the domain stops: it is no longer ours to
+     * mount again (e.g. by the watcher after a guest reboot). */
+    vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, &live_error);
+    if (config_error || live_error) {
+        /* The device is gone, but the watcher would still try to mount it. */
+        g_set_error(error, VS_ERROR, VS_ERROR_INCOMPLETE,
+                    _("share '%s' was detached, but its recorded mount point could not be "
+                      "forgotten (%s): %s"), job->share->tag,
+                    config_error ? _("persistent definition") : _("running domain"),
+                    (config_error ? config_error : live_error)->message);
+        return FALSE;
+    }
     return TRUE;
 }

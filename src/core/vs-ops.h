@@ -85,10 +85,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsAddJob, vs_add_job_free)
 
 /* Validate and plan; changes nothing. */
 VsAddJob *vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error);
-/* Carry out the plan; on failure undo what was done and return FALSE. */
+/* Carry out the plan; on failure undo what was done and return FALSE
+ * (VS_ERROR_INCOMPLETE when that undo failed too). */
 gboolean vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error);
-/* Undo a successful apply (used when a later step such as the guest mount fails). */
-void vs_ops_add_rollback(VsDomainState *state, VsAddJob *job);
+/* Undo a successful apply (used when a later step such as the guest mount
+ * fails).  Every step is tried; FALSE (VS_ERROR_INCOMPLETE) names each one
+ * that failed, so the user knows exactly what is left. */
+gboolean vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error);
+
+/* Turn @error (the failure) into VS_ERROR_INCOMPLETE carrying both its
+ * message and @undo_error's (what could not be undone). */
+void vs_ops_error_incomplete(GError **error, GError *undo_error);
 
 typedef struct {
     VsShare *share;         /* the share found (where = where it was) */
@@ -104,4 +111,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsRemoveJob, vs_remove_job_free)
 
 /* Find the share (vs_domain_state_find_share) and plan its removal; changes nothing. */
 VsRemoveJob *vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error);
+/* Detach, then forget the recorded mount point: VS_ERROR_INCOMPLETE when the
+ * device went but the record stayed. */
 gboolean vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error);

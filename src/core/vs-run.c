@@ -1,6 +1,8 @@
 /* vs-run.c: whole share operations (device + guest). */
 #include <config.h>
 
+#include <libvirt/virterror.h>
+
 #include "vs-agent.h"
 #include "vs-defaults.h"
 #include "vs-error.h"
@@ -86,6 +88,7 @@ vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
                  guint settle_ms, gboolean restarted, GError **error)
 {
     g_autoptr(GError) mount_error = NULL;
+    g_autoptr(GError) undo_error = NULL;
 
     if (vs_guest_mount(state->dom, job->share, settle_ms, ropts->timeout_ms, &mount_error)) {
         vs_notify(ropts, _("Mounted at %s in the guest."), job->share->target);
@@ -96,13 +99,37 @@ vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
                                    _("mount failed (device kept, as asked): "));
         return FALSE;
     }
-    vs_ops_add_rollback(state, job);
+    if (!vs_ops_add_rollback(state, job, &undo_error)) {
+        /* Never "removed again" when it was not. */
+        g_propagate_prefixed_error(error, g_steal_pointer(&mount_error), "%s",
+                                   _("mount failed: "));
+        vs_ops_error_incomplete(error, undo_error);
+        return FALSE;
+    }
     g_propagate_prefixed_error(error, g_steal_pointer(&mount_error), "%s",
                                restarted ?
                                _("mount failed; the share was removed from the definition "
                                  "again (the running guest keeps the device until it stops): ")
                                : _("mount failed, the share was removed again: "));
     return FALSE;
+}
+
+/* A restart for the share failed: restore the definition, and start the
+ * domain again if the failure left it stopped; say what could not be done. */
+static void
+vs_restart_undo(VsDomainState *state, VsAddJob *job, GError **error)
+{
+    g_autoptr(GError) undo_error = NULL;
+
+    if (!vs_ops_add_rollback(state, job, &undo_error))
+        vs_ops_error_incomplete(error, undo_error);
+    if (virDomainIsActive(state->dom) == 0 && virDomainCreate(state->dom) < 0) {
+        g_autoptr(GError) start_error = g_error_new(VS_ERROR, VS_ERROR_INCOMPLETE,
+                                                    _("domain '%s' is left shut off: starting "
+                                                      "it again failed: %s"), state->name,
+                                                    virGetLastErrorMessage());
+        vs_ops_error_incomplete(error, start_error);
+    }
 }
 
 /* After a restart, bring back the shares that were mounted before: a user who
@@ -217,16 +244,13 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
 
         vs_notify(ropts, _("Restarting domain '%s' so that the share appears…"), state->name);
         if (!vs_domain_restart(state->dom, ropts->timeout_ms, ropts->force, error)) {
-            /* It did not come back with the share: restore the definition,
-             * and start it again if the failure left it stopped. */
-            vs_ops_add_rollback(state, job);
-            if (virDomainIsActive(state->dom) == 0)
-                virDomainCreate(state->dom);
+            vs_restart_undo(state, job, error);
             return FALSE;
         }
         if (!vs_agent_wait(state->dom, ropts->timeout_ms, error)) {
-            if (!ropts->keep_device)
-                vs_ops_add_rollback(state, job);
+            g_autoptr(GError) undo_error = NULL;
+            if (!ropts->keep_device && !vs_ops_add_rollback(state, job, &undo_error))
+                vs_ops_error_incomplete(error, undo_error);
             return FALSE;
         }
         vs_notify(ropts, _("Domain restarted, guest agent up after %.1f s."),
@@ -254,11 +278,12 @@ gboolean
 vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
               GError **error)
 {
+    g_autoptr(GError) detach_error = NULL;
+    gboolean was_mounted = FALSE;
     gboolean agent_up = FALSE;
 
     if (job->share->where & VS_WHERE_LIVE) {
         g_autoptr(GError) agent_error = NULL;
-        gboolean was_mounted = FALSE;
 
         if (!vs_agent_ping(state->dom, &agent_error)) {
             /* No agent: the device still goes; say that the guest may hold a stale mount. */
@@ -274,8 +299,20 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
             agent_up = TRUE;
         }
     }
-    if (!vs_ops_remove_apply(state, job, error))
+    /* INCOMPLETE: the device went, but its mount point record stayed. */
+    if (!vs_ops_remove_apply(state, job, &detach_error) &&
+        detach_error->code != VS_ERROR_INCOMPLETE) {
+        if (was_mounted) {
+            g_autoptr(GError) left = g_error_new(VS_ERROR, VS_ERROR_INCOMPLETE,
+                                                 _("the share is still attached, but it was "
+                                                   "unmounted in the guest: 'virt-share mount "
+                                                   "%s %s' mounts it again"),
+                                                 state->name, job->share->tag);
+            vs_ops_error_incomplete(&detach_error, left);
+        }
+        g_propagate_error(error, g_steal_pointer(&detach_error));
         return FALSE;
+    }
     /* Only now that the device is gone: a detach that fails must leave the
      * guest's fstab as it was. */
     if (agent_up) {
@@ -287,6 +324,10 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
                       fstab_error->message);
         else if (removed)
             vs_notify(ropts, _("Removed it from the guest's /etc/fstab."));
+    }
+    if (detach_error) {
+        g_propagate_error(error, g_steal_pointer(&detach_error));
+        return FALSE;
     }
     return TRUE;
 }
