@@ -10,9 +10,11 @@
 
 #include "vs-test-util.h"
 
+#include <acl/libacl.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <sched.h>
+#include <sys/acl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -583,14 +585,165 @@ has_error(GPtrArray *findings, const char *code, const char *path)
     return FALSE;
 }
 
+/* Apply every fix; what was applied (read back from the ACL) must be
+ * exactly the command the finding printed. */
 static void
 fix_all(GPtrArray *findings, const VsIdentity *id)
 {
+    g_autoptr(VsConfig) cfg = vs_config_new_default();
+
     for (guint i = 0; i < findings->len; i++) {
+        VsFinding *f = g_ptr_array_index(findings, i);
         g_autoptr(GError) err = NULL;
-        assert_true(vs_perm_fix(g_ptr_array_index(findings, i), id, &err));
+        g_autofree char *applied = NULL;
+
+        assert_true(vs_perm_fix(f, id, cfg, &applied, &err));
         assert_no_gerror(err);
+        if (f->fix != VS_FIX_NONE)
+            assert_string_equal(applied, f->fix_command);
     }
+}
+
+/* Does the ACL of @type of @path hold @entry ("user:NAME:rwx")? */
+static gboolean
+acl_has(const char *path, acl_type_t type, const char *entry)
+{
+    acl_t acl = acl_get_file(path, type);
+    char *text = acl ? acl_to_text(acl, NULL) : NULL;
+    gboolean found = text && strstr(text, entry);
+
+    if (text)
+        acl_free(text);
+    if (acl)
+        acl_free(acl);
+    return found;
+}
+
+/* doctor --fix on a folder QEMU cannot read, shared read-write: one fix, and
+ * what it prints is what it applies (it printed rwx and applied r-x). */
+static void
+test_perm_fix_applies_what_it_prints(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *base = NULL;
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GPtrArray) f = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
+
+    if (!ensure_test_user(&id)) {
+        print_message("skipped: needs root\n");
+        skip();
+    }
+    base = g_strdup("/var/tmp/vs-fix-XXXXXX");
+    assert_non_null(g_mkdtemp_full(base, 0700));
+    assert_int_equal(chmod(base, 0700), 0);
+    share->source = g_strdup(base);
+    share->tag = g_strdup("t");
+    share->driver = VS_DRIVER_9P;
+    share->mode = VS_MODE_SQUASH;
+    assert_false(vs_perm_check(share, &id, f));
+    assert_true(has_error(f, "folder-read", base));
+    fix_all(f, &id);
+    assert_true(acl_has(base, ACL_TYPE_ACCESS, "user:" TEST_USER ":rwx"));
+    assert_true(acl_has(base, ACL_TYPE_DEFAULT, "user:" TEST_USER ":rwx"));
+    g_ptr_array_set_size(f, 0);
+    assert_true(vs_perm_check(share, &id, f));   /* nothing left after one --fix */
+    rm_rf(base);
+}
+
+/* --fix on a share whose path is a symbolic link into a root-only folder
+ * that the policy refuses: refused, and that folder's ACL is not touched. */
+static void
+test_perm_fix_symlink_refused(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *base = NULL;
+    g_autofree char *secret = NULL;
+    g_autofree char *link = NULL;
+    g_autofree char *cfgpath = NULL;
+    g_autofree char *cfgtext = NULL;
+    g_autoptr(VsConfig) cfg = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *applied = NULL;
+    VsFinding finding = { .severity = VS_SEVERITY_ERROR, .fix = VS_FIX_ACL_WRITE };
+
+    if (!ensure_test_user(&id)) {
+        print_message("skipped: needs root\n");
+        skip();
+    }
+    base = g_strdup("/var/tmp/vs-fix-XXXXXX");
+    assert_non_null(g_mkdtemp_full(base, 0755));
+    secret = g_build_filename(base, "root-only", NULL);
+    link = g_build_filename(base, "innocent", NULL);
+    assert_int_equal(g_mkdir(secret, 0700), 0);
+    assert_int_equal(symlink(secret, link), 0);
+    cfgtext = g_strdup_printf("[policy]\ndenied-roots=%s\n", secret);
+    cfgpath = write_config(base, cfgtext);
+    cfg = vs_config_load(cfgpath, &err);
+    assert_no_gerror(err);
+
+    finding.path = link;
+    assert_false(vs_perm_fix(&finding, &id, cfg, &applied, &err));
+    assert_vs_error(err, VS_ERROR_POLICY);
+    assert_null(applied);
+    assert_int_equal(acl_extended_file(secret), 0);   /* no ACL entries at all */
+    /* /root, through a link, with the built-in policy: refused as well */
+    {
+        g_autoptr(VsConfig) builtin = vs_config_new_default();
+        g_autoptr(GError) e = NULL;
+        g_autofree char *to_root = g_build_filename(base, "to-root", NULL);
+        int before = acl_extended_file("/root");
+
+        assert_int_equal(symlink("/root", to_root), 0);
+        finding.path = to_root;
+        assert_false(vs_perm_fix(&finding, &id, builtin, NULL, &e));
+        assert_vs_error(e, VS_ERROR_POLICY);
+        assert_int_equal(acl_extended_file("/root"), before);
+    }
+    rm_rf(base);
+}
+
+/* The handle is what gets the ACL: a symbolic link planted at the path
+ * after the check (the folder moved away, a link to a root-only folder put
+ * in its place) is never followed. */
+static void
+test_perm_fix_late_link(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *base = NULL;
+    g_autofree char *folder = NULL;
+    g_autofree char *moved = NULL;
+    g_autofree char *secret = NULL;
+    g_autofree char *resolved = NULL;
+    g_autofree char *applied = NULL;
+    g_autoptr(VsConfig) cfg = vs_config_new_default();
+    g_autoptr(GError) err = NULL;
+    int fd;
+
+    if (!ensure_test_user(&id)) {
+        print_message("skipped: needs root\n");
+        skip();
+    }
+    base = g_strdup("/var/tmp/vs-fix-XXXXXX");
+    assert_non_null(g_mkdtemp_full(base, 0755));
+    folder = g_build_filename(base, "share", NULL);
+    moved = g_build_filename(base, "share-moved", NULL);
+    secret = g_build_filename(base, "root-only", NULL);
+    assert_int_equal(g_mkdir(folder, 0700), 0);
+    assert_int_equal(g_mkdir(secret, 0700), 0);
+
+    fd = vs_perm_open_checked(folder, cfg, &resolved, &err);
+    assert_no_gerror(err);
+    assert_true(fd >= 0);
+    assert_string_equal(resolved, folder);
+    assert_int_equal(rename(folder, moved), 0);
+    assert_int_equal(symlink(secret, folder), 0);
+    assert_true(vs_perm_fix_handle(fd, resolved, VS_FIX_ACL_READ, &id, &applied, &err));
+    assert_no_gerror(err);
+    close(fd);
+    assert_int_equal(acl_extended_file(secret), 0);
+    assert_true(acl_has(moved, ACL_TYPE_ACCESS, "user:" TEST_USER ":r-x"));
+    assert_non_null(strstr(applied, "u:" TEST_USER ":r-x,d:u:" TEST_USER ":r-x"));
+    rm_rf(base);
 }
 
 static void
@@ -723,6 +876,9 @@ main(void)
         cmocka_unit_test(test_identity_parse),
         cmocka_unit_test(test_perm_engine),
         cmocka_unit_test(test_perm_group),
+        cmocka_unit_test(test_perm_fix_applies_what_it_prints),
+        cmocka_unit_test(test_perm_fix_symlink_refused),
+        cmocka_unit_test(test_perm_fix_late_link),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -259,12 +259,17 @@ vsd_op_fix(VsdOp *op, VsDomainState *state, GError **error)
 {
     VsDoctorOptions opts = { .fix = TRUE };
     g_autoptr(VsDoctorReport) report = NULL;
+    g_autoptr(VsConfig) config = NULL;
     VsRunOptions ropts;
 
     vsd_op_ropts(op, &ropts);
     switch (op->fix->fix) {
     case VSD_FIX_DOCTOR:
-        /* The core applies the fixes of this share's errors, nothing more. */
+        /* The core applies the fixes of this share's errors, nothing more,
+         * and only where the host path policy allows. */
+        if (!(config = vs_config_load(NULL, error)))
+            return FALSE;
+        opts.config = config;
         report = vs_doctor_run(state, op->fix->tag, &opts, error);
         return report != NULL;
     case VSD_FIX_REMOUNT:

@@ -42,7 +42,7 @@ vs_print_share(const VsDoctorShare *ds)
     const VsShare *share = ds->share;
 
     for (guint i = 0; i < ds->fixed->len; i++)
-        printf(_("Fixing: %s\n"), (const char *)g_ptr_array_index(ds->fixed, i));
+        printf(_("Applied: %s\n"), (const char *)g_ptr_array_index(ds->fixed, i));
     printf("\n%s (%s, %s, %s)\n", share->source, share->tag, vs_driver_to_string(share->driver),
            vs_mode_to_string(share->mode));
     for (guint i = 0; i < ds->findings->len; i++) {
@@ -123,10 +123,15 @@ vs_cmd_doctor(int argc, char **argv, GError **error)
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(VsDomainState) state = NULL;
     g_autoptr(VsDoctorReport) report = NULL;
+    g_autoptr(VsConfig) config = NULL;
     VsDoctorOptions dopts = { .fix = opt.fix };
 
     if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
         return FALSE;
+    /* --fix changes only what the host path policy allows. */
+    if (opt.fix && !(config = vs_config_load(NULL, error)))
+        return FALSE;
+    dopts.config = config;
     if (!(report = vs_doctor_run(state, argc > 1 ? argv[1] : NULL, &dopts, error)))
         return FALSE;
     if (opt.json)

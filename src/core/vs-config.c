@@ -299,24 +299,15 @@ vs_bind_mount_origin(const char *path)
 }
 
 gboolean
-vs_policy_check_handle(const VsConfig *cfg, const char *resolved, GError **error)
+vs_policy_check_fd(const VsConfig *cfg, int fd, const char *resolved, GError **error)
 {
-    g_autofree char *link = NULL;
-    g_autofree char *fdpath = NULL;
-    int fd = open(resolved, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    g_autofree char *fdpath = g_strdup_printf("/proc/self/fd/%d", fd);
+    g_autofree char *link = g_file_read_link(fdpath, NULL);
+    g_autofree char *origin = NULL;
 
-    if (fd < 0) {
-        int err = errno;
-        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
-                    _("'%s' changed while being checked: %s"), resolved, g_strerror(err));
-        return FALSE;
-    }
-    fdpath = g_strdup_printf("/proc/self/fd/%d", fd);
-    link = g_file_read_link(fdpath, NULL);
-    close(fd);
     if (!link) {
-        /* No /proc: the path check above is all there is. */
-        return TRUE;
+        /* No /proc: the path check is all there is. */
+        return vs_policy_check(cfg, resolved, error);
     }
     if (strcmp(link, resolved) != 0) {
         g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
@@ -326,12 +317,27 @@ vs_policy_check_handle(const VsConfig *cfg, const char *resolved, GError **error
     }
     if (!vs_policy_check(cfg, link, error))
         return FALSE;
-    {
-        g_autofree char *origin = vs_bind_mount_origin(link);
-        if (origin && !vs_policy_check(cfg, origin, error)) {
-            g_prefix_error(error, _("'%s' is a bind mount of '%s': "), link, origin);
-            return FALSE;
-        }
+    origin = vs_bind_mount_origin(link);
+    if (origin && !vs_policy_check(cfg, origin, error)) {
+        g_prefix_error(error, _("'%s' is a bind mount of '%s': "), link, origin);
+        return FALSE;
     }
     return TRUE;
+}
+
+gboolean
+vs_policy_check_handle(const VsConfig *cfg, const char *resolved, GError **error)
+{
+    int fd = open(resolved, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    gboolean ok;
+
+    if (fd < 0) {
+        int err = errno;
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("'%s' changed while being checked: %s"), resolved, g_strerror(err));
+        return FALSE;
+    }
+    ok = vs_policy_check_fd(cfg, fd, resolved, error);
+    close(fd);
+    return ok;
 }

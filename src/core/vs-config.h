@@ -46,3 +46,7 @@ gboolean vs_policy_check(const VsConfig *cfg, const char *resolved, GError **err
  * a bind mount of part of the root file system is also checked at the place
  * it really is (so a bind mount of /etc cannot smuggle /etc in). */
 gboolean vs_policy_check_handle(const VsConfig *cfg, const char *resolved, GError **error);
+
+/* The same for an open handle @fd (O_PATH is enough) that was opened as
+ * @resolved: the kernel's path of @fd must still be @resolved. */
+gboolean vs_policy_check_fd(const VsConfig *cfg, int fd, const char *resolved, GError **error);

@@ -124,18 +124,36 @@ vs_count_errors(GPtrArray *findings)
     return n;
 }
 
-/* Apply the fixes of the ERROR findings, then check again: what is left. */
+/* A fix failed: never leave unsaid what was changed before it. */
+static void
+vs_doctor_fix_failed(VsDoctorShare *ds, GError **error)
+{
+    g_autofree char *done = NULL;
+
+    if (!ds->fixed->len)
+        return;
+    g_ptr_array_add(ds->fixed, NULL);
+    done = g_strjoinv("; ", (char **)ds->fixed->pdata);
+    g_ptr_array_remove_index(ds->fixed, ds->fixed->len - 1);
+    g_prefix_error(error, _("after applying %s: "), done);
+}
+
+/* Apply the fixes of the ERROR findings (only where the host path policy
+ * @cfg allows), then check again: what is left. */
 static gboolean
-vs_doctor_fix(VsDoctorShare *ds, const VsIdentity *id, GError **error)
+vs_doctor_fix(VsDoctorShare *ds, const VsIdentity *id, const VsConfig *cfg, GError **error)
 {
     for (guint i = 0; i < ds->findings->len; i++) {
         VsFinding *f = g_ptr_array_index(ds->findings, i);
+        char *applied = NULL;
 
         if (f->severity != VS_SEVERITY_ERROR || !vs_doctor_fixable(f))
             continue;
-        if (!vs_perm_fix(f, id, error))
+        if (!vs_perm_fix(f, id, cfg, &applied, error)) {
+            vs_doctor_fix_failed(ds, error);
             return FALSE;
-        g_ptr_array_add(ds->fixed, g_strdup(f->fix_command));
+        }
+        g_ptr_array_add(ds->fixed, applied);
     }
     g_ptr_array_set_size(ds->findings, 0);
     vs_perm_check(ds->share, id, ds->findings);
@@ -143,7 +161,8 @@ vs_doctor_fix(VsDoctorShare *ds, const VsIdentity *id, GError **error)
 }
 
 static VsDoctorShare *
-vs_doctor_share(VsDoctorReport *report, const VsShareStatus *st, gboolean fix, GError **error)
+vs_doctor_share(VsDoctorReport *report, const VsShareStatus *st, const VsDoctorOptions *opts,
+                GError **error)
 {
     VsDoctorShare *ds = g_new0(VsDoctorShare, 1);
     VsFinding *guest;
@@ -152,7 +171,8 @@ vs_doctor_share(VsDoctorReport *report, const VsShareStatus *st, gboolean fix, G
     ds->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
     ds->fixed = g_ptr_array_new_with_free_func(g_free);
     vs_perm_check(ds->share, &report->identity, ds->findings);
-    if (fix && vs_count_errors(ds->findings) && !vs_doctor_fix(ds, &report->identity, error)) {
+    if (opts->fix && vs_count_errors(ds->findings) &&
+        !vs_doctor_fix(ds, &report->identity, opts->config, error)) {
         vs_doctor_share_free(ds);
         return NULL;
     }
@@ -176,6 +196,11 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
     report->shares = g_ptr_array_new_with_free_func((GDestroyNotify)vs_doctor_share_free);
     if (!vs_identity_for_domain(state, opts->qemu_conf, &report->identity, error))
         return NULL;
+    if (opts->fix && !opts->config) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("no host path policy given for the fixes"));
+        return NULL;
+    }
     vs_doctor_security(report, state, opts->qemu_conf);
     all = vs_status_collect(state, &report->agent_error);
 
@@ -185,7 +210,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
 
         if (only && g_strcmp0(st->share->tag, only->tag) != 0)
             continue;
-        if (!(ds = vs_doctor_share(report, st, opts->fix, error)))
+        if (!(ds = vs_doctor_share(report, st, opts, error)))
             return NULL;
         g_ptr_array_add(report->shares, ds);
     }

@@ -15,7 +15,8 @@
 typedef struct {
     VsShare *share;
     GPtrArray *findings;        /* VsFinding, what is left after the fixes */
-    GPtrArray *fixed;           /* char *: the fix commands applied */
+    GPtrArray *fixed;           /* char *: the ACL entries applied, read back, as the
+                                 * equivalent setfacl command */
 } VsDoctorShare;
 
 typedef struct {
@@ -34,6 +35,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDoctorReport, vs_doctor_report_free)
 
 typedef struct {
     gboolean fix;               /* apply the fixes of ERROR findings, then check again */
+    const VsConfig *config;     /* with fix: the host path policy the fixes keep to */
     const char *qemu_conf;      /* NULL: vs_qemu_conf_path(NULL) */
 } VsDoctorOptions;
 

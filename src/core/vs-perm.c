@@ -4,6 +4,7 @@
 #include <acl/libacl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <sys/acl.h>
@@ -79,15 +80,40 @@ vs_add_finding(GPtrArray *findings, VsSeverity severity, const char *code, const
     g_ptr_array_add(findings, f);
 }
 
+/* What each fix sets: the ACL entry for QEMU's user, and whether the folder
+ * also gets it as a default ACL.  The one table for the printed command and
+ * for what --fix applies, so that they cannot differ. */
+static const struct {
+    acl_perm_t perms;
+    const char *text;
+    gboolean dflt;
+} vs_fix_acl[] = {
+    [VS_FIX_NONE] = { 0, NULL, FALSE },
+    [VS_FIX_ACL_SEARCH] = { ACL_EXECUTE, "--x", FALSE },
+    [VS_FIX_ACL_READ] = { ACL_READ | ACL_EXECUTE, "r-x", TRUE },
+    [VS_FIX_ACL_WRITE] = { ACL_READ | ACL_WRITE | ACL_EXECUTE, "rwx", TRUE },
+};
+
 static char *
-vs_setfacl_command(const VsIdentity *id, const char *perms, const char *path, gboolean dflt)
+vs_setfacl_command(const char *user, const char *access, const char *dflt, const char *path)
 {
     g_autofree char *q = g_shell_quote(path);
 
     if (dflt)
-        return g_strdup_printf("setfacl -m u:%s:%s -m d:u:%s:%s %s", id->user, perms, id->user,
-                               perms, q);
-    return g_strdup_printf("setfacl -m u:%s:%s %s", id->user, perms, q);
+        return g_strdup_printf("setfacl -m u:%s:%s,d:u:%s:%s %s", user, access, user, dflt, q);
+    return g_strdup_printf("setfacl -m u:%s:%s %s", user, access, q);
+}
+
+/* Give the last finding in @findings the fix @fix for @path. */
+static void
+vs_set_fix(GPtrArray *findings, const VsIdentity *id, VsFixKind fix, const char *path)
+{
+    VsFinding *f = g_ptr_array_index(findings, findings->len - 1);
+
+    f->fix = fix;
+    f->fix_command = vs_setfacl_command(id->user, vs_fix_acl[fix].text,
+                                        vs_fix_acl[fix].dflt ? vs_fix_acl[fix].text : NULL,
+                                        path);
 }
 
 /* Can the file system under @dir keep user.* xattrs (mapped mode)?  Probed
@@ -142,11 +168,10 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         }
         if (err) {
             parent_blocked = TRUE;
-            vs_add_finding(findings, VS_SEVERITY_ERROR, "parent-search", dir, VS_FIX_ACL_SEARCH,
+            vs_add_finding(findings, VS_SEVERITY_ERROR, "parent-search", dir, VS_FIX_NONE,
                            _("QEMU runs as %s and cannot enter %s (no search permission): "
                              "the guest gets 'Permission denied'"), id->user, dir);
-            ((VsFinding *)g_ptr_array_index(findings, findings->len - 1))->fix_command =
-                vs_setfacl_command(id, "x", dir, FALSE);
+            vs_set_fix(findings, id, VS_FIX_ACL_SEARCH, dir);
         }
     }
 
@@ -156,19 +181,19 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         /* nothing */
     } else if (vs_access_as(id, share->source, R_OK | X_OK) != 0) {
         vs_add_finding(findings, VS_SEVERITY_ERROR, "folder-read", share->source,
-                       VS_FIX_ACL_READ,
+                       VS_FIX_NONE,
                        _("QEMU runs as %s and cannot read %s: the guest gets 'Permission "
                          "denied'"), id->user, share->source);
-        ((VsFinding *)g_ptr_array_index(findings, findings->len - 1))->fix_command =
-            vs_setfacl_command(id, share->readonly ? "rx" : "rwx", share->source, TRUE);
+        /* A writable share needs write as well: one fix for both. */
+        vs_set_fix(findings, id, share->readonly ? VS_FIX_ACL_READ : VS_FIX_ACL_WRITE,
+                   share->source);
     } else if (!share->readonly && vs_access_as(id, share->source, W_OK) != 0) {
         vs_add_finding(findings, VS_SEVERITY_ERROR, "folder-write", share->source,
-                       VS_FIX_ACL_WRITE,
+                       VS_FIX_NONE,
                        _("QEMU runs as %s and cannot write %s: creating files in the guest "
                          "fails with 'Permission denied' (or share it --readonly)"),
                        id->user, share->source);
-        ((VsFinding *)g_ptr_array_index(findings, findings->len - 1))->fix_command =
-            vs_setfacl_command(id, "rwx", share->source, TRUE);
+        vs_set_fix(findings, id, VS_FIX_ACL_WRITE, share->source);
     }
 
     switch (share->mode) {
@@ -212,55 +237,63 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
     return TRUE;
 }
 
-/* Give @uid the permissions @perms (bits of ACL_READ|ACL_WRITE|ACL_EXECUTE) in
- * @path's ACL of @type, keeping what is there; recompute the mask. */
-static gboolean
-vs_acl_grant(const char *path, acl_type_t type, uid_t uid, acl_perm_t perms, GError **error)
+/* @uid's ACL_USER entry in @acl, or NULL. */
+static acl_entry_t
+vs_acl_find_user(acl_t acl, uid_t uid)
 {
-    acl_t acl = acl_get_file(path, type);
-    acl_entry_t entry = NULL, cur;
+    acl_entry_t cur;
+    int which = ACL_FIRST_ENTRY;
+
+    while (acl_get_entry(acl, which, &cur) == 1) {
+        acl_tag_t tag;
+        which = ACL_NEXT_ENTRY;
+        if (acl_get_tag_type(cur, &tag) == 0 && tag == ACL_USER) {
+            uid_t *q = acl_get_qualifier(cur);
+            gboolean match = q && *q == uid;
+            acl_free(q);
+            if (match)
+                return cur;
+        }
+    }
+    return NULL;
+}
+
+/* Give @uid the permissions @perms in the ACL of @type of the file that
+ * @fdpath (/proc/self/fd/N) stands for, keeping what is there; recompute
+ * the mask.  @shown names it in messages. */
+static gboolean
+vs_acl_grant(const char *fdpath, const char *shown, acl_type_t type, uid_t uid,
+             acl_perm_t perms, GError **error)
+{
+    acl_t acl = acl_get_file(fdpath, type);
+    acl_entry_t entry;
     acl_permset_t permset;
-    int id = ACL_FIRST_ENTRY;
     gboolean ok = FALSE;
 
     if (acl && type == ACL_TYPE_DEFAULT && acl_entries(acl) == 0) {
         /* No default ACL yet: start from the access ACL's base entries. */
         acl_free(acl);
-        acl = acl_get_file(path, ACL_TYPE_ACCESS);
+        acl = acl_get_file(fdpath, ACL_TYPE_ACCESS);
     }
     if (!acl)
         goto out;
-    while (acl_get_entry(acl, id, &cur) == 1) {
-        acl_tag_t tag;
-        id = ACL_NEXT_ENTRY;
-        if (acl_get_tag_type(cur, &tag) == 0 && tag == ACL_USER) {
-            uid_t *q = acl_get_qualifier(cur);
-            gboolean match = q && *q == uid;
-            acl_free(q);
-            if (match) {
-                entry = cur;
-                break;
-            }
-        }
-    }
-    if (!entry) {
-        if (acl_create_entry(&acl, &entry) < 0 || acl_set_tag_type(entry, ACL_USER) < 0 ||
-            acl_set_qualifier(entry, &uid) < 0)
-            goto out;
-    }
+    if (!(entry = vs_acl_find_user(acl, uid)) &&
+        (acl_create_entry(&acl, &entry) < 0 || acl_set_tag_type(entry, ACL_USER) < 0 ||
+         acl_set_qualifier(entry, &uid) < 0))
+        goto out;
     if (acl_get_permset(entry, &permset) < 0)
         goto out;
     for (acl_perm_t bit = ACL_EXECUTE; bit <= ACL_READ; bit <<= 1) {
         if ((perms & bit) && acl_add_perm(permset, bit) < 0)
             goto out;
     }
-    if (acl_calc_mask(&acl) < 0 || acl_valid(acl) < 0 || acl_set_file(path, type, acl) < 0)
+    if (acl_calc_mask(&acl) < 0 || acl_valid(acl) < 0 || acl_set_file(fdpath, type, acl) < 0)
         goto out;
     ok = TRUE;
 out:
     if (!ok) {
         int err = errno;
-        g_set_error(error, VS_ERROR, VS_ERROR_POLICY, _("cannot set the ACL of %s: %s"), path,
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY, _("cannot set the ACL of %s: %s"), shown,
                     g_strerror(err));
     }
     if (acl)
@@ -268,28 +301,107 @@ out:
     return ok;
 }
 
-gboolean
-vs_perm_fix(const VsFinding *finding, const VsIdentity *id, GError **error)
+/* The permissions of @uid's entry in the ACL of @type, as getfacl shows
+ * them ("r-x"), read back from the file; NULL if there is none. */
+static char *
+vs_acl_read_back(const char *fdpath, acl_type_t type, uid_t uid)
 {
-    acl_perm_t perms;
+    acl_t acl = acl_get_file(fdpath, type);
+    acl_entry_t entry = acl ? vs_acl_find_user(acl, uid) : NULL;
+    acl_permset_t permset;
+    char *text = NULL;
 
-    switch (finding->fix) {
-    case VS_FIX_NONE:
-        return TRUE;
-    case VS_FIX_ACL_SEARCH:
-        return vs_acl_grant(finding->path, ACL_TYPE_ACCESS, id->uid, ACL_EXECUTE, error);
-    case VS_FIX_ACL_READ:
-        perms = ACL_READ | ACL_EXECUTE;
-        break;
-    case VS_FIX_ACL_WRITE:
-    default:
-        perms = ACL_READ | ACL_WRITE | ACL_EXECUTE;
-        break;
+    if (entry && acl_get_permset(entry, &permset) == 0)
+        text = g_strdup_printf("%c%c%c", acl_get_perm(permset, ACL_READ) == 1 ? 'r' : '-',
+                               acl_get_perm(permset, ACL_WRITE) == 1 ? 'w' : '-',
+                               acl_get_perm(permset, ACL_EXECUTE) == 1 ? 'x' : '-');
+    if (acl)
+        acl_free(acl);
+    return text;
+}
+
+int
+vs_perm_open_checked(const char *path, const VsConfig *cfg, char **resolved_out,
+                     GError **error)
+{
+    g_autofree char *resolved = NULL;
+    char *real = realpath(path, NULL);
+    int fd;
+
+    if (!real) {
+        int err = errno;
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY, _("cannot resolve %s: %s"), path,
+                    g_strerror(err));
+        return -1;
     }
+    resolved = g_strdup(real);
+    free(real);
+    if (!vs_policy_check(cfg, resolved, error)) {
+        g_prefix_error(error, _("not changing the ACL of %s: "), path);
+        return -1;
+    }
+    fd = open(resolved, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("'%s' changed while being checked: %s"), resolved, g_strerror(err));
+        return -1;
+    }
+    if (!vs_policy_check_fd(cfg, fd, resolved, error)) {
+        g_prefix_error(error, _("not changing the ACL of %s: "), path);
+        close(fd);
+        return -1;
+    }
+    if (resolved_out)
+        *resolved_out = g_steal_pointer(&resolved);
+    return fd;
+}
+
+gboolean
+vs_perm_fix_handle(int fd, const char *shown, VsFixKind fix, const VsIdentity *id,
+                   char **applied, GError **error)
+{
+    g_autofree char *fdpath = g_strdup_printf("/proc/self/fd/%d", fd);
+    g_autofree char *access_text = NULL;
+    g_autofree char *default_text = NULL;
+
+    if (fix == VS_FIX_NONE)
+        return TRUE;
     /* The folder itself, and a default ACL so that what is created inside
      * (by the host user too) stays usable for QEMU. */
-    return vs_acl_grant(finding->path, ACL_TYPE_ACCESS, id->uid, perms, error) &&
-           vs_acl_grant(finding->path, ACL_TYPE_DEFAULT, id->uid, perms, error);
+    if (!vs_acl_grant(fdpath, shown, ACL_TYPE_ACCESS, id->uid, vs_fix_acl[fix].perms, error) ||
+        (vs_fix_acl[fix].dflt &&
+         !vs_acl_grant(fdpath, shown, ACL_TYPE_DEFAULT, id->uid, vs_fix_acl[fix].perms, error)))
+        return FALSE;
+    access_text = vs_acl_read_back(fdpath, ACL_TYPE_ACCESS, id->uid);
+    if (vs_fix_acl[fix].dflt)
+        default_text = vs_acl_read_back(fdpath, ACL_TYPE_DEFAULT, id->uid);
+    if (!access_text || (vs_fix_acl[fix].dflt && !default_text)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("the ACL of %s does not show the entry for %s after setting it"), shown,
+                    id->user);
+        return FALSE;
+    }
+    if (applied)
+        *applied = vs_setfacl_command(id->user, access_text, default_text, shown);
+    return TRUE;
+}
+
+gboolean
+vs_perm_fix(const VsFinding *finding, const VsIdentity *id, const VsConfig *cfg,
+            char **applied, GError **error)
+{
+    g_autofree char *resolved = NULL;
+    gboolean ok;
+    int fd;
+
+    if (finding->fix == VS_FIX_NONE)
+        return TRUE;
+    if ((fd = vs_perm_open_checked(finding->path, cfg, &resolved, error)) < 0)
+        return FALSE;
+    ok = vs_perm_fix_handle(fd, resolved, finding->fix, id, applied, error);
+    close(fd);
+    return ok;
 }
 
 char *

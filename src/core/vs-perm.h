@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "vs-config.h"
 #include "vs-identity.h"
 #include "vs-share.h"
 
@@ -47,8 +48,24 @@ int vs_access_as(const VsIdentity *id, const char *path, int mode);
  * Returns FALSE if any ERROR finding was added. */
 gboolean vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings);
 
-/* Apply the fix of @finding for @id (ACL entries).  */
-gboolean vs_perm_fix(const VsFinding *finding, const VsIdentity *id, GError **error);
+/* Apply the fix of @finding for @id (ACL entries): finding->path is resolved
+ * once, the host path policy @cfg is checked on where it leads, and the ACL
+ * is set through an O_PATH handle of exactly that directory, so a symbolic
+ * link planted on the way later is never followed.  @applied (may be NULL):
+ * the entries set, read back from the ACL, as the equivalent setfacl command.
+ * VS_ERROR_POLICY when refused or when the ACL cannot be set. */
+gboolean vs_perm_fix(const VsFinding *finding, const VsIdentity *id, const VsConfig *cfg,
+                     char **applied, GError **error);
+
+/* The two halves of vs_perm_fix.  Open @path as an O_PATH handle after
+ * resolving it and checking @cfg on the result (and on the handle);
+ * @resolved_out (may be NULL) gets the resolved path.  Returns -1 on error. */
+int vs_perm_open_checked(const char *path, const VsConfig *cfg, char **resolved_out,
+                         GError **error);
+/* Apply @fix for @id through @fd (via /proc/self/fd, which works for O_PATH
+ * handles); @shown names the directory in messages and in @applied. */
+gboolean vs_perm_fix_handle(int fd, const char *shown, VsFixKind fix, const VsIdentity *id,
+                            char **applied, GError **error);
 
 /* Text of the errors in @findings, one per line with its fix, for an error
  * message (NULL when there are none). */

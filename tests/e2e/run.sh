@@ -187,7 +187,7 @@ expect "doctor --json has code folder-write" bash -c '"$1" doctor "$2" "$3" --js
 out=$("$VS" doctor "$DOM" "$d_doc" --fix 2>&1); rc=$?
 tap_diag "$out"
 expect "doctor --fix exits 0" test "$rc" -eq 0
-expect "doctor --fix printed what it changed" grep -q "Fixing: setfacl" <<<"$out"
+expect "doctor --fix printed what it changed" grep -q "Applied: setfacl" <<<"$out"
 expect "an ACL entry for $QEMU_USER, not chmod 777" \
     bash -c 'a=$(getfacl -p "$1" 2>/dev/null); grep -q "^user:$2:rwx" <<<"$a" && grep -q "^group::r-x" <<<"$a" && grep -q "^other::r-x" <<<"$a"' _ "$d_doc" "$QEMU_USER"
 expect "after --fix the guest write succeeds" gwrite /mnt/doc/d.txt "doc"
