@@ -8,6 +8,9 @@ HOOK=${VIRT_SHARE_HOOK:?}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/present"
+# The built-in policy, and a short time bound per share for the hung folder.
+printf '[hook]\ncheck-timeout=1\n' >"$tmp/virt-share.conf"
+export VIRT_SHARE_CONFIG=$tmp/virt-share.conf LC_ALL=C LANGUAGE=
 
 domain() {   # domain SOURCE
     cat <<XML
@@ -35,5 +38,72 @@ tap_check "unparsable XML does not block a start" test "$rc" -eq 0
 
 "$HOOK" >/dev/null 2>&1; rc=$?
 tap_check "no arguments: usage error" test "$rc" -eq 2
+
+one_share() {   # one_share SOURCE [ACCESSMODE]: QEMU runs as nobody
+    cat <<XML
+<domain type='qemu'><name>d</name><memory>1</memory><os><type>hvm</type></os>
+<seclabel type='static' model='dac' relabel='no'><label>+65534:+65534</label></seclabel>
+<devices><filesystem type='mount' accessmode='${2:-squash}'><source dir='$1'/><target dir='tag1'/></filesystem></devices></domain>
+XML
+}
+# start SOURCE [ACCESSMODE]: run prepare begin for a domain with that share.
+start() { one_share "$@" | "$HOOK" d prepare begin - >"$tmp/out" 2>&1; }
+
+# ---- the host path policy, for shares added by hand or before it changed ----
+for src in /etc /usr/share/doc /root /var/lib/libvirt/images; do
+    start "$src"; rc=$?
+    tap_check "a share of $src (added by hand) refuses the start" test "$rc" -eq 1
+done
+tap_check "the reason names the policy and the refused tree" \
+    grep -q "refused by the host path policy: .*'/var' is a system directory" "$tmp/out"
+ln -s /root "$tmp/innocent"
+start "$tmp/innocent"; rc=$?
+tap_check "a share whose path leads to /root through a symlink refuses the start" test "$rc" -eq 1
+start "$tmp/present"; rc=$?
+tap_check "a share in a data place starts" test "$rc" -eq 0
+printf '[policy]\ndenied-roots=%s\n' "$tmp/present" >"$tmp/changed.conf"
+one_share "$tmp/present" | VIRT_SHARE_CONFIG=$tmp/changed.conf "$HOOK" d prepare begin - >"$tmp/out" 2>&1; rc=$?
+tap_check "after the policy changed, the same share refuses the start" test "$rc" -eq 1
+tap_check "the reason names denied-roots and the file" grep -q "denied-roots in $tmp/changed.conf" "$tmp/out"
+printf '[policy]\nbuiltin-denied-roots=perhaps\n' >"$tmp/broken.conf"
+one_share "$tmp/present" | VIRT_SHARE_CONFIG=$tmp/broken.conf "$HOOK" d prepare begin - >"$tmp/out" 2>&1; rc=$?
+tap_check "an unreadable policy refuses a start with shares" test "$rc" -eq 1
+echo "<domain type='qemu'><name>n</name><devices/></domain>" |
+    VIRT_SHARE_CONFIG=$tmp/broken.conf "$HOOK" n prepare begin - >/dev/null 2>&1; rc=$?
+tap_check "... but not one without shares" test "$rc" -eq 0
+
+# ---- it only reads: no probe file in the shared folder (mapped needs xattrs) ----
+mkdir "$tmp/mapped"
+touch -d '2020-01-01 00:00:00' "$tmp/mapped"
+before=$(stat -c '%y %z %h' "$tmp/mapped"; ls -A "$tmp/mapped")
+sleep 0.05
+for mode in mapped squash passthrough; do
+    start "$tmp/mapped" "$mode"
+done
+after=$(stat -c '%y %z %h' "$tmp/mapped"; ls -A "$tmp/mapped")
+tap_check "the checks change nothing in the shared folder (mtime, ctime, entries)" \
+    test "$before" = "$after"
+
+# ---- a hung folder (FUSE that never answers) must not hold the start ----
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/fuse ] || ! command -v unshare >/dev/null ||
+    ! command -v python3 >/dev/null; then
+    tap_skip "a hung folder does not block the start" "needs root, /dev/fuse, unshare, python3"
+else
+    mkdir "$tmp/hung"
+    one_share "$tmp/hung/folder" >"$tmp/hung.xml"
+    # The hook's own time is measured inside (python and the mount take their own).
+    unshare -m --propagation private python3 "$(dirname "${BASH_SOURCE[0]}")/hang-fs.py" "$tmp/hung" \
+        timeout -s KILL 30 sh -c 't0=$(date +%s%N); "$0" d prepare begin - <"$1" >"$2" 2>&1; rc=$?
+            echo $((($(date +%s%N) - t0) / 1000000)) >"$3"; exit $rc' \
+        "$HOOK" "$tmp/hung.xml" "$tmp/out" "$tmp/ms"; rc=$?
+    ms=$(cat "$tmp/ms" 2>/dev/null || echo 99999)
+    if [ "$rc" -eq 77 ]; then
+        tap_skip "a hung folder does not block the start" "FUSE cannot be mounted here"
+    else
+        tap_check "a hung folder: the start goes on (exit 0)" test "$rc" -eq 0
+        tap_check "a hung folder: within the time bound (took $ms ms, bound 1 s)" test "$ms" -lt 3000
+        tap_check "a hung folder: reported as not checked" grep -q "tag1 ($tmp/hung/folder): not checked: timed out" "$tmp/out"
+    fi
+fi
 
 tap_done

@@ -186,7 +186,9 @@ test_policy_config(void **state)
         "allowed-roots=/srv/;/var/lib/libvirt/images/.\n"
         "[defaults]\n"
         "mode=mapped\n"
-        "driver=9p\n");
+        "driver=9p\n"
+        "[hook]\n"
+        "check-timeout=7\n");
     g_autoptr(GError) err = NULL;
     g_autoptr(VsConfig) cfg = vs_config_load(path, &err);
 
@@ -195,6 +197,7 @@ test_policy_config(void **state)
     assert_string_equal(cfg->allowed_roots[1], "/var/lib/libvirt/images");
     assert_int_equal(cfg->mode, VS_MODE_MAPPED);
     assert_int_equal(cfg->driver, VS_DRIVER_9P);
+    assert_int_equal(cfg->hook_timeout_s, 7);
     /* inside an allowed root */
     assert_true(vs_policy_check(cfg, "/srv", NULL));
     assert_true(vs_policy_check(cfg, "/srv/a/b", NULL));
@@ -221,6 +224,9 @@ test_policy_bad_config(void **state)
         "[policy]\nallowed-roots=relative/path\n",
         "[defaults]\nmode=bogus\n",
         "[defaults]\ndriver=nfs\n",
+        "[hook]\ncheck-timeout=0\n",
+        "[hook]\ncheck-timeout=61\n",
+        "[hook]\ncheck-timeout=5s\n",
         "not a key file\n",
     };
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "vs-config.h"
+#include "vs-defaults.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 
@@ -51,6 +52,7 @@ vs_config_new_default(void)
     cfg->allowed_roots = g_new0(char *, 1);
     cfg->denied_roots = g_strdupv((char **)vs_builtin_denied);
     cfg->data_roots = g_strdupv((char **)vs_builtin_data);
+    cfg->hook_timeout_s = VS_HOOK_CHECK_TIMEOUT_S;
     return cfg;
 }
 
@@ -154,6 +156,26 @@ vs_config_load_policy(VsConfig *cfg, GKeyFile *kf, GError **error)
            vs_config_roots(kf, "denied-roots", &cfg->denied_roots, error);
 }
 
+/* [hook]: check-timeout, in seconds. */
+static gboolean
+vs_config_load_hook(VsConfig *cfg, GKeyFile *kf, GError **error)
+{
+    g_autofree char *val = g_key_file_get_string(kf, "hook", "check-timeout", NULL);
+    guint64 seconds;
+
+    if (!val)
+        return TRUE;
+    if (!g_ascii_string_to_unsigned(g_strstrip(val), 10, 1, VS_HOOK_CHECK_TIMEOUT_MAX_S,
+                                    &seconds, NULL)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("check-timeout: '%s' is not a number of seconds from 1 to %d"), val,
+                    VS_HOOK_CHECK_TIMEOUT_MAX_S);
+        return FALSE;
+    }
+    cfg->hook_timeout_s = (guint)seconds;
+    return TRUE;
+}
+
 VsConfig *
 vs_config_load(const char *path, GError **error)
 {
@@ -174,6 +196,10 @@ vs_config_load(const char *path, GError **error)
     }
     cfg->path = g_strdup(path);
     if (!vs_config_load_policy(cfg, kf, error)) {
+        g_prefix_error(error, "%s: ", path);
+        return NULL;
+    }
+    if (!vs_config_load_hook(cfg, kf, error)) {
         g_prefix_error(error, "%s: ", path);
         return NULL;
     }

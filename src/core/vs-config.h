@@ -16,6 +16,7 @@ typedef struct {
                              * allowed unless a more specific denied root covers them */
     VsDriver driver;        /* default --driver */
     VsMode mode;            /* default --mode */
+    guint hook_timeout_s;   /* [hook] check-timeout: per share, at a domain start */
 } VsConfig;
 
 void vs_config_free(VsConfig *cfg);

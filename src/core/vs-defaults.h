@@ -17,3 +17,8 @@
 /* After a virtiofs hot-plug the guest needs a moment to probe the PCI device:
  * mount is retried with back-off for this long. */
 #define VS_HOTPLUG_SETTLE_MS 10000
+
+/* How long the libvirt hook may spend checking one share at a domain start
+ * (a hung NFS or FUSE folder must not hold the start); [hook] check-timeout. */
+#define VS_HOOK_CHECK_TIMEOUT_S 5
+#define VS_HOOK_CHECK_TIMEOUT_MAX_S 60

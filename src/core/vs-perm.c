@@ -116,23 +116,16 @@ vs_set_fix(GPtrArray *findings, const VsIdentity *id, VsFixKind fix, const char 
                                         path);
 }
 
-/* Can the file system under @dir keep user.* xattrs (mapped mode)?  Probed
- * with a temporary file; unknown (TRUE) if we cannot create one. */
+/* Can the file system under @dir keep user.* xattrs (mapped mode)?  Asked
+ * by reading one that does not exist: ENODATA means yes, ENOTSUP no.  Only
+ * reads: the hook runs this as root at every start, inside the user's
+ * folder.  Unknown (TRUE) for any other answer. */
 static gboolean
 vs_xattr_supported(const char *dir)
 {
-    g_autofree char *tmpl = g_build_filename(dir, ".virt-share-probe-XXXXXX", NULL);
-    int fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0600);
-    gboolean ok = TRUE;
-
-    if (fd < 0)
+    if (getxattr(dir, "user.virt-share.probe", NULL, 0) >= 0)
         return TRUE;
-    if (fsetxattr(fd, "user.virt-share.probe", "1", 1, 0) < 0 &&
-        (errno == ENOTSUP || errno == EOPNOTSUPP))
-        ok = FALSE;
-    close(fd);
-    g_unlink(tmpl);
-    return ok;
+    return errno != ENOTSUP && errno != EOPNOTSUPP;
 }
 
 gboolean
