@@ -130,6 +130,30 @@ test_bad_replies(void **state)
     expect_bad_reply("![[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
 }
 
+/* A real guest-info lists ~100 commands, each an object in one array: wide,
+ * not deep, and must pass the depth bound. */
+static char *
+script_wide(const char *execute, JsonObject *args)
+{
+    g_autoptr(GString) r = g_string_new("{\"version\": \"7.2\", \"supported_commands\": [");
+
+    for (guint i = 0; i < 200; i++)
+        g_string_append_printf(r, "%s{\"name\": \"guest-c%u\", \"enabled\": true, "
+                               "\"success-response\": true}", i ? ", " : "", i);
+    g_string_append(r, "]}");
+    return g_string_free(g_steal_pointer(&r), FALSE);
+}
+
+static void
+test_wide_reply_accepted(void **state)
+{
+    g_autoptr(GError) err = NULL;
+
+    script = script_wide;
+    assert_true(vs_agent_ping(NULL, &err));
+    assert_no_gerror(err);
+}
+
 static void
 test_reply_checker(void **state)
 {
@@ -521,6 +545,7 @@ main(void)
         cmocka_unit_test(test_make_command),
         cmocka_unit_test_setup_teardown(test_request_is_ascii_with_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_replies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_reply_accepted, setup, teardown),
         cmocka_unit_test(test_reply_checker),
         cmocka_unit_test_setup_teardown(test_nameless_disabled_command, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guest_info_shapes, setup, teardown),

@@ -224,7 +224,8 @@ vs_json_depth(const char *s)
         } else if (*s == '"') {
             in_string = TRUE;
         } else if (*s == '{' || *s == '[') {
-            max = MAX(max, ++depth);
+            depth++;    /* not inside MAX(), which evaluates its arguments twice */
+            max = MAX(max, depth);
         } else if ((*s == '}' || *s == ']') && depth > 0) {
             depth--;
         }
