@@ -42,7 +42,8 @@ tap_diag "== a hostile guest agent (crafted replies)"
 if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent; then
     d_h=$(mkshare hostile root:root)
     echo "host data" >"$d_h/keep.txt"
-    host_before=$(cd "$d_h" && ls -laR --time-style=+%s . && cat keep.txt)
+    # -A: not "." and "..", whose times move with the lab's own files beside it
+    host_before=$(cd "$d_h" && ls -lAR --time-style=+%s . && cat keep.txt)
     # One share attached live without mounting (no agent involved), so that
     # mount and status have something to ask the guest about.
     hostile_scenario ok
@@ -80,7 +81,7 @@ if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent
         expect_not "hostile $sc: the watcher printed no raw escape sequence" \
             grep -q $'\e' "$SHARES/hostile-watch.log"
     done
-    host_after=$(cd "$d_h" && ls -laR --time-style=+%s . && cat keep.txt)
+    host_after=$(cd "$d_h" && ls -lAR --time-style=+%s . && cat keep.txt)
     expect "hostile: host folder unchanged" test "$host_before" = "$host_after"
     expect "hostile: second host folder untouched" test -z "$(ls -A "$d_h2")"
 else
