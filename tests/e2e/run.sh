@@ -390,8 +390,9 @@ if bash "$top/tests/lab/start-guest.sh" "$HUNG" >/dev/null; then
     sleep 1   # its catch-up finds everything mounted
     "$VS" -q umount "$HUNG"
     kick_agent "$HUNG"
-    # wait until the watcher is stuck in HUNG's mount
-    for _ in $(seq 1 40); do g_h /bin/pidof sleep >/dev/null 2>&1 && break; sleep 0.25; done
+    # wait until the watcher is stuck in HUNG's mount (qemu-ga respawns and
+    # reconnects first: up to 30 s on a loaded TCG host)
+    for _ in $(seq 1 120); do g_h /bin/pidof sleep >/dev/null 2>&1 && break; sleep 0.25; done
     expect "hung guest: the watcher's mount is running (and hanging) there" g_h /bin/pidof sleep
     "$VS" -q umount "$DOM"
     t0=$(now)
