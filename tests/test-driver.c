@@ -419,6 +419,11 @@ test_add_prepare_bad_input(void **state)
           VS_MODE_DEFAULT, VS_ERROR_EXISTS },
         { "duplicate source through a symlink", "%T/link-to-docs", NULL, NULL, VS_DRIVER_9P,
           VS_MODE_DEFAULT, VS_ERROR_EXISTS },
+        /* The mount point defaults to the host path: never over the guest's own. */
+        { "/tmp as implied mount point", "/tmp", NULL, NULL, VS_DRIVER_9P, VS_MODE_DEFAULT,
+          VS_ERROR_POLICY },
+        { "/usr/lib as implied mount point", "/usr/lib", NULL, NULL, VS_DRIVER_9P,
+          VS_MODE_DEFAULT, VS_ERROR_POLICY },
         { "virtiofs + squash", "%T/ok", NULL, NULL, VS_DRIVER_VIRTIOFS, VS_MODE_SQUASH,
           VS_ERROR_UNSUPPORTED },
         { "virtiofs + mapped", "%T/ok", NULL, NULL, VS_DRIVER_VIRTIOFS, VS_MODE_MAPPED,
@@ -446,6 +451,23 @@ prepare_ok(virDomain *dom, const VsAddOptions *opts)
     assert_no_gerror(err);
     assert_non_null(job);
     return job;
+}
+
+/* An explicit --target may name what the default may not. */
+static void
+test_add_prepare_system_target(void **state)
+{
+    Fixture *fx = *state;
+    VsAddOptions opts = { .source = "/tmp", .target = "/tmp", .driver = VS_DRIVER_9P };
+    g_autoptr(VsAddJob) job = prepare_ok(fx->stopped, &opts);
+    g_autoptr(VsAddJob) below = NULL;
+
+    assert_string_equal(job->share->target, "/tmp");
+    /* a folder below /tmp (the scratch directory) is the user's */
+    opts.source = fx->tmp;
+    opts.target = NULL;
+    below = prepare_ok(fx->stopped, &opts);
+    assert_string_equal(below->share->target, fx->tmp);
 }
 
 static void
@@ -597,6 +619,49 @@ test_add_apply_rollback_with_metadata(void **state)
     g_hash_table_insert(table, g_strdup("other"), g_strdup("/mnt/other"));
     set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
     check_failed_apply(fx, fx->stopped, VS_DRIVER_VIRTIOFS, 2);
+}
+
+/* add then remove on a definition that had no <metadata> at all: forgetting
+ * the last recorded mount point leaves the definition exactly as it was,
+ * without an empty <metadata/> (issue 14); one that had metadata of its own
+ * keeps it. */
+static void
+forget_all(virDomain *dom)
+{
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GError) err = NULL;
+    VsMetadataChange drop = { TRUE, NULL };
+
+    assert_true(vs_ops_metadata_apply(st, &drop, VIR_DOMAIN_AFFECT_CONFIG, &err));
+    assert_no_gerror(err);
+}
+
+static void
+test_metadata_forget_leaves_no_trace(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autofree char *before = inactive_xml(fx->stopped);
+    g_autofree char *after = NULL;
+    g_autofree char *own_before = NULL;
+    g_autofree char *own_after = NULL;
+
+    assert_null(strstr(before, "<metadata"));
+    g_hash_table_insert(table, g_strdup("only"), g_strdup("/mnt/only"));
+    set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
+    forget_all(fx->stopped);
+    after = inactive_xml(fx->stopped);
+    assert_text_equal(before, after, "definition after recording and forgetting");
+
+    /* Metadata of someone else stays, with its <metadata> element. */
+    assert_int_equal(virDomainSetMetadata(fx->stopped, VIR_DOMAIN_METADATA_ELEMENT, "<x/>",
+                                          "other", "https://example.org/other",
+                                          VIR_DOMAIN_AFFECT_CONFIG), 0);
+    own_before = inactive_xml(fx->stopped);
+    set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
+    forget_all(fx->stopped);
+    own_after = inactive_xml(fx->stopped);
+    assert_text_equal(own_before, own_after, "definition with other metadata");
 }
 
 /* An undo that fails is reported, step by step, never silent (issue 11,
@@ -860,9 +925,11 @@ main(void)
         T(test_state_domain_gone),
         T(test_add_prepare_bad_input),
         T(test_add_prepare_ok),
+        T(test_add_prepare_system_target),
         T(test_define_is_observable),
         T(test_add_apply_rollback_virtiofs),
         T(test_add_apply_rollback_with_metadata),
+        T(test_metadata_forget_leaves_no_trace),
         T(test_add_apply_fails_9p),
         T(test_add_rollback_failure_reported),
         T(test_remove_prepare),

@@ -88,6 +88,40 @@ test_policy_builtin(void **state)
         assert_policy(cfg, allowed[i], TRUE);
 }
 
+/* The guest directories an implied mount point must not cover. */
+static void
+test_guest_default_target(void **state)
+{
+    static const char *const refused[] = {
+        "/tmp", "/tmp/", "/home", "/mnt", "/media", "/srv", "/root", "/opt", "/opt/app",
+        "/etc", "/etc/ssh", "/usr", "/usr/share/doc", "/var", "/var/lib/x", "/var/tmp",
+        "/lib64", "/boot", "/dev/shm", "/proc", "/sys", "/run", "/run/user/1000", "/bin",
+        "/sbin", "/run/media", NULL
+    };
+    static const char *const allowed[] = {
+        "/tmp/project", "/home/ann/src", "/mnt/data", "/srv/www", "/data", "/root/x",
+        "/var/tmp/build", "/var/home/ann", "/run/media/ann/usb", "/media/usb", "/usrx",
+        "/optical", NULL
+    };
+
+    for (guint i = 0; refused[i]; i++) {
+        g_autoptr(GError) err = NULL;
+        if (vs_guest_default_target_check(refused[i], &err)) {
+            print_error("'%s' should be refused\n", refused[i]);
+            fail();
+        }
+        assert_vs_error(err, VS_ERROR_POLICY);
+        assert_non_null(strstr(err->message, "--target"));
+    }
+    for (guint i = 0; allowed[i]; i++) {
+        g_autoptr(GError) err = NULL;
+        if (!vs_guest_default_target_check(allowed[i], &err)) {
+            print_error("'%s' refused: %s\n", allowed[i], err->message);
+            fail();
+        }
+    }
+}
+
 static void
 test_policy_normalize(void **state)
 {
@@ -868,6 +902,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_builtin),
         cmocka_unit_test(test_policy_normalize),
+        cmocka_unit_test(test_guest_default_target),
         cmocka_unit_test(test_policy_denied_extends),
         cmocka_unit_test(test_policy_root_via_symlink),
         cmocka_unit_test(test_policy_config),

@@ -32,7 +32,8 @@ static struct {
 
 const GOptionEntry vs_add_options[] = {
     { "target", 't', 0, G_OPTION_ARG_STRING, &opt.target,
-      N_("Mount point in the guest (default: the same path as HOST_DIR)"), N_("GUEST_PATH") },
+      N_("Mount point in the guest (default: HOST_DIR's path, not a system directory)"),
+      N_("GUEST_PATH") },
     { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt.mode,
       N_("Access mode: passthrough, mapped or squash (default: squash for 9p, passthrough for virtiofs)"),
       N_("MODE") },

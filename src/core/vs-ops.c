@@ -328,6 +328,11 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
         if (docs[i] && !vs_domxml_check_unique(docs[i], share, error))
             return NULL;
     }
+    /* An explicit --target may go anywhere but "/"; the default (the host
+     * path) not over the guest's own directories.  After the duplicate
+     * checks: "already shared" says more. */
+    if (!opts->target && !vs_guest_default_target_check(share->target, error))
+        return NULL;
 
     if (!vs_ops_check_idmap(state, opts, share, error))
         return NULL;
@@ -359,9 +364,32 @@ vs_define(VsDomainState *state, const char *xml, GError **error)
     return TRUE;
 }
 
+/* libvirt keeps an empty <metadata/> when the last element in it is
+ * removed: drop it from the definition, so that add then remove leaves the
+ * definition as it was.  (The running domain cannot be redefined; its XML
+ * goes when it stops.) */
 static gboolean
-vs_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned int flags,
-                  GError **error)
+vs_drop_empty_metadata(VsDomainState *state, GError **error)
+{
+    g_autofree char *xml = vs_domain_get_xml(state->dom, TRUE, error);
+    g_autoptr(xmlDoc) doc = xml ? vs_xml_parse(xml, _("the domain definition"), error) : NULL;
+    g_autofree char *edited = NULL;
+    xmlNode *metadata;
+
+    if (!doc)
+        return FALSE;
+    metadata = vs_xml_find_one(doc, NULL, "/domain/metadata");
+    if (!metadata || xmlFirstElementChild(metadata))
+        return TRUE;
+    xmlUnlinkNode(metadata);
+    xmlFreeNode(metadata);
+    edited = vs_xml_doc_to_string(doc);
+    return vs_define(state, edited, error);
+}
+
+gboolean
+vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned int flags,
+                      GError **error)
 {
     if (!m->change)
         return TRUE;
@@ -370,6 +398,8 @@ vs_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned int 
         vs_set_libvirt_error(error, _("cannot record the share in the domain metadata"));
         return FALSE;
     }
+    if (!m->xml && flags == VIR_DOMAIN_AFFECT_CONFIG)
+        return vs_drop_empty_metadata(state, error);
     return TRUE;
 }
 
@@ -402,7 +432,7 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
         VsMetadataChange before = { TRUE, vs_metadata_format(table) };
         g_autoptr(GError) step = NULL;
 
-        if (!vs_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))
+        if (!vs_ops_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))
             vs_undo_left(left, _("the mount point recorded in the running domain"),
                          step->message);
         g_free(before.xml);
@@ -457,8 +487,8 @@ vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
     }
     job->did_attach = TRUE;
 
-    if (!vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error) ||
-        !vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
+    if (!vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error) ||
+        !vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
         return vs_ops_add_fail(state, job, error);
     job->did_live_metadata = job->live_metadata.change;
     job->share->where = (job->plan.live ? VS_WHERE_LIVE : 0) |
@@ -541,11 +571,11 @@ vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
         vs_set_libvirt_error(error, _("cannot detach the share"));
         return FALSE;
     }
-    vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, &config_error);
+    vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, &config_error);
     /* Forget the mount point in the running domain too, also for a 9p share
      * that stays attached until the domain stops: it is no longer ours to
      * mount again (e.g. by the watcher after a guest reboot). */
-    vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, &live_error);
+    vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, &live_error);
     if (config_error || live_error) {
         /* The device is gone, but the watcher would still try to mount it. */
         g_set_error(error, VS_ERROR, VS_ERROR_INCOMPLETE,

@@ -63,6 +63,11 @@ typedef struct {
     char *xml;              /* the new element; NULL with change: drop it */
 } VsMetadataChange;
 
+/* Apply @m to the definition or the running domain (@flags: one of
+ * VIR_DOMAIN_AFFECT_CONFIG, VIR_DOMAIN_AFFECT_LIVE). */
+gboolean vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m,
+                               unsigned int flags, GError **error);
+
 /* Everything apply will hand to libvirt is worked out by prepare, so that
  * the golden tests (tests/test-golden.c) see exactly what add/remove do. */
 typedef struct {

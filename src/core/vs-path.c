@@ -119,3 +119,53 @@ vs_guest_path_validate(const char *path, GError **error)
     }
     return TRUE;
 }
+
+/* The guest's own directories: mounting over one hides what the guest keeps
+ * there (a share of the host's /tmp over the guest's /tmp breaks its
+ * sockets and lock files). */
+static const char *const vs_guest_system_dirs[] = {
+    "/home", "/media", "/mnt", "/root", "/srv", "/tmp", "/var/tmp", "/var/home",
+    "/var/mnt", "/var/srv", "/run/media", NULL
+};
+static const char *const vs_guest_system_trees[] = {
+    "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt", "/proc",
+    "/run", "/sbin", "/sys", "/usr", "/var", NULL
+};
+
+static gboolean
+vs_guest_is_system(const char *path)
+{
+    for (guint i = 0; vs_guest_system_dirs[i]; i++) {
+        gsize n = strlen(vs_guest_system_dirs[i]);
+        if (g_str_equal(path, vs_guest_system_dirs[i]))
+            return TRUE;
+        /* below a data place inside a tree (/var/tmp/x): the user's */
+        if (strncmp(path, vs_guest_system_dirs[i], n) == 0 && path[n] == '/')
+            return FALSE;
+    }
+    for (guint i = 0; vs_guest_system_trees[i]; i++) {
+        gsize n = strlen(vs_guest_system_trees[i]);
+        if (strncmp(path, vs_guest_system_trees[i], n) == 0 && (!path[n] || path[n] == '/'))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+vs_guest_default_target_check(const char *path, GError **error)
+{
+    g_autofree char *norm = NULL;
+    g_autofree char *base = NULL;
+
+    if (!vs_guest_path_validate(path, error))
+        return FALSE;
+    norm = g_canonicalize_filename(path, "/");
+    if (!vs_guest_is_system(norm))
+        return TRUE;
+    base = g_path_get_basename(norm);
+    g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                _("refusing to mount over %s in the guest: it is a directory of the guest's "
+                  "own system, and the mount point defaults to the host path. Choose one "
+                  "with --target, e.g. --target /mnt/%s"), norm, base);
+    return FALSE;
+}

@@ -21,3 +21,12 @@ char *vs_host_dir_resolve(const char *path, GError **error);
 /* Check a guest mount point: absolute, no "." or ".." components, not "/",
  * valid UTF-8 without control characters. */
 gboolean vs_guest_path_validate(const char *path, GError **error);
+
+/* Check a mount point that was not asked for (add without --target takes
+ * the host path): refuse the guest's own system directories, whose contents
+ * the mount would hide (VS_ERROR_POLICY, suggesting --target).  Refused:
+ * the directories /home, /media, /mnt, /root, /srv, /tmp, /var/tmp (below
+ * them is fine), and the trees /bin, /boot, /dev, /etc, /lib*, /opt, /proc,
+ * /run, /sbin, /sys, /usr, /var with all below them, except below the data
+ * places /var/tmp, /var/home, /var/mnt, /var/srv and /run/media. */
+gboolean vs_guest_default_target_check(const char *path, GError **error);

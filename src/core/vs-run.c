@@ -337,7 +337,7 @@ vs_run_default_target(const VsShare *share)
 {
     if (share->target)
         return g_strdup(share->target);
-    if (g_path_is_absolute(share->tag) && vs_guest_path_validate(share->tag, NULL))
+    if (g_path_is_absolute(share->tag) && vs_guest_default_target_check(share->tag, NULL))
         return g_strdup(share->tag);
     /* The tag comes from the domain XML: only a plain name may become a
      * directory under /mnt ("../../etc" must not become /etc). */
