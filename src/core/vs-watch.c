@@ -214,17 +214,22 @@ static gboolean vs_watch_connect(gpointer data);
 static void vs_watch_closed(virConnectPtr conn, int reason, void *opaque);
 
 /* Drop the connection as virsh's virshReconnect does: the close callback
- * holds a reference, so unregister it first; say so if references leak. */
+ * holds a reference, so unregister it first; say so if references leak.
+ * Each job still in the pool holds one reference of its own (it drops it
+ * when it ends), so only references beyond those are a leak. */
 static void
 vs_watch_disconnect(void)
 {
+    int left;
+
     if (!watch_singleton->conn)
         return;
     if (watch_singleton->agent_cb >= 0)
         virConnectDomainEventDeregisterAny(watch_singleton->conn, watch_singleton->agent_cb);
     watch_singleton->agent_cb = -1;
     virConnectUnregisterCloseCallback(watch_singleton->conn, vs_watch_closed);
-    if (virConnectClose(watch_singleton->conn) > 0)
+    left = virConnectClose(watch_singleton->conn);
+    if (left > (int)g_hash_table_size(watch_singleton->busy))
         vs_watch_say(_("warning: references to the old connection leaked"));
     watch_singleton->conn = NULL;
 }
