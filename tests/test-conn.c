@@ -4,6 +4,7 @@
 #include "vs-test-util.h"
 
 #include "vs-conn.h"
+#include "vs-ops.h"
 #include "vs-error.h"
 #include "vs-remote.h"
 
@@ -84,18 +85,39 @@ test_uri_invalid(void **state)
     assert_vs_error(err, VS_ERROR_INVALID);
 }
 
+/* A domain state reads the URI when loaded and libvirt's version only when
+ * asked (list loads a state per domain and must not pay an RPC for each),
+ * then keeps both. */
 static void
 test_conn_uri_info(void **state)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(virConnect) conn = vs_connect("test:///default", &err);
-    g_autoptr(VsUriInfo) info = NULL;
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(VsDomainState) st = NULL;
+    const VsUriInfo *info;
+    unsigned long version = 0;
 
     assert_no_gerror(err);
-    info = vs_conn_uri_info(conn, &err);
+    dom = vs_domain_lookup(conn, "test", &err);
     assert_no_gerror(err);
+    st = vs_domain_state_load(dom, &err);
+    assert_no_gerror(err);
+    assert_true(st->uri_read);
+    assert_false(st->libvirt_read);
+    assert_string_equal(vs_domain_state_uri(st), "test:///default");
+    info = vs_domain_state_uri_info(st);
+    assert_non_null(info);
     assert_false(info->remote);
+    assert_false(info->session);
     assert_string_equal(info->path, "/default");
+    assert_int_equal(virConnectGetLibVersion(conn, &version), 0);
+    assert_true(version > 0);
+    assert_int_equal(vs_domain_state_libvirt(st), version);
+    assert_true(st->libvirt_read);
+    /* kept: a second answer is the stored one */
+    st->libvirt = 1;
+    assert_int_equal(vs_domain_state_libvirt(st), 1);
 }
 
 /* A read-only connection may look but not change anything. */

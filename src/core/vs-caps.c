@@ -279,7 +279,6 @@ vs_caps_cache_store(const char *path, const char *key_text, const VsPlanFacts *f
 
 /* The strings a key points to. */
 typedef struct {
-    char *uri;
     char *virttype;
     char *arch;
     char *machine;
@@ -289,7 +288,6 @@ typedef struct {
 static void
 vs_caps_strings_clear(VsCapsStrings *s)
 {
-    free(s->uri);
     g_free(s->virttype);
     g_free(s->arch);
     g_free(s->machine);
@@ -297,15 +295,17 @@ vs_caps_strings_clear(VsCapsStrings *s)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(VsCapsStrings, vs_caps_strings_clear)
 
-/* @key for the domain in @doc, without the versions. */
+/* @key for the domain in @doc, without the emulator's version. */
 static void
-vs_caps_key_init(virConnect *conn, xmlDoc *doc, VsCapsKey *key, VsCapsStrings *s)
+vs_caps_key_init(xmlDoc *doc, const char *uri, unsigned long libvirt, VsCapsKey *key,
+                 VsCapsStrings *s)
 {
     xmlNode *type = vs_xml_find_one(doc, NULL, "/domain/os/type");
     xmlNode *emu = vs_xml_find_one(doc, NULL, "/domain/devices/emulator");
 
     memset(key, 0, sizeof(*key));
-    key->uri = s->uri = virConnectGetURI(conn);
+    key->uri = uri;
+    key->libvirt = libvirt;
     key->virttype = s->virttype = vs_xml_prop(xmlDocGetRootElement(doc), "type");
     key->arch = s->arch = vs_xml_prop(type, "arch");
     key->machine = s->machine = vs_xml_prop(type, "machine");
@@ -313,14 +313,12 @@ vs_caps_key_init(virConnect *conn, xmlDoc *doc, VsCapsKey *key, VsCapsStrings *s
     key->emulator = (const char *)s->emulator;
 }
 
-/* The versions the answer depends on; FALSE if libvirt cannot say them. */
+/* The emulator's version; FALSE if it cannot be told. */
 static gboolean
-vs_caps_key_versions(virConnect *conn, VsCapsKey *key)
+vs_caps_key_emulator(virConnect *conn, VsCapsKey *key)
 {
     GStatBuf st;
 
-    if (!key->uri || virConnectGetLibVersion(conn, &key->libvirt) < 0)
-        return FALSE;
     /* The emulator binary is the hypervisor: its mtime changes when QEMU is
      * upgraded.  Where it cannot be stat'ed, ask libvirt for QEMU's version
      * (which may itself cost a re-probe). */
@@ -335,7 +333,8 @@ vs_caps_key_versions(virConnect *conn, VsCapsKey *key)
 }
 
 void
-vs_caps_fill(virConnect *conn, xmlDoc *doc, VsPlanFacts *facts)
+vs_caps_fill(virConnect *conn, xmlDoc *doc, const char *uri, unsigned long libvirt,
+             VsPlanFacts *facts)
 {
     g_auto(VsCapsStrings) s = { 0 };
     g_autofree char *path = vs_caps_cache_path();
@@ -343,8 +342,8 @@ vs_caps_fill(virConnect *conn, xmlDoc *doc, VsPlanFacts *facts)
     VsCapsKey key;
     char *raw;
 
-    vs_caps_key_init(conn, doc, &key, &s);
-    if (vs_caps_key_versions(conn, &key)) {
+    vs_caps_key_init(doc, uri, libvirt, &key, &s);
+    if (uri && libvirt && vs_caps_key_emulator(conn, &key)) {
         key_text = vs_caps_key_text(&key);
         if (vs_caps_cache_lookup(path, key_text, facts))
             return;

@@ -76,5 +76,7 @@ void vs_caps_cache_store(const char *path, const char *key_text, const VsPlanFac
 
 /* Fill the capability facts for the domain described by @doc: from the
  * cache, else from libvirt (and store the answer).  Unknown (the call fails,
- * e.g. on the test driver) leaves them at "supported". */
-void vs_caps_fill(virConnect *conn, xmlDoc *doc, VsPlanFacts *facts);
+ * e.g. on the test driver) leaves them at "supported".  @uri and @libvirt
+ * (0: unknown, nothing is cached) are the caller's, read once per command. */
+void vs_caps_fill(virConnect *conn, xmlDoc *doc, const char *uri, unsigned long libvirt,
+                  VsPlanFacts *facts);

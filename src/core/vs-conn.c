@@ -195,18 +195,3 @@ vs_uri_info_parse(const char *uri, GError **error)
         info->params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return g_steal_pointer(&info);
 }
-
-VsUriInfo *
-vs_conn_uri_info(virConnect *conn, GError **error)
-{
-    char *raw = virConnectGetURI(conn);
-    VsUriInfo *info;
-
-    if (!raw) {
-        vs_set_libvirt_error(error, _("cannot read the connection URI"));
-        return NULL;
-    }
-    info = vs_uri_info_parse(raw, error);
-    free(raw);
-    return info;
-}

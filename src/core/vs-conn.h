@@ -53,8 +53,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsUriInfo, vs_uri_info_free)
 
 /* Split a libvirt URI ("driver[+transport]://[user@][host][:port]/path[?query]"). */
 VsUriInfo *vs_uri_info_parse(const char *uri, GError **error);
-/* The same for the URI libvirt actually connected to. */
-VsUriInfo *vs_conn_uri_info(virConnect *conn, GError **error);
 
 /* Look a domain up the way virsh does: by id, then UUID, then name. */
 virDomain *vs_domain_lookup(virConnect *conn, const char *name, GError **error);

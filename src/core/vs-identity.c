@@ -198,7 +198,7 @@ gboolean
 vs_identity_for_domain(VsDomainState *state, const char *qemu_conf, VsIdentity *id,
                        GError **error)
 {
-    g_autoptr(VsUriInfo) uri = vs_conn_uri_info(virDomainGetConnect(state->dom), NULL);
+    const VsUriInfo *uri = vs_domain_state_uri_info(state);
     /* Only the path says session: "qemu+ssh://host/session" is someone else's. */
     gboolean session = uri && uri->session;
 

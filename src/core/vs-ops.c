@@ -27,7 +27,38 @@ vs_domain_state_free(VsDomainState *state)
         xmlFreeDoc(state->config_doc);
     if (state->live_doc)
         xmlFreeDoc(state->live_doc);
+    free(state->uri);
+    vs_uri_info_free(state->uri_info);
     g_free(state);
+}
+
+const char *
+vs_domain_state_uri(VsDomainState *state)
+{
+    if (!state->uri_read && state->dom) {
+        state->uri_read = TRUE;
+        state->uri = virConnectGetURI(virDomainGetConnect(state->dom));
+        state->uri_info = state->uri ? vs_uri_info_parse(state->uri, NULL) : NULL;
+    }
+    return state->uri;
+}
+
+const VsUriInfo *
+vs_domain_state_uri_info(VsDomainState *state)
+{
+    vs_domain_state_uri(state);
+    return state->uri_info;
+}
+
+unsigned long
+vs_domain_state_libvirt(VsDomainState *state)
+{
+    if (!state->libvirt_read && state->dom) {
+        state->libvirt_read = TRUE;
+        if (virConnectGetLibVersion(virDomainGetConnect(state->dom), &state->libvirt) < 0)
+            state->libvirt = 0;
+    }
+    return state->libvirt;
 }
 
 VsDomainState *
@@ -41,6 +72,7 @@ vs_domain_state_load(virDomain *dom, GError **error)
     virDomainRef(dom);
     state->dom = dom;
     state->name = g_strdup(virDomainGetName(dom));
+    vs_domain_state_uri(state);
     /* One call tells most (list reads every domain): the current XML has an
      * id only while the domain runs, and a domain that does not run is
      * persistent, so that XML is its definition. */
@@ -173,13 +205,13 @@ vs_add_job_free(VsAddJob *job)
 static void
 vs_plan_session(VsDomainState *state, VsPlanFacts *facts)
 {
-    virConnect *conn = virDomainGetConnect(state->dom);
-    g_autoptr(VsUriInfo) uri = vs_conn_uri_info(conn, NULL);
-    unsigned long version = 0;
+    const VsUriInfo *uri = vs_domain_state_uri_info(state);
+    unsigned long version;
 
     if (!uri || !uri->session || facts->no_virtiofs)
         return;
-    if (virConnectGetLibVersion(conn, &version) < 0 || version >= VS_VIRTIOFS_SESSION_MIN_LIBVIRT)
+    version = vs_domain_state_libvirt(state);
+    if (version == 0 || version >= VS_VIRTIOFS_SESSION_MIN_LIBVIRT)
         return;
     facts->no_virtiofs = TRUE;
     facts->no_virtiofs_why = _("virtiofs needs libvirt 10.0.0 or later under qemu:///session "
@@ -202,7 +234,8 @@ vs_plan_facts(VsDomainState *state, const VsAddOptions *opts, VsPlanFacts *facts
     if (vs_caps_needed(facts, vs_caps_known_from_domain(state->config_doc, state->live_doc),
                        opts->driver, opts->mode, opts->readonly))
         vs_caps_fill(virDomainGetConnect(state->dom),
-                     state->live_doc ? state->live_doc : state->config_doc, facts);
+                     state->live_doc ? state->live_doc : state->config_doc,
+                     vs_domain_state_uri(state), vs_domain_state_libvirt(state), facts);
     vs_plan_session(state, facts);
 }
 
@@ -212,7 +245,7 @@ static gboolean
 vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *share,
                    GError **error)
 {
-    unsigned long version = 0;
+    unsigned long version;
     guint32 host, guest;
 
     if (!opts->uid_map && !opts->gid_map)
@@ -231,8 +264,8 @@ vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *shar
                       "xattrs; for a real uid/gid map use --driver virtiofs"));
         return FALSE;
     }
-    if (virConnectGetLibVersion(virDomainGetConnect(state->dom), &version) < 0 ||
-        version < VS_IDMAP_MIN_LIBVIRT) {
+    version = vs_domain_state_libvirt(state);
+    if (version < VS_IDMAP_MIN_LIBVIRT) {
         g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
                     _("id maps for virtiofs need libvirt 10.0.0 or later (and a virtiofsd "
                       "that supports them); this libvirt is %lu.%lu.%lu"),

@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include "vs-config.h"
+#include "vs-conn.h"
 #include "vs-plan.h"
 #include "vs-share.h"
 
@@ -23,11 +24,26 @@ typedef struct {
     char *live_xml;         /* running definition, NULL if not running */
     xmlDoc *config_doc;
     xmlDoc *live_doc;
+    /* What the plan asks of the connection, read at most once per state and
+     * handed on (cache key, session checks, identity): use the accessors. */
+    char *uri;              /* virConnectGetURI (formatted by the client, no RPC) */
+    VsUriInfo *uri_info;
+    gboolean uri_read;
+    unsigned long libvirt;  /* virConnectGetLibVersion (one RPC); 0: unknown */
+    gboolean libvirt_read;
 } VsDomainState;
 
 VsDomainState *vs_domain_state_load(virDomain *dom, GError **error);
 void vs_domain_state_free(VsDomainState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDomainState, vs_domain_state_free)
+
+/* The connection's URI (text and parsed), NULL if libvirt cannot say.  Read
+ * when the state is loaded. */
+const char *vs_domain_state_uri(VsDomainState *state);
+const VsUriInfo *vs_domain_state_uri_info(VsDomainState *state);
+/* libvirt's version, 0 if unknown.  Asked on first use only (an RPC that
+ * list, which loads a state per domain, never needs), then kept. */
+unsigned long vs_domain_state_libvirt(VsDomainState *state);
 
 /* The shares of a domain, config and live merged, with their mount points. */
 GPtrArray *vs_domain_state_shares(VsDomainState *state);
