@@ -21,6 +21,8 @@ def load(path):
         s = stacks.setdefault(r["stack"], {"facts": {}, "filesystems": {}, "compare": {},
                                            "dry_run": {}, "guests": {}, "list": {}})
         kind = r.pop("kind")
+        if "load" in r:
+            s.setdefault("loads", []).append(r["load"] if isinstance(r["load"], str) else " ".join(r["load"]))
         name = r.pop("name")
         r.pop("stack")
         if kind == "stack":
@@ -67,6 +69,11 @@ def main():
         f = s["facts"]
         print(f"\n=== {name}: libvirt {f.get('libvirt', '?')}, QEMU {f.get('qemu', '?')} (TCG), "
               f"/dev/kvm {f.get('dev_kvm', '?')}, {f.get('cpus', '?')} cores, {f.get('date', '')}")
+        loads = s.get("loads", [])
+        if loads:
+            one = [float(x.split()[0]) for x in loads]
+            print(f"  load average (1 min) while measuring: {min(one):.1f}-{max(one):.1f} "
+                  f"(first {loads[0]}, last {loads[-1]})")
         if s["filesystems"]:
             print("  throughput in the guest:")
             fs_table(s["filesystems"])
@@ -97,7 +104,8 @@ def main():
                 print(f"    N={g['guests']:<3} mounted {g['mounted']}/{g['guests']}, all started -> all "
                       f"mounted {t if t is None else round(t, 1)} s ({grow}); agent up -> mounted "
                       f"median {g['agent_to_mounted_median_s'] and round(g['agent_to_mounted_median_s'], 2)} s, "
-                      f"max {g['agent_to_mounted_max_s'] and round(g['agent_to_mounted_max_s'], 2)} s")
+                      f"max {g['agent_to_mounted_max_s'] and round(g['agent_to_mounted_max_s'], 2)} s; "
+                      f"last agent up -> all mounted {g.get('last_agent_to_all_mounted_s') and round(g['last_agent_to_all_mounted_s'], 2)} s")
                 if t and one:
                     g["growth_vs_1"] = round(t / one, 2)
     print("\ngoals: " + ("all met" if not misses else "NOT met: " + "; ".join(misses)))

@@ -57,7 +57,8 @@ has() { [[ " $SECTIONS " == *" $1 "* ]]; }
 result() {
     local kind=$1 name=$2 kv out
     shift 2
-    out="{\"stack\":\"$STACK\",\"kind\":\"$kind\",\"name\":\"$name\""
+    # the machine's load average when the figure was taken: the lab is shared
+    out="{\"stack\":\"$STACK\",\"kind\":\"$kind\",\"name\":\"$name\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\""
     for kv in "$@"; do
         if [[ ${kv#*=} =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; then out+=",\"${kv%%=*}\":${kv#*=}"
         else out+=",\"${kv%%=*}\":\"${kv#*=}\""; fi
@@ -164,7 +165,7 @@ stack_facts() {
     result stack "$STACK" uri="$URI" libvirt="$lib" qemu="$hv" \
         dev_kvm="$([ -e /dev/kvm ] && echo present || echo absent)" \
         cpus="$(nproc)" date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "== stack $STACK: $URI, libvirt $lib, QEMU $hv, TCG, /dev/kvm $([ -e /dev/kvm ] && echo present || echo absent)"
+    echo "== stack $STACK: $URI, libvirt $lib, QEMU $hv, TCG, /dev/kvm $([ -e /dev/kvm ] && echo present || echo absent), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 # ---- the guest: shares for the throughput test, room for virtiofs ----
@@ -312,6 +313,10 @@ XML
     echo "list --all; ${batch[*]}" >"$WORK/batch"
     local n_dom; n_dom=$(grep -c . <<<"$names")
     compare "list ($n_dom domains)" "$VS" list -- bash -c 'virsh -q -c "$1" "$(cat "$2")"' _ "$URI" "$WORK/batch"
+    # status of one shut-off domain among them: the definition (the same as
+    # the current XML when shut off; virsh status by hand reads both)
+    compare "status (1 of $n_dom domains)" "$VS" status vs-bench-l0001 -- \
+        bash -c 'virsh -q -c "$1" "dumpxml --inactive $2; dumpxml $2"' _ "$URI" vs-bench-l0001
     result list_domains "$n_dom" shares="$("$VS" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
     for n in $names; do [[ $n == vs-bench-l* ]] && echo "undefine $n"; done | v >/dev/null
 }
@@ -380,7 +385,7 @@ section_guests() {
         for _ in $(seq 1 40); do grep -q watching "$wlog" 2>/dev/null && break; sleep 0.25; done
         printf 'start %s\n' "${names[@]}" | v >/dev/null
         t_started=$EPOCHREALTIME
-        for _ in $(seq 1 600); do
+        for _ in $(seq 1 1800); do   # up to 15 min: N TCG guests share 2 cores
             [ "$(grep -c "mounted .* at /mnt/mg" "$wlog")" -ge "$n" ] && break
             sleep 0.5
         done
@@ -396,13 +401,19 @@ for line in open(elog):
     m = re.match(r"(\S+) event 'agent-lifecycle' for domain '?(vs-test-mg-\d+)'?: state: '?connected", line)
     if m: agent.setdefault(m.group(2), float(m.group(1)))
 lat = [mounted[d] - agent[d] for d in mounted if d in agent]
+done = len(mounted) == n and len(agent) == n
 r = {"stack": stack, "kind": "guests", "name": f"{n}", "guests": n, "mounted": len(mounted),
+     "load": open("/proc/loadavg").read().split()[:3],
      "all_mounted_s": (max(mounted.values()) - t0) if len(mounted) == n else None,
+     # the boots (TCG, N guests on the host's cores) and the watcher's own part:
+     # from the last agent coming up to the last share mounted
+     "all_agents_up_s": (max(agent.values()) - t0) if done else None,
+     "last_agent_to_all_mounted_s": (max(mounted.values()) - max(agent.values())) if done else None,
      "agent_to_mounted_median_s": statistics.median(lat) if lat else None,
      "agent_to_mounted_max_s": max(lat) if lat else None}
 print(json.dumps(r))
 PY
-        tail -1 "$RESULTS" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  N=%d: %d mounted, all started -> all mounted %s s; agent up -> mounted: median %s s, max %s s" % (r["guests"], r["mounted"], r["all_mounted_s"] and "%.1f" % r["all_mounted_s"], r["agent_to_mounted_median_s"] and "%.2f" % r["agent_to_mounted_median_s"], r["agent_to_mounted_max_s"] and "%.2f" % r["agent_to_mounted_max_s"]))'
+        tail -1 "$RESULTS" | python3 -c 'import json,sys; r=json.load(sys.stdin); f = lambda v, p=2: "-" if v is None else "%.*f" % (p, v); print("  N=%d: %d mounted, all started -> all mounted %s s (all agents up %s s, last agent -> all mounted %s s); agent up -> mounted: median %s s, max %s s; load %s" % (r["guests"], r["mounted"], f(r["all_mounted_s"], 1), f(r["all_agents_up_s"], 1), f(r["last_agent_to_all_mounted_s"]), f(r["agent_to_mounted_median_s"]), f(r["agent_to_mounted_max_s"]), " ".join(r["load"])))'
         : "$t_done"
         for p in "${WATCH_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
         WATCH_PIDS=()
