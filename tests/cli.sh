@@ -447,4 +447,23 @@ vs add stopped "$TMP/share" --target "/mnt/a$(printf '\033')[31m" --dry-run
 check_rc "add: a guest path with a control character is refused" 1
 not_contains "add: the escape sequence is not printed raw" "$err" "$(printf '\033')"
 
+
+# ---- warnings on stderr, also with -q; --debug traces libvirt and the agent ----
+# remove of a live share: the test driver has no agent (a warning: not
+# unmounted in the guest), then no detach either (the error).
+vs -q remove running fast
+check_rc "remove -q on the test driver fails at the detach" 2
+contains "remove -q: the warning is on stderr" "$err" "Warning: not unmounted in the guest"
+not_contains "remove -q: no warning on stdout" "$out" "Warning"
+vs remove running fast
+contains "remove: the warning is on stderr" "$err" "Warning: not unmounted in the guest"
+not_contains "remove: no warning on stdout" "$out" "Warning"
+vs --debug remove running fast
+contains "--debug traces libvirt calls" "$err" "libvirt: virDomainDetachDeviceFlags(running"
+contains "--debug traces agent requests" "$err" "agent: running <- {\"execute\":\"guest-ping\""
+vs remove running fast --debug
+contains "--debug is accepted after the command" "$err" "libvirt: virConnectOpenAuth("
+G_MESSAGES_DEBUG='' vs list running
+not_contains "no trace without --debug" "$err" "libvirt:"
+
 tap_done

@@ -496,6 +496,44 @@ test_disabled_by_guest_info(void **state)
     refuse_exec = FALSE;
 }
 
+/* ---- --debug: the trace never carries raw guest bytes ---- */
+
+static GString *debug_log;
+
+static GLogWriterOutput
+capture_debug(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (g_str_equal(fields[i].key, "MESSAGE") && debug_log)
+            g_string_append_printf(debug_log, "%s\n", (const char *)fields[i].value);
+    }
+    return G_LOG_WRITER_HANDLED;
+}
+
+static char *
+script_hostile_ping(const char *execute, JsonObject *args)
+{
+    /* a terminal escape and a bidi override, as JSON escapes and raw UTF-8 */
+    return g_strdup("{\"x\": \"\\u001b]0;owned\\u0007\u202e\"}");
+}
+
+static void
+test_debug_trace_sanitised(void **state)
+{
+    g_autoptr(GError) err = NULL;
+
+    debug_log = g_string_new(NULL);
+    script = script_hostile_ping;
+    assert_true(vs_agent_ping(NULL, &err));
+    assert_no_gerror(err);
+    assert_non_null(strstr(debug_log->str, "agent: ? <- {\"execute\":\"guest-ping\""));
+    assert_non_null(strstr(debug_log->str, "agent: ? -> "));
+    /* the escapes stay JSON text; the raw U+202E is shown escaped */
+    assert_null(strstr(debug_log->str, "\u202e"));
+    assert_non_null(strstr(debug_log->str, "\\u{202e}"));
+    g_string_free(g_steal_pointer(&debug_log), TRUE);
+}
+
 /* ---- guest text ---- */
 
 static void
@@ -557,9 +595,13 @@ main(void)
         cmocka_unit_test_setup_teardown(test_exec_stderr_sanitised, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_by_guest_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_debug_trace_sanitised, setup, teardown),
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_default_target),
     };
+
+    g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
+    g_log_set_writer_func(capture_debug, NULL, NULL);
 
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,14 +159,13 @@ vs_cmd_add(int argc, char **argv, GError **error)
     if (opt.dry_run)
         return vs_add_dry_run(conn, argv[0], &opts, error);
 
-    vs_run_options_init(&ropts);
+    vs_cli_run_options_init(&ropts);
     ropts.mount = !opt.no_mount;
     ropts.keep_device = opt.keep_device;
     ropts.restart = opt.restart;
     ropts.force = opt.force;
     ropts.persist = opt.persist;
     ropts.timeout_ms = (guint)opt.timeout * 1000;
-    ropts.notify = vs_cli_notify;
     if (!vs_op_add(conn, argv[0], &opts, &ropts, &job, error))
         return FALSE;
     if (job->plan.restart_needed && !opt.restart)

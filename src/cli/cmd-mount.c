@@ -40,8 +40,7 @@ vs_cmd_mount(int argc, char **argv, GError **error)
     }
     if (!(conn = vs_cli_connect(error)))
         return FALSE;
-    vs_run_options_init(&ropts);
-    ropts.notify = vs_cli_notify;
+    vs_cli_run_options_init(&ropts);
     return vs_op_mount(conn, argv[0], argc > 1 ? argv[1] : NULL, opt.target, &ropts, error);
 }
 
@@ -53,7 +52,6 @@ vs_cmd_umount(int argc, char **argv, GError **error)
 
     if (!(conn = vs_cli_connect(error)))
         return FALSE;
-    vs_run_options_init(&ropts);
-    ropts.notify = vs_cli_notify;
+    vs_cli_run_options_init(&ropts);
     return vs_op_umount(conn, argv[0], argc > 1 ? argv[1] : NULL, &ropts, error);
 }

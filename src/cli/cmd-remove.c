@@ -26,8 +26,7 @@ vs_cmd_remove(int argc, char **argv, GError **error)
 
     if (!(conn = vs_cli_connect(error)))
         return FALSE;
-    vs_run_options_init(&ropts);
-    ropts.notify = vs_cli_notify;
+    vs_cli_run_options_init(&ropts);
     if (!vs_op_remove(conn, argv[0], argv[1], &ropts, &job, error))
         return FALSE;
 

@@ -90,7 +90,8 @@ vs_usage(FILE *out)
     }
     fprintf(out, _("\nOptions:\n"
                    "  -c, --connect=URI            hypervisor connection URI\n"
-                   "  -q, --quiet                  print only errors\n"
+                   "  -q, --quiet                  print only errors and warnings\n"
+                   "      --debug                  trace libvirt and guest agent calls\n"
                    "  -r, --readonly               connect read-only (list, status)\n"
                    "  -h, --help                   show this help\n"
                    "  -V, --version                show the version\n\n"
@@ -135,6 +136,7 @@ main(int argc, char **argv)
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
     g_set_prgname("virt-share");
+    vs_cli_log_init();
     vs_libvirt_init();
 
     if (!vs_cli_parse_global(&argc, &argv, &error)) {

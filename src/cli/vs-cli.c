@@ -16,7 +16,10 @@ const GOptionEntry vs_cli_common_entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &vs_cli_global.uri,
       N_("Hypervisor connection URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)"),
       N_("URI") },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &vs_cli_global.quiet, N_("Print only errors"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &vs_cli_global.quiet,
+      N_("Print only errors and warnings"), NULL },
+    { "debug", 0, 0, G_OPTION_ARG_NONE, &vs_cli_global.debug,
+      N_("Trace libvirt and guest agent calls on stderr"), NULL },
     { NULL }
 };
 
@@ -46,6 +49,41 @@ vs_cli_find_command(const char *name)
     return NULL;
 }
 
+/* Every GLib message on stderr: GLib's default writer puts debug messages
+ * on stdout, where they would mix with list and --json output.  Debug and
+ * info only with G_MESSAGES_DEBUG set (--debug sets it). */
+static GLogWriterOutput
+vs_cli_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+    const char *debug = g_getenv("G_MESSAGES_DEBUG");
+    g_autofree char *line = NULL;
+
+    if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) && !(debug && *debug))
+        return G_LOG_WRITER_HANDLED;
+    line = g_log_writer_format_fields(level, fields, n, FALSE);
+    fflush(stdout);
+    fprintf(stderr, "%s\n", line);
+    return G_LOG_WRITER_HANDLED;
+}
+
+void
+vs_cli_log_init(void)
+{
+    g_log_set_writer_func(vs_cli_log_writer, NULL, NULL);
+}
+
+/* --debug: g_debug messages on stderr.  The core logs without a domain, so
+ * GLib shows them only with G_MESSAGES_DEBUG=all; a value the user set is
+ * kept. */
+static void
+vs_cli_apply_debug(void)
+{
+    const char *env = g_getenv("G_MESSAGES_DEBUG");
+
+    if (vs_cli_global.debug && !(env && *env))
+        g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
+}
+
 gboolean
 vs_cli_parse_global(int *argc, char ***argv, GError **error)
 {
@@ -57,7 +95,10 @@ vs_cli_parse_global(int *argc, char ***argv, GError **error)
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, vs_cli_common_entries, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, vs_cli_main_entries, GETTEXT_PACKAGE);
-    return g_option_context_parse(ctx, argc, argv, error);
+    if (!g_option_context_parse(ctx, argc, argv, error))
+        return FALSE;
+    vs_cli_apply_debug();
+    return TRUE;
 }
 
 const char *
@@ -97,6 +138,7 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
     g_option_context_add_main_entries(ctx, vs_cli_common_entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, error))
         return FALSE;
+    vs_cli_apply_debug();
 
     /* (*argv)[0] is the command name. */
     npos = *argc - 1;
@@ -157,6 +199,21 @@ void
 vs_cli_notify(const char *message, gpointer user_data)
 {
     vs_cli_say("%s", message);
+}
+
+void
+vs_cli_warn(const char *message, gpointer user_data)
+{
+    fflush(stdout);   /* keep the order of progress and warnings in a terminal */
+    fprintf(stderr, "%s\n", message);
+}
+
+void
+vs_cli_run_options_init(VsRunOptions *ropts)
+{
+    vs_run_options_init(ropts);
+    ropts->notify = vs_cli_notify;
+    ropts->warn = vs_cli_warn;
 }
 
 void

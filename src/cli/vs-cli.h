@@ -6,6 +6,7 @@
 
 #include "vs-conn.h"
 #include "vs-ops.h"
+#include "vs-run.h"
 #include <libvirt/libvirt.h>
 
 /* Shell completion: a completer prints the candidates for one word. */
@@ -57,7 +58,8 @@ const VsCommand *vs_cli_find_command(const char *name);
  * before the command and accepted again after it (common ones). */
 typedef struct {
     char *uri;          /* -c, --connect */
-    gboolean quiet;     /* -q, --quiet */
+    gboolean quiet;     /* -q, --quiet: no progress (errors and warnings stay) */
+    gboolean debug;     /* --debug: trace libvirt and agent calls (g_debug) */
     gboolean readonly;  /* -r, --readonly (before the command only): a read-only connection */
     gboolean help;      /* -h, --help (before the command only) */
     gboolean version;   /* -V, --version (before the command only) */
@@ -69,6 +71,10 @@ extern const GOptionEntry vs_cli_common_entries[];
 /* Accepted before the command only. */
 extern const GOptionEntry vs_cli_main_entries[];
 extern const VsOptionCompleter vs_cli_common_completers[];
+
+/* Send GLib's messages to stderr (debug ones only when asked for); once,
+ * before anything logs. */
+void vs_cli_log_init(void);
 
 /* Parse the options before the command; *@argv[1] is then the command. */
 gboolean vs_cli_parse_global(int *argc, char ***argv, GError **error);
@@ -103,6 +109,10 @@ void vs_cli_json_print(JsonBuilder *b);
 
 /* A VsNotifyFunc that prints progress with vs_cli_say. */
 void vs_cli_notify(const char *message, gpointer user_data);
+/* A VsNotifyFunc for warnings: on stderr, also with --quiet. */
+void vs_cli_warn(const char *message, gpointer user_data);
+/* vs_run_options_init, with the CLI's progress and warning printers. */
+void vs_cli_run_options_init(VsRunOptions *ropts);
 
 /* Resolve a host path given on the command line: relative paths are taken
  * from the current directory, as users expect from a shell. */

@@ -147,7 +147,32 @@ vs_json_ascii(const char *json)
     return g_string_free(out, FALSE);
 }
 
+/* ---- --debug: what went to the agent and what came back ---- */
+
+/* Bytes of a request or reply shown: enough to see what it was. */
+#define VS_AGENT_DEBUG_MAX 1024
+
+static const char *
+vs_agent_debug_name(virDomain *dom)
+{
+    const char *name = dom ? virDomainGetName(dom) : NULL;
+
+    return name ? name : "?";
+}
+
+/* A reply is guest bytes: sanitised (vs-text.h) and cut, never raw. */
+static void
+vs_agent_debug_reply(virDomain *dom, const char *reply)
+{
+    gsize len = strlen(reply);
+    g_autofree char *shown = vs_text_sanitize(reply, MIN(len, VS_AGENT_DEBUG_MAX));
+
+    g_debug("agent: %s -> %s%s (%zu bytes)", vs_agent_debug_name(dom), shown,
+            len > VS_AGENT_DEBUG_MAX ? "..." : "", len);
+}
+
 /* ---- transport ---- */
+
 
 static char *
 vs_agent_libvirt_transport(virDomain *dom, const char *request, VsAgentFault *fault,
@@ -577,11 +602,14 @@ vs_agent_command(virDomain *dom, JsonNode *cmd, VsAgentFault *fault, GError **er
         return NULL;
     }
     ascii = vs_json_ascii(json);
+    g_debug("agent: %s <- %.*s", vs_agent_debug_name(dom), VS_AGENT_DEBUG_MAX, ascii);
     if (!(reply = vs_transport(dom, ascii, fault, &local_error))) {
+        g_debug("agent: %s: %s", vs_agent_debug_name(dom), local_error->message);
         vs_agent_failed(dom, execute, fault, &local_error);
         g_propagate_error(error, g_steal_pointer(&local_error));
         return NULL;
     }
+    vs_agent_debug_reply(dom, reply);
     if (!(ret = vs_agent_check_reply(execute, id, reply, error)))
         *fault = VS_AGENT_FAULT_BAD_REPLY;
     return ret;

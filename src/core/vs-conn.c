@@ -7,6 +7,7 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-text.h"
 
 void
 vs_conn_close(virConnect *conn)
@@ -55,6 +56,9 @@ vs_set_libvirt_error(GError **error, const char *context)
     const char *msg = err && err->message ? err->message : _("unknown libvirt error");
     VsErrorCode code = err && err->code == VIR_ERR_NO_DOMAIN ? VS_ERROR_DOMAIN_GONE
                                                                : VS_ERROR_LIBVIRT;
+    g_autofree char *shown = vs_text_sanitize(msg, -1);   /* may quote the guest */
+
+    g_debug("libvirt: error %d: %s", err ? err->code : 0, shown);
 
     g_set_error(error, VS_ERROR, code, "%s: %s", context, msg);
 }
@@ -71,6 +75,8 @@ vs_connect_full(const char *uri, VsConnectFlags flags, GError **error)
     virConnect *conn;
 
     vs_libvirt_init();
+    g_debug("libvirt: virConnectOpenAuth(%s%s)", uri ? uri : "(default)",
+            (flags & VS_CONNECT_READONLY) ? ", read-only" : "");
     conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault,
                               (flags & VS_CONNECT_READONLY) ? VIR_CONNECT_RO : 0);
     if (!conn) {
@@ -92,6 +98,7 @@ vs_domain_lookup(virConnect *conn, const char *name, GError **error)
         return NULL;
     }
 
+    g_debug("libvirt: look up domain '%s'", name);
     if (g_ascii_string_to_unsigned(name, 10, 0, G_MAXINT, &id, NULL))
         dom = virDomainLookupByID(conn, (int)id);
     if (!dom && g_uuid_string_is_valid(name))
@@ -132,8 +139,12 @@ char *
 vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error)
 {
     unsigned int flags = VIR_DOMAIN_XML_SECURE | (inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
-    char *raw = virDomainGetXMLDesc(dom, flags);
+    char *raw;
     char *xml;
+
+    g_debug("libvirt: virDomainGetXMLDesc(%s, %s)", virDomainGetName(dom),
+            inactive ? "inactive" : "current");
+    raw = virDomainGetXMLDesc(dom, flags);
 
     /* A read-only connection (-r) may not ask for secrets; shares need none. */
     if (!raw && vs_libvirt_last_error_code() == VIR_ERR_OPERATION_DENIED)

@@ -36,6 +36,7 @@ vs_domain_restart(virDomain *dom, guint timeout_ms, gboolean force, GError **err
 {
     g_autoptr(GError) wait_error = NULL;
 
+    g_debug("libvirt: virDomainShutdownFlags(%s, agent|acpi)", virDomainGetName(dom));
     if (virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_GUEST_AGENT |
                                     VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0) {
         vs_set_libvirt_error(error, _("cannot shut the domain down"));
@@ -51,11 +52,13 @@ vs_domain_restart(virDomain *dom, guint timeout_ms, gboolean force, GError **err
                 g_propagate_error(error, g_steal_pointer(&wait_error));
             return FALSE;
         }
+        g_debug("libvirt: virDomainDestroy(%s)", virDomainGetName(dom));
         if (virDomainDestroy(dom) < 0) {
             vs_set_libvirt_error(error, _("cannot destroy the domain"));
             return FALSE;
         }
     }
+    g_debug("libvirt: virDomainCreate(%s)", virDomainGetName(dom));
     if (virDomainCreate(dom) < 0) {
         vs_set_libvirt_error(error, _("cannot start the domain"));
         return FALSE;

@@ -387,7 +387,10 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
 static gboolean
 vs_define(VsDomainState *state, const char *xml, GError **error)
 {
-    virDomain *dom = virDomainDefineXML(virDomainGetConnect(state->dom), xml);
+    virDomain *dom;
+
+    g_debug("libvirt: virDomainDefineXML(%s)", state->name);
+    dom = virDomainDefineXML(virDomainGetConnect(state->dom), xml);
 
     if (!dom) {
         vs_set_libvirt_error(error, _("cannot update the domain definition"));
@@ -426,6 +429,8 @@ vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned 
 {
     if (!m->change)
         return TRUE;
+    g_debug("libvirt: virDomainSetMetadata(%s, %s, flags %u)", state->name,
+            m->xml ? m->xml : "(remove)", flags);
     if (virDomainSetMetadata(state->dom, VIR_DOMAIN_METADATA_ELEMENT, m->xml,
                              m->xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags) < 0) {
         vs_set_libvirt_error(error, _("cannot record the share in the domain metadata"));
@@ -470,6 +475,8 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
                          step->message);
         g_free(before.xml);
     }
+    if (job->did_attach && job->plan.live)
+        g_debug("libvirt: virDomainDetachDeviceFlags(%s, live): undo", state->name);
     if (job->did_attach && job->plan.live &&
         virDomainDetachDeviceFlags(state->dom, job->device_xml, VIR_DOMAIN_AFFECT_LIVE) < 0)
         vs_undo_left(left, _("the device is still attached to the running domain"),
@@ -514,6 +521,8 @@ vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
         job->did_define = TRUE;
     }
 
+    g_debug("libvirt: virDomainAttachDeviceFlags(%s, flags %u): %s", state->name, flags,
+            job->device_xml);
     if (virDomainAttachDeviceFlags(state->dom, job->device_xml, flags) < 0) {
         vs_set_libvirt_error(error, _("cannot attach the share"));
         return vs_ops_add_fail(state, job, error);
@@ -600,6 +609,8 @@ vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
     g_autoptr(GError) config_error = NULL;
     g_autoptr(GError) live_error = NULL;
 
+    g_debug("libvirt: virDomainDetachDeviceFlags(%s, flags %u): %s", state->name, job->flags,
+            job->device_xml);
     if (virDomainDetachDeviceFlags(state->dom, job->device_xml, job->flags) < 0) {
         vs_set_libvirt_error(error, _("cannot detach the share"));
         return FALSE;

@@ -23,18 +23,37 @@ vs_run_options_init(VsRunOptions *ropts)
     ropts->timeout_ms = VS_DEFAULT_TIMEOUT_MS;
 }
 
+static void
+vs_notify_va(VsNotifyFunc func, gpointer data, const char *fmt, va_list args)
+{
+    g_autofree char *msg = NULL;
+
+    if (!func)
+        return;
+    msg = g_strdup_vprintf(fmt, args);
+    func(msg, data);
+}
+
 static void G_GNUC_PRINTF(2, 3)
 vs_notify(const VsRunOptions *ropts, const char *fmt, ...)
 {
-    g_autofree char *msg = NULL;
     va_list args;
 
-    if (!ropts->notify)
-        return;
     va_start(args, fmt);
-    msg = g_strdup_vprintf(fmt, args);
+    vs_notify_va(ropts->notify, ropts->notify_data, fmt, args);
     va_end(args);
-    ropts->notify(msg, ropts->notify_data);
+}
+
+/* A warning: the share works (or the change went through) but not all of
+ * it; front ends show these even when asked to be quiet. */
+static void G_GNUC_PRINTF(2, 3)
+vs_warn(const VsRunOptions *ropts, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vs_notify_va(ropts->warn ? ropts->warn : ropts->notify, ropts->notify_data, fmt, args);
+    va_end(args);
 }
 
 /* The agent commands a share needs (mount via guest-exec, /proc via guest-file-*). */
@@ -150,7 +169,7 @@ vs_remount_others(VsDomainState *state, const char *skip_tag, const VsRunOptions
         if (vs_guest_mount(state->dom, share, 0, ropts->timeout_ms, &mount_error))
             vs_notify(ropts, _("Mounted '%s' at %s again."), share->tag, share->target);
         else
-            vs_notify(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
+            vs_warn(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
                       mount_error->message);
     }
 }
@@ -173,7 +192,7 @@ vs_host_preflight(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts
     if (ropts->force || (g_strcmp0(virttype, "qemu") != 0 && g_strcmp0(virttype, "kvm") != 0))
         return TRUE;
     if (!vs_identity_for_domain(state, NULL, &id, &id_error)) {
-        vs_notify(ropts, _("Warning: permissions not checked: %s"), id_error->message);
+        vs_warn(ropts, _("Warning: permissions not checked: %s"), id_error->message);
         return TRUE;
     }
     if (vs_perm_check(job->share, &id, findings))
@@ -197,7 +216,7 @@ vs_persist(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts)
     if (!ropts->persist)
         return;
     if (virDomainIsActive(state->dom) != 1) {
-        vs_notify(ropts, _("Warning: not persisted: the guest is not running; run add again "
+        vs_warn(ropts, _("Warning: not persisted: the guest is not running; run add again "
                            "with --persist once it runs"));
         return;
     }
@@ -205,7 +224,7 @@ vs_persist(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts)
         vs_notify(ropts, _("Added to the guest's /etc/fstab (with nofail; the original is "
                            "kept as /etc/fstab.virt-share.bak)."));
     else
-        vs_notify(ropts, _("Warning: could not add the share to the guest's /etc/fstab: %s"),
+        vs_warn(ropts, _("Warning: could not add the share to the guest's /etc/fstab: %s"),
                   error->message);
 }
 
@@ -287,7 +306,7 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
 
         if (!vs_agent_ping(state->dom, &agent_error)) {
             /* No agent: the device still goes; say that the guest may hold a stale mount. */
-            vs_notify(ropts, _("Warning: not unmounted in the guest: %s"), agent_error->message);
+            vs_warn(ropts, _("Warning: not unmounted in the guest: %s"), agent_error->message);
         } else if (!vs_guest_umount(state->dom, job->share->tag, &was_mounted,
                                     ropts->timeout_ms, error)) {
             g_prefix_error(error, _("cannot unmount the share in the guest (nothing was "
@@ -320,7 +339,7 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
         g_autoptr(GError) fstab_error = NULL;
 
         if (!vs_guest_fstab_remove(state->dom, job->share->tag, &removed, &fstab_error))
-            vs_notify(ropts, _("Warning: could not update the guest's /etc/fstab: %s"),
+            vs_warn(ropts, _("Warning: could not update the guest's /etc/fstab: %s"),
                       fstab_error->message);
         else if (removed)
             vs_notify(ropts, _("Removed it from the guest's /etc/fstab."));

@@ -21,7 +21,9 @@ typedef struct {
     gboolean persist;       /* add: write an fstab line in the guest */
     guint timeout_ms;       /* agent, guest commands and shutdown */
     VsNotifyFunc notify;    /* progress messages (translated), may be NULL */
-    gpointer notify_data;
+    VsNotifyFunc warn;      /* warnings (translated, "Warning: ..."): NULL sends them
+                             * to notify */
+    gpointer notify_data;   /* for both */
 } VsRunOptions;
 
 void vs_run_options_init(VsRunOptions *ropts);
