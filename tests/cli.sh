@@ -391,8 +391,15 @@ contains "dry run: accessmode" "$out" "accessmode=\"mapped\""
 contains "dry run: readonly" "$out" "<readonly/>"
 contains "dry run: tag" "$out" "<target dir=\"mytag\"/>"
 contains "dry run says nothing changed" "$out" "nothing changed"
+# A dry run makes the checks add makes: mounting in the running guest needs
+# its agent, which the test driver does not have, so add would fail (exit 2).
 vs add running "$odd" --dry-run
-check_rc "add --dry-run to the running domain" 0
+check_rc "add --dry-run to the running domain without an agent: add's exit code" 2
+contains "dry run without an agent: says add would fail" "$err" "add would fail"
+contains "dry run without an agent: says why" "$err" "guest-info"
+not_contains "dry run without an agent: no device XML" "$out" "<filesystem"
+vs add running "$odd" --dry-run --no-mount
+check_rc "add --dry-run --no-mount to the running domain" 0
 contains "running + shared memory + ACPI: auto picks virtiofs" "$out" "virtiofs"
 
 # ---- read-only connections (-r) ----

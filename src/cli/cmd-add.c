@@ -44,7 +44,7 @@ const GOptionEntry vs_add_options[] = {
     { "readonly", 'r', 0, G_OPTION_ARG_NONE, &opt.readonly,
       N_("Share read-only"), NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt.dry_run,
-      N_("Print the plan and the device XML, change nothing"), NULL },
+      N_("Run every check of add and print the device XML; change nothing"), NULL },
     { "no-mount", 0, 0, G_OPTION_ARG_NONE, &opt.no_mount,
       N_("Only attach the device; do not mount it in the guest"), NULL },
     { "persist", 'p', 0, G_OPTION_ARG_NONE, &opt.persist,
@@ -123,15 +123,18 @@ vs_add_options_from_cli(VsAddOptions *opts, const VsConfig *config, const char *
     return TRUE;
 }
 
+/* The checks add makes, the same code (vs_run_add_check), and the device XML. */
 static gboolean
-vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts, GError **error)
+vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts,
+               const VsRunOptions *ropts, GError **error)
 {
-    g_autoptr(VsAddJob) job = vs_op_add_plan(conn, domain, opts, error);
+    g_autoptr(VsAddJob) job = NULL;
 
-    if (!job)
+    if (!vs_op_add(conn, domain, opts, ropts, &job, error)) {
+        g_prefix_error(error, _("dry run: add would fail: "));
         return FALSE;
-    vs_cli_say("%s", job->description);
-    vs_cli_say(_("Dry run: nothing changed. Device XML:"));
+    }
+    vs_cli_say(_("Dry run: every check add makes passed; nothing changed. Device XML:"));
     printf("%s", job->device_xml);
     return TRUE;
 }
@@ -156,8 +159,6 @@ vs_cmd_add(int argc, char **argv, GError **error)
         return FALSE;
     if (!(conn = vs_cli_connect(error)))
         return FALSE;
-    if (opt.dry_run)
-        return vs_add_dry_run(conn, argv[0], &opts, error);
 
     vs_cli_run_options_init(&ropts);
     ropts.mount = !opt.no_mount;
@@ -166,6 +167,9 @@ vs_cmd_add(int argc, char **argv, GError **error)
     ropts.force = opt.force;
     ropts.persist = opt.persist;
     ropts.timeout_ms = (guint)opt.timeout * 1000;
+    ropts.dry_run = opt.dry_run;
+    if (opt.dry_run)
+        return vs_add_dry_run(conn, argv[0], &opts, &ropts, error);
     if (!vs_op_add(conn, argv[0], &opts, &ropts, &job, error))
         return FALSE;
     if (job->plan.restart_needed && !opt.restart)

@@ -127,18 +127,46 @@ vs_guest_mounts(virDomain *dom, GError **error)
     return text ? vs_guest_parse_mounts(text) : NULL;
 }
 
+/* The agent commands a share needs (mount via guest-exec, /proc via guest-file-*). */
+static const char *const vs_needed_agent_commands[] = {
+    "guest-exec", "guest-exec-status", "guest-file-open", "guest-file-read",
+    "guest-file-close", NULL
+};
+
+const char *
+vs_guest_blocked_command(GHashTable *disabled)
+{
+    for (guint i = 0; vs_needed_agent_commands[i]; i++) {
+        if (g_hash_table_contains(disabled, vs_needed_agent_commands[i]))
+            return vs_needed_agent_commands[i];
+    }
+    return NULL;
+}
+
+gboolean
+vs_guest_has_fs(virDomain *dom, VsDriver driver, gboolean *has, GError **error)
+{
+    g_autofree char *text = vs_guest_read_text(dom, "/proc/filesystems", error);
+
+    if (!text)
+        return FALSE;
+    *has = vs_guest_filesystems_has(text, vs_guest_fstype(driver));
+    return TRUE;
+}
+
 gboolean
 vs_guest_ensure_fs(virDomain *dom, VsDriver driver, guint timeout_ms, GError **error)
 {
     const char *fstype = vs_guest_fstype(driver);
     const char *module = driver == VS_DRIVER_VIRTIOFS ? "virtiofs" : "9p";
     const char *modprobe[] = { "modprobe", module, NULL };
-    g_autofree char *text = vs_guest_read_text(dom, "/proc/filesystems", error);
+    g_autofree char *text = NULL;
     g_autoptr(GError) mp_error = NULL;
+    gboolean has = FALSE;
 
-    if (!text)
+    if (!vs_guest_has_fs(dom, driver, &has, error))
         return FALSE;
-    if (vs_guest_filesystems_has(text, fstype))
+    if (has)
         return TRUE;
     if (!vs_agent_exec_check(dom, modprobe, timeout_ms, &mp_error)) {
         g_set_error(error, VS_ERROR, VS_ERROR_GUEST,
@@ -146,7 +174,6 @@ vs_guest_ensure_fs(virDomain *dom, VsDriver driver, guint timeout_ms, GError **e
                       "%s"), fstype, mp_error->message);
         return FALSE;
     }
-    g_free(text);
     if (!(text = vs_guest_read_text(dom, "/proc/filesystems", error)))
         return FALSE;
     if (!vs_guest_filesystems_has(text, fstype)) {

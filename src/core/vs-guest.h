@@ -34,6 +34,15 @@ gboolean vs_guest_filesystems_has(const char *text, const char *fstype);
 /* The guest's current mounts (via guest-file-read of /proc/self/mounts). */
 GPtrArray *vs_guest_mounts(virDomain *dom, GError **error);
 
+/* The first agent command that mounting needs (guest-exec for mkdir and
+ * mount, guest-file-* for /proc) in @disabled (vs_agent_disabled_commands),
+ * or NULL when none is. */
+const char *vs_guest_blocked_command(GHashTable *disabled);
+
+/* Does the guest kernel know @driver's file system now (/proc/filesystems)?
+ * Reads only: no module is loaded. */
+gboolean vs_guest_has_fs(virDomain *dom, VsDriver driver, gboolean *has, GError **error);
+
 /* Make sure the guest kernel knows the share's file system: check
  * /proc/filesystems, else modprobe the module and check again. */
 gboolean vs_guest_ensure_fs(virDomain *dom, VsDriver driver, guint timeout_ms, GError **error);

@@ -47,7 +47,9 @@ vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
           const VsRunOptions *ropts, VsAddJob **job_out, GError **error)
 {
     g_autoptr(VsLock) lock = NULL;
-    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, &lock, ropts->timeout_ms, error);
+    /* A dry run changes nothing: no lock (it works on a read-only connection). */
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, ropts->dry_run ? NULL : &lock,
+                                                ropts->timeout_ms, error);
     g_autoptr(VsAddJob) job = NULL;
     gboolean ok;
 

@@ -19,7 +19,9 @@ VsAddJob *vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOption
                          GError **error);
 
 /* Add a share to @domain and mount it in the guest (as @ropts says); the
- * domain's lock is held for @ropts->timeout_ms at most.  @ropts->notify first
+ * domain's lock is held for @ropts->timeout_ms at most.  With
+ * @ropts->dry_run: plan and run every check add makes, change nothing
+ * (vs_run_add_check), failing with the error add would fail with.  @ropts->notify first
  * gets the plan's description.  *@job_out (may be NULL) receives the job,
  * e.g. to tell whether a restart is still needed. */
 gboolean vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,

@@ -56,33 +56,33 @@ vs_warn(const VsRunOptions *ropts, const char *fmt, ...)
     va_end(args);
 }
 
-/* The agent commands a share needs (mount via guest-exec, /proc via guest-file-*). */
-static const char *const vs_needed_agent_commands[] = {
-    "guest-exec", "guest-exec-status", "guest-file-open", "guest-file-read",
-    "guest-file-close", NULL
-};
-
 /* The guest is ready for @driver: agent answers, the commands we need are not
- * disabled, the kernel knows the file system. */
+ * disabled, the kernel knows the file system (loaded, unless a dry run). */
 static gboolean
 vs_guest_preflight(virDomain *dom, VsDriver driver, const VsRunOptions *ropts, GError **error)
 {
     g_autoptr(GHashTable) disabled = NULL;
+    gboolean has = FALSE;
+    const char *blocked;
 
     /* guest-info fails like guest-ping when the agent is not there: no ping. */
     if (!(disabled = vs_agent_disabled_commands(dom, error)))
         return FALSE;
-    for (guint i = 0; vs_needed_agent_commands[i]; i++) {
-        if (g_hash_table_contains(disabled, vs_needed_agent_commands[i])) {
-            g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
-                        _("the guest agent has '%s' disabled, which mounting needs: remove it "
-                          "from qemu-ga's --block-rpcs (or add it to the allow-list in "
-                          "/etc/sysconfig/qemu-ga) in the guest, or use --no-mount"),
-                        vs_needed_agent_commands[i]);
-            return FALSE;
-        }
+    if ((blocked = vs_guest_blocked_command(disabled))) {
+        g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
+                    _("the guest agent has '%s' disabled, which mounting needs: remove it "
+                      "from qemu-ga's --block-rpcs (or add it to the allow-list in "
+                      "/etc/sysconfig/qemu-ga) in the guest, or use --no-mount"), blocked);
+        return FALSE;
     }
-    return vs_guest_ensure_fs(dom, driver, ropts->timeout_ms, error);
+    if (!ropts->dry_run)
+        return vs_guest_ensure_fs(dom, driver, ropts->timeout_ms, error);
+    if (!vs_guest_has_fs(dom, driver, &has, error))
+        return FALSE;
+    if (!has)
+        vs_notify(ropts, _("The guest kernel has no %s yet: add will load its module "
+                           "(modprobe)."), vs_guest_fstype(driver));
+    return TRUE;
 }
 
 /* Mount the share just attached; undo the attach if that fails.  After a
@@ -229,18 +229,29 @@ vs_persist(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts)
 }
 
 gboolean
-vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GError **error)
+vs_run_add_check(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
+                 GError **error)
 {
     gboolean mount_now = ropts->mount && job->plan.live;
     gboolean restart = ropts->mount && ropts->restart && job->plan.restart_needed;
 
     if (!vs_host_preflight(state, job, ropts, error))
         return FALSE;
-
     /* Check the guest before changing anything. */
-    if ((mount_now || restart) &&
-        !vs_guest_preflight(state->dom, job->share->driver, ropts, error))
+    return !(mount_now || restart) ||
+           vs_guest_preflight(state->dom, job->share->driver, ropts, error);
+}
+
+gboolean
+vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GError **error)
+{
+    gboolean mount_now = ropts->mount && job->plan.live;
+    gboolean restart = ropts->mount && ropts->restart && job->plan.restart_needed;
+
+    if (!vs_run_add_check(state, job, ropts, error))
         return FALSE;
+    if (ropts->dry_run)
+        return TRUE;
 
     if (!vs_ops_add_apply(state, job, error))
         return FALSE;

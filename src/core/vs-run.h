@@ -19,6 +19,7 @@ typedef struct {
     gboolean force;         /* skip the permission checks; with restart: destroy
                              * after the shutdown timeout */
     gboolean persist;       /* add: write an fstab line in the guest */
+    gboolean dry_run;       /* add: only the checks (vs_run_add_check), change nothing */
     guint timeout_ms;       /* agent, guest commands and shutdown */
     VsNotifyFunc notify;    /* progress messages (translated), may be NULL */
     VsNotifyFunc warn;      /* warnings (translated, "Warning: ..."): NULL sends them
@@ -30,6 +31,15 @@ void vs_run_options_init(VsRunOptions *ropts);
 
 gboolean vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
                     GError **error);
+
+/* Every check vs_run_add makes before it changes anything, and only those
+ * (host permissions for QEMU's user; for a mount now or after --restart:
+ * the guest agent answers, the commands mounting needs are not disabled,
+ * the guest kernel has the file system).  With @ropts->dry_run nothing is
+ * loaded in the guest either: a missing module is reported as what add will
+ * do.  vs_run_add runs exactly this first; a dry run runs only this. */
+gboolean vs_run_add_check(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
+                          GError **error);
 
 gboolean vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
                        GError **error);
