@@ -21,7 +21,7 @@
 #include "vs-hostcheck.h"
 #include "vs-i18n.h"
 #include "vs-identity.h"
-#include "vs-path.h"
+#include "vs-text.h"
 #include "vs-xml.h"
 
 /* A domain definition is a few KiB; far more is not one. */
@@ -44,7 +44,7 @@ static guint
 vs_hook_check_shares(const char *domain, GPtrArray *shares, const VsConfig *cfg,
                      const VsIdentity *id)
 {
-    g_autofree char *name = vs_text_printable(domain);
+    g_autofree char *name = vs_text_sanitize(domain, -1);
     guint refused = 0;
 
     for (guint i = 0; i < shares->len; i++) {
@@ -104,7 +104,7 @@ main(int argc, char **argv)
         return 0;
     /* A policy that cannot be read cannot allow anything. */
     if (!(cfg = vs_config_load(NULL, &error))) {
-        g_autofree char *name = vs_text_printable(argv[1]);
+        g_autofree char *name = vs_text_sanitize(argv[1], -1);
         fprintf(stderr, _("virt-share: domain '%s': its shared folders cannot be checked: %s; "
                           "refusing to start\n"), name, error->message);
         return 1;

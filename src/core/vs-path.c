@@ -9,14 +9,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-path.h"
-
-char *
-vs_text_printable(const char *text)
-{
-    /* Octal escapes for control characters and for every non-ASCII byte:
-     * invalid UTF-8 and terminal escape sequences never reach the output. */
-    return g_strescape(text ? text : "", NULL);
-}
+#include "vs-text.h"
 
 gboolean
 vs_text_validate(const char *text, GError **error)
@@ -24,7 +17,7 @@ vs_text_validate(const char *text, GError **error)
     const char *end = NULL;
 
     if (!g_utf8_validate(text, -1, &end)) {
-        g_autofree char *shown = vs_text_printable(text);
+        g_autofree char *shown = vs_text_sanitize(text, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
                     _("'%s' is not valid UTF-8 (invalid byte at offset %ld)"), shown,
                     (long)(end - text));
@@ -32,7 +25,7 @@ vs_text_validate(const char *text, GError **error)
     }
     for (const char *p = text; *p; p = g_utf8_next_char(p)) {
         if (g_unichar_iscntrl(g_utf8_get_char(p))) {
-            g_autofree char *shown = vs_text_printable(text);
+            g_autofree char *shown = vs_text_sanitize(text, -1);
             g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
                         _("'%s' contains a control character (at offset %ld)"), shown,
                         (long)(p - text));

@@ -10,9 +10,6 @@
  * reach terminals, logs and the guest's fstab. */
 gboolean vs_text_validate(const char *text, GError **error);
 
-/* @text with control characters and non-ASCII bytes escaped, for messages. */
-char *vs_text_printable(const char *text);
-
 /* Resolve @path (absolute; symlinks resolved) and check that it exists and is
  * a directory, and that both @path and the result pass vs_text_validate.
  * Returns the canonical path. */

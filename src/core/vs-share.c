@@ -3,8 +3,8 @@
 
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-path.h"
 #include "vs-share.h"
+#include "vs-text.h"
 #include "vs-xml.h"
 
 VsShare *
@@ -169,8 +169,8 @@ vs_share_node_verify(const VsShare *share, xmlNode *fs, GError **error)
 
     if (!back || strcmp(back->source, share->source) != 0 ||
         strcmp(back->tag, share->tag) != 0) {
-        g_autofree char *source = vs_text_printable(share->source);
-        g_autofree char *tag = vs_text_printable(share->tag);
+        g_autofree char *source = vs_text_sanitize(share->source, -1);
+        g_autofree char *tag = vs_text_sanitize(share->tag, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
                     _("the device XML does not name the checked folder '%s' and tag '%s' "
                       "byte for byte; refusing it"), source, tag);

@@ -1,4 +1,4 @@
-/* vs-text.c: text from the guest, made safe to print. */
+/* vs-text.c: text from the guest, or an unchecked path, made safe to print. */
 #include <config.h>
 
 #include "vs-text.h"
@@ -45,22 +45,28 @@ vs_text_escape(GString *out, gunichar c)
 char *
 vs_text_sanitize(const char *text, gssize len)
 {
-    g_autofree char *valid = NULL;
+    const char *p, *end;
     GString *out;
 
     if (!text)
         return g_strdup("");
     if (len < 0)
         len = (gssize)strlen(text);
-    /* invalid sequences and embedded NULs become U+FFFD */
-    valid = g_utf8_make_valid(text, len);
     out = g_string_sized_new(len);
-    for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
+    for (p = text, end = text + len; p < end;) {
+        gunichar c = g_utf8_get_char_validated(p, end - p);
+
+        if (c == (gunichar)-1 || c == (gunichar)-2 || c == 0) {
+            /* not UTF-8 (or a NUL): the byte itself, escaped */
+            g_string_append_printf(out, "\\x%02x", (guchar)*p);
+            p++;
+            continue;
+        }
         if (vs_text_needs_escape(c))
             vs_text_escape(out, c);
         else
-            g_string_append_unichar(out, c);
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+        p = g_utf8_next_char(p);
     }
     return g_string_free(out, FALSE);
 }

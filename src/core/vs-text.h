@@ -1,12 +1,16 @@
-/* vs-text.h: text from the guest, made safe to print. */
+/* vs-text.h: text from the guest, or a host path that failed its check, made
+ * safe to print. */
 #pragma once
 
 #include <glib.h>
 
 /* @text (@len bytes, or -1 for NUL-terminated; NULL gives "") as printable
- * UTF-8: invalid UTF-8 becomes U+FFFD; control and format characters
- * (C0, DEL, C1 such as the CSI of terminal escape sequences, bidi overrides,
- * line separators) and backslash are escaped as \n, \t, \\, \xHH or \u{HHHH}.
- * Every piece of guest text that reaches a terminal, a log or JSON goes
- * through this one function. */
+ * UTF-8.  Printable characters (non-ASCII ones too) are kept; control and
+ * format characters (C0, DEL, C1 such as the CSI of terminal escape
+ * sequences, bidi overrides, line separators), unassigned code points and
+ * backslash are escaped as \n, \t, \\ or \u{HHHH}; every byte that is not
+ * part of valid UTF-8 (and an embedded NUL) as \xHH, so the exact bytes of
+ * an odd file name stay visible.  Every piece of guest text, and every
+ * unchecked path, that reaches a terminal, a log or JSON goes through this
+ * one function. */
 char *vs_text_sanitize(const char *text, gssize len);
