@@ -563,7 +563,7 @@ test_sanitize(void **state)
 static void
 test_default_target(void **state)
 {
-    const char *bad[] = { "../../etc", "..", ".", "a/b", "" };
+    const char *bad[] = { "../../etc", "..", ".", "a/b", "", "a\x1b[2J", "a\nb", "\xc0\xae" };
     g_autoptr(VsShare) share = vs_share_new();
     g_autofree char *plain = NULL;
 

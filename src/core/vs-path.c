@@ -47,8 +47,9 @@ vs_host_dir_resolve(const char *path, GError **error)
         return NULL;
     }
     if (!g_path_is_absolute(path)) {
+        g_autofree char *shown = vs_text_sanitize(path, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
-                    _("host directory '%s' is not an absolute path"), path);
+                    _("host directory '%s' is not an absolute path"), shown);
         return NULL;
     }
     if (!vs_text_validate(path, error)) {
@@ -89,8 +90,9 @@ vs_guest_path_validate(const char *path, GError **error)
     g_auto(GStrv) parts = NULL;
 
     if (!path || !g_path_is_absolute(path)) {
+        g_autofree char *shown = vs_text_sanitize(path, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
-                    _("guest path '%s' is not an absolute path"), path ? path : "");
+                    _("guest path '%s' is not an absolute path"), shown);
         return FALSE;
     }
     if (!vs_text_validate(path, error)) {

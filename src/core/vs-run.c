@@ -365,16 +365,19 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
 char *
 vs_run_default_target(const VsShare *share)
 {
+    g_autofree char *target = NULL;
+
     if (share->target)
         return g_strdup(share->target);
     if (g_path_is_absolute(share->tag) && vs_guest_default_target_check(share->tag, NULL))
         return g_strdup(share->tag);
     /* The tag comes from the domain XML: only a plain name may become a
-     * directory under /mnt ("../../etc" must not become /etc). */
-    if (!*share->tag || strchr(share->tag, '/') || g_str_equal(share->tag, ".") ||
-        g_str_equal(share->tag, ".."))
+     * directory under /mnt ("../../etc" must not become /etc, nor "a\x1b[2J"
+     * or a name that is not UTF-8 a mount point). */
+    if (!*share->tag || strchr(share->tag, '/'))
         return NULL;
-    return g_build_filename("/mnt", share->tag, NULL);
+    target = g_build_filename("/mnt", share->tag, NULL);
+    return vs_guest_path_validate(target, NULL) ? g_steal_pointer(&target) : NULL;
 }
 
 /* The live shares named by @tag (all when NULL); NOT_FOUND if none. */

@@ -4,6 +4,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-tag.h"
+#include "vs-text.h"
 
 gsize
 vs_tag_max_len(VsDriver driver)
@@ -22,27 +23,31 @@ vs_tag_validate(const char *tag, VsDriver driver, GError **error)
 {
     gsize max = vs_tag_max_len(driver);
     gsize len = tag ? strlen(tag) : 0;
+    g_autofree char *shown = NULL;
 
     if (len == 0) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("the tag must not be empty"));
         return FALSE;
     }
+    /* a refused tag is shown escaped: it may be any bytes */
+    shown = vs_text_sanitize(tag, -1);
     if (len > max) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
                     _("tag '%s' is %zu bytes long; %s allows at most %zu"),
-                    tag, len, vs_driver_to_string(driver == VS_DRIVER_AUTO ? VS_DRIVER_9P : driver),
+                    shown, len, vs_driver_to_string(driver == VS_DRIVER_AUTO ? VS_DRIVER_9P : driver),
                     max);
         return FALSE;
     }
     if (tag[0] == '-' || tag[0] == '.') {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
-                    _("tag '%s' must not start with '-' or '.'"), tag);
+                    _("tag '%s' must not start with '-' or '.'"), shown);
         return FALSE;
     }
     for (const char *p = tag; *p; p++) {
         if (!vs_tag_char_ok(*p)) {
             g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
-                        _("tag '%s' may only contain letters, digits, '.', '_' and '-'"), tag);
+                        _("tag '%s' may only contain letters, digits, '.', '_' and '-'"),
+                        shown);
             return FALSE;
         }
     }

@@ -9,26 +9,13 @@
 #include "vs-path.h"
 #include "vs-tag.h"
 
-static char *
-next_line(const char **p)
-{
-    const char *nl = strchr(*p, '\n');
-    char *line;
-
-    if (!nl)
-        return NULL;
-    line = g_strndup(*p, nl - *p);
-    *p = nl + 1;
-    return line;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autofree char *input = fuzz_text(data, size);
     const char *text = input;
-    g_autofree char *tag = next_line(&text);
-    g_autofree char *target = tag ? next_line(&text) : NULL;
+    g_autofree char *tag = fuzz_next_line(&text);
+    g_autofree char *target = tag ? fuzz_next_line(&text) : NULL;
     g_autoptr(VsShare) share = vs_share_new();
     g_autofree char *with = NULL;
     g_autofree char *twice = NULL;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -26,4 +27,19 @@ static inline char *
 fuzz_text(const uint8_t *data, size_t size)
 {
     return g_strndup((const char *)data, size);
+}
+
+/* The next line of *@p (without its newline), moving *@p past it; NULL when
+ * no newline is left: the rest is the target's text. */
+static inline char *
+fuzz_next_line(const char **p)
+{
+    const char *nl = strchr(*p, '\n');
+    char *line;
+
+    if (!nl)
+        return NULL;
+    line = g_strndup(*p, nl - *p);
+    *p = nl + 1;
+    return line;
 }
