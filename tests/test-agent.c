@@ -6,6 +6,8 @@
 #include "vs-test-util.h"
 
 #include "vs-agent.h"
+#include "vs-conn.h"
+#include "vs-guest.h"
 #include "vs-run.h"
 #include "vs-text.h"
 
@@ -448,6 +450,241 @@ test_short_write(void **state)
     CHECK_AGENT_ERROR(err);
 }
 
+/* ---- item 6: the guest's fstab is replaced, never truncated in place ---- */
+
+/* A guest with a tiny file system (path -> contents) that runs the few
+ * commands the fstab code uses.  Every state /etc/fstab is ever in is
+ * checked: it is the old text or the new one, whole, at every step. */
+static GHashTable *gfs;             /* path -> GString */
+static GHashTable *gfs_handles;     /* handle -> path */
+static gint gfs_next_handle;
+static char *gfs_exec_out;
+static int gfs_exec_rc;
+static const char *gfs_allowed[2];  /* what /etc/fstab may hold */
+static gboolean gfs_fstab_opened_for_write;
+static gboolean gfs_corrupt_writes; /* the guest stores less than it says */
+
+static void
+gfs_check_fstab(void)
+{
+    GString *f = g_hash_table_lookup(gfs, "/etc/fstab");
+
+    assert_non_null(f);
+    assert_true(g_str_equal(f->str, gfs_allowed[0]) ||
+                (gfs_allowed[1] && g_str_equal(f->str, gfs_allowed[1])));
+}
+
+static void
+gfs_run(JsonArray *args)
+{
+    const char *a[8] = { NULL };
+    GString *f;
+
+    for (guint i = 0; args && i < json_array_get_length(args) && i < 7; i++)
+        a[i] = json_array_get_string_element(args, i);
+    gfs_exec_rc = 0;
+    g_clear_pointer(&gfs_exec_out, g_free);
+    if (g_str_equal(a[0], "test")) {                    /* test -e PATH */
+        gfs_exec_rc = g_hash_table_contains(gfs, a[2]) ? 0 : 1;
+    } else if (g_str_equal(a[0], "readlink")) {         /* readlink -f -- PATH */
+        gfs_exec_out = g_strconcat(a[3], "\n", NULL);
+    } else if (g_str_equal(a[0], "cp")) {               /* cp -p -- FROM TO */
+        f = g_hash_table_lookup(gfs, a[3]);
+        assert_non_null(f);
+        assert_string_not_equal(a[4], "/etc/fstab");
+        g_hash_table_replace(gfs, g_strdup(a[4]), g_string_new(f->str));
+    } else if (g_str_equal(a[0], "mv")) {               /* mv -f -- FROM TO */
+        gpointer from = NULL;
+
+        assert_true(g_hash_table_steal_extended(gfs, a[3], &from, (gpointer *)&f));
+        g_free(from);
+        g_hash_table_replace(gfs, g_strdup(a[4]), f);
+    } else if (g_str_equal(a[0], "rm")) {               /* rm -f -- PATH */
+        g_hash_table_remove(gfs, a[3]);
+    } else if (!g_str_equal(a[0], "chmod") && !g_str_equal(a[0], "umount")) {
+        fail_msg("unexpected guest command %s", a[0]);
+    }
+}
+
+static char *
+script_guestfs(const char *execute, JsonObject *args)
+{
+    if (g_str_equal(execute, "guest-exec")) {
+        JsonArray *arg = json_object_get_array_member(args, "arg");
+        g_autoptr(JsonArray) all = json_array_new();
+
+        json_array_add_string_element(all, json_object_get_string_member(args, "path"));
+        for (guint i = 0; arg && i < json_array_get_length(arg); i++)
+            json_array_add_string_element(all, json_array_get_string_element(arg, i));
+        gfs_run(all);
+        gfs_check_fstab();
+        return g_strdup("{\"pid\": 7}");
+    }
+    if (g_str_equal(execute, "guest-exec-status")) {
+        g_autofree char *b64 = g_base64_encode((const guchar *)(gfs_exec_out ? gfs_exec_out : ""),
+                                               gfs_exec_out ? strlen(gfs_exec_out) : 0);
+        return g_strdup_printf("{\"exited\": true, \"exitcode\": %d, \"out-data\": \"%s\"}",
+                               gfs_exec_rc, b64);
+    }
+    if (g_str_equal(execute, "guest-file-open")) {
+        const char *path = json_object_get_string_member(args, "path");
+        const char *mode = json_object_get_string_member(args, "mode");
+        gint h = ++gfs_next_handle;
+
+        if (mode[0] != 'r') {
+            gfs_fstab_opened_for_write |= g_str_equal(path, "/etc/fstab");
+            g_hash_table_replace(gfs, g_strdup(path), g_string_new(NULL));
+        }
+        assert_true(g_hash_table_contains(gfs, path));
+        g_hash_table_insert(gfs_handles, GINT_TO_POINTER(h), g_strdup(path));
+        gfs_check_fstab();
+        return g_strdup_printf("%d", h);
+    }
+    if (g_str_equal(execute, "guest-file-read") || g_str_equal(execute, "guest-file-write")) {
+        const char *path = g_hash_table_lookup(gfs_handles, GINT_TO_POINTER(
+                                                   json_object_get_int_member(args, "handle")));
+        GString *f = g_hash_table_lookup(gfs, path);
+        g_autofree char *b64 = NULL;
+
+        if (g_str_equal(execute, "guest-file-read")) {
+            b64 = g_base64_encode((const guchar *)f->str, f->len);
+            return g_strdup_printf("{\"count\": %" G_GSIZE_FORMAT ", \"buf-b64\": \"%s\", "
+                                   "\"eof\": true}", f->len, b64);
+        } else {
+            gsize n;
+            g_autofree guchar *data = g_base64_decode(
+                json_object_get_string_member(args, "buf-b64"), &n);
+
+            g_string_append_len(f, (const char *)data, gfs_corrupt_writes && n ? n - 1 : n);
+            gfs_check_fstab();
+            return g_strdup_printf("{\"count\": %" G_GSIZE_FORMAT ", \"eof\": false}", n);
+        }
+    }
+    return g_strdup("{}");  /* guest-file-close, guest-ping, ... */
+}
+
+static void
+gfs_string_free(gpointer s)
+{
+    g_string_free(s, TRUE);
+}
+
+static void
+gfs_setup(const char *fstab)
+{
+    gfs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gfs_string_free);
+    gfs_handles = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    g_hash_table_insert(gfs, g_strdup("/etc/fstab"), g_string_new(fstab));
+    gfs_fstab_opened_for_write = FALSE;
+    gfs_corrupt_writes = FALSE;
+    script = script_guestfs;
+}
+
+static void
+gfs_teardown(void)
+{
+    g_clear_pointer(&gfs, g_hash_table_unref);
+    g_clear_pointer(&gfs_handles, g_hash_table_unref);
+    g_clear_pointer(&gfs_exec_out, g_free);
+}
+
+static void
+test_fstab_replaced_atomically(void **state)
+{
+    /* no final newline: the hard case for giving the text back */
+    const char *orig = "# /etc/fstab\nUUID=1 / ext4 defaults 0 1";
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autofree char *with = NULL;
+    g_autoptr(GError) err = NULL;
+    gboolean removed = FALSE;
+
+    share->tag = g_strdup("vs-data-0123abcd");
+    share->target = g_strdup("/mnt/my data");
+    share->driver = VS_DRIVER_VIRTIOFS;
+    with = vs_fstab_with(orig, share);
+    gfs_setup(orig);
+    gfs_allowed[0] = orig;
+    gfs_allowed[1] = with;
+
+    assert_true(vs_guest_fstab_add(NULL, share, &err));
+    assert_no_gerror(err);
+    assert_false(gfs_fstab_opened_for_write);
+    assert_string_equal(((GString *)g_hash_table_lookup(gfs, "/etc/fstab"))->str, with);
+    assert_string_equal(((GString *)g_hash_table_lookup(gfs, "/etc/fstab.virt-share.bak"))->str,
+                        orig);
+    assert_false(g_hash_table_contains(gfs, "/etc/fstab.virt-share.new"));
+
+    /* add then remove: the guest's fstab byte for byte */
+    assert_true(vs_guest_fstab_remove(NULL, share->tag, &removed, &err));
+    assert_no_gerror(err);
+    assert_true(removed);
+    assert_false(gfs_fstab_opened_for_write);
+    assert_string_equal(((GString *)g_hash_table_lookup(gfs, "/etc/fstab"))->str, orig);
+    assert_false(g_hash_table_contains(gfs, "/etc/fstab.virt-share.new"));
+    gfs_teardown();
+}
+
+/* A write the guest does not store as sent: the new file does not read back
+ * as written, the fstab stays as it was and the new file is removed. */
+static void
+test_fstab_bad_write_keeps_original(void **state)
+{
+    const char *orig = "UUID=1 / ext4 defaults 0 1\n";
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GError) err = NULL;
+
+    share->tag = g_strdup("vs-data-0123abcd");
+    share->target = g_strdup("/mnt/data");
+    share->driver = VS_DRIVER_9P;
+    gfs_setup(orig);
+    gfs_corrupt_writes = TRUE;
+    gfs_allowed[0] = orig;
+    gfs_allowed[1] = NULL;      /* any other content of /etc/fstab fails the test */
+
+    assert_false(vs_guest_fstab_add(NULL, share, &err));
+    vs_test_check_error(err, VS_ERROR_GUEST, __FILE__, __LINE__);
+    assert_false(gfs_fstab_opened_for_write);
+    assert_string_equal(((GString *)g_hash_table_lookup(gfs, "/etc/fstab"))->str, orig);
+    assert_false(g_hash_table_contains(gfs, "/etc/fstab.virt-share.new"));
+    gfs_teardown();
+}
+
+/* remove edits the guest's fstab only once the detach succeeded: a detach
+ * that fails (here: no such domain) leaves the fstab line where it was. */
+static void
+test_remove_failed_detach_keeps_fstab(void **state)
+{
+    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    g_autoptr(VsRemoveJob) job = g_new0(VsRemoveJob, 1);
+    g_autoptr(GError) err = NULL;
+    g_autofree char *fstab = NULL;
+    VsRunOptions ropts;
+
+    job->share = vs_share_new();
+    job->share->tag = g_strdup("vs-data-0123abcd");
+    job->share->target = g_strdup("/mnt/data");
+    job->share->driver = VS_DRIVER_VIRTIOFS;
+    job->share->where = VS_WHERE_LIVE;
+    job->flags = VIR_DOMAIN_AFFECT_LIVE;
+    job->device_xml = g_strdup("<filesystem type='mount'/>");
+    vs_libvirt_init();      /* as every front end does before libvirt calls */
+    st->name = g_strdup("gone");
+    st->running = TRUE;
+    fstab = vs_fstab_with("UUID=1 / ext4 defaults 0 1\n", job->share);
+    gfs_setup(fstab);
+    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"),
+                        g_string_new("vs-data-0123abcd /mnt/data virtiofs rw 0 0\n"));
+    gfs_allowed[0] = fstab;
+    gfs_allowed[1] = NULL;
+    vs_run_options_init(&ropts);
+
+    assert_false(vs_run_remove(st, job, &ropts, &err));
+    assert_non_null(err);
+    assert_false(gfs_fstab_opened_for_write);
+    assert_string_equal(((GString *)g_hash_table_lookup(gfs, "/etc/fstab"))->str, fstab);
+    gfs_teardown();
+}
+
 /* A refused command is "disabled" when guest-info says so, whatever the
  * text of the refusal (it used to be found by matching "has been disabled"). */
 static gboolean refuse_exec;
@@ -598,6 +835,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_exec_pid_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exec_stderr_sanitised, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fstab_replaced_atomically, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fstab_bad_write_keeps_original, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_failed_detach_keeps_fstab, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_by_guest_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_debug_trace_sanitised, setup, teardown),
         cmocka_unit_test(test_sanitize),
