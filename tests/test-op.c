@@ -38,6 +38,7 @@ test_add(void **state)
     g_autoptr(GError) err = NULL;
     VsAddOptions opts = { .source = dir, .driver = VS_DRIVER_9P };
     VsRunOptions ropts;
+    VsPlan other;
 
     /* The plan: changes nothing, says what would happen. */
     plan = vs_op_add_plan(conn, "stopped", &opts, &err);
@@ -46,10 +47,21 @@ test_add(void **state)
     assert_non_null(strstr(plan->device_xml, dir));
     assert_non_null(plan->description);
 
-    /* The run: the description first, then the attach the test driver refuses. */
     vs_run_options_init(&ropts);
     ropts.notify = record;
     ropts.notify_data = said;
+    /* A front end that showed another plan: refused before anything is done. */
+    other = plan->plan;
+    other.restart_needed = !other.restart_needed;
+    opts.expect_plan = &other;
+    assert_false(vs_op_add(conn, "stopped", &opts, &ropts, NULL, &err));
+    assert_vs_error(err, VS_ERROR_INVALID);
+    assert_int_equal(said->len, 0);
+    g_clear_error(&err);
+
+    /* The run (of the plan shown): the description first, then the attach
+     * the test driver refuses. */
+    opts.expect_plan = &plan->plan;
     assert_false(vs_op_add(conn, "stopped", &opts, &ropts, &job, &err));
     assert_vs_error(err, VS_ERROR_LIBVIRT);
     assert_true(said->len >= 1);
@@ -68,6 +80,7 @@ test_not_found(void **state)
      * no deny list here, this is about the domain. */
     g_autoptr(VsConfig) no_deny = vs_config_new_default();
     VsAddOptions opts = { .source = "/usr/share", .config = no_deny };
+    VsDoctorOptions dopts = { 0 };
     VsRunOptions ropts;
 
     g_strfreev(no_deny->denied_roots);
@@ -84,6 +97,12 @@ test_not_found(void **state)
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
     g_clear_error(&err);
     assert_null(vs_op_add_plan(conn, "nosuchdomain", &opts, &err));
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+    g_clear_error(&err);
+    assert_null(vs_op_doctor(conn, "nosuchdomain", NULL, &dopts, &err));
+    assert_vs_error(err, VS_ERROR_NOT_FOUND);
+    g_clear_error(&err);
+    assert_null(vs_op_doctor(conn, "running", "nosuchtag", &dopts, &err));
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
     g_clear_error(&err);
     /* A share already there: refused by the plan, before the lock is of any use. */

@@ -3,11 +3,10 @@
 
 #include "vs-config.h"
 #include "vs-conn.h"
-#include "vs-defaults.h"
 #include "vs-doctor.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-lock.h"
+#include "vs-op.h"
 #include "vsd-model.h"
 
 /* TCG guests on a busy host take over a minute to boot (measured: 68 s). */
@@ -134,18 +133,10 @@ vsd_op_ropts(VsdOp *op, VsRunOptions *ropts)
     ropts->notify_data = op->notify_data;
 }
 
+/* Add: the plan only, or (VSD_OP_ADD) the change, which the core refuses
+ * unless its plan under the domain's lock is the one the user saw. */
 static gboolean
-vsd_same_plan(const VsPlan *a, const VsPlan *b)
-{
-    return a->driver == b->driver && a->mode == b->mode && a->live == b->live &&
-           a->config == b->config && a->add_shared_memory == b->add_shared_memory &&
-           a->restart_needed == b->restart_needed;
-}
-
-/* Add: read, plan, and (unless only asked for the plan) apply under the
- * domain's lock; the plan applied must be the one the user saw. */
-static gboolean
-vsd_op_add(VsdOp *op, VsDomainState *state, GError **error)
+vsd_op_add(VsdOp *op, virConnect *conn, GError **error)
 {
     g_autoptr(VsConfig) config = vs_config_load(NULL, error);
     g_autoptr(VsAddJob) job = NULL;
@@ -160,19 +151,14 @@ vsd_op_add(VsdOp *op, VsDomainState *state, GError **error)
     opts.driver = op->driver == VS_DRIVER_AUTO ? config->driver : op->driver;
     opts.mode = op->mode == VS_MODE_DEFAULT ? config->mode : op->mode;
     opts.readonly = op->readonly;
-    if (!(job = vs_ops_add_prepare(state, &opts, error)))
-        return FALSE;
-    op->description = g_strdup(job->description);
-    op->plan = job->plan;
-    op->running = state->running;
-    if (op->kind == VSD_OP_ADD_PREPARE)
+    if (op->kind == VSD_OP_ADD_PREPARE) {
+        if (!(job = vs_op_add_plan(conn, op->domain, &opts, error)))
+            return FALSE;
+        op->description = g_strdup(job->description);
+        op->plan = job->plan;
         return TRUE;
-    if (!vsd_same_plan(&job->plan, &op->shown_plan)) {
-        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
-                    _("The virtual machine changed since the plan was shown; nothing was "
-                      "changed. Review the plan again."));
-        return FALSE;
     }
+    opts.expect_plan = &op->shown_plan;
     vsd_op_ropts(op, &ropts);
     ropts.mount = TRUE;
     ropts.restart = op->restart;
@@ -180,21 +166,9 @@ vsd_op_add(VsdOp *op, VsDomainState *state, GError **error)
     if (op->restart)
         ropts.timeout_ms = VSD_RESTART_TIMEOUT_MS;
     ropts.persist = op->persist;
-    return vs_run_add(state, job, &ropts, error);
-}
-
-static gboolean
-vsd_op_remove(VsdOp *op, VsDomainState *state, GError **error)
-{
-    g_autoptr(VsRemoveJob) job = vs_ops_remove_prepare(state, op->tag, error);
-    VsRunOptions ropts;
-
-    if (!job)
+    if (!vs_op_add(conn, op->domain, &opts, &ropts, &job, error))
         return FALSE;
-    vsd_op_ropts(op, &ropts);
-    if (!vs_run_remove(state, job, &ropts, error))
-        return FALSE;
-    op->restart_needed = job->restart_needed;
+    op->plan = job->plan;
     return TRUE;
 }
 
@@ -243,10 +217,10 @@ vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
 }
 
 static gboolean
-vsd_op_doctor(VsdOp *op, VsDomainState *state, GError **error)
+vsd_op_doctor(VsdOp *op, virConnect *conn, GError **error)
 {
-    VsDoctorOptions opts = { 0 };
-    g_autoptr(VsDoctorReport) report = vs_doctor_run(state, NULL, &opts, error);
+    VsDoctorOptions dopts = { 0 };
+    g_autoptr(VsDoctorReport) report = vs_op_doctor(conn, op->domain, NULL, &dopts, error);
 
     if (!report)
         return FALSE;
@@ -255,11 +229,12 @@ vsd_op_doctor(VsdOp *op, VsDomainState *state, GError **error)
 }
 
 static gboolean
-vsd_op_fix(VsdOp *op, VsDomainState *state, GError **error)
+vsd_op_fix(VsdOp *op, virConnect *conn, GError **error)
 {
-    VsDoctorOptions opts = { .fix = TRUE };
+    VsDoctorOptions dopts = { .fix = TRUE };
     g_autoptr(VsDoctorReport) report = NULL;
     g_autoptr(VsConfig) config = NULL;
+    const char *tag = op->fix->tag;
     VsRunOptions ropts;
 
     vsd_op_ropts(op, &ropts);
@@ -269,15 +244,15 @@ vsd_op_fix(VsdOp *op, VsDomainState *state, GError **error)
          * and only where the host path policy allows. */
         if (!(config = vs_config_load(NULL, error)))
             return FALSE;
-        opts.config = config;
-        report = vs_doctor_run(state, op->fix->tag, &opts, error);
+        dopts.config = config;
+        report = vs_op_doctor(conn, op->domain, tag, &dopts, error);
         return report != NULL;
     case VSD_FIX_REMOUNT:
-        if (!vs_run_umount(state, op->fix->tag, &ropts, error))
+        if (!vs_op_umount(conn, op->domain, tag, &ropts, error))
             return FALSE;
         /* fall through */
     case VSD_FIX_MOUNT:
-        return vs_run_mount(state, op->fix->tag, NULL, &ropts, error);
+        return vs_op_mount(conn, op->domain, tag, NULL, &ropts, error);
     case VSD_FIX_NONE:
         break;
     }
@@ -285,55 +260,31 @@ vsd_op_fix(VsdOp *op, VsDomainState *state, GError **error)
     return FALSE;
 }
 
-static gboolean
-vsd_op_dispatch(VsdOp *op, VsDomainState *state, GError **error)
-{
-    VsRunOptions ropts;
-
-    vsd_op_ropts(op, &ropts);
-    switch (op->kind) {
-    case VSD_OP_ADD_PREPARE:
-    case VSD_OP_ADD:
-        return vsd_op_add(op, state, error);
-    case VSD_OP_REMOVE:
-        return vsd_op_remove(op, state, error);
-    case VSD_OP_MOUNT:
-        return vs_run_mount(state, op->tag, NULL, &ropts, error);
-    case VSD_OP_UMOUNT:
-        return vs_run_umount(state, op->tag, &ropts, error);
-    case VSD_OP_DOCTOR:
-        return vsd_op_doctor(op, state, error);
-    case VSD_OP_FIX:
-        return vsd_op_fix(op, state, error);
-    }
-    g_assert_not_reached();
-}
-
-static gboolean
-vsd_op_changes(const VsdOp *op)
-{
-    return op->kind != VSD_OP_ADD_PREPARE && op->kind != VSD_OP_DOCTOR;
-}
-
+/* Each operation is the core's (vs-op.h), as the CLI runs it. */
 gboolean
 vsd_op_run(VsdOp *op, GError **error)
 {
     g_autoptr(virConnect) conn = vsd_connect(op->uri, error);
-    g_autoptr(virDomain) dom = NULL;
-    g_autoptr(VsLock) lock = NULL;
-    g_autoptr(VsDomainState) state = NULL;
-    g_autoptr(VsDomainState) after = NULL;
+    VsRunOptions ropts;
 
-    if (!conn || !(dom = vs_domain_lookup(conn, op->domain, error)))
+    if (!conn)
         return FALSE;
-    /* Hold the domain's lock from reading it to the end of the change. */
-    if (vsd_op_changes(op) && !(lock = vs_lock_domain(dom, VS_DEFAULT_TIMEOUT_MS, error)))
-        return FALSE;
-    if (!(state = vs_domain_state_load(dom, error)) || !vsd_op_dispatch(op, state, error))
-        return FALSE;
-    if (op->kind != VSD_OP_FIX)
-        return TRUE;
-    /* After a fix, the findings that are left. */
-    g_clear_pointer(&lock, vs_lock_release);
-    return (after = vs_domain_state_load(dom, error)) && vsd_op_doctor(op, after, error);
+    vsd_op_ropts(op, &ropts);
+    switch (op->kind) {
+    case VSD_OP_ADD_PREPARE:
+    case VSD_OP_ADD:
+        return vsd_op_add(op, conn, error);
+    case VSD_OP_REMOVE:
+        return vs_op_remove(conn, op->domain, op->tag, &ropts, NULL, error);
+    case VSD_OP_MOUNT:
+        return vs_op_mount(conn, op->domain, op->tag, NULL, &ropts, error);
+    case VSD_OP_UMOUNT:
+        return vs_op_umount(conn, op->domain, op->tag, &ropts, error);
+    case VSD_OP_DOCTOR:
+        return vsd_op_doctor(op, conn, error);
+    case VSD_OP_FIX:
+        /* After a fix, the findings that are left. */
+        return vsd_op_fix(op, conn, error) && vsd_op_doctor(op, conn, error);
+    }
+    g_assert_not_reached();
 }

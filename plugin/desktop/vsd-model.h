@@ -33,7 +33,7 @@ VsdSnapshot *vsd_snapshot_load(const char *uri, GError **error);
 
 typedef enum {
     VSD_OP_ADD_PREPARE,         /* plan only: fills description/plan */
-    VSD_OP_ADD,                 /* prepare again, check the plan is the one shown, apply */
+    VSD_OP_ADD,                 /* apply, if the plan is still the one shown */
     VSD_OP_REMOVE,
     VSD_OP_MOUNT,
     VSD_OP_UMOUNT,
@@ -79,9 +79,7 @@ typedef struct {
     gpointer notify_data;
     /* results */
     char *description;          /* ADD_PREPARE */
-    VsPlan plan;
-    gboolean running;
-    gboolean restart_needed;    /* REMOVE: still attached until the domain stops */
+    VsPlan plan;                /* ADD_PREPARE, ADD */
     char *identity;             /* DOCTOR: who QEMU runs as, what else decides access */
     GPtrArray *findings;        /* DOCTOR: VsdFinding */
 } VsdOp;

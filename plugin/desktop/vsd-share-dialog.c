@@ -73,7 +73,8 @@ vsd_plan_heading(const VsdOp *op)
         return g_strdup_printf(_("%s, attached live, mounting now"), drv);
     if (op->plan.restart_needed)
         return g_strdup_printf(_("%s needs a restart of the running VM: restart now?"), drv);
-    return g_strdup_printf(_("%s, added to the definition: mounted when the VM starts"), drv);
+    return g_strdup_printf(_("%s, added to the definition of the shut-off VM: mount it "
+                             "once the VM runs"), drv);
 }
 
 static void

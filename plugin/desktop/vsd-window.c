@@ -391,11 +391,25 @@ vsd_busy_changed(VsdWindow *win, int delta, const char *what)
     gtk_widget_set_visible(win->progress, win->busy > 0);
 }
 
+/* After an add that mounts nothing yet, the core's last word names CLI
+ * commands; say it the window's way. */
+static const char *
+vsd_run_last_word(const VsdOp *op)
+{
+    if (op->kind != VSD_OP_ADD || op->plan.live || op->restart)
+        return NULL;
+    if (op->plan.restart_needed)
+        return _("Added to the definition: the share appears when the VM is restarted; "
+                 "then use Mount.");
+    return _("Added to the definition: start the VM, then use Mount.");
+}
+
 static void
 vsd_run_done(GObject *source, GAsyncResult *res, gpointer data)
 {
     VsdRun *run = g_task_get_task_data(G_TASK(res));
     g_autoptr(GError) error = NULL;
+    const char *last;
     VsdSection *sec;
 
     g_task_propagate_boolean(G_TASK(res), &error);
@@ -403,6 +417,8 @@ vsd_run_done(GObject *source, GAsyncResult *res, gpointer data)
     g_application_release(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(run->win))));
     if (run->win->disposed)
         return;
+    if (!error && (last = vsd_run_last_word(run->op)))
+        gtk_label_set_text(GTK_LABEL(run->win->message), last);
     if (run->done)
         run->done(run->win, run->op, error, run->user_data);
     else if (error)

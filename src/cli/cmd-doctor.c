@@ -9,6 +9,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-doctor.h"
+#include "vs-op.h"
 
 VS_CLI_COMMAND_DECLARE(doctor);
 
@@ -121,18 +122,16 @@ gboolean
 vs_cmd_doctor(int argc, char **argv, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
-    g_autoptr(VsDomainState) state = NULL;
     g_autoptr(VsDoctorReport) report = NULL;
     g_autoptr(VsConfig) config = NULL;
     VsDoctorOptions dopts = { .fix = opt.fix };
 
-    if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
-        return FALSE;
     /* --fix changes only what the host path policy allows. */
     if (opt.fix && !(config = vs_config_load(NULL, error)))
         return FALSE;
     dopts.config = config;
-    if (!(report = vs_doctor_run(state, argc > 1 ? argv[1] : NULL, &dopts, error)))
+    if (!(conn = vs_cli_connect(error)) ||
+        !(report = vs_op_doctor(conn, argv[0], argc > 1 ? argv[1] : NULL, &dopts, error)))
         return FALSE;
     if (opt.json)
         vs_print_json(report);

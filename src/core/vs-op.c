@@ -2,6 +2,8 @@
 #include <config.h>
 
 #include "vs-conn.h"
+#include "vs-error.h"
+#include "vs-i18n.h"
 #include "vs-lock.h"
 #include "vs-op.h"
 
@@ -55,6 +57,12 @@ vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
 
     if (!state || !(job = vs_ops_add_prepare(state, opts, error)))
         return FALSE;
+    if (opts->expect_plan && !vs_plan_equal(&job->plan, opts->expect_plan)) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("domain '%s' changed since the plan was made; nothing was changed: "
+                      "review the plan again"), state->name);
+        return FALSE;
+    }
     if (ropts->notify)
         ropts->notify(job->description, ropts->notify_data);
     ok = vs_run_add(state, job, ropts, error);
@@ -102,4 +110,13 @@ vs_op_umount(virConnect *conn, const char *domain, const char *what, const VsRun
     if (!state || !vs_op_tag(state, what, &tag, error))
         return FALSE;
     return vs_run_umount(state, tag, ropts, error);
+}
+
+VsDoctorReport *
+vs_op_doctor(virConnect *conn, const char *domain, const char *what,
+             const VsDoctorOptions *dopts, GError **error)
+{
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, NULL, 0, error);
+
+    return state ? vs_doctor_run(state, what, dopts, error) : NULL;
 }

@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <libvirt/libvirt.h>
 
+#include "vs-doctor.h"
 #include "vs-ops.h"
 #include "vs-run.h"
 
@@ -40,3 +41,8 @@ gboolean vs_op_mount(virConnect *conn, const char *domain, const char *what, con
 /* Unmount all shares in the guest, or the one @what names; the devices stay. */
 gboolean vs_op_umount(virConnect *conn, const char *domain, const char *what,
                       const VsRunOptions *ropts, GError **error);
+
+/* The doctor's report on @domain's shares, or on the one @what names;
+ * with @dopts->fix, after applying the fixes it can (vs-doctor.h). */
+VsDoctorReport *vs_op_doctor(virConnect *conn, const char *domain, const char *what,
+                             const VsDoctorOptions *dopts, GError **error);

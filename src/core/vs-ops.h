@@ -65,6 +65,10 @@ typedef struct {
     const VsConfig *config; /* host path policy; NULL: built-in defaults */
     GStrv uid_map;          /* "HOST:GUEST" entries, or NULL */
     GStrv gid_map;
+    /* vs_op_add: the plan the user agreed to (a front end that showed one);
+     * a different plan under the lock is refused and nothing changes.  NULL:
+     * whatever the plan is. */
+    const VsPlan *expect_plan;
 } VsAddOptions;
 
 /* libvirt maps ids for virtiofs (<idmap>) since this version. */

@@ -132,6 +132,14 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
     return TRUE;
 }
 
+gboolean
+vs_plan_equal(const VsPlan *a, const VsPlan *b)
+{
+    return a->driver == b->driver && a->mode == b->mode && a->live == b->live &&
+           a->config == b->config && a->add_shared_memory == b->add_shared_memory &&
+           a->restart_needed == b->restart_needed;
+}
+
 static char *
 vs_plan_describe_attach(const VsPlan *plan, const char *domain)
 {

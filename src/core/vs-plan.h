@@ -36,5 +36,8 @@ typedef struct {
 gboolean vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode,
                         gboolean readonly, VsPlan *plan, GError **error);
 
+/* Do @a and @b make the same change (driver, mode, where, memory, restart)? */
+gboolean vs_plan_equal(const VsPlan *a, const VsPlan *b);
+
 /* One translated sentence saying what the plan does. */
 char *vs_plan_describe(const VsPlan *plan, const char *domain);
