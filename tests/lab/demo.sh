@@ -28,8 +28,7 @@ DOM=vs-demo-guest
 SHARE=$(mktemp -d /var/tmp/vs-demo.XXXXXX)
 chmod 755 "$SHARE"
 cleanup() {
-    virsh -q destroy "$DOM" >/dev/null 2>&1 || true
-    virsh -q undefine "$DOM" >/dev/null 2>&1 || true
+    lab_remove_domain "$DOM" 2>/dev/null || true
     rm -rf "$SHARE"
     bash "$top/tests/lab/teardown.sh" >/dev/null 2>&1 || true
 }

@@ -52,6 +52,9 @@ if [ -n "$disk" ]; then disk_el="
 cat <<EOF
 <domain type='qemu'>
   <name>$(xml_esc "$name")</name>
+  <metadata>
+    <lab:owner xmlns:lab='$LAB_NS'>$(xml_esc "$LAB_DIR")</lab:owner>
+  </metadata>
   <memory unit='MiB'>384</memory>
   <currentMemory unit='MiB'>384</currentMemory>${memory_backing}
   <vcpu>1</vcpu>

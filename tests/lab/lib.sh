@@ -161,3 +161,35 @@ lab_find_daemon() {
         printf '%s\n' "${exe%/exe}"
     done
 }
+
+# Domains the lab defines carry <metadata><lab:owner>LAB_DIR</lab:owner>, so
+# that teardown and the tests remove their own domains and never a user's or
+# another checkout's domain of the same name.
+LAB_NS=https://virt-share.org/xmlns/virt-share-lab/1
+
+# lab_domain_ours DOM: DOM exists and was defined by this lab (this LAB_DIR).
+lab_domain_ours() {
+    local md
+    md=$(virsh -q -c "$LAB_URI" metadata "$1" --uri "$LAB_NS" 2>/dev/null) || return 1
+    [[ $md == *">$LAB_DIR<"* ]]
+}
+
+# lab_remove_domain DOM...: destroy and undefine each DOM that is the lab's;
+# one that is not is left alone (and makes this return 1).
+lab_remove_domain() {
+    local d rc=0
+    for d in "$@"; do
+        virsh -q -c "$LAB_URI" domstate "$d" >/dev/null 2>&1 || continue
+        if ! lab_domain_ours "$d"; then
+            log "domain $d was not defined by this lab ($LAB_DIR): left alone"
+            rc=1
+            continue
+        fi
+        virsh -q -c "$LAB_URI" destroy "$d" >/dev/null 2>&1 || true
+        # A transient domain is gone after destroy; a persistent one is undefined.
+        if virsh -q -c "$LAB_URI" domstate "$d" >/dev/null 2>&1; then
+            virsh -q -c "$LAB_URI" undefine --managed-save "$d" >/dev/null || rc=1
+        fi
+    done
+    return "$rc"
+}

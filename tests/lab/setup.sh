@@ -5,13 +5,16 @@
 #  3. build guest/vmlinuz + guest/initramfs.cpio.gz (only when an input changed):
 #     busybox-static, qemu-ga + its libraries, virtio/9p/virtiofs modules,
 #     init.sh as /init and shutdown.sh as /sbin/shutdown;
-#  4. start virtlogd and libvirtd by hand (no systemd), pids in state/.
+#  4. use the libvirt daemon that answers on qemu:///system, or start the
+#     lab's own (systemd units, or by hand with pid files): see daemons.sh.
 # Usage: setup.sh [--rebuild]   (--rebuild: rebuild the initramfs anyway)
 # /etc/libvirt/qemu.conf is not touched.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
+# shellcheck source=daemons.sh
+. "$here/daemons.sh"
 
 rebuild=false
 case ${1:-} in
@@ -249,37 +252,11 @@ if $rebuild || [ ! -s "$LAB_GUEST/initramfs.cpio.gz" ] || [ ! -s "$LAB_GUEST/vml
 fi
 chmod 644 "$LAB_GUEST/vmlinuz" "$LAB_GUEST/initramfs.cpio.gz"
 
-# ---- 4. daemons ----
+# ---- 4. daemons (tests/lab/daemons.sh: whatever answers, else our own) ----
 t=$(lab_now)
-# start_daemon NAME: start /usr/sbin/NAME unless ours (pid file) or someone
-# else's instance already runs; only our own instances get a pid file.
-start_daemon() {
-    local name=$1 pidfile=$LAB_STATE/$1.pid other
-    if lab_pid_alive "$pidfile" "$name"; then return 0; fi
-    rm -f "$pidfile"
-    other=$(lab_find_daemon "$name" | head -1)
-    if [ -n "$other" ]; then
-        log "$name already runs (pid $other, not started by the lab): using it"
-        return 0
-    fi
-    log "starting $name"
-    LIBVIRT_LOG_OUTPUTS="3:file:$LAB_STATE/$name.log" \
-        "/usr/sbin/$name" --daemon --pid-file "$pidfile" </dev/null >>"$LAB_STATE/$name.out" 2>&1 \
-        || { echo "setup: $name failed to start; see $LAB_STATE/$name.log" >&2; return 1; }
-}
-start_daemon virtlogd
-start_daemon libvirtd
-delay=50 t1=$(lab_ms)
-until virsh -c "$LAB_URI" version >/dev/null 2>&1; do
-    if [ $(($(lab_ms) - t1)) -gt 60000 ]; then
-        echo "setup: libvirtd does not answer on $LAB_URI; see $LAB_STATE/libvirtd.log" >&2
-        virsh -c "$LAB_URI" version >&2 || true
-        exit 1
-    fi
-    lab_sleep_ms "$delay"
-    delay=$((delay * 2 > 500 ? 500 : delay * 2))
-done
+lab_daemons_start || exit 1
 t_daemons=$(lab_since "$t")
 
 echo "setup: lab ready in $(lab_since "$T0") s (apt $t_apt, harvest $t_harvest," \
-    "initramfs $t_initramfs, daemons $t_daemons); kernel $KVER; lab dir $LAB_DIR"
+    "initramfs $t_initramfs, daemons $t_daemons); kernel $KVER; lab dir $LAB_DIR;" \
+    "daemon: $(lab_daemon_owner)"

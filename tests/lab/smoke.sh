@@ -18,13 +18,7 @@ check() {
     local what=$1; shift
     if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failed=$((failed + 1)); fi
 }
-remove() {
-    local d
-    for d in "$@"; do
-        virsh -c "$LAB_URI" -q destroy "$d" >/dev/null 2>&1 || true
-        virsh -c "$LAB_URI" -q undefine "$d" >/dev/null 2>&1 || true
-    done
-}
+remove() { lab_remove_domain "$@" || true; }
 # has TEXT WORD...: TEXT contains every WORD; lacks TEXT WORD...: none of them.
 has() { local w; for w in "${@:2}"; do grep -qw -- "$w" <<<"$1" || return 1; done; }
 lacks() { local w; for w in "${@:2}"; do ! grep -qw -- "$w" <<<"$1" || return 1; done; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Define and start the lab guest NAME (vs-test-* or vs-demo-*), wait for its
 # guest agent and print the boot-to-agent time.  A leftover domain of that
-# name is destroyed and undefined first.
+# name is destroyed and undefined first if this lab defined it (else: exit 1).
 # Usage: start-guest.sh NAME [guest.sh options]   (LAB_BOOT_TIMEOUT, default 120 s)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,10 +20,8 @@ xml=$(mktemp)
 trap 'rm -f "$xml"' EXIT
 bash "$here/guest.sh" "$@" >"$xml"
 
-if virsh -c "$LAB_URI" -q domstate "$name" >/dev/null 2>&1; then
-    virsh -c "$LAB_URI" -q destroy "$name" >/dev/null 2>&1 || true
-    virsh -c "$LAB_URI" -q undefine --managed-save "$name" >/dev/null
-fi
+lab_remove_domain "$name" \
+    || { echo "start-guest: a domain '$name' exists that this lab did not define: not touching it" >&2; exit 1; }
 rm -f "$console"
 virsh -c "$LAB_URI" -q define "$xml" >/dev/null
 t0=$(lab_now)

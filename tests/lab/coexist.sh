@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The README's demo next to libvirt the lab did not start (issue 17), as root,
+# on a machine where nothing answers on qemu:///system yet:
+#  1. another user's session daemon (libvirtd --timeout=120) is alive;
+#  2. a libvirtd + virtlogd started outside the lab, with a domain of its own
+#     named like a lab domain (left alone) and one named like the demo's
+#     (the demo refuses to touch it and says so);
+#  3. a second clone runs the demo while this checkout's lab runs.
+# Each ends with the demo passing, or failing with a message saying what to
+# do, and with every daemon and domain the lab did not start untouched.
+# Prints "N passed, M failed"; exit 1 on failure.  Run under the lab lock.
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+# shellcheck source=daemons.sh
+. "$here/daemons.sh"
+
+OTHER=vs-lab-other
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "PASS: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+expect() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+expect_not() { local name=$1; shift; if "$@"; then fail "$name"; else pass "$name"; fi; }
+alive() { [ -d "/proc/$1" ]; }   # alive PID
+
+[ "$(id -u)" -eq 0 ] || { echo "coexist: run as root" >&2; exit 1; }
+if lab_answers "$LAB_URI"; then
+    echo "coexist: a libvirt daemon already answers on $LAB_URI: these tests need a machine" \
+        "where none does (they start their own 'foreign' daemons)." >&2
+    echo "0 passed, 0 failed"
+    exit 0
+fi
+T=$(mktemp -d /var/tmp/vs-coexist.XXXXXX)
+chmod 755 "$T"
+made_user=false session_pid='' foreign=()
+cleanup() {
+    local p
+    for p in "${foreign[@]}" $session_pid; do kill "$p" 2>/dev/null; done
+    bash "$here/teardown.sh" >/dev/null 2>&1
+    $made_user && userdel -r "$OTHER" >/dev/null 2>&1
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+# demo LOG [DIR]: run the README's demo from DIR (default this checkout).
+demo() { (cd "${2:-$top}" && bash tests/lab/demo.sh) >"$1" 2>&1; }
+show_tail() { echo "--- last lines of $1:"; tail -n "${2:-15}" "$1"; echo "---"; }
+
+echo "== 1. another user's session daemon is alive"
+if ! getent passwd "$OTHER" >/dev/null; then
+    useradd -m -s /bin/sh "$OTHER" && made_user=true
+fi
+# As a user would: the first session connection spawns libvirtd --timeout=120.
+runuser -u "$OTHER" -- env -C /tmp HOME="$(getent passwd "$OTHER" | cut -d: -f6)" \
+    virsh -c qemu:///session list >/dev/null 2>&1
+uid=$(id -u "$OTHER")
+for p in $(lab_find_daemon libvirtd); do
+    [ "$(stat -c %u "/proc/$p")" = "$uid" ] && session_pid=$p
+done
+expect "a session libvirtd runs as $OTHER (pid ${session_pid:-none})" test -n "$session_pid"
+expect_not "and nothing answers on $LAB_URI" lab_answers "$LAB_URI"
+demo "$T/demo1.log"; rc=$?
+[ "$rc" -eq 0 ] || show_tail "$T/demo1.log"
+expect "demo passes next to the session daemon" test "$rc" -eq 0
+expect "the lab started its own daemon for it" grep -q "starting libvirtd" "$T/demo1.log"
+expect "the session daemon still runs" alive "$session_pid"
+expect_not "the lab's daemon is gone after the demo" lab_answers "$LAB_URI"
+kill "$session_pid" 2>/dev/null; session_pid=''
+
+echo "== 2. libvirtd and virtlogd started outside the lab"
+for n in virtlogd libvirtd; do
+    /usr/sbin/$n --daemon --pid-file "$T/$n.pid" </dev/null >/dev/null 2>&1
+done
+for n in virtlogd libvirtd; do
+    for _ in $(seq 50); do [ -s "$T/$n.pid" ] && break; sleep 0.1; done
+    foreign+=("$(cat "$T/$n.pid" 2>/dev/null)")
+done
+lab_wait_answer 60
+expect "the outside daemon answers" lab_answers "$LAB_URI"
+expect "the lab sees it as not its own" test "$(lab_daemon_owner)" = foreign
+expect_not "and may not restart it" lab_may_restart
+expect "unless VS_LAB_ALLOW_RESTART=1" env VS_LAB_ALLOW_RESTART=1 bash -c \
+    '. "$1/lib.sh"; . "$1/daemons.sh"; lab_may_restart' _ "$here"
+# The user's own domains: one named like a lab domain, one like the demo's.
+for d in vs-test-users vs-demo-guest; do
+    bash "$here/guest.sh" "$d" | sed '/<metadata>/,/<\/metadata>/d' >"$T/$d.xml"
+    virsh -q -c "$LAB_URI" define "$T/$d.xml" >/dev/null
+done
+demo "$T/demo2.log"; rc=$?
+expect "demo refuses to replace the user's vs-demo-guest (exit $rc)" test "$rc" -ne 0
+expect "and says what to do" grep -q "a domain 'vs-demo-guest' exists that this lab did not define" "$T/demo2.log"
+expect "the user's vs-demo-guest is still defined" virsh -q -c "$LAB_URI" domstate vs-demo-guest
+virsh -q -c "$LAB_URI" undefine vs-demo-guest >/dev/null
+demo "$T/demo3.log"; rc=$?
+[ "$rc" -eq 0 ] || show_tail "$T/demo3.log"
+expect "demo passes on the outside daemon" test "$rc" -eq 0
+expect "setup said it uses a daemon it did not start" grep -q "not started by the lab): using it as it is" "$T/demo3.log"
+expect_not "and started none" grep -q "starting libvirtd" "$T/demo3.log"
+expect "the outside libvirtd still runs (same pid)" alive "${foreign[1]}"
+expect "the outside virtlogd still runs (same pid)" alive "${foreign[0]}"
+expect "the user's vs-test-users is still defined" virsh -q -c "$LAB_URI" domstate vs-test-users
+virsh -q -c "$LAB_URI" undefine vs-test-users >/dev/null
+for p in "${foreign[@]}"; do kill "$p"; while alive "$p"; do sleep 0.1; done; done
+foreign=()
+
+echo "== 3. a second clone runs the demo while this checkout's lab runs"
+clone=$T/clone2
+git clone -q "$top" "$clone" && chmod 755 "$clone"
+# The downloaded .debs are a cache: share them instead of downloading again.
+mkdir -p "$clone/tests/lab-cache" && cp -al "$LAB_DEBS" "$clone/tests/lab-cache/debs"
+bash "$here/setup.sh" >"$T/setup1.log" 2>&1 || show_tail "$T/setup1.log"
+expect "this checkout's lab runs its own daemon" lab_owns libvirtd
+first=$(cat "$LAB_STATE/libvirtd.pid" 2>/dev/null)
+bash "$here/guest.sh" vs-test-clone1 >"$T/clone1.xml"
+virsh -q -c "$LAB_URI" define "$T/clone1.xml" >/dev/null
+demo "$T/demo4.log" "$clone"; rc=$?
+[ "$rc" -eq 0 ] || show_tail "$T/demo4.log" 30
+expect "the second clone's demo passes" test "$rc" -eq 0
+expect "it used the first lab's daemon" grep -q "not started by the lab): using it as it is" "$T/demo4.log"
+expect "the first lab's libvirtd still runs (same pid)" test "$(cat "$LAB_STATE/libvirtd.pid" 2>/dev/null)" = "$first"
+expect "the first lab's domain is still defined" lab_domain_ours vs-test-clone1
+bash "$here/teardown.sh" >/dev/null 2>&1
+expect "the first lab's teardown removed its domain and stopped its daemon" \
+    bash -c '! kill -0 "$1" 2>/dev/null' _ "$first"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
