@@ -3,17 +3,18 @@
  * rules (the header of src/core/vs-plan.c, 'virt-share add --help', the DRIVER
  * CHOICE section of the man page), not from the implementation:
  *
- *  R1 auto resolves to 9p for mapped/squash and for a read-only share;
+ *  R1 auto resolves to 9p for mapped/squash and for a read-only share
+ *     (unless virtiofs_ro);
  *     otherwise to virtiofs only where the domain already has shared memory:
  *     live shared memory + live ACPI when running, shared memory in the
  *     definition when stopped; else 9p.
- *  R2 virtiofs supports only passthrough, and cannot be read-only (libvirt
- *     9.0: "virtiofs does not yet support read-only mode").  virtiofs asked
- *     for by name with mapped/squash is UNSUPPORTED.  This is a property of
- *     the request, so it is reported whatever the domain's state.
- *     virtiofs asked for by name *and* read-only is UNSUPPORTED before
- *     anything changes (test_plan_virtiofs_readonly; the big table leaves
- *     that one combination to it).
+ *  R2 virtiofs supports only passthrough, and cannot be read-only where
+ *     libvirt is older than 11.0 (virtiofs_ro FALSE; libvirt 9.0: "virtiofs
+ *     does not yet support read-only mode").  virtiofs asked for by name with
+ *     mapped/squash, or read-only without virtiofs_ro, is UNSUPPORTED.  This is
+ *     a property of the request, so it is reported whatever the domain's
+ *     state (test_plan_virtiofs_readonly checks the read-only case alone).
+ *     With virtiofs_ro a read-only share is like any other (R1 included).
  *  R3 the default mode is squash for 9p and passthrough for virtiofs.
  *  R4 a domain that is neither running nor persistent: INVALID.
  *  R5 9p never hot-plugs; virtiofs hot-plugs only into a running domain with
@@ -69,7 +70,8 @@ driver_exists(const VsPlanFacts *f, VsDriver driver)
 static VsDriver
 oracle_auto(const VsPlanFacts *f, VsMode mode, gboolean readonly)
 {
-    gboolean virtiofs_can_serve = mode_is_virtiofs_capable(mode) && !readonly;
+    gboolean virtiofs_can_serve = mode_is_virtiofs_capable(mode) &&
+                                  (!readonly || f->virtiofs_ro);
     gboolean has_shm = f->running ? (f->live_shared_mem && f->live_acpi) : f->config_shared_mem;
     VsDriver pick = virtiofs_can_serve && has_shm ? VS_DRIVER_VIRTIOFS : VS_DRIVER_9P;  /* R1 */
 
@@ -89,7 +91,8 @@ oracle(const VsPlanFacts *f, VsDriver asked_driver, VsMode mode, gboolean readon
     VsDriver driver = asked_driver == VS_DRIVER_AUTO ? oracle_auto(f, mode, readonly)
                                                      : asked_driver;
 
-    if (driver == VS_DRIVER_VIRTIOFS && !mode_is_virtiofs_capable(mode))
+    if (driver == VS_DRIVER_VIRTIOFS &&
+        (!mode_is_virtiofs_capable(mode) || (readonly && !f->virtiofs_ro)))
         return e;                                               /* R2 */
     if (!driver_exists(f, driver))
         return e;                                               /* R8 */
@@ -124,10 +127,11 @@ describe_case(const VsPlanFacts *f, VsDriver driver, VsMode mode, gboolean reado
 {
     return g_strdup_printf("driver=%s mode=%s readonly=%d running=%d persistent=%d "
                            "live_shared_mem=%d live_acpi=%d config_shared_mem=%d "
-                           "no_9p=%d no_virtiofs=%d no_memfd=%d",
+                           "no_9p=%d no_virtiofs=%d no_memfd=%d virtiofs_ro=%d",
                            vs_driver_to_string(driver), vs_mode_to_string(mode), readonly,
                            f->running, f->persistent, f->live_shared_mem, f->live_acpi,
-                           f->config_shared_mem, f->no_9p, f->no_virtiofs, f->no_memfd);
+                           f->config_shared_mem, f->no_9p, f->no_virtiofs, f->no_memfd,
+                           f->virtiofs_ro);
 }
 
 static char *
@@ -197,7 +201,7 @@ static const VsMode all_modes[] = {
     VS_MODE_DEFAULT, VS_MODE_PASSTHROUGH, VS_MODE_MAPPED, VS_MODE_SQUASH
 };
 
-#define N_FACT_BITS 8
+#define N_FACT_BITS 9
 
 static VsPlanFacts
 facts_from_bits(guint bits)
@@ -211,6 +215,7 @@ facts_from_bits(guint bits)
         .no_9p = !!(bits & 32),
         .no_virtiofs = !!(bits & 64),
         .no_memfd = !!(bits & 128),
+        .virtiofs_ro = !!(bits & 256),
     };
     return f;
 }
@@ -230,9 +235,6 @@ check_all_combinations(gboolean caps)
                     Expected want = oracle(&f, all_drivers[d], all_modes[m], readonly);
 
                     checked++;
-                    if (all_drivers[d] == VS_DRIVER_VIRTIOFS && readonly &&
-                        mode_is_virtiofs_capable(all_modes[m]))
-                        continue;   /* see test_plan_virtiofs_readonly */
                     if (!check_case(&f, all_drivers[d], all_modes[m], readonly, &want) &&
                         ++failed >= 20) {
                         print_error("(stopped after 20 wrong combinations)\n");
@@ -275,6 +277,10 @@ typedef struct {
     { .running = r, .persistent = p, .live_shared_mem = ls, .live_acpi = la, \
       .config_shared_mem = cs }
 /* the same, then no_9p, no_virtiofs, no_memfd */
+/* F with virtiofs_ro (libvirt >= 11.0) */
+#define FR(r, p, ls, la, cs) \
+    { .running = r, .persistent = p, .live_shared_mem = ls, .live_acpi = la, \
+      .config_shared_mem = cs, .virtiofs_ro = TRUE }
 #define FC(r, p, ls, la, cs, n9, nv, nm) \
     { .running = r, .persistent = p, .live_shared_mem = ls, .live_acpi = la, \
       .config_shared_mem = cs, .no_9p = n9, .no_virtiofs = nv, .no_memfd = nm }
@@ -370,6 +376,15 @@ static const PlanRow plan_rows[] = {
     { "no memfd, transient live-capable -> fine (nothing to add)",
       FC(1, 0, 1, 1, 0, 0, 0, 1), VIRTIOFS, VS_MODE_DEFAULT, FALSE,
       OK(VIRTIOFS, PASSTHROUGH, 1, 0, 0, 0) },
+    /* libvirt >= 11.0: read-only virtiofs */
+    { "virtiofs_ro, running, live-capable, auto, read-only -> virtiofs hot-plug",
+      FR(1, 1, 1, 1, 1), AUTO, VS_MODE_DEFAULT, TRUE, OK(VIRTIOFS, PASSTHROUGH, 1, 1, 0, 0) },
+    { "virtiofs_ro, running without shared memory, auto, read-only -> 9p, restart",
+      FR(1, 1, 0, 1, 0), AUTO, VS_MODE_DEFAULT, TRUE, OK(9P, SQUASH, 0, 1, 0, 1) },
+    { "virtiofs_ro, virtiofs by name, read-only, stopped -> + shared memory",
+      FR(0, 1, 0, 0, 0), VIRTIOFS, VS_MODE_DEFAULT, TRUE, OK(VIRTIOFS, PASSTHROUGH, 0, 1, 1, 0) },
+    { "virtiofs_ro, auto, squash, read-only -> still 9p",
+      FR(1, 1, 1, 1, 1), AUTO, VS_MODE_SQUASH, TRUE, OK(9P, SQUASH, 0, 1, 0, 1) },
     { "no memfd, 9p -> fine",
       FC(0, 1, 0, 0, 0, 0, 0, 1), AUTO, VS_MODE_DEFAULT, FALSE, OK(9P, SQUASH, 0, 1, 0, 0) },
 };
@@ -399,7 +414,8 @@ test_plan_rows(void **state)
     assert_int_equal(failed, 0);
 }
 
-/* virtiofs asked for by name for a read-only share: libvirt 9.0 refuses it
+/* virtiofs asked for by name for a read-only share where libvirt is older
+ * than 11.0 (virtiofs_ro FALSE): libvirt 9.0 refuses it
  * ("virtiofs does not yet support read-only mode", see the header of
  * src/core/vs-plan.c and the README), so the plan should refuse it up front as
  * UNSUPPORTED (exit 1, nothing changed) instead of letting the attach fail
@@ -410,8 +426,8 @@ test_plan_virtiofs_readonly(void **state)
     guint failed = 0;
 
     for (guint m = 0; m < G_N_ELEMENTS(all_modes); m++) {
-        for (guint bits = 0; bits < (1u << N_FACT_BITS); bits++) {
-            VsPlanFacts f = facts_from_bits(bits);
+        for (guint bits = 0; bits < (1u << (N_FACT_BITS - 1)); bits++) {
+            VsPlanFacts f = facts_from_bits(bits);   /* virtiofs_ro is the top bit: FALSE */
             Expected want = { .ok = FALSE, .code = VS_ERROR_UNSUPPORTED };
 
             if (!check_case(&f, VS_DRIVER_VIRTIOFS, all_modes[m], TRUE, &want) &&

@@ -224,7 +224,12 @@ vs_plan_session(VsDomainState *state, VsPlanFacts *facts)
 static void
 vs_plan_facts(VsDomainState *state, const VsAddOptions *opts, VsPlanFacts *facts)
 {
+    unsigned long version = 0;
+
     memset(facts, 0, sizeof(*facts));
+    /* The daemon's version (over a remote connection too). */
+    facts->virtiofs_ro = virConnectGetLibVersion(virDomainGetConnect(state->dom), &version) == 0 &&
+                         version >= VS_VIRTIOFS_RO_MIN_LIBVIRT;
     facts->running = state->running;
     facts->persistent = state->persistent;
     facts->live_shared_mem = state->live_doc && vs_domxml_has_shared_memory(state->live_doc);

@@ -5,9 +5,10 @@
  *    so 9p goes into the persistent definition and needs a restart;
  *  - virtiofs hot-plugs only if the running domain has shared memory and ACPI;
  *  - virtiofs supports only accessmode passthrough;
- *  - virtiofs cannot be read-only ("virtiofs does not yet support read-only
- *    mode"), so auto picks 9p for a read-only share, and virtiofs asked for by
- *    name with --readonly is refused before anything changes;
+ *  - virtiofs cannot be read-only before libvirt 11.0 ("virtiofs does not yet
+ *    support read-only mode"): there auto picks 9p for a read-only share, and
+ *    virtiofs asked for by name with --readonly is refused before anything
+ *    changes; from 11.0 (measured on 11.3) a read-only share is like any other;
  *  - auto never changes the memory setup of a domain: it adds shared memory
  *    to the definition only when the running domain already has it.
  * The hypervisor's domain capabilities say which filesystem drivers and memory
@@ -30,7 +31,7 @@ vs_plan_auto_driver(const VsPlanFacts *facts, VsMode mode, gboolean readonly)
 {
     if (facts->no_virtiofs)
         return VS_DRIVER_9P;
-    if (mode == VS_MODE_MAPPED || mode == VS_MODE_SQUASH || readonly)
+    if (mode == VS_MODE_MAPPED || mode == VS_MODE_SQUASH || (readonly && !facts->virtiofs_ro))
         return VS_DRIVER_9P;
     if (facts->no_9p)
         return VS_DRIVER_VIRTIOFS;
@@ -51,10 +52,11 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
 
     if (by_auto)
         driver = vs_plan_auto_driver(facts, mode, readonly);
-    if (driver == VS_DRIVER_VIRTIOFS && readonly) {
+    if (driver == VS_DRIVER_VIRTIOFS && readonly && !facts->virtiofs_ro) {
         g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                    _("virtiofs shares cannot be read-only (libvirt: \"virtiofs does not yet "
-                      "support read-only mode\"); use --driver 9p for --readonly"));
+                    _("virtiofs shares can be read-only only from libvirt 11.0 on (this one "
+                      "says \"virtiofs does not yet support read-only mode\"); use --driver "
+                      "9p for --readonly"));
         return FALSE;
     }
     if (driver == VS_DRIVER_VIRTIOFS && mode != VS_MODE_DEFAULT && mode != VS_MODE_PASSTHROUGH) {

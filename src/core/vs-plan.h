@@ -19,7 +19,15 @@ typedef struct {
     gboolean no_memfd;          /* no memfd memory backing */
     const char *no_virtiofs_why;/* translated reason when no_virtiofs comes from
                                  * something other than the capabilities, or NULL */
+    /* libvirt takes <readonly/> on virtiofs (from VS_VIRTIOFS_RO_MIN_LIBVIRT;
+     * domain capabilities do not say, so the daemon's version does). */
+    gboolean virtiofs_ro;
 } VsPlanFacts;
+
+/* libvirt 9.0 refuses read-only virtiofs ("virtiofs does not yet support
+ * read-only mode"); 11.0.0 passes <readonly/> on to virtiofsd --readonly
+ * (measured: works on 11.3 with the Rust virtiofsd). */
+#define VS_VIRTIOFS_RO_MIN_LIBVIRT 11000000
 
 typedef struct {
     VsDriver driver;            /* resolved: 9p or virtiofs */
