@@ -3,7 +3,8 @@
 #   build deps -> shellcheck -> build -> unit tests (make check, then again under ASan+UBSan:
 #   make check-asan) -> make distcheck ->
 #   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown ->
-#   the desktop program's end-to-end test (tests/gui/run.sh, Xvfb).
+#   the desktop program's end-to-end test (tests/gui/run.sh, Xvfb) ->
+#   the demo next to libvirt daemons the lab did not start (tests/lab/coexist.sh).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -24,3 +25,4 @@ make distcheck
 make check-e2e
 # The desktop program under Xvfb against the lab (when configure built it).
 if [ -x plugin/desktop/virt-share-desktop ]; then make check-gui; fi
+bash tests/lab/coexist.sh

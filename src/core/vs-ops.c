@@ -224,12 +224,9 @@ vs_plan_session(VsDomainState *state, VsPlanFacts *facts)
 static void
 vs_plan_facts(VsDomainState *state, const VsAddOptions *opts, VsPlanFacts *facts)
 {
-    unsigned long version = 0;
-
     memset(facts, 0, sizeof(*facts));
     /* The daemon's version (over a remote connection too). */
-    facts->virtiofs_ro = virConnectGetLibVersion(virDomainGetConnect(state->dom), &version) == 0 &&
-                         version >= VS_VIRTIOFS_RO_MIN_LIBVIRT;
+    facts->virtiofs_ro = vs_domain_state_libvirt(state) >= VS_VIRTIOFS_RO_MIN_LIBVIRT;
     facts->running = state->running;
     facts->persistent = state->persistent;
     facts->live_shared_mem = state->live_doc && vs_domxml_has_shared_memory(state->live_doc);
@@ -244,13 +241,14 @@ vs_plan_facts(VsDomainState *state, const VsAddOptions *opts, VsPlanFacts *facts
     vs_plan_session(state, facts);
 }
 
-/* --uid-map/--gid-map: virtiofs <idmap>, which needs libvirt >= 10.0.0;
- * 9p has nothing of the kind. */
+/* --uid-map/--gid-map: virtiofs <idmap>, which needs libvirt >= 10.0.0 and
+ * an unprivileged virtiofsd (qemu:///session); 9p has nothing of the kind. */
 static gboolean
 vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *share,
                    GError **error)
 {
     unsigned long version;
+    const VsUriInfo *uri;
     guint32 host, guest;
 
     if (!opts->uid_map && !opts->gid_map)
@@ -275,6 +273,18 @@ vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *shar
                     _("id maps for virtiofs need libvirt 10.0.0 or later (and a virtiofsd "
                       "that supports them); this libvirt is %lu.%lu.%lu"),
                     version / 1000000, version / 1000 % 1000, version % 1000);
+        return FALSE;
+    }
+    /* virtiofsd maps ids only when it runs unprivileged; libvirt runs it as
+     * root for qemu:///system, where it refuses ("uid_map can only be used by
+     * unprivileged user") and the attach fails late with a chardev error. */
+    uri = vs_domain_state_uri_info(state);
+    if (uri && g_strcmp0(uri->path, "/system") == 0) {
+        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                    _("--uid-map/--gid-map cannot work on a %s:///system connection: libvirt "
+                      "runs virtiofsd as root there, and virtiofsd maps ids only when it runs "
+                      "unprivileged; use a domain of qemu:///session (virt-share -c "
+                      "qemu:///session) for id maps"), uri->driver);
         return FALSE;
     }
     share->uid_map = g_strdupv(opts->uid_map);
