@@ -8,7 +8,7 @@
 #  3. a second clone runs the demo while this checkout's lab runs.
 # Each ends with the demo passing, or failing with a message saying what to
 # do, and with every daemon and domain the lab did not start untouched.
-# Prints "N passed, M failed"; exit 1 on failure.  Run under the lab lock.
+# TAP output (tests/tap.sh); exit 1 on failure.  Run under the lab lock.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -16,22 +16,20 @@ top=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 # shellcheck source=daemons.sh
 . "$here/daemons.sh"
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
 
 OTHER=vs-lab-other
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "PASS: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-expect() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-expect_not() { local name=$1; shift; if "$@"; then fail "$name"; else pass "$name"; fi; }
+expect() { tap_check "$@"; }
+expect_not() { tap_check_not "$@"; }
 alive() { [ -d "/proc/$1" ]; }   # alive PID
 defined() { virsh -q -c "$LAB_URI" domstate "$1" >/dev/null 2>&1; }   # defined DOM
 
 [ "$(id -u)" -eq 0 ] || { echo "coexist: run as root" >&2; exit 1; }
 if lab_answers "$LAB_URI"; then
-    echo "coexist: a libvirt daemon already answers on $LAB_URI: these tests need a machine" \
-        "where none does (they start their own 'foreign' daemons)." >&2
-    echo "0 passed, 0 failed"
-    exit 0
+    tap_skip "the demo next to libvirt daemons the lab did not start" \
+        "a libvirt daemon already answers on $LAB_URI; these tests need a machine where none does"
+    tap_done
 fi
 T=$(mktemp -d /var/tmp/vs-coexist.XXXXXX)
 chmod 755 "$T"
@@ -51,9 +49,9 @@ trap cleanup EXIT
 
 # demo LOG [DIR]: run the README's demo from DIR (default this checkout).
 demo() { (cd "${2:-$top}" && bash tests/lab/demo.sh) >"$1" 2>&1; }
-show_tail() { echo "--- last lines of $1:"; tail -n "${2:-15}" "$1"; echo "---"; }
+show_tail() { tap_diag "last lines of $1:" "$(tail -n "${2:-15}" "$1")"; }
 
-echo "== 1. another user's session daemon is alive"
+tap_diag "== 1. another user's session daemon is alive"
 if ! getent passwd "$OTHER" >/dev/null; then
     useradd -m -s /bin/sh "$OTHER" && made_user=true
 fi
@@ -77,7 +75,7 @@ expect "the session daemon still runs" alive "$session_pid"
 expect_not "the lab's daemon is gone after the demo" lab_answers "$LAB_URI"
 kill "$holder" "$session_pid" 2>/dev/null; session_pid=''
 
-echo "== 2. libvirtd and virtlogd started outside the lab"
+tap_diag "== 2. libvirtd and virtlogd started outside the lab"
 for n in virtlogd libvirtd; do
     /usr/sbin/$n --daemon --pid-file "$T/$n.pid" </dev/null >/dev/null 2>&1
 done
@@ -113,7 +111,7 @@ virsh -q -c "$LAB_URI" undefine vs-test-users >/dev/null
 for p in "${foreign[@]}"; do kill "$p"; while alive "$p"; do sleep 0.1; done; done
 foreign=()
 
-echo "== 3. a second clone runs the demo while this checkout's lab runs"
+tap_diag "== 3. a second clone runs the demo while this checkout's lab runs"
 clone=$T/clone2
 git clone -q "$top" "$clone" && chmod 755 "$clone"
 # The downloaded .debs are a cache: share them instead of downloading again.
@@ -133,5 +131,4 @@ bash "$here/teardown.sh" >/dev/null 2>&1
 expect_not "the first lab's teardown stopped its daemon" lab_pid_is "$first" libvirtd
 expect_not "and removed its domain" test -e /etc/libvirt/qemu/vs-test-clone1.xml
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done
