@@ -57,6 +57,7 @@ for s in json.load(sys.stdin)["shares"]:
     if s["source"] == sys.argv[1]:
         print(s["device"], s["guest"])' "$1"
 }
+# (--restart checks give the guest 180 s: a loaded 2-core TCG host boots it in 80 s.)
 # reboot_guest: reboot $DOM through its agent and wait (60 s at most) until it
 # answers with a new boot id; fails if it does not.
 reboot_guest() {
@@ -116,7 +117,7 @@ expect_not "guest starts without 9p in /proc/filesystems" g /bin/grep -qw 9p /pr
 tap_diag "== 9p squash, cold-plugged with --restart, then mounted"
 d_sq=$(mkshare squash "$QEMU_USER:$QEMU_USER")
 t0=$(now)
-out=$("$VS" add "$DOM" "$d_sq" --mode squash --target /mnt/sq --restart 2>&1); rc=$?
+out=$("$VS" add "$DOM" "$d_sq" --mode squash --target /mnt/sq --restart --timeout 180 2>&1); rc=$?
 timings+=("add 9p --restart to mounted: $(elapsed "$t0") s")
 tap_diag "$out"
 expect "add squash --restart exits 0" test "$rc" -eq 0
@@ -471,7 +472,7 @@ if bash "$top/tests/lab/start-guest.sh" "$NOMEM" --no-memfd; then
     expect "no shared memory: auto picks 9p" grep -q "^9p (squash)" <<<"$out"
     "$VS" remove "$NOMEM" "$d_nm" >/dev/null 2>&1
     t0=$(now)
-    out=$("$VS" add "$NOMEM" "$d_nm" --driver virtiofs --target /mnt/nm --restart 2>&1); rc=$?
+    out=$("$VS" add "$NOMEM" "$d_nm" --driver virtiofs --target /mnt/nm --restart --timeout 180 2>&1); rc=$?
     timings+=("add virtiofs + shared memory --restart to mounted: $(elapsed "$t0") s")
     tap_diag "$out"
     expect "virtiofs --restart exits 0" test "$rc" -eq 0
