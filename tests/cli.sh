@@ -430,6 +430,13 @@ VIRT_SHARE_REMOTE_COMMAND=/nonexistent/virt-share \
     run -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running "$TMP/remote dir" --dry-run
 check_rc "remote add without virt-share on the host" 2
 contains "remote add without virt-share: says so" "$err" "is not installed on 'h'"
+# Options before the command reach the host too: -q stays quiet, -r read-only.
+run -q -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running "$TMP/remote dir" --driver 9p --dry-run
+check_rc "remote -q add --dry-run" 0
+not_contains "remote -q: the host prints no plan" "$out" "Dry run: nothing changed"
+run -r -c "test+ssh://h$DATA/testnode.xml?$FAKE" add stopped "$TMP/remote dir" --driver 9p
+check_rc "remote -r add is refused by the host's libvirt" 2
+contains "remote -r add: libvirt's reason" "$err" "read only"
 run -c "test+tls://h/default" add running "$TMP/remote dir" --dry-run
 check_rc "remote add over tls is refused" 1
 # list needs no host files: it runs here, through libvirt's own transport,

@@ -32,13 +32,19 @@ vs_cli_remote_uri(void)
     return info;
 }
 
-/* The command's words without -c/--connect, which name this side's URI. */
+/* The command's words without -c/--connect, which name this side's URI,
+ * after the options given before the command (already parsed here): the
+ * host's virt-share must be as quiet, and as read-only, as this one. */
 static GStrv
 vs_cli_remote_words(int argc, char **argv)
 {
     g_autoptr(GStrvBuilder) words = g_strv_builder_new();
     gboolean options = TRUE;
 
+    if (vs_cli_global.quiet)
+        g_strv_builder_add(words, "--quiet");
+    if (vs_cli_global.readonly)
+        g_strv_builder_add(words, "--readonly");
     for (int i = 0; i < argc; i++) {
         const char *w = argv[i];
 
