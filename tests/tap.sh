@@ -19,7 +19,8 @@ TAP_FAILED=0
 TAP_SKIPPED=0
 
 # A '#' in a name would read as a directive ("# SKIP"): TAP escapes it.
-_tap_name() { printf '%s' "${1//#/\\#}"; }
+# TAP_PREFIX (e.g. "[libvirt-11.3] ") goes before every name.
+_tap_name() { printf '%s%s' "${TAP_PREFIX:-}" "${1//#/\\#}"; }
 
 tap_diag() {
     local line

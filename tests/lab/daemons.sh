@@ -15,6 +15,9 @@
 # shellcheck shell=bash
 
 # Where sd_booted() looks; a test points it at a fake tree with a fake systemctl.
+# shellcheck source=stack-trixie.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack-trixie.sh"
+
 LAB_SYSTEMD_DIR=${VS_LAB_SYSTEMD_DIR:-/run/systemd/system}
 LAB_UNITS_FILE=$LAB_STATE/systemd-units
 
@@ -86,11 +89,13 @@ lab_systemd_stop() {
     rm -f "$LAB_UNITS_FILE"
 }
 
-# lab_start_by_hand NAME: start /usr/sbin/NAME with a pid file in state/.
+# lab_start_by_hand NAME: start /usr/sbin/NAME with a pid file in state/
+# (the trixie stack's: chrooted, in its namespace).
 lab_start_by_hand() {
-    local name=$1
-    log "starting $name"
-    LIBVIRT_LOG_OUTPUTS="3:file:$LAB_STATE/$name.log" \
+    local name=$1 run=()
+    [ "$LAB_STACK" = trixie ] && run=(lab_trixie_exec)
+    log "starting $name${run:+ ($LAB_STACK stack)}"
+    "${run[@]}" env LIBVIRT_LOG_OUTPUTS="3:file:$LAB_STATE/$name.log" \
         "/usr/sbin/$name" --daemon --pid-file "$LAB_STATE/$name.pid" \
         </dev/null >>"$LAB_STATE/$name.out" 2>&1 \
         || { echo "setup: $name failed to start; see $LAB_STATE/$name.log" >&2; return 1; }
@@ -110,6 +115,7 @@ lab_wait_answer() {
 # lab_daemons_start: make qemu:///system answer (see the top of this file).
 lab_daemons_start() {
     local rc=0 busy
+    if [ "$LAB_STACK" = trixie ]; then lab_trixie_start; return; fi
     if lab_owns libvirtd; then
         lab_wait_answer 60 || { echo "setup: the lab's libvirtd ($(<"$LAB_STATE/libvirtd.pid")) does not answer; see $LAB_STATE/libvirtd.log" >&2; return 1; }
         return 0

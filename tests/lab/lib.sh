@@ -33,9 +33,29 @@ LAB_KROOT=$LAB_DIR/kernel-root
 LAB_QGAROOT=$LAB_DIR/qga-root
 LAB_IROOT=$LAB_DIR/initramfs-root
 LAB_GUEST=$LAB_DIR/guest
-LAB_STATE=$LAB_DIR/state
+# VS_LAB_STACK: the host stack the lab runs: "host" (this Debian 12's libvirt
+# 9.0 / QEMU 7.2 / C virtiofsd, the default) or "trixie" (libvirt 11 / QEMU 10
+# / Rust virtiofsd from Debian 13 packages in a chroot: stack-trixie.sh).
+# The guest (kernel, initramfs) is the same for both; state is per stack.
+LAB_STACK=${VS_LAB_STACK:-host}
+LAB_EXE_ROOT=    # where the stack's /usr/sbin lives, seen from here
+case $LAB_STACK in
+    host)
+        LAB_STATE=$LAB_DIR/state
+        LAB_URI=qemu:///system ;;
+    trixie)
+        LAB_STATE=$LAB_DIR/state/trixie
+        LAB_TRIXIE_ROOT=$LAB_DIR/stacks/trixie/root
+        LAB_EXE_ROOT=$LAB_TRIXIE_ROOT
+        # The daemon's /run/libvirt, on the host: short (sun_path holds 108
+        # bytes) and one per lab directory.
+        LAB_TRIXIE_RUN=/run/vs-lab-$(printf '%s' "$LAB_DIR" | sha256sum | cut -c1-12)-trixie
+        LAB_URI="qemu:///system?socket=$LAB_TRIXIE_RUN/libvirt-sock" ;;
+    *)
+        echo "lab: VS_LAB_STACK='$LAB_STACK': use host or trixie" >&2
+        return 2 2>/dev/null || exit 2 ;;
+esac
 LAB_SHARES=$LAB_DIR/shares
-LAB_URI=qemu:///system
 lab_uri() { printf '%s\n' "$LAB_URI"; }
 
 log() { printf '[lab %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -90,7 +110,8 @@ lab_guest_exec() {
         jqargs+=(--arg "a$(printf '%05d' "$i")" "$a")
         i=$((i + 1))
     done
-    req=$(jq -nc --arg path "$path" "${jqargs[@]}" '{
+    # -a: non-ASCII as \uXXXX (libvirt 11.3 refuses raw UTF-8 in agent commands).
+    req=$(jq -nca --arg path "$path" "${jqargs[@]}" '{
         execute: "guest-exec",
         arguments: {
             path: $path,
@@ -138,10 +159,13 @@ lab_guest_reboot() {
 lab_boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
 
 # lab_pid_is PID NAME: process PID runs /usr/sbin/NAME (not a zombie).
+# (A chrooted daemon's exe may read as seen from its root or from ours.)
 lab_pid_is() {
     [[ $1 =~ ^[0-9]+$ ]] || return 1
     case $(readlink "/proc/$1/exe" 2>/dev/null) in
         "/usr/sbin/$2" | "/usr/sbin/$2 (deleted)") return 0 ;;   # deleted: upgraded since
+        "$LAB_EXE_ROOT/usr/sbin/$2" | "$LAB_EXE_ROOT/usr/sbin/$2 (deleted)")
+            [ -n "$LAB_EXE_ROOT" ] && return 0 ;;
     esac
     return 1
 }

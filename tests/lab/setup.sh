@@ -6,8 +6,11 @@
 #     busybox-static, qemu-ga + its libraries, virtio/9p/virtiofs modules,
 #     init.sh as /init and shutdown.sh as /sbin/shutdown;
 #  4. use the libvirt daemon that answers on qemu:///system, or start the
-#     lab's own (systemd units, or by hand with pid files): see daemons.sh.
-# Usage: setup.sh [--rebuild]   (--rebuild: rebuild the initramfs anyway)
+#     lab's own (systemd units, or by hand with pid files): see daemons.sh;
+#     with VS_LAB_STACK=trixie, the Debian 13 stack's own daemons in their
+#     chroot (built once with mmdebstrap): see stack-trixie.sh.
+# Usage: [VS_LAB_STACK=host|trixie] setup.sh [--rebuild]
+#   (--rebuild: rebuild the initramfs anyway)
 # /etc/libvirt/qemu.conf is not touched.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +31,8 @@ T0=$(lab_now)
 t_apt=0 t_harvest=0 t_initramfs=cached t_daemons=0
 PKGS=(libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
       qemu-system-x86 qemu-system-common busybox-static kmod cpio jq attr acl)
+# The trixie stack's root is built with mmdebstrap (tests/lab/stack-trixie.sh).
+if [ "$LAB_STACK" = trixie ]; then PKGS+=(mmdebstrap); fi
 export DEBIAN_FRONTEND=noninteractive
 
 # jq and friends may be missing on a clean machine: only coreutils before step 1.

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The end-to-end suite on each host stack of the lab, one after the other:
+# VS_LAB_STACK=S tests/lab/setup.sh, tests/e2e/run.sh, tests/lab/teardown.sh.
+# VS_LAB_STACKS picks them (default "host trixie": libvirt 9.0 / QEMU 7.2 and
+# libvirt 11 / QEMU 10 / Rust virtiofsd, see tests/lab/lib.sh).  Each check's
+# name carries its stack; the last line totals all stacks.  Run as root,
+# under the lab lock.
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+passed=0 failed=0 skipped=0 times=()
+for stack in ${VS_LAB_STACKS:-host trixie}; do
+    log=$(mktemp)
+    t0=$(date +%s)
+    echo "# ==== stack $stack: setup"
+    if VS_LAB_STACK=$stack bash "$top/tests/lab/setup.sh"; then
+        VS_LAB_STACK=$stack bash "$here/run.sh" | tee "$log"
+    else
+        echo "not ok - [$stack] the lab did not set up (see above)"
+        echo "0 passed, 1 failed" >"$log"
+    fi
+    VS_LAB_STACK=$stack bash "$top/tests/lab/teardown.sh"
+    read -r p f s < <(awk '/^[0-9]+ passed, [0-9]+ failed/ { p = $1; f = $3; s = ($5 == "" ? 0 : $5) }
+        END { print p + 0, f + 0, s + 0 }' "$log")
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    times+=("$stack: $p passed, $f failed, $s skipped in $(($(date +%s) - t0)) s (setup, suite, teardown)")
+    grep -A12 '^# Timings on' "$log" | grep '^#' >"$log.t"; times+=("$(cat "$log.t")")
+    rm -f "$log" "$log.t"
+done
+echo "# ==== all stacks"
+printf '# %s\n' "${times[@]}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
