@@ -21,7 +21,8 @@ top=$(cd "$here/../.." && pwd)
 VS=${VIRT_SHARE:-$top/src/virt-share}
 export LIBVIRT_DEFAULT_URI=$LAB_URI
 # The daemon's libvirt version names the stack; it also decides what to expect.
-LIBVIRT_VERSION=$(virsh version 2>/dev/null | awk '/Running against daemon/ { print $4 }')
+LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
+[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
 STACK=libvirt-${LIBVIRT_VERSION%.*}
 TAP_PREFIX="[$STACK] "
 # libvirt >= 11.0 shares virtiofs read-only: --readonly then picks virtiofs.
@@ -528,6 +529,6 @@ virsh -q destroy "$NOMEM" >/dev/null 2>&1
 # shellcheck source=hostile.sh
 . "$here/hostile.sh"
 
-tap_diag "Timings on $STACK (libvirt $LIBVIRT_VERSION, $(virsh version 2>/dev/null | awk '/Running hypervisor/ { print $3, $4 }'); TCG guest, this machine):"
+tap_diag "Timings on $STACK (libvirt $LIBVIRT_VERSION, QEMU $(lab_libvirt_version hypervisor); busybox guest, TCG, this machine):"
 tap_diag "$(printf '  %s\n' "${timings[@]}")"
 tap_done

@@ -95,9 +95,12 @@ lab_start_by_hand() {
     local name=$1 run=()
     [ "$LAB_STACK" = trixie ] && run=(lab_trixie_exec)
     log "starting $name${run:+ ($LAB_STACK stack)}"
-    "${run[@]}" env LIBVIRT_LOG_OUTPUTS="3:file:$LAB_STATE/$name.log" \
+    # The daemons keep every descriptor they inherit: close all but 0-2 (a
+    # `flock LOCK cmd` around the lab must not stay locked by the daemons).
+    ( for fd in /proc/self/fd/*; do fd=${fd##*/}; [ "$fd" -le 2 ] || eval "exec $fd>&-"; done 2>/dev/null
+      "${run[@]}" env LIBVIRT_LOG_OUTPUTS="3:file:$LAB_STATE/$name.log" \
         "/usr/sbin/$name" --daemon --pid-file "$LAB_STATE/$name.pid" \
-        </dev/null >>"$LAB_STATE/$name.out" 2>&1 \
+        </dev/null >>"$LAB_STATE/$name.out" 2>&1 ) \
         || { echo "setup: $name failed to start; see $LAB_STATE/$name.log" >&2; return 1; }
 }
 

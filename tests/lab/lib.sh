@@ -57,6 +57,18 @@ case $LAB_STACK in
 esac
 LAB_SHARES=$LAB_DIR/shares
 lab_uri() { printf '%s\n' "$LAB_URI"; }
+# lab_libvirt_version [hypervisor]: the libvirt version of the daemon behind
+# $LAB_URI (virConnectGetLibVersion), or its QEMU's (virConnectGetVersion),
+# as "MAJOR.MINOR.MICRO", through python3-libvirt: the text of `virsh
+# version` is not an interface.  (Debian's python3, where python3-libvirt is.)
+lab_libvirt_version() {
+    /usr/bin/python3 - "$LAB_URI" "${1:-libvirt}" 2>/dev/null <<'PY'
+import sys, libvirt
+c = libvirt.open(sys.argv[1])
+v = c.getVersion() if sys.argv[2] == "hypervisor" else c.getLibVersion()
+print("%d.%d.%d" % (v // 1000000, v // 1000 % 1000, v % 1000))
+PY
+}
 
 log() { printf '[lab %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 

@@ -29,8 +29,11 @@ esac
 
 T0=$(lab_now)
 t_apt=0 t_harvest=0 t_initramfs=cached t_daemons=0
+# python3-libvirt: the e2e asks the daemon's version through the API
+# (lab_libvirt_version).
 PKGS=(libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-      qemu-system-x86 qemu-system-common busybox-static kmod cpio jq attr acl)
+      qemu-system-x86 qemu-system-common busybox-static kmod cpio jq attr acl
+      python3-libvirt)
 # The trixie stack's root is built with mmdebstrap (tests/lab/stack-trixie.sh).
 if [ "$LAB_STACK" = trixie ]; then PKGS+=(mmdebstrap); fi
 export DEBIAN_FRONTEND=noninteractive
@@ -51,7 +54,7 @@ apt_update() {   # apt_update [force]
         return 0
     fi
     log "apt-get update"
-    apt-get update -q >>"$LAB_STATE/apt.log" 2>&1 \
+    apt-get update -q -o DPkg::Lock::Timeout=600 >>"$LAB_STATE/apt.log" 2>&1 \
         || { tail -20 "$LAB_STATE/apt.log" >&2; return 1; }
     touch "$stamp"
     apt_updated=true
@@ -72,10 +75,11 @@ apt_install() {   # apt_install PKG...: install, with no service started
         own_policy=true
     fi
     log "apt-get install $*"
-    apt-get install -y -q --no-install-recommends "$@" >>"$LAB_STATE/apt.log" 2>&1 || rc=$?
+    # Another apt (a second lab stack's setup) may hold dpkg's lock: wait for it.
+    apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends "$@" >>"$LAB_STATE/apt.log" 2>&1 || rc=$?
     if [ "$rc" -ne 0 ] && ! $apt_updated && apt_update force; then   # stale lists? retry once
         rc=0
-        apt-get install -y -q --no-install-recommends "$@" >>"$LAB_STATE/apt.log" 2>&1 || rc=$?
+        apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends "$@" >>"$LAB_STATE/apt.log" 2>&1 || rc=$?
     fi
     if $own_policy; then rm -f /usr/sbin/policy-rc.d; fi
     [ "$rc" -eq 0 ] || { tail -30 "$LAB_STATE/apt.log" >&2; echo "setup: apt-get install failed" >&2; }
