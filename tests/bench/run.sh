@@ -380,7 +380,8 @@ section_guests() {
         wlog=$WORK/watch-$n.log; elog=$WORK/events-$n.log
         "$VS" watch > >(stamp >"$wlog") 2>&1 &
         WATCH_PIDS+=($!)
-        stdbuf -oL virsh -c "$URI" event --all --loop --event agent-lifecycle > >(stamp >"$elog") 2>&1 &
+        # (--all and --event are mutually exclusive: virsh refuses both)
+        stdbuf -oL virsh -c "$URI" event --loop --event agent-lifecycle > >(stamp >"$elog") 2>&1 &
         WATCH_PIDS+=($!)
         for _ in $(seq 1 40); do grep -q watching "$wlog" 2>/dev/null && break; sleep 0.25; done
         printf 'start %s\n' "${names[@]}" | v >/dev/null
@@ -389,6 +390,9 @@ section_guests() {
             [ "$(grep -c "mounted .* at /mnt/mg" "$wlog")" -ge "$n" ] && break
             sleep 0.5
         done
+        if grep -q " error: " "$elog"; then   # agent times would be missing: say why
+            echo "bench: virsh event failed: $(grep -m1 " error: " "$elog" | cut -d' ' -f2-)" >&2
+        fi
         t_done=$(grep "mounted .* at /mnt/mg" "$wlog" | awk 'NR == 1 || $1 > m { m = $1 } END { print m }')
         python3 - "$n" "$t_started" "$wlog" "$elog" "$STACK" >>"$RESULTS" <<'PY'
 import json, re, statistics, sys
