@@ -2,8 +2,10 @@
 # GUI end-to-end: virt-share-desktop under Xvfb against the lab (libvirtd + a
 # TCG guest with qemu-ga, from tests/lab/setup.sh), used as a person would:
 # the VM appears, "Share a Folder…" shows the plan and ends with the folder
-# mounted, events refresh the window, the doctor answers, unmount, mount,
-# remove, a 9p share pending restart and one restarted now.
+# mounted, events refresh the window, the doctor answers, unmount, the
+# doctor's Fix mounts it again, unmount, mount, remove, a 9p share pending
+# restart and one restarted now, whose folder QEMU then cannot read until the
+# doctor's Fix adds the ACL entry.
 #
 # The program is driven by its hidden --self-test mode (plugin/desktop/
 # vsd-selftest.h): each step activates the same widget signals a click or a
@@ -143,9 +145,10 @@ for fs in ET.parse(sys.stdin).getroot().iter("filesystem"):
         print(fs.find("target").get("dir"))' "$docs")
 tap_diag "tag: $TAG"
 
-tap_diag "== events refresh the window; doctor; unmount"
+tap_diag "== events refresh the window; doctor; unmount; the doctor's Fix mounts it"
 HOOKS=("05-before-suspend virsh -q suspend $DOM >/dev/null"
-       "06-paused-by-event virsh -q resume $DOM >/dev/null")
+       "06-paused-by-event virsh -q resume $DOM >/dev/null"
+       "08-unmounted { gmounted /mnt/gui virtiofs || touch $ART/.umount-checked-ok; }; touch $ART/.umount-checked")
 gui events-doctor-umount <<EOF2
 timeout 60
 wait-text vm:$DOM Mounted in the guest at /mnt/gui
@@ -165,14 +168,29 @@ click umount:$DOM:$TAG
 wait-text row:$DOM:$TAG Not mounted in the guest
 wait-idle
 shot 08-unmounted
+wait-file $ART/.umount-checked
+click doctor:$DOM
+wait fix:$TAG:not-mounted
+wait-idle
+shot 08b-doctor-not-mounted
+click fix:$TAG:not-mounted
+wait-gone fix:$TAG:not-mounted
+wait-idle
+shot 08c-doctor-fixed
+click doctor-close
+wait-gone doctor-dialog
+wait-text row:$DOM:$TAG Mounted in the guest at /mnt/gui
 quit
 EOF2
-expect "events, doctor and unmount: program exits 0" test $? -eq 0
-expect_not "the guest has /mnt/gui unmounted" gmounted /mnt/gui virtiofs
+expect "events, doctor, unmount, Fix: program exits 0" test $? -eq 0
+expect "unmount: the guest had /mnt/gui unmounted" test -e "$ART/.umount-checked-ok"
+expect "the doctor's Fix: the guest has /mnt/gui mounted again" gmounted /mnt/gui virtiofs
 
 tap_diag "== mount again, then remove"
 gui mount-remove <<EOF2
 timeout 90
+click umount:$DOM:$TAG
+wait-text row:$DOM:$TAG Not mounted in the guest
 click mount:$DOM:$TAG
 wait-text row:$DOM:$TAG Mounted in the guest at /mnt/gui
 wait-idle
@@ -196,6 +214,9 @@ p9=$SHARES/p9
 mkdir -m 777 "$p9"
 echo "9p file" >"$p9/f.txt"
 chmod 644 "$p9/f.txt"
+# Once mounted, the folder is closed to QEMU's user (as a chmod by someone
+# else would), for the doctor to find.
+HOOKS=("16-9p-mounted-after-restart chmod 700 $p9; { g /bin/cat /mnt/p9/f.txt 2>&1 || echo refused; } >$ART/.closing; mv $ART/.closing $ART/.closed")
 gui p9 <<EOF2
 timeout 60
 click share:$DOM
@@ -234,14 +255,31 @@ shot 15-restarting
 wait-text vm:$DOM Mounted in the guest at /mnt/p9
 wait-idle
 shot 16-9p-mounted-after-restart
+wait-file $ART/.closed
+click doctor:$DOM
+wait fix:*:folder-read
+wait-idle
+shot 17-doctor-folder-read
+click fix:*:folder-read
+wait-gone fix:*:folder-read
+wait-idle
+shot 18-doctor-acl-fixed
+click doctor-close
+wait-gone doctor-dialog
 quit
 EOF2
-expect "9p: program exits 0" test $? -eq 0
+expect "9p, then the doctor's ACL Fix: program exits 0" test $? -eq 0
 SRC_PATTERN=$p9
 expect "9p restarted now: mounted in the guest" gmounted /mnt/p9 9p
-expect "9p restarted now: the guest reads the file" test "$(g /bin/cat /mnt/p9/f.txt)" = "9p file"
+tap_diag "closed to QEMU (chmod 700), the guest read: $(cat "$ART/.closed")"
+expect "after the doctor's Fix the guest reads the file again (folder still mode 700)" \
+    test "$(g /bin/cat /mnt/p9/f.txt)" = "9p file"
+# An ACL shows its mask in the group bits: owner and others tell a chmod.
+mode=$(stat -c %a "$p9")
+expect "the Fix added an ACL entry, no chmod (mode $mode: owner rwx, others nothing)" \
+    test "${mode:0:1}${mode:2:1}" = 70
 expect "9p: in the definition" in_xml --inactive
 
-rm -f "$ART/.display" "$ART/.screen-done"
+rm -f "$ART/.display" "$ART/.screen-done" "$ART/.umount-checked" "$ART/.umount-checked-ok" "$ART/.closed"
 tap_diag "Screenshots: $(cd "$ART" && echo *.png)"
 tap_done
