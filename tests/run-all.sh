@@ -4,7 +4,8 @@
 #   make check-asan) -> make distcheck ->
 #   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown ->
 #   the desktop program's end-to-end test (tests/gui/run.sh, Xvfb) ->
-#   the demo next to libvirt daemons the lab did not start (tests/lab/coexist.sh).
+#   the demo next to libvirt daemons the lab did not start (tests/lab/coexist.sh) ->
+#   the Debian packages: build, lintian, install, check, purge (tests/pkg/deb.sh).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -26,3 +27,6 @@ make check-e2e
 # The desktop program under Xvfb against the lab (when configure built it).
 if [ -x plugin/desktop/virt-share-desktop ]; then make check-gui; fi
 bash tests/lab/coexist.sh
+# Last: the packages install a libvirt hook, which libvirtd would run for
+# every start of the lab's domains; after the lab is torn down it meets none.
+bash tests/pkg/deb.sh

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Debian package, as a packager and an administrator meet it (Debian 12, root):
-# build-deps from Debian packages, dpkg-buildpackage -us -uc -b on a copy of
-# the checkout, lintian, install, every file where Debian expects it, the
-# installed unit through systemd-analyze verify, then purge and nothing left.
+# Debian packages, as a packager and an administrator meet them (Debian 12,
+# root): build-deps from Debian packages, dpkg-buildpackage -us -uc -b on a
+# copy of the checkout (virt-share and virt-share-desktop), lintian, install,
+# every file where Debian expects it, the installed unit through
+# systemd-analyze verify, the launcher and metainfo through their validators,
+# then purge and nothing left.
 # It installs the package system-wide: on a shared machine run it under the
 # lab lock (the hook it installs is the one the e2e lab uses).
 # VS_DEB_CHECK=1 also runs make check inside the package build (default:
@@ -15,9 +17,12 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$top/tests/tap.sh"
 
 [ "$(id -u)" -eq 0 ] || tap_bail "needs root (apt-get, dpkg -i)"
-if dpkg-query -W -f='${Status}' virt-share 2>/dev/null | grep -q "ok installed"; then
-    tap_bail "a virt-share package is already installed; this test would replace and purge it"
-fi
+pkgs=(virt-share virt-share-desktop)
+for p in "${pkgs[@]}"; do
+    if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        tap_bail "a $p package is already installed; this test would replace and purge it"
+    fi
+done
 export DEBIAN_FRONTEND=noninteractive
 
 # ---- build dependencies, from debian/control ----
@@ -64,7 +69,10 @@ else
     tail -40 "$work/build.log"
     tap_bail "dpkg-buildpackage failed"
 fi
-deb=$(ls "$out"/virt-share_*.deb) || tap_bail "no virt-share_*.deb in $out"
+debs=()
+for p in "${pkgs[@]}"; do
+    debs+=("$(ls "$out/${p}"_*.deb)") || tap_bail "no ${p}_*.deb in $out"
+done
 changes=$(ls "$out"/virt-share_*.changes) || tap_bail "no virt-share_*.changes in $out"
 
 # ---- lintian: no error, no warning; info tags are shown, not fatal ----
@@ -74,14 +82,15 @@ if [ "$rc" -eq 0 ]; then tap_ok "lintian: no error or warning"; else tap_not_ok 
 [ -z "$lint" ] || tap_diag "lintian says: $lint"
 
 # ---- install ----
-if apt_q install --no-install-recommends "$deb"; then
-    tap_ok "apt-get install ./$(basename "$deb")"
+if apt_q install --no-install-recommends "${debs[@]}"; then
+    tap_ok "apt-get install ${debs[*]##*/}"
 else
-    tap_bail "the package does not install"
+    tap_bail "the packages do not install"
 fi
-files=$(dpkg -L virt-share)
+files=$(dpkg -L "${pkgs[@]}")
 
-tap_check "virt-share --version" bash -c 'virt-share --version | grep -q "^virt-share "'
+tap_check "/usr/bin/virt-share --version" \
+    bash -c '/usr/bin/virt-share --version | grep -q "^virt-share [0-9]"'
 expect_file() {   # expect_file PATH [test-flag]
     tap_check "installed: $1" test "${2:--f}" "$1"
 }
@@ -95,27 +104,52 @@ expect_file /usr/share/man/man1/virt-share.1.gz
 expect_file /usr/share/locale/de/LC_MESSAGES/virt-share.mo
 expect_file /etc/virt-share/virt-share.conf
 expect_file /usr/share/doc/virt-share/copyright
+expect_file /usr/bin/virt-share-desktop -x
+expect_file /usr/share/applications/org.virtshare.VirtShare.desktop
+expect_file /usr/share/metainfo/org.virtshare.VirtShare.metainfo.xml
+expect_file /usr/share/man/man1/virt-share-desktop.1.gz
+expect_file /usr/share/doc/virt-share-desktop/copyright
+tap_check "desktop-file-validate the installed launcher" \
+    desktop-file-validate /usr/share/applications/org.virtshare.VirtShare.desktop
+tap_check "appstreamcli validate the installed metainfo" \
+    appstreamcli validate --no-net /usr/share/metainfo/org.virtshare.VirtShare.metainfo.xml
+tap_check "virt-share-desktop depends on virt-share of the same version" \
+    bash -c 'dpkg-query -W -f="\${Depends}" virt-share-desktop | grep -q "virt-share (= $(dpkg-query -W -f="\${Version}" virt-share))"'
+tap_check "virt-share-desktop --help without a display" \
+    bash -c 'env -u DISPLAY -u WAYLAND_DISPLAY /usr/bin/virt-share-desktop --help | grep -q -- --connect'
 tap_check "conffile: /etc/virt-share/virt-share.conf" \
     bash -c 'dpkg-query -W -f="\${Conffiles}\n" virt-share | grep -q "^ /etc/virt-share/virt-share.conf "'
 tap_check "German catalogue used: LANGUAGE=de virt-share --help" \
     bash -c 'LANGUAGE=de LANG=C.UTF-8 virt-share --help | grep -qi "befehl\|verzeichnis\|freigabe"'
 tap_check "watcher not enabled by installing the package" \
     bash -c '! ls /etc/systemd/system/*.wants/virt-share-watch.service 2>/dev/null | grep -q .'
-if out=$(systemd-analyze verify /lib/systemd/system/virt-share-watch.service 2>&1) && [ -z "$out" ]; then
+# verify works without systemd as PID 1; with man-db it also looks up
+# Documentation=man:virt-share(1), which the package installs.
+man=yes
+command -v man >/dev/null || man=no
+if ! command -v systemd-analyze >/dev/null; then
+    tap_skip "systemd-analyze verify /lib/systemd/system/virt-share-watch.service" "no systemd-analyze"
+elif out=$(systemd-analyze verify --man="$man" /lib/systemd/system/virt-share-watch.service 2>&1) &&
+     [ -z "$out" ]; then
     tap_ok "systemd-analyze verify /lib/systemd/system/virt-share-watch.service"
 else
     tap_not_ok "systemd-analyze verify /lib/systemd/system/virt-share-watch.service" "$out"
 fi
 
 # ---- purge: nothing of the package left ----
-if apt_q purge virt-share; then tap_ok "apt-get purge virt-share"; else tap_not_ok "apt-get purge virt-share" "$(tail -5 "$work/apt.log")"; fi
+if apt_q purge "${pkgs[@]}"; then
+    tap_ok "apt-get purge ${pkgs[*]}"
+else
+    tap_not_ok "apt-get purge ${pkgs[*]}" "$(tail -5 "$work/apt.log")"
+fi
 left=()
 while IFS= read -r f; do
     # directories other packages own (/usr/share/locale/de, ...) may stay
     [ -d "$f" ] && [ ! -L "$f" ] && continue
     [ -e "$f" ] || [ -L "$f" ] && left+=("$f")
 done <<<"$files"
-for d in /etc/virt-share /usr/libexec/virt-share /usr/share/doc/virt-share; do
+for d in /etc/virt-share /usr/libexec/virt-share /usr/share/doc/virt-share \
+         /usr/share/doc/virt-share-desktop; do
     [ -e "$d" ] && left+=("$d")
 done
 for f in /var/lib/systemd/deb-systemd-helper-enabled/virt-share-watch.service.dsh-also \
@@ -123,4 +157,8 @@ for f in /var/lib/systemd/deb-systemd-helper-enabled/virt-share-watch.service.ds
     [ -e "$f" ] && left+=("$f")
 done
 if [ "${#left[@]}" -eq 0 ]; then tap_ok "purge left no file behind"; else tap_not_ok "purge left no file behind" "${left[*]}"; fi
+tap_check "dpkg knows neither package any more" \
+    bash -c '! dpkg-query -W -f="\${db:Status-Status}\n" "$@" 2>/dev/null | grep -qv "^not-installed$"' \
+    _ "${pkgs[@]}"
+tap_diag "package test: $SECONDS s in all"
 tap_done
