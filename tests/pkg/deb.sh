@@ -115,6 +115,9 @@ tap_check "appstreamcli validate the installed metainfo" \
     appstreamcli validate --no-net /usr/share/metainfo/org.virtshare.VirtShare.metainfo.xml
 tap_check "virt-share-desktop depends on virt-share of the same version" \
     bash -c 'dpkg-query -W -f="\${Depends}" virt-share-desktop | grep -q "virt-share (= $(dpkg-query -W -f="\${Version}" virt-share))"'
+tap_check "German catalogue used by the desktop program: LANGUAGE=de virt-share-desktop --help" \
+    bash -c 'env -u DISPLAY -u WAYLAND_DISPLAY LANGUAGE=de LANG=C.UTF-8 /usr/bin/virt-share-desktop --help |
+             grep -q "Ordner des Hosts"'
 tap_check "virt-share-desktop --help without a display" \
     bash -c 'env -u DISPLAY -u WAYLAND_DISPLAY /usr/bin/virt-share-desktop --help | grep -q -- --connect'
 tap_check "conffile: /etc/virt-share/virt-share.conf" \
