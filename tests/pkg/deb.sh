@@ -58,6 +58,11 @@ if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 else
     (cd "$top" && tar --exclude=./.git -cf - .) | tar -xf - -C "$src"
 fi
+# Copied with its build outputs (no git to tell them apart): start clean, or
+# make would keep objects compiled for another prefix.
+if [ -f "$src/Makefile" ]; then
+    make -C "$src" -s distclean >/dev/null 2>&1 || tap_bail "make distclean failed in the copy"
+fi
 opts="parallel=2"
 [ "${VS_DEB_CHECK:-0}" = 1 ] || opts="$opts nocheck"
 start=$SECONDS
