@@ -152,8 +152,10 @@ else
 fi
 left=()
 while IFS= read -r f; do
-    # directories other packages own (/usr/share/locale/de, ...) may stay
-    [ -d "$f" ] && [ ! -L "$f" ] && continue
+    # directories other packages own (/usr/share/locale/de, ...) may stay,
+    # and so do /lib and /bin, links to /usr's under the merged /usr; the
+    # packages ship no link to a directory of their own
+    [ -d "$f" ] && continue
     [ -e "$f" ] || [ -L "$f" ] && left+=("$f")
 done <<<"$files"
 for d in /etc/virt-share /usr/libexec/virt-share /usr/share/doc/virt-share \
