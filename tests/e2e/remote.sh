@@ -25,12 +25,11 @@ expect() { local name=$1; shift; tap_check "[remote] $name" "$@"; }
 expect_not() { local name=$1; shift; tap_check_not "[remote] $name" "$@"; }
 
 [ "$(id -u)" -eq 0 ] || { echo "remote.sh: needs root" >&2; exit 1; }
+[ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "remote.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
+# setup.sh installs openssh-server with no service started (policy-rc.d).
+[ -x /usr/sbin/sshd ] || { echo "remote.sh: no /usr/sbin/sshd: run tests/lab/setup.sh" >&2; exit 1; }
 
 # ---- the "remote host": sshd on 127.0.0.1, keys of its own ----
-if [ ! -x /usr/sbin/sshd ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        openssh-server openssh-client >/dev/null || tap_bail "cannot install openssh-server"
-fi
 install -d -m 700 "$SSHDIR"
 [ -s "$SSHDIR/host_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$SSHDIR/host_key"
 [ -s "$SSHDIR/client_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$SSHDIR/client_key"
@@ -56,18 +55,22 @@ exec ssh -o UserKnownHostsFile=$SSHDIR/known_hosts -o StrictHostKeyChecking=yes 
 EOF
 chmod 755 "$SSHDIR/ssh"
 install -d -m 755 /run/sshd
-if [ -s "$SSHDIR/sshd.pid" ] && kill -0 "$(cat "$SSHDIR/sshd.pid")" 2>/dev/null; then
-    kill "$(cat "$SSHDIR/sshd.pid")"; sleep 0.5
-fi
+# stop_sshd: this test's sshd (the recorded pid, if it still runs sshd).
+stop_sshd() {
+    lab_pid_alive "$SSHDIR/sshd.pid" sshd || return 0
+    kill "$(<"$SSHDIR/sshd.pid")"
+    for _ in $(seq 50); do lab_pid_alive "$SSHDIR/sshd.pid" sshd || break; sleep 0.1; done
+    rm -f "$SSHDIR/sshd.pid"
+}
+stop_sshd
 /usr/sbin/sshd -f "$SSHDIR/sshd_config" -E "$SSHDIR/sshd.log" || tap_bail "sshd did not start"
 URI="qemu+ssh://root@127.0.0.1:$PORT/system?keyfile=$SSHDIR/client_key&command=$SSHDIR/ssh"
 # The host runs this checkout's virt-share (not installed there).
 export VIRT_SHARE_REMOTE_COMMAND=$VS
 
 cleanup() {
-    virsh -c qemu:///system -q destroy "$DOM" >/dev/null 2>&1
-    virsh -c qemu:///system -q undefine "$DOM" >/dev/null 2>&1
-    [ -s "$SSHDIR/sshd.pid" ] && kill "$(cat "$SSHDIR/sshd.pid")" 2>/dev/null
+    lab_remove_domain "$DOM"
+    stop_sshd
     rm -rf "$ROOT"
 }
 trap cleanup EXIT

@@ -44,9 +44,14 @@ virsh() { as_user /usr/bin/virsh "$@"; }
 cleanup() {
     virsh -c "$SURI" -q destroy "$DOM" >/dev/null 2>&1
     virsh -c "$SURI" -q undefine "$DOM" >/dev/null 2>&1
-    # Only this test's user runs these: its session daemons.
-    pkill -u "$USER_NAME" -x libvirtd 2>/dev/null
-    pkill -u "$USER_NAME" -x virtlogd 2>/dev/null
+    # The session daemons of this test's user, by pid (no one else's).
+    local n p
+    for n in libvirtd virtlogd; do
+        for p in $(lab_find_daemon "$n"); do
+            [ "$(stat -c %u "/proc/$p" 2>/dev/null)" = "$uid" ] && kill "$p" 2>/dev/null
+        done
+    done
+    return 0
 }
 trap cleanup EXIT
 cleanup
