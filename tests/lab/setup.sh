@@ -30,10 +30,12 @@ esac
 T0=$(lab_now)
 t_apt=0 t_harvest=0 t_initramfs=cached t_daemons=0
 # python3-libvirt: the e2e asks the daemon's version through the API
-# (lab_libvirt_version).
+# (lab_libvirt_version).  openssh-server: the "remote host" of
+# tests/e2e/remote.sh (its own sshd on 127.0.0.1; no ssh service is started,
+# see apt_install).
 PKGS=(libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
       qemu-system-x86 qemu-system-common busybox-static kmod cpio jq attr acl
-      python3-libvirt)
+      python3-libvirt openssh-server openssh-client)
 # The trixie stack's root is built with mmdebstrap (tests/lab/stack-trixie.sh).
 if [ "$LAB_STACK" = trixie ]; then PKGS+=(mmdebstrap); fi
 export DEBIAN_FRONTEND=noninteractive
