@@ -34,7 +34,7 @@ vs_cli_remote_uri(void)
 
 /* The command's words without -c/--connect, which name this side's URI,
  * after the options given before the command (already parsed here): the
- * host's virt-share must be as quiet, and as read-only, as this one. */
+ * host's virt-share must be as quiet, as read-only and as verbose as this one. */
 static GStrv
 vs_cli_remote_words(int argc, char **argv)
 {
@@ -45,6 +45,8 @@ vs_cli_remote_words(int argc, char **argv)
         g_strv_builder_add(words, "--quiet");
     if (vs_cli_global.readonly)
         g_strv_builder_add(words, "--readonly");
+    if (vs_cli_global.debug)
+        g_strv_builder_add(words, "--debug");
     for (int i = 0; i < argc; i++) {
         const char *w = argv[i];
 
