@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end suite on each host stack of the lab, one after the other:
-# VS_LAB_STACK=S tests/lab/setup.sh, tests/e2e/run.sh, tests/lab/teardown.sh.
+# VS_LAB_STACK=S tests/lab/setup.sh, tests/e2e/run.sh (on the host stack also
+# session.sh and remote.sh, or the scripts VS_E2E names), tests/lab/teardown.sh.
 # VS_LAB_STACKS picks them (default "host trixie": libvirt 9.0 / QEMU 7.2 and
 # libvirt 11 / QEMU 10 / Rust virtiofsd, see tests/lab/lib.sh).  Each check's
 # name carries its stack; the last line totals all stacks.  Run as root,
@@ -15,13 +16,20 @@ for stack in ${VS_LAB_STACKS:-host trixie}; do
     t0=$(date +%s)
     echo "# ==== stack $stack: setup"
     if VS_LAB_STACK=$stack bash "$top/tests/lab/setup.sh"; then
-        VS_LAB_STACK=$stack bash "$here/run.sh" | tee "$log"
+        # qemu:///session (a user of this host) and qemu+ssh:// (this host's
+        # sshd) are tested against the host stack only.
+        scripts=run
+        [ "$stack" = host ] && scripts=${VS_E2E:-run session remote}
+        for t in $scripts; do
+            echo "# ==== stack $stack: tests/e2e/$t.sh"
+            VS_LAB_STACK=$stack bash "$here/$t.sh"
+        done | tee "$log"
     else
         echo "not ok - [$stack] the lab did not set up (see above)"
         echo "0 passed, 1 failed" >"$log"
     fi
     VS_LAB_STACK=$stack bash "$top/tests/lab/teardown.sh"
-    read -r p f s < <(awk '/^[0-9]+ passed, [0-9]+ failed/ { p = $1; f = $3; s = ($5 == "" ? 0 : $5) }
+    read -r p f s < <(awk '/^[0-9]+ passed, [0-9]+ failed/ { p += $1; f += $3; s += ($5 == "" ? 0 : $5) }
         END { print p + 0, f + 0, s + 0 }' "$log")
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
     times+=("$stack: $p passed, $f failed, $s skipped in $(($(date +%s) - t0)) s (setup, suite, teardown)")
