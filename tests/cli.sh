@@ -437,6 +437,8 @@ not_contains "remote -q: the host prints no plan" "$out" "Dry run: nothing chang
 run -r -c "test+ssh://h$DATA/testnode.xml?$FAKE" add stopped "$TMP/remote dir" --driver 9p
 check_rc "remote -r add is refused by the host's libvirt" 2
 contains "remote -r add: libvirt's reason" "$err" "read only"
+run --debug -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running "$TMP/remote dir" --driver 9p --dry-run
+contains "remote --debug: the host traces its libvirt calls" "$err" "look up domain 'running'"
 run -c "test+tls://h/default" add running "$TMP/remote dir" --dry-run
 check_rc "remote add over tls is refused" 1
 # list needs no host files: it runs here, through libvirt's own transport,
