@@ -20,10 +20,18 @@ for stack in ${VS_LAB_STACKS:-host trixie}; do
         # sshd) are tested against the host stack only.
         scripts=run
         [ "$stack" = host ] && scripts=${VS_E2E:-run session remote}
+        # A script that stops before its summary line (setup error) counts
+        # as a failure, not as nothing.
         for t in $scripts; do
             echo "# ==== stack $stack: tests/e2e/$t.sh"
-            VS_LAB_STACK=$stack bash "$here/$t.sh"
+            VS_LAB_STACK=$stack bash "$here/$t.sh" | tee "$log.one"
+            rc=${PIPESTATUS[0]}
+            if ! grep -Eq '^[0-9]+ passed, [0-9]+ failed' "$log.one"; then
+                echo "not ok - [$stack] tests/e2e/$t.sh ended (status $rc) without its summary"
+                echo "0 passed, 1 failed"
+            fi
         done | tee "$log"
+        rm -f "$log.one"
     else
         echo "not ok - [$stack] the lab did not set up (see above)"
         echo "0 passed, 1 failed" >"$log"
