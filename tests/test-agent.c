@@ -463,6 +463,7 @@ static int gfs_exec_rc;
 static const char *gfs_allowed[2];  /* what /etc/fstab may hold */
 static gboolean gfs_fstab_opened_for_write;
 static gboolean gfs_corrupt_writes; /* the guest stores less than it says */
+static guint gfs_commands;          /* mkdir, mount and umount run */
 
 static void
 gfs_check_fstab(void)
@@ -501,7 +502,19 @@ gfs_run(JsonArray *args)
         g_hash_table_replace(gfs, g_strdup(a[4]), f);
     } else if (g_str_equal(a[0], "rm")) {               /* rm -f -- PATH */
         g_hash_table_remove(gfs, a[3]);
-    } else if (!g_str_equal(a[0], "chmod") && !g_str_equal(a[0], "umount")) {
+    } else if (g_str_equal(a[0], "mkdir") || g_str_equal(a[0], "mount") ||
+               g_str_equal(a[0], "umount")) {
+        /* an operand that looks like an option must come after "--" */
+        gboolean dashdash = FALSE;
+
+        for (guint i = 1; a[i]; i++) {
+            if (!dashdash && g_str_equal(a[i], "--"))
+                dashdash = TRUE;
+            else if (!dashdash && (g_str_equal(a[i], "-vs-opt") || g_str_equal(a[i], "-lazy")))
+                fail_msg("%s takes the operand %s as an option", a[0], a[i]);
+        }
+        gfs_commands++;
+    } else if (!g_str_equal(a[0], "chmod")) {
         fail_msg("unexpected guest command %s", a[0]);
     }
 }
@@ -685,6 +698,40 @@ test_remove_failed_detach_keeps_fstab(void **state)
     gfs_teardown();
 }
 
+/* Item 9: mkdir, mount and umount get "--" before their operands: a tag
+ * from a hand-edited domain XML, or a mount point the guest reports, may
+ * look like an option. */
+static void
+test_guest_commands_end_options(void **state)
+{
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GError) err = NULL;
+    gboolean was_mounted = FALSE;
+
+    gfs_setup("");
+    gfs_allowed[0] = "";
+    gfs_allowed[1] = NULL;
+    gfs_commands = 0;
+    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"),
+                        g_string_new("-vs-opt -lazy 9p rw 0 0\n"));
+    share->tag = g_strdup("-vs-opt");
+    share->target = g_strdup("/mnt/x");
+    share->driver = VS_DRIVER_9P;
+    share->mode = VS_MODE_SQUASH;
+    /* mounted elsewhere already: refused before any command */
+    assert_false(vs_guest_mount(NULL, share, 0, 1000, &err));
+    vs_test_check_error(err, VS_ERROR_EXISTS, __FILE__, __LINE__);
+    g_clear_error(&err);
+    assert_true(vs_guest_umount(NULL, "-vs-opt", &was_mounted, 1000, &err));
+    assert_no_gerror(err);
+    assert_true(was_mounted);
+    g_string_assign(g_hash_table_lookup(gfs, "/proc/self/mounts"), "");
+    assert_true(vs_guest_mount(NULL, share, 0, 1000, &err));
+    assert_no_gerror(err);
+    assert_int_equal(gfs_commands, 3);     /* umount, mkdir, mount */
+    gfs_teardown();
+}
+
 /* A refused command is "disabled" when guest-info says so, whatever the
  * text of the refusal (it used to be found by matching "has been disabled"). */
 static gboolean refuse_exec;
@@ -838,6 +885,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fstab_replaced_atomically, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fstab_bad_write_keeps_original, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_failed_detach_keeps_fstab, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guest_commands_end_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_by_guest_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_debug_trace_sanitised, setup, teardown),
         cmocka_unit_test(test_sanitize),
