@@ -240,13 +240,15 @@ data = json.load(sys.stdin)
 want = {
     "docs": {"domain": "running", "tag": "docs", "source": "/usr/share",
              "target": "/mnt/docs", "driver": "9p", "mode": "squash",
-             "readonly": True, "config": True, "live": True, "state": "attached"},
+             "readonly": True, "config": True, "live": True, "state": "attached",
+             "guest": None, "mount_point": None, "mount_options": None},
     "fast": {"domain": "running", "tag": "fast", "source": "/srv/virt-share-test/fast",
              "target": None, "driver": "virtiofs", "mode": "passthrough",
-             "readonly": False, "config": True, "live": True, "state": "attached"},
+             "readonly": False, "config": True, "live": True, "state": "attached",
+             "guest": None, "mount_point": None, "mount_options": None},
 }
-assert isinstance(data, list), "not a list"
-got = {d["tag"]: d for d in data}
+assert isinstance(data, dict) and data["version"] == 1, "not a version 1 document"
+got = {d["tag"]: d for d in data["shares"]}
 assert sorted(got) == sorted(want), "tags %r" % sorted(got)
 for tag, fields in want.items():
     assert got[tag] == fields, "%s: %r != %r" % (tag, got[tag], fields)
@@ -258,19 +260,19 @@ if command -v python3 >/dev/null; then
         tap_not_ok "list --json: valid, fields right" "$msg"
     fi
     vs list --json
-    if python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d) == 2' <<<"$out" 2>/dev/null; then
+    if python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["shares"]) == 2' <<<"$out" 2>/dev/null; then
         tap_ok "list --json (all domains): 2 shares"
     else
         tap_not_ok "list --json (all domains): 2 shares" "$out"
     fi
     vs list stopped --json
-    if python3 -c 'import json,sys; assert json.load(sys.stdin) == []' <<<"$out" 2>/dev/null; then
-        tap_ok "list stopped --json: []"
+    if python3 -c 'import json,sys; assert json.load(sys.stdin) == {"version": 1, "shares": []}' <<<"$out" 2>/dev/null; then
+        tap_ok "list stopped --json: no shares"
     else
-        tap_not_ok "list stopped --json: []" "$out"
+        tap_not_ok "list stopped --json: no shares" "$out"
     fi
 elif command -v jq >/dev/null; then
-    if jq -e 'length == 2 and (map(select(.tag == "docs"))[0] | .readonly == true and .driver == "9p" and .target == "/mnt/docs")' <<<"$out" >/dev/null; then
+    if jq -e '.version == 1 and (.shares | length == 2) and (.shares | map(select(.tag == "docs"))[0] | .readonly == true and .driver == "9p" and .target == "/mnt/docs")' <<<"$out" >/dev/null; then
         tap_ok "list --json (jq)"
     else
         tap_not_ok "list --json (jq)" "$out"

@@ -635,12 +635,16 @@ fix_all(GPtrArray *findings, const VsIdentity *id)
     for (guint i = 0; i < findings->len; i++) {
         VsFinding *f = g_ptr_array_index(findings, i);
         g_autoptr(GError) err = NULL;
-        g_autofree char *applied = NULL;
+        g_autoptr(VsAclChange) applied = NULL;
 
         assert_true(vs_perm_fix(f, id, cfg, &applied, &err));
         assert_no_gerror(err);
-        if (f->fix != VS_FIX_NONE)
-            assert_string_equal(applied, f->fix_command);
+        if (f->fix != VS_FIX_NONE) {
+            g_autofree char *command = vs_acl_change_command(applied);
+            assert_string_equal(command, f->fix_command);
+        } else {
+            assert_null(applied);
+        }
     }
 }
 
@@ -703,7 +707,7 @@ test_perm_fix_symlink_refused(void **state)
     g_autofree char *cfgtext = NULL;
     g_autoptr(VsConfig) cfg = NULL;
     g_autoptr(GError) err = NULL;
-    g_autofree char *applied = NULL;
+    g_autoptr(VsAclChange) applied = NULL;
     VsFinding finding = { .severity = VS_SEVERITY_ERROR, .fix = VS_FIX_ACL_WRITE };
 
     if (!ensure_test_user(&id)) {
@@ -754,7 +758,7 @@ test_perm_fix_late_link(void **state)
     g_autofree char *moved = NULL;
     g_autofree char *secret = NULL;
     g_autofree char *resolved = NULL;
-    g_autofree char *applied = NULL;
+    g_autoptr(VsAclChange) applied = NULL;
     g_autoptr(VsConfig) cfg = vs_config_new_default();
     g_autoptr(GError) err = NULL;
     int fd;
@@ -782,7 +786,13 @@ test_perm_fix_late_link(void **state)
     close(fd);
     assert_int_equal(acl_extended_file(secret), 0);
     assert_true(acl_has(moved, ACL_TYPE_ACCESS, "user:" TEST_USER ":r-x"));
-    assert_non_null(strstr(applied, "u:" TEST_USER ":r-x,d:u:" TEST_USER ":r-x"));
+    assert_string_equal(applied->path, folder);   /* as resolved before the move */
+    assert_string_equal(applied->access, "r-x");
+    assert_string_equal(applied->default_access, "r-x");
+    {
+        g_autofree char *command = vs_acl_change_command(applied);
+        assert_non_null(strstr(command, "u:" TEST_USER ":r-x,d:u:" TEST_USER ":r-x"));
+    }
     rm_rf(base);
 }
 

@@ -1,7 +1,6 @@
 /* cmd-doctor.c: virt-share doctor DOMAIN [HOST_DIR|TAG] [--fix] [--json] */
 #include <config.h>
 
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "vs-cli.h"
@@ -42,8 +41,10 @@ vs_print_share(const VsDoctorShare *ds)
 {
     const VsShare *share = ds->share;
 
-    for (guint i = 0; i < ds->fixed->len; i++)
-        printf(_("Applied: %s\n"), (const char *)g_ptr_array_index(ds->fixed, i));
+    for (guint i = 0; i < ds->fixed->len; i++) {
+        g_autofree char *command = vs_acl_change_command(g_ptr_array_index(ds->fixed, i));
+        printf(_("Applied: %s\n"), command);
+    }
     printf("\n%s (%s, %s, %s)\n", share->source, share->tag, vs_driver_to_string(share->driver),
            vs_mode_to_string(share->mode));
     for (guint i = 0; i < ds->findings->len; i++) {
@@ -75,49 +76,6 @@ vs_print_text(const VsDoctorReport *r)
         printf(_("\nNo problem found.\n"));
 }
 
-static void
-vs_json_share(JsonBuilder *b, const VsDoctorShare *ds)
-{
-    json_builder_begin_object(b);
-    vs_cli_json_string(b, "tag", ds->share->tag);
-    vs_cli_json_string(b, "source", ds->share->source);
-    json_builder_set_member_name(b, "findings");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < ds->findings->len; i++) {
-        VsFinding *f = g_ptr_array_index(ds->findings, i);
-        json_builder_begin_object(b);
-        vs_cli_json_string(b, "severity", vs_severity_to_string(f->severity));
-        vs_cli_json_string(b, "code", f->code);
-        vs_cli_json_string(b, "message", f->message);
-        vs_cli_json_string(b, "fix", f->fix_command);
-        vs_cli_json_bool(b, "fixable", vs_doctor_fixable(f));
-        json_builder_end_object(b);
-    }
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-}
-
-static void
-vs_print_json(const VsDoctorReport *r)
-{
-    g_autoptr(JsonBuilder) b = json_builder_new();
-
-    json_builder_begin_object(b);
-    vs_cli_json_string(b, "domain", r->domain);
-    vs_cli_json_string(b, "qemu_user", r->identity.user);
-    vs_cli_json_string(b, "qemu_group", r->identity.group);
-    vs_cli_json_string(b, "identity_from", r->identity.origin);
-    json_builder_set_member_name(b, "shares");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < r->shares->len; i++)
-        vs_json_share(b, g_ptr_array_index(r->shares, i));
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "errors");
-    json_builder_add_int_value(b, r->errors);
-    json_builder_end_object(b);
-    vs_cli_json_print(b);
-}
-
 gboolean
 vs_cmd_doctor(int argc, char **argv, GError **error)
 {
@@ -134,7 +92,7 @@ vs_cmd_doctor(int argc, char **argv, GError **error)
         !(report = vs_op_doctor(conn, argv[0], argc > 1 ? argv[1] : NULL, &dopts, error)))
         return FALSE;
     if (opt.json)
-        vs_print_json(report);
+        vs_cli_json_doctor(report);
     else
         vs_print_text(report);
     if (report->errors) {

@@ -1,7 +1,6 @@
 /* cmd-list.c: virt-share list [DOMAIN] */
 #include <config.h>
 
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "vs-cli.h"
@@ -50,31 +49,6 @@ static const char *
 vs_share_state_name(const VsShare *s)
 {
     return vs_device_state_to_string(vs_device_state(s->where, s->running, s->persistent));
-}
-
-static void
-vs_print_json(GPtrArray *all)
-{
-    g_autoptr(JsonBuilder) b = json_builder_new();
-
-    json_builder_begin_array(b);
-    for (guint i = 0; i < all->len; i++) {
-        VsShare *s = g_ptr_array_index(all, i);
-        json_builder_begin_object(b);
-        vs_cli_json_string(b, "domain", s->domain);
-        vs_cli_json_string(b, "tag", s->tag);
-        vs_cli_json_string(b, "source", s->source);
-        vs_cli_json_string(b, "target", s->target);
-        vs_cli_json_string(b, "driver", vs_driver_to_string(s->driver));
-        vs_cli_json_string(b, "mode", vs_mode_to_string(s->mode));
-        vs_cli_json_bool(b, "readonly", s->readonly);
-        vs_cli_json_bool(b, "config", (s->where & VS_WHERE_CONFIG) != 0);
-        vs_cli_json_bool(b, "live", (s->where & VS_WHERE_LIVE) != 0);
-        vs_cli_json_string(b, "state", vs_share_state_name(s));
-        json_builder_end_object(b);
-    }
-    json_builder_end_array(b);
-    vs_cli_json_print(b);
 }
 
 static void
@@ -145,7 +119,7 @@ vs_cmd_list(int argc, char **argv, GError **error)
     }
 
     if (opt.json)
-        vs_print_json(all);
+        vs_cli_json_list(all);
     else if (all->len == 0)
         vs_cli_say(_("No shares."));
     else

@@ -1,7 +1,6 @@
 /* cmd-status.c: virt-share status DOMAIN: definition vs running domain vs guest. */
 #include <config.h>
 
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "vs-cli.h"
@@ -28,37 +27,6 @@ const char vs_status_description[] = N_(
     "where and with which options. Drift shows as: pending restart (config only),\n"
     "attached but not mounted, mounted but removed from the definition.");
 
-static void
-vs_status_json(VsDomainState *state, GPtrArray *all, const char *agent_error)
-{
-    g_autoptr(JsonBuilder) b = json_builder_new();
-
-    json_builder_begin_object(b);
-    vs_cli_json_string(b, "domain", state->name);
-    vs_cli_json_bool(b, "running", state->running);
-    vs_cli_json_string(b, "agent_error", agent_error);
-    json_builder_set_member_name(b, "shares");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < all->len; i++) {
-        VsShareStatus *st = g_ptr_array_index(all, i);
-        json_builder_begin_object(b);
-        vs_cli_json_string(b, "tag", st->share->tag);
-        vs_cli_json_string(b, "source", st->share->source);
-        vs_cli_json_string(b, "driver", vs_driver_to_string(st->share->driver));
-        vs_cli_json_bool(b, "config", (st->share->where & VS_WHERE_CONFIG) != 0);
-        vs_cli_json_bool(b, "live", (st->share->where & VS_WHERE_LIVE) != 0);
-        vs_cli_json_string(b, "device", vs_device_state_to_string(st->device));
-        vs_cli_json_string(b, "guest", vs_guest_state_to_string(st->guest));
-        vs_cli_json_string(b, "target", st->share->target);
-        vs_cli_json_string(b, "mount_point", st->mount_point);
-        vs_cli_json_string(b, "mount_options", st->mount_options);
-        json_builder_end_object(b);
-    }
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-    vs_cli_json_print(b);
-}
-
 gboolean
 vs_cmd_status(int argc, char **argv, GError **error)
 {
@@ -72,7 +40,7 @@ vs_cmd_status(int argc, char **argv, GError **error)
     all = vs_status_collect(state, &agent_error);
 
     if (opt.json) {
-        vs_status_json(state, all, agent_error);
+        vs_cli_json_status(state, all, agent_error);
         return TRUE;
     }
     printf(_("Domain %s: %s\n"), state->name, state->running ? _("running") : _("shut off"));

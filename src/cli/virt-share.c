@@ -130,9 +130,11 @@ main(int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     const VsCommand *cmd;
+    const char *localedir = g_getenv("VIRT_SHARE_LOCALEDIR");
 
     setlocale(LC_ALL, "");
-    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    /* The tests run the uninstalled program with the catalogues they build. */
+    bindtextdomain(GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
     g_set_prgname("virt-share");

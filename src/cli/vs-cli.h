@@ -5,8 +5,10 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-conn.h"
+#include "vs-doctor.h"
 #include "vs-ops.h"
 #include "vs-run.h"
+#include "vs-status.h"
 #include <libvirt/libvirt.h>
 
 /* Shell completion: a completer prints the candidates for one word. */
@@ -101,11 +103,12 @@ VsDomainState *vs_cli_load_domain(const char *name, virConnect **conn, GError **
 /* Progress and result messages on stdout, unless --quiet. */
 void vs_cli_say(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
-/* JSON output: a string member that is null when @value is NULL, and the
- * builder's document printed (pretty) on stdout. */
-void vs_cli_json_string(JsonBuilder *b, const char *name, const char *value);
-void vs_cli_json_bool(JsonBuilder *b, const char *name, gboolean value);
-void vs_cli_json_print(JsonBuilder *b);
+/* --json documents on stdout (vs-cli-json.c; the schema: virt-share.pod,
+ * JSON OUTPUT).  list: VsShare; status: VsShareStatus. */
+void vs_cli_json_list(GPtrArray *shares);
+void vs_cli_json_status(const VsDomainState *state, GPtrArray *statuses,
+                        const char *agent_error);
+void vs_cli_json_doctor(const VsDoctorReport *report);
 
 /* A VsNotifyFunc that prints progress with vs_cli_say. */
 void vs_cli_notify(const char *message, gpointer user_data);

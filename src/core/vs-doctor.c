@@ -13,7 +13,7 @@
 static void
 vs_doctor_share_free(VsDoctorShare *ds)
 {
-    vs_share_free(ds->share);
+    vs_share_status_free(ds->status);
     g_ptr_array_unref(ds->findings);
     g_ptr_array_unref(ds->fixed);
     g_free(ds);
@@ -67,11 +67,11 @@ vs_guest_finding(const char *domain, const VsShareStatus *st)
     guint64 msize;
 
     if (st->device == VS_DEVICE_PENDING_RESTART)
+        /* The command stays untranslated (JSON prints it): the message says when. */
         return vs_finding_new("pending-restart",
-                              g_strdup(_("in the definition but not in the running domain: it "
-                                         "appears after a restart")),
-                              g_strdup_printf("virt-share mount %s %s  # %s", domain, tag,
-                                              _("after restarting the domain")));
+                              g_strdup(_("in the definition but not in the running domain: "
+                                         "restart the domain, then mount it")),
+                              g_strdup_printf("virt-share mount %s %s", domain, tag));
     if (st->guest == VS_GUEST_NOT_MOUNTED)
         return vs_finding_new("not-mounted", g_strdup(_("attached but not mounted in the guest")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
@@ -128,48 +128,61 @@ vs_count_errors(GPtrArray *findings)
 static void
 vs_doctor_fix_failed(VsDoctorShare *ds, GError **error)
 {
-    g_autofree char *done = NULL;
+    g_autoptr(GString) done = g_string_new(NULL);
 
     if (!ds->fixed->len)
         return;
-    g_ptr_array_add(ds->fixed, NULL);
-    done = g_strjoinv("; ", (char **)ds->fixed->pdata);
-    g_ptr_array_remove_index(ds->fixed, ds->fixed->len - 1);
-    g_prefix_error(error, _("after applying %s: "), done);
+    for (guint i = 0; i < ds->fixed->len; i++) {
+        g_autofree char *command = vs_acl_change_command(g_ptr_array_index(ds->fixed, i));
+        g_string_append_printf(done, "%s%s", i ? "; " : "", command);
+    }
+    g_prefix_error(error, _("after applying %s: "), done->str);
 }
 
 /* Apply the fixes of the ERROR findings (only where the host path policy
- * @cfg allows), then check again: what is left. */
+ * @cfg allows), then check again: what is left.  A folder behind a parent
+ * QEMU cannot search is only checked once that parent is fixed, so the
+ * check that follows a fix may find more to fix: a few rounds (parents,
+ * then the folder) reach every fixable finding. */
 static gboolean
 vs_doctor_fix(VsDoctorShare *ds, const VsIdentity *id, const VsConfig *cfg, GError **error)
 {
-    for (guint i = 0; i < ds->findings->len; i++) {
-        VsFinding *f = g_ptr_array_index(ds->findings, i);
-        char *applied = NULL;
+    guint applied_before;
 
-        if (f->severity != VS_SEVERITY_ERROR || !vs_doctor_fixable(f))
-            continue;
-        if (!vs_perm_fix(f, id, cfg, &applied, error)) {
-            vs_doctor_fix_failed(ds, error);
-            return FALSE;
+    for (guint round = 0; round < 3; round++) {
+        applied_before = ds->fixed->len;
+        for (guint i = 0; i < ds->findings->len; i++) {
+            VsFinding *f = g_ptr_array_index(ds->findings, i);
+            VsAclChange *applied = NULL;
+
+            if (f->severity != VS_SEVERITY_ERROR || !vs_doctor_fixable(f))
+                continue;
+            if (!vs_perm_fix(f, id, cfg, &applied, error)) {
+                vs_doctor_fix_failed(ds, error);
+                return FALSE;
+            }
+            g_ptr_array_add(ds->fixed, applied);
         }
-        g_ptr_array_add(ds->fixed, applied);
+        g_ptr_array_set_size(ds->findings, 0);
+        vs_perm_check(ds->share, id, ds->findings);
+        if (ds->fixed->len == applied_before)
+            break;
     }
-    g_ptr_array_set_size(ds->findings, 0);
-    vs_perm_check(ds->share, id, ds->findings);
     return TRUE;
 }
 
+/* Takes @st. */
 static VsDoctorShare *
-vs_doctor_share(VsDoctorReport *report, const VsShareStatus *st, const VsDoctorOptions *opts,
+vs_doctor_share(VsDoctorReport *report, VsShareStatus *st, const VsDoctorOptions *opts,
                 GError **error)
 {
     VsDoctorShare *ds = g_new0(VsDoctorShare, 1);
     VsFinding *guest;
 
-    ds->share = vs_share_copy(st->share);
+    ds->status = st;
+    ds->share = st->share;
     ds->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
-    ds->fixed = g_ptr_array_new_with_free_func(g_free);
+    ds->fixed = g_ptr_array_new_with_free_func((GDestroyNotify)vs_acl_change_free);
     vs_perm_check(ds->share, &report->identity, ds->findings);
     if (opts->fix && vs_count_errors(ds->findings) &&
         !vs_doctor_fix(ds, &report->identity, opts->config, error)) {
@@ -203,6 +216,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
     }
     vs_doctor_security(report, state, opts->qemu_conf);
     all = vs_status_collect(state, &report->agent_error);
+    report->agent = vs_agent_state(state->running, report->agent_error);
 
     for (guint i = 0; i < all->len; i++) {
         VsShareStatus *st = g_ptr_array_index(all, i);
@@ -210,7 +224,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
 
         if (only && g_strcmp0(st->share->tag, only->tag) != 0)
             continue;
-        if (!(ds = vs_doctor_share(report, st, opts, error)))
+        if (!(ds = vs_doctor_share(report, g_steal_pointer(&all->pdata[i]), opts, error)))
             return NULL;
         g_ptr_array_add(report->shares, ds);
     }

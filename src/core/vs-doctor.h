@@ -11,12 +11,13 @@
 #include "vs-identity.h"
 #include "vs-ops.h"
 #include "vs-perm.h"
+#include "vs-status.h"
 
 typedef struct {
-    VsShare *share;
+    VsShareStatus *status;      /* where the share is, as status reports it */
+    VsShare *share;             /* status->share */
     GPtrArray *findings;        /* VsFinding, what is left after the fixes */
-    GPtrArray *fixed;           /* char *: the ACL entries applied, read back, as the
-                                 * equivalent setfacl command */
+    GPtrArray *fixed;           /* VsAclChange: the ACL entries applied, read back */
 } VsDoctorShare;
 
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
     char *security_models;      /* "dac, selinux": the running domain's seclabels, or NULL */
     gboolean labels_may_deny;   /* SELinux or AppArmor in force */
     gboolean dynamic_ownership_off; /* dynamic_ownership = 0 in qemu.conf */
+    VsAgentState agent;
     char *agent_error;          /* why the guest side is unknown, or NULL */
     GPtrArray *shares;          /* VsDoctorShare */
     guint errors;               /* ERROR findings left */

@@ -12,6 +12,9 @@
 #include "vs-identity.h"
 #include "vs-xml.h"
 
+VS_ENUM_IMPL(vs_identity_source, VS_IDENTITY_LAST,
+             "live-label", "static-label", "session", "qemu-conf", "default")
+
 void
 vs_identity_clear(VsIdentity *id)
 {
@@ -220,12 +223,14 @@ vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
     if (live_label) {
         if (!vs_identity_parse_label(live_label, id, error))
             return FALSE;
+        id->source = VS_IDENTITY_LIVE_LABEL;
         id->origin = g_strdup(_("the running domain's DAC label"));
         return TRUE;
     }
     if (static_label) {
         if (!vs_identity_parse_label(static_label, id, error))
             return FALSE;
+        id->source = VS_IDENTITY_STATIC_LABEL;
         id->origin = g_strdup(_("the domain's static DAC label"));
         return TRUE;
     }
@@ -233,6 +238,7 @@ vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
         g_autofree char *self = g_strdup_printf("+%u:+%u", (unsigned)getuid(), (unsigned)getgid());
         if (!vs_identity_parse_label(self, id, error))
             return FALSE;
+        id->source = VS_IDENTITY_SESSION;
         id->origin = g_strdup(_("a session URI: QEMU runs as you"));
         return TRUE;
     }
@@ -244,6 +250,7 @@ vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
         g_autofree char *spec = group ? g_strdup_printf("%s:%s", user, group) : g_strdup(user);
         if (!vs_identity_parse_label(spec, id, error))
             return FALSE;
+        id->source = VS_IDENTITY_QEMU_CONF;
         id->origin = g_strdup_printf(_("user/group in %s"), qemu_conf);
         return TRUE;
     }
@@ -257,6 +264,7 @@ vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
                 if (!vs_lookup_group(group, &id->gid, &id->group))
                     continue;
             }
+            id->source = VS_IDENTITY_DEFAULT;
             id->origin = g_strdup(_("libvirt's default QEMU user"));
             return TRUE;
         }

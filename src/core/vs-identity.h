@@ -6,14 +6,29 @@
 
 #include <libxml/tree.h>
 
+#include "vs-enum.h"
 #include "vs-ops.h"
+
+/* Where the identity was found, in the order they are tried. */
+typedef enum {
+    VS_IDENTITY_LIVE_LABEL,     /* the running domain's DAC label */
+    VS_IDENTITY_STATIC_LABEL,   /* a static DAC label in the definition */
+    VS_IDENTITY_SESSION,        /* a session URI: the calling user */
+    VS_IDENTITY_QEMU_CONF,      /* user/group in qemu.conf */
+    VS_IDENTITY_DEFAULT,        /* libvirt's built-in default user */
+    VS_IDENTITY_LAST
+} VsIdentitySource;
+
+/* "live-label", "static-label", "session", "qemu-conf", "default" (JSON). */
+VS_ENUM_DECL(vs_identity_source);
 
 typedef struct {
     uid_t uid;
     gid_t gid;
     char *user;             /* name, or the number as text */
     char *group;
-    char *origin;           /* translated: where it was found */
+    VsIdentitySource source;
+    char *origin;           /* translated: where it was found, for people */
 } VsIdentity;
 
 void vs_identity_clear(VsIdentity *id);

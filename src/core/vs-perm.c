@@ -94,14 +94,38 @@ static const struct {
     [VS_FIX_ACL_WRITE] = { ACL_READ | ACL_WRITE | ACL_EXECUTE, "rwx", TRUE },
 };
 
-static char *
-vs_setfacl_command(const char *user, const char *access, const char *dflt, const char *path)
+void
+vs_acl_change_free(VsAclChange *change)
 {
-    g_autofree char *q = g_shell_quote(path);
+    if (!change)
+        return;
+    g_free(change->path);
+    g_free(change->user);
+    g_free(change->access);
+    g_free(change->default_access);
+    g_free(change);
+}
 
-    if (dflt)
-        return g_strdup_printf("setfacl -m u:%s:%s,d:u:%s:%s %s", user, access, user, dflt, q);
-    return g_strdup_printf("setfacl -m u:%s:%s %s", user, access, q);
+GStrv
+vs_acl_change_entries(const VsAclChange *c)
+{
+    GPtrArray *entries = g_ptr_array_new();
+
+    g_ptr_array_add(entries, g_strdup_printf("u:%s:%s", c->user, c->access));
+    if (c->default_access)
+        g_ptr_array_add(entries, g_strdup_printf("d:u:%s:%s", c->user, c->default_access));
+    g_ptr_array_add(entries, NULL);
+    return (GStrv)g_ptr_array_free(entries, FALSE);
+}
+
+char *
+vs_acl_change_command(const VsAclChange *c)
+{
+    g_auto(GStrv) entries = vs_acl_change_entries(c);
+    g_autofree char *list = g_strjoinv(",", entries);
+    g_autofree char *q = g_shell_quote(c->path);
+
+    return g_strdup_printf("setfacl -m %s %s", list, q);
 }
 
 /* Give the last finding in @findings the fix @fix for @path. */
@@ -109,11 +133,12 @@ static void
 vs_set_fix(GPtrArray *findings, const VsIdentity *id, VsFixKind fix, const char *path)
 {
     VsFinding *f = g_ptr_array_index(findings, findings->len - 1);
+    /* What the fix would set: the same text as what it reports once done. */
+    VsAclChange planned = { (char *)path, id->user, (char *)vs_fix_acl[fix].text,
+                            vs_fix_acl[fix].dflt ? (char *)vs_fix_acl[fix].text : NULL };
 
     f->fix = fix;
-    f->fix_command = vs_setfacl_command(id->user, vs_fix_acl[fix].text,
-                                        vs_fix_acl[fix].dflt ? vs_fix_acl[fix].text : NULL,
-                                        path);
+    f->fix_command = vs_acl_change_command(&planned);
 }
 
 /* Can the file system under @dir keep user.* xattrs (mapped mode)?  Asked
@@ -352,7 +377,7 @@ vs_perm_open_checked(const char *path, const VsConfig *cfg, char **resolved_out,
 
 gboolean
 vs_perm_fix_handle(int fd, const char *shown, VsFixKind fix, const VsIdentity *id,
-                   char **applied, GError **error)
+                   VsAclChange **applied, GError **error)
 {
     g_autofree char *fdpath = g_strdup_printf("/proc/self/fd/%d", fd);
     g_autofree char *access_text = NULL;
@@ -375,14 +400,19 @@ vs_perm_fix_handle(int fd, const char *shown, VsFixKind fix, const VsIdentity *i
                     id->user);
         return FALSE;
     }
-    if (applied)
-        *applied = vs_setfacl_command(id->user, access_text, default_text, shown);
+    if (applied) {
+        *applied = g_new0(VsAclChange, 1);
+        (*applied)->path = g_strdup(shown);
+        (*applied)->user = g_strdup(id->user);
+        (*applied)->access = g_steal_pointer(&access_text);
+        (*applied)->default_access = g_steal_pointer(&default_text);
+    }
     return TRUE;
 }
 
 gboolean
 vs_perm_fix(const VsFinding *finding, const VsIdentity *id, const VsConfig *cfg,
-            char **applied, GError **error)
+            VsAclChange **applied, GError **error)
 {
     g_autofree char *resolved = NULL;
     gboolean ok;

@@ -38,6 +38,17 @@ VS_ENUM_IMPL(vs_device_state, VS_DEVICE_LAST,
 VS_ENUM_IMPL(vs_guest_state, VS_GUEST_LAST,
              "n/a", "unknown", "not-mounted", "mounted")
 
+VS_ENUM_IMPL(vs_agent_state, VS_AGENT_LAST,
+             "n/a", "ok", "unavailable")
+
+VsAgentState
+vs_agent_state(gboolean running, const char *agent_error)
+{
+    if (!running)
+        return VS_AGENT_NA;
+    return agent_error ? VS_AGENT_UNAVAILABLE : VS_AGENT_OK;
+}
+
 const char *
 vs_status_summary(VsDeviceState device, VsGuestState guest)
 {

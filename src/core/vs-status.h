@@ -27,6 +27,14 @@ typedef enum {
     VS_GUEST_LAST
 } VsGuestState;
 
+/* The guest agent, as vs_status_collect met it. */
+typedef enum {
+    VS_AGENT_NA,                /* not asked: the domain does not run */
+    VS_AGENT_OK,
+    VS_AGENT_UNAVAILABLE,       /* asked, no usable answer (agent_error says why) */
+    VS_AGENT_LAST
+} VsAgentState;
+
 typedef struct {
     VsShare *share;
     VsDeviceState device;
@@ -44,6 +52,9 @@ VsDeviceState vs_device_state(VsWhere where, gboolean running, gboolean persiste
  * "not-mounted", "mounted". */
 VS_ENUM_DECL(vs_device_state);
 VS_ENUM_DECL(vs_guest_state);
+/* "n/a", "ok", "unavailable" */
+VS_ENUM_DECL(vs_agent_state);
+VsAgentState vs_agent_state(gboolean running, const char *agent_error);
 /* One translated line for people: e.g. "pending restart", "attached, not mounted". */
 const char *vs_status_summary(VsDeviceState device, VsGuestState guest);
 

@@ -317,7 +317,7 @@ XML
     # the current XML when shut off; virsh status by hand reads both)
     compare "status (1 of $n_dom domains)" "$VS" status vs-bench-l0001 -- \
         bash -c 'virsh -q -c "$1" "dumpxml --inactive $2; dumpxml $2"' _ "$URI" vs-bench-l0001
-    result list_domains "$n_dom" shares="$("$VS" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+    result list_domains "$n_dom" shares="$("$VS" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["shares"]))')"
     for n in $names; do [[ $n == vs-bench-l* ]] && echo "undefine $n"; done | v >/dev/null
 }
 

@@ -65,7 +65,7 @@ status_of() {
 import json, sys
 for s in json.load(sys.stdin)["shares"]:
     if s["source"] == sys.argv[1]:
-        print(s["device"], s["guest"])' "$1"
+        print(s["state"], s["guest"])' "$1"
 }
 # (--restart checks give the guest 180 s: a loaded 2-core TCG host boots it in 80 s.)
 # reboot_guest: reboot $DOM through its agent and wait (60 s at most) until it
@@ -141,7 +141,7 @@ expect "squash: host file owned by $QEMU_USER" test "$(stat -c %U "$d_sq/from-gu
 printf 'hello from the host' > "$d_sq/from-host.txt"
 expect "guest reads the host's file" test "$(g /bin/cat /mnt/sq/from-host.txt)" = "hello from the host"
 expect "list shows the share in config and live" \
-    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin) if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and s[0][\"live\"] and s[0][\"target\"]==\"/mnt/sq\" and s[0][\"mode\"]==\"squash\"" "$3"' _ "$VS" "$DOM" "$d_sq"
+    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin)[\"shares\"] if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and s[0][\"live\"] and s[0][\"target\"]==\"/mnt/sq\" and s[0][\"mode\"]==\"squash\"" "$3"' _ "$VS" "$DOM" "$d_sq"
 
 tap_diag "== passthrough, mapped and read-only 9p: added with --no-mount, mounted after a restart"
 d_pt=$(mkshare passthrough "$QEMU_USER:$QEMU_USER")
@@ -170,7 +170,7 @@ expect "the refusal gives the setfacl fix" grep -q "setfacl -m u:$QEMU_USER:rwx"
 same_xml "refused add: definition byte-identical (root-owned)" "$before_i" "$(xml_inactive "$DOM")"
 expect "add --force adds it anyway" "$VS" add "$DOM" "$d_doc" --mode squash --target /mnt/doc --no-mount --force
 expect "pending share is in the definition only" \
-    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin) if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and not s[0][\"live\"]" "$3"' _ "$VS" "$DOM" "$d_pt"
+    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin)[\"shares\"] if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and not s[0][\"live\"]" "$3"' _ "$VS" "$DOM" "$d_pt"
 expect "status: config-only share is pending-restart" test "$(status_of "$d_pt")" = "pending-restart n/a"
 expect "status: squash share is attached and mounted" test "$(status_of "$d_sq")" = "attached mounted"
 virsh -q destroy "$DOM" >/dev/null && virsh -q start "$DOM" >/dev/null && lab_wait_agent "$DOM" 60
@@ -202,7 +202,7 @@ out=$("$VS" doctor "$DOM" "$d_doc" 2>&1); rc=$?
 tap_diag "$out"
 expect "doctor reports the problem (exit 1)" test "$rc" -eq 1
 expect "doctor names QEMU's user and the folder-write problem" grep -q "$QEMU_USER and cannot write $d_doc" <<<"$out"
-expect "doctor --json has code folder-write" bash -c '"$1" doctor "$2" "$3" --json 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"qemu_user\"]==sys.argv[1]; assert \"folder-write\" in [f[\"code\"] for s in d[\"shares\"] for f in s[\"findings\"]]" "$4"' _ "$VS" "$DOM" "$d_doc" "$QEMU_USER"
+expect "doctor --json has code folder-write" bash -c '"$1" doctor "$2" "$3" --json 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"version\"]==1; assert d[\"qemu\"][\"user\"]==sys.argv[1]; assert \"folder-write\" in [f[\"code\"] for f in d[\"findings\"]]" "$4"' _ "$VS" "$DOM" "$d_doc" "$QEMU_USER"
 out=$("$VS" doctor "$DOM" "$d_doc" --fix 2>&1); rc=$?
 tap_diag "$out"
 expect "doctor --fix exits 0" test "$rc" -eq 0
@@ -276,7 +276,7 @@ expect "concurrent add #2 exits 0" test "$rc2" -eq 0
 expect "concurrent add #1 mounted" gmounted /mnt/c1 virtiofs
 expect "concurrent add #2 mounted" gmounted /mnt/c2 virtiofs
 expect "both mount points recorded" \
-    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; t={x[\"target\"] for x in json.load(sys.stdin)}; assert {\"/mnt/c1\",\"/mnt/c2\"} <= t, t"' _ "$VS" "$DOM"
+    bash -c '"$1" list "$2" --json | python3 -c "import json,sys; t={x[\"target\"] for x in json.load(sys.stdin)[\"shares\"]}; assert {\"/mnt/c1\",\"/mnt/c2\"} <= t, t"' _ "$VS" "$DOM"
 
 tap_diag "== dry run and bad input change nothing"
 before_i=$(xml_inactive "$DOM"); before_l=$(xml_live "$DOM")
