@@ -322,8 +322,10 @@ check_rc "add a regular file" 1
 
 # ---- "tag or folder?": one resolver; a word naming a directory here is that folder ----
 cd /usr || exit 1
+# The running test domain has no guest agent: a problem (exit 4, never "No
+# problem found"), whatever the folder.
 vs doctor running share
-check_rc "doctor DOM share, from /usr: the folder /usr/share" 0
+check_rc "doctor DOM share, from /usr: the folder /usr/share" 4
 contains "doctor DOM share reports the docs share" "$out" "/usr/share (docs,"
 vs remove running share
 check_rc "remove DOM share, from /usr: found, then the test driver cannot detach" 2
@@ -338,10 +340,35 @@ check_rc "umount an unknown share" 1
 cd "$TMP" || exit 1
 ln -s /usr/share "$TMP/link-to-share"
 vs doctor running link-to-share
-check_rc "doctor follows a symbolic link like remove" 0
+check_rc "doctor follows a symbolic link like remove" 4
 contains "doctor through a link reports the docs share" "$out" "/usr/share (docs,"
 vs doctor running nosuchtag
 check_rc "doctor an unknown share" 1
+# ---- doctor is honest about the guest side, and exits 4 for problems ----
+vs doctor running docs
+check_rc "doctor without a guest agent: problems found" 4
+contains "doctor without a guest agent: says no share can be mounted" "$out" \
+    "[error] no share can be mounted in the guest"
+not_contains "doctor without a guest agent: never 'No problem found'" "$out" "No problem found"
+contains "doctor: the count on stderr" "$err" "problem found"
+vs doctor running docs --json
+check_rc "doctor --json without a guest agent" 4
+contains "doctor --json: the domain finding" "$out" '"code" : "agent-unavailable"'
+contains "doctor --json: guest_checked" "$out" '"guest_checked" : true'
+vs doctor running fast
+contains "doctor: a missing folder is said to be missing" "$out" \
+    "the shared folder /srv/virt-share-test/fast is not there"
+not_contains "doctor: no setfacl on a missing folder" "$out" "setfacl"
+vs doctor stopped
+check_rc "doctor on a stopped domain without shares" 0
+contains "doctor on a stopped domain: says the guest was not checked" "$out" \
+    "the guest could not be checked"
+contains "doctor on a stopped domain: what happens at start" "$out" "At start the shares appear"
+not_contains "doctor on a stopped domain: no plain 'No problem found.'" "$out" \
+    "No problem found."
+run doctor --help
+contains "doctor --help: exit status 4" "$out" "4: problems remain"
+contains "every --help: exit status 4" "$out" "4  doctor found problems"
 
 # ---- the policy hint names the configuration file in use ----
 printf '[policy]\n' >"$TMP/vs.conf"

@@ -11,7 +11,9 @@
 
 #include "vs-test-util.h"
 
+#include "vs-agent.h"
 #include "vs-conn.h"
+#include "vs-error.h"
 #include "vs-doctor.h"
 #include "vs-identity.h"
 #include "vs-ops.h"
@@ -242,6 +244,101 @@ test_remove_and_doctor_resolve(void **state)
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
 }
 
+/* ---- the guest side: a running guest whose agent blocks guest-exec ---- */
+
+/* A scripted agent (vs_agent_set_transport): guest-info lists guest-exec
+ * as disabled; nothing else answers. */
+static char *
+blocking_agent(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    JsonObject *req;
+
+    assert_true(json_parser_load_from_data(p, request, -1, NULL));
+    req = json_node_get_object(json_parser_get_root(p));
+    if (g_str_equal(json_object_get_string_member(req, "execute"), "guest-info"))
+        return g_strdup_printf("{\"return\": {\"version\": \"8.0\", \"supported_commands\": "
+                               "[{\"name\": \"guest-ping\", \"enabled\": true}, "
+                               "{\"name\": \"guest-exec\", \"enabled\": false}]}, "
+                               "\"id\": \"%s\"}", json_object_get_string_member(req, "id"));
+    *fault = VS_AGENT_FAULT_FAILED;
+    g_set_error(error, VS_ERROR, VS_ERROR_AGENT, "command disabled");
+    return NULL;
+}
+
+static void
+test_doctor_guest_exec_blocked(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsDoctorReport) report = NULL;
+    VsDoctorOptions opts = { 0 };
+    VsFinding *f;
+
+    /* the same definition, now running */
+    fx->state->running = TRUE;
+    fx->state->live_doc = xmlCopyDoc(fx->state->config_doc, 1);
+    vs_agent_set_transport(blocking_agent);
+    report = vs_doctor_run(fx->state, NULL, &opts, &err);
+    vs_agent_set_transport(NULL);
+    assert_no_gerror(err);
+    assert_true(report->guest_checked);
+    assert_int_equal(report->findings->len, 1);
+    f = g_ptr_array_index(report->findings, 0);
+    assert_string_equal(f->code, "agent-command-disabled");
+    assert_int_equal(f->severity, VS_SEVERITY_ERROR);
+    assert_non_null(strstr(f->message, "'guest-exec'"));
+    assert_true(report->errors >= 1);
+}
+
+/* A stopped domain: nothing of the guest is asked, and the report says so
+ * (a warning, not an error: nothing is known to be wrong). */
+static void
+test_doctor_stopped(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsDoctorReport) report = NULL;
+    VsDoctorOptions opts = { 0 };
+    VsFinding *f;
+
+    report = vs_doctor_run(fx->state, "plaintag", &opts, &err);
+    assert_no_gerror(err);
+    assert_false(report->guest_checked);
+    assert_int_equal(report->findings->len, 1);
+    f = g_ptr_array_index(report->findings, 0);
+    assert_string_equal(f->code, "not-running");
+    assert_int_equal(f->severity, VS_SEVERITY_WARNING);
+}
+
+/* A shared folder that is gone: said so, with no ACL fix on a path that
+ * does not exist. */
+static void
+test_doctor_missing_folder(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsDoctorReport) report = NULL;
+    g_autofree char *plain = g_build_filename(fx->tmp, "plain", NULL);
+    VsDoctorOptions opts = { 0 };
+    VsDoctorShare *ds;
+    VsFinding *f;
+
+    assert_int_equal(rmdir(plain), 0);
+    report = vs_doctor_run(fx->state, "plaintag", &opts, &err);
+    assert_no_gerror(err);
+    ds = g_ptr_array_index(report->shares, 0);
+    assert_int_equal(ds->findings->len, 1);
+    f = g_ptr_array_index(ds->findings, 0);
+    assert_string_equal(f->code, "source-missing");
+    assert_int_equal(f->severity, VS_SEVERITY_ERROR);
+    assert_null(f->fix_command);
+    assert_false(vs_doctor_fixable(f));
+    assert_int_equal(report->errors, 1);   /* not also "cannot enter" its parent */
+    assert_int_equal(vs_error_exit_code(&(GError){ VS_ERROR, VS_ERROR_PROBLEMS, NULL }),
+                     VS_EXIT_PROBLEMS);
+}
+
 /* ---- a transient running domain: its shares are attached, not pending-stop ---- */
 
 static void
@@ -289,6 +386,9 @@ main(void)
         cmocka_unit_test(test_label_uid_without_group),
         cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_and_doctor_resolve, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doctor_guest_exec_blocked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doctor_stopped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doctor_missing_folder, setup, teardown),
         cmocka_unit_test(test_transient_device_state),
     };
 

@@ -33,8 +33,19 @@ const char vs_doctor_description[] = N_(
     "mapped needs user xattrs), and in the guest whether the share is mounted and\n"
     "with which msize. Each finding comes with the command that fixes it; --fix\n"
     "adds ACL entries for that user (never chmod 777).\n"
+    "The guest side: the guest agent answers and has none of the commands\n"
+    "mounting needs disabled; on a domain that is not running it says what\n"
+    "could not be checked.\n"
     "\n"
-    "Exit status 0: no problem found (or all fixed); 1: problems remain.");
+    "Exit status 0: no problem found (or all fixed); 4: problems remain.");
+
+static void
+vs_print_finding(const VsFinding *f)
+{
+    printf("  [%s] %s\n", vs_severity_to_string(f->severity), f->message);
+    if (f->fix_command)
+        printf(_("      fix: %s\n"), f->fix_command);
+}
 
 static void
 vs_print_share(const VsDoctorShare *ds)
@@ -47,12 +58,8 @@ vs_print_share(const VsDoctorShare *ds)
     }
     printf("\n%s (%s, %s, %s)\n", share->source, share->tag, vs_driver_to_string(share->driver),
            vs_mode_to_string(share->mode));
-    for (guint i = 0; i < ds->findings->len; i++) {
-        VsFinding *f = g_ptr_array_index(ds->findings, i);
-        printf("  [%s] %s\n", vs_severity_to_string(f->severity), f->message);
-        if (f->fix_command)
-            printf(_("      fix: %s\n"), f->fix_command);
-    }
+    for (guint i = 0; i < ds->findings->len; i++)
+        vs_print_finding(g_ptr_array_index(ds->findings, i));
 }
 
 static void
@@ -68,12 +75,19 @@ vs_print_text(const VsDoctorReport *r)
         printf(_("dynamic_ownership = 0 in qemu.conf: libvirt does not relabel images.\n"));
     printf(_("libvirt never changes the owner or permissions of a shared folder: the checks "
              "below are what QEMU will meet.\n"));
-    if (r->agent_error)
-        printf(_("Guest agent: %s\n"), r->agent_error);
+    if (r->findings->len)
+        printf(_("\nGuest side:\n"));
+    for (guint i = 0; i < r->findings->len; i++)
+        vs_print_finding(g_ptr_array_index(r->findings, i));
     for (guint i = 0; i < r->shares->len; i++)
         vs_print_share(g_ptr_array_index(r->shares, i));
-    if (!r->errors)
+    if (r->errors)
+        return;
+    if (r->guest_checked)
         printf(_("\nNo problem found.\n"));
+    else
+        printf(_("\nNo problem found on the host; the guest could not be checked (the domain "
+                 "is not running).\n"));
 }
 
 gboolean
@@ -96,7 +110,7 @@ vs_cmd_doctor(int argc, char **argv, GError **error)
     else
         vs_print_text(report);
     if (report->errors) {
-        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+        g_set_error(error, VS_ERROR, VS_ERROR_PROBLEMS,
                     ngettext("%u problem found", "%u problems found", report->errors),
                     report->errors);
         return FALSE;

@@ -148,25 +148,32 @@ vs_json_identity(JsonBuilder *b, const VsIdentity *id)
     json_builder_end_object(b);
 }
 
-/* One object per finding, named by its share's tag. */
+static void
+vs_json_finding(JsonBuilder *b, const char *tag, const VsFinding *f)
+{
+    json_builder_begin_object(b);
+    vs_json_string(b, "tag", tag);
+    vs_json_string(b, "code", f->code);
+    vs_json_string(b, "severity", vs_severity_to_string(f->severity));
+    vs_json_string(b, "path", f->path);
+    vs_json_string(b, "command", f->fix_command);
+    vs_json_bool(b, "fixable", vs_doctor_fixable(f));
+    json_builder_end_object(b);
+}
+
+/* One object per finding, named by its share's tag; the domain's own
+ * findings (guest agent, domain not running) first, with tag null. */
 static void
 vs_json_findings(JsonBuilder *b, const VsDoctorReport *r)
 {
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
+    for (guint i = 0; i < r->findings->len; i++)
+        vs_json_finding(b, NULL, g_ptr_array_index(r->findings, i));
     for (guint i = 0; i < r->shares->len; i++) {
         const VsDoctorShare *ds = g_ptr_array_index(r->shares, i);
-        for (guint j = 0; j < ds->findings->len; j++) {
-            const VsFinding *f = g_ptr_array_index(ds->findings, j);
-            json_builder_begin_object(b);
-            vs_json_string(b, "tag", ds->share->tag);
-            vs_json_string(b, "code", f->code);
-            vs_json_string(b, "severity", vs_severity_to_string(f->severity));
-            vs_json_string(b, "path", f->path);
-            vs_json_string(b, "command", f->fix_command);
-            vs_json_bool(b, "fixable", vs_doctor_fixable(f));
-            json_builder_end_object(b);
-        }
+        for (guint j = 0; j < ds->findings->len; j++)
+            vs_json_finding(b, ds->share->tag, g_ptr_array_index(ds->findings, j));
     }
     json_builder_end_array(b);
 }
@@ -207,6 +214,7 @@ vs_cli_json_doctor(const VsDoctorReport *r)
     vs_json_bool(b, "labels_may_deny", r->labels_may_deny);
     vs_json_bool(b, "dynamic_ownership", !r->dynamic_ownership_off);
     vs_json_string(b, "agent", vs_agent_state_to_string(r->agent));
+    vs_json_bool(b, "guest_checked", r->guest_checked);
     json_builder_set_member_name(b, "shares");
     json_builder_begin_array(b);
     for (guint i = 0; i < r->shares->len; i++) {

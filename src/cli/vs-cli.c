@@ -109,7 +109,8 @@ vs_cli_exit_codes_text(void)
              "  1  bad usage or invalid input (nothing was changed)\n"
              "  2  the operation failed (the domain was left as it was)\n"
              "  3  the operation failed and could not be fully undone (the message says "
-             "what is left)");
+             "what is left)\n"
+             "  4  doctor found problems");
 }
 
 gboolean

@@ -3,9 +3,11 @@
 
 #include <string.h>
 
+#include "vs-agent.h"
 #include "vs-defaults.h"
 #include "vs-doctor.h"
 #include "vs-error.h"
+#include "vs-guest.h"
 #include "vs-i18n.h"
 #include "vs-status.h"
 #include "vs-xml.h"
@@ -28,6 +30,7 @@ vs_doctor_report_free(VsDoctorReport *report)
     vs_identity_clear(&report->identity);
     g_free(report->security_models);
     g_free(report->agent_error);
+    g_clear_pointer(&report->findings, g_ptr_array_unref);
     g_clear_pointer(&report->shares, g_ptr_array_unref);
     g_free(report);
 }
@@ -171,6 +174,54 @@ vs_doctor_fix(VsDoctorShare *ds, const VsIdentity *id, const VsConfig *cfg, GErr
     return TRUE;
 }
 
+/* What the guest side needs, as add and mount need it: an agent that
+ * answers, with none of the commands mounting uses disabled.  On a domain
+ * that is not running nothing of the guest can be asked: say so, and what
+ * happens at start. */
+static void
+vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GHashTable) disabled = NULL;
+    const char *blocked;
+    VsFinding *f;
+
+    if (!state->running) {
+        f = vs_finding_new("not-running",
+                           g_strdup_printf(_("domain '%s' is not running: its guest agent, "
+                                             "the commands mounting needs and the mounts "
+                                             "cannot be checked now. At start the shares "
+                                             "appear in the guest; those with a recorded "
+                                             "mount point are mounted by 'virt-share watch' "
+                                             "when it runs, the others by 'virt-share mount'"),
+                                           state->name),
+                           g_strdup_printf("virt-share mount %s  # %s", state->name,
+                                           _("after starting the domain")));
+        g_ptr_array_add(report->findings, f);
+        return;
+    }
+    report->guest_checked = TRUE;
+    if (!(disabled = vs_agent_disabled_commands(state->dom, &err))) {
+        f = vs_finding_new("agent-unavailable",
+                           g_strdup_printf(_("no share can be mounted in the guest, nor its "
+                                             "mount state read: %s"), err->message), NULL);
+        f->severity = VS_SEVERITY_ERROR;
+        g_ptr_array_add(report->findings, f);
+        return;
+    }
+    if ((blocked = vs_guest_blocked_command(disabled))) {
+        f = vs_finding_new("agent-command-disabled",
+                           g_strdup_printf(_("the guest agent has '%s' disabled, which "
+                                             "mounting needs, so no share can be mounted in "
+                                             "the guest: remove it from qemu-ga's "
+                                             "--block-rpcs (or add it to the allow-list in "
+                                             "/etc/sysconfig/qemu-ga) in the guest"), blocked),
+                           NULL);
+        f->severity = VS_SEVERITY_ERROR;
+        g_ptr_array_add(report->findings, f);
+    }
+}
+
 /* Takes @st. */
 static VsDoctorShare *
 vs_doctor_share(VsDoctorReport *report, VsShareStatus *st, const VsDoctorOptions *opts,
@@ -207,6 +258,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
         return NULL;
     report->domain = g_strdup(state->name);
     report->shares = g_ptr_array_new_with_free_func((GDestroyNotify)vs_doctor_share_free);
+    report->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
     if (!vs_identity_for_domain(state, opts->qemu_conf, &report->identity, error))
         return NULL;
     if (opts->fix && !opts->config) {
@@ -215,6 +267,8 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
         return NULL;
     }
     vs_doctor_security(report, state, opts->qemu_conf);
+    vs_doctor_guest(report, state);
+    report->errors = vs_count_errors(report->findings);
     all = vs_status_collect(state, &report->agent_error);
     report->agent = vs_agent_state(state->running, report->agent_error);
 

@@ -28,8 +28,11 @@ typedef struct {
     gboolean dynamic_ownership_off; /* dynamic_ownership = 0 in qemu.conf */
     VsAgentState agent;
     char *agent_error;          /* why the guest side is unknown, or NULL */
+    gboolean guest_checked;     /* the guest side could be examined (domain running) */
+    GPtrArray *findings;        /* VsFinding about the domain: guest agent missing,
+                                 * a command mounting needs disabled, not running */
     GPtrArray *shares;          /* VsDoctorShare */
-    guint errors;               /* ERROR findings left */
+    guint errors;               /* ERROR findings left (domain and shares) */
 } VsDoctorReport;
 
 void vs_doctor_report_free(VsDoctorReport *report);

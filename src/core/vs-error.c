@@ -9,7 +9,7 @@ VS_ENUM_IMPL(vs_error_code, VS_ERROR_LAST,
              "VS_ERROR_INVALID", "VS_ERROR_NOT_FOUND", "VS_ERROR_EXISTS",
              "VS_ERROR_UNSUPPORTED", "VS_ERROR_POLICY", "VS_ERROR_LIBVIRT",
              "VS_ERROR_AGENT", "VS_ERROR_GUEST", "VS_ERROR_TIMEOUT", "VS_ERROR_REMOTE",
-             "VS_ERROR_DOMAIN_GONE", "VS_ERROR_INCOMPLETE")
+             "VS_ERROR_DOMAIN_GONE", "VS_ERROR_INCOMPLETE", "VS_ERROR_PROBLEMS")
 
 int
 vs_error_exit_code(const GError *error)
@@ -38,6 +38,8 @@ vs_error_exit_code(const GError *error)
         break;
     case VS_ERROR_INCOMPLETE:
         return VS_EXIT_INCOMPLETE;
+    case VS_ERROR_PROBLEMS:
+        return VS_EXIT_PROBLEMS;
     }
     return VS_EXIT_FAILED;
 }

@@ -21,6 +21,7 @@ typedef enum {
     VS_ERROR_REMOTE,       /* virt-share could not be run on the remote host */
     VS_ERROR_DOMAIN_GONE,  /* the domain vanished while we worked on it (libvirt's NO_DOMAIN) */
     VS_ERROR_INCOMPLETE,   /* failed, and what was done could not all be undone */
+    VS_ERROR_PROBLEMS,     /* a check (doctor) ran and found problems */
     VS_ERROR_LAST
 } VsErrorCode;
 
@@ -34,6 +35,7 @@ enum {
     VS_EXIT_FAILED = 2,    /* the operation failed: the domain was left as it was */
     VS_EXIT_INCOMPLETE = 3,/* it failed and could not be fully undone: the message says
                             * exactly what is left */
+    VS_EXIT_PROBLEMS = 4,  /* doctor ran and found problems (1 stays bad usage) */
 };
 
 int vs_error_exit_code(const GError *error);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <sys/acl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -161,6 +162,27 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
     g_autoptr(GPtrArray) ancestors = g_ptr_array_new_with_free_func(g_free);
     gboolean parent_blocked = FALSE;
     int err;
+    struct stat st;
+
+    /* Every check below would fail on a folder that is not there, and its
+     * fix (setfacl) would name a path that does not exist. */
+    if (stat(share->source, &st) < 0) {
+        int stat_err = errno;
+        vs_add_finding(findings, VS_SEVERITY_ERROR, "source-missing", share->source,
+                       VS_FIX_NONE,
+                       _("the shared folder %s is not there (%s): QEMU cannot open it, so the "
+                         "domain does not start with this share; create the folder again, or "
+                         "remove the share"), share->source, g_strerror(stat_err));
+        return FALSE;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        vs_add_finding(findings, VS_SEVERITY_ERROR, "source-missing", share->source,
+                       VS_FIX_NONE,
+                       _("the shared folder %s is not a directory: QEMU cannot share it, so "
+                         "the domain does not start with this share; remove the share"),
+                       share->source);
+        return FALSE;
+    }
 
     if (share->driver == VS_DRIVER_VIRTIOFS) {
         vs_add_finding(findings, VS_SEVERITY_INFO, "virtiofs-root", share->source, VS_FIX_NONE,

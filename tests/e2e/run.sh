@@ -200,7 +200,7 @@ expect "/mnt/doc mounted" gmounted /mnt/doc 9p
 expect_not "guest write to the root-owned folder fails (EACCES)" gwrite /mnt/doc/d.txt "doc"
 out=$("$VS" doctor "$DOM" "$d_doc" 2>&1); rc=$?
 tap_diag "$out"
-expect "doctor reports the problem (exit 1)" test "$rc" -eq 1
+expect "doctor reports the problem (exit 4)" test "$rc" -eq 4
 expect "doctor names QEMU's user and the folder-write problem" grep -q "$QEMU_USER and cannot write $d_doc" <<<"$out"
 expect "doctor --json has code folder-write" bash -c '"$1" doctor "$2" "$3" --json 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"version\"]==1; assert d[\"qemu\"][\"user\"]==sys.argv[1]; assert \"folder-write\" in [f[\"code\"] for f in d[\"findings\"]]" "$4"' _ "$VS" "$DOM" "$d_doc" "$QEMU_USER"
 out=$("$VS" doctor "$DOM" "$d_doc" --fix 2>&1); rc=$?
