@@ -447,8 +447,11 @@ if bash "$top/tests/lab/start-guest.sh" "$HUNG" >/dev/null; then
     kick_agent "$HUNG"
     # wait until the watcher is stuck in HUNG's mount (qemu-ga respawns and
     # reconnects first: up to 30 s on a loaded TCG host)
-    for _ in $(seq 1 120); do g_h /bin/pidof sleep >/dev/null 2>&1 && break; sleep 0.25; done
-    expect "hung guest: the watcher's mount is running (and hanging) there" g_h /bin/pidof sleep
+    # Look for the fake mount's "sleep 600" itself: kick_agent's own
+    # "sleep 0.5" matched a bare pidof sleep before qemu-ga was even killed.
+    hung_mount() { g_h /bin/sh -c 'for c in /proc/[0-9]*/cmdline; do [ "$(tr "\\0" " " <"$c" 2>/dev/null)" = "sleep 600 " ] && exit 0; done; exit 1'; }
+    for _ in $(seq 1 120); do hung_mount >/dev/null 2>&1 && break; sleep 0.25; done
+    expect "hung guest: the watcher's mount is running (and hanging) there" hung_mount
     "$VS" -q umount "$DOM"
     t0=$(now)
     kick_agent "$DOM"
