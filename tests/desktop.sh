@@ -26,6 +26,15 @@ if [ -n "${APPSTREAMCLI:-}" ]; then
 else
     tap_skip "appstreamcli validate" "not found (install appstream)"
 fi
+# The program's own icon: named by the application id, as hicolor wants it.
+icon=${TEST_DATA_DIR:?}/../../$dir/$DESKTOP_ID.svg
+tap_check "the launcher names the application's icon ($DESKTOP_ID)" \
+    grep -qx "Icon=$DESKTOP_ID" "$dir/$DESKTOP_ID.desktop"
+tap_check "the metainfo names the application's icon ($DESKTOP_ID)" \
+    grep -q "<icon type=\"stock\">$DESKTOP_ID</icon>" "$dir/$DESKTOP_ID.metainfo.xml"
+tap_check "the icon $DESKTOP_ID.svg is a well-formed SVG" python3 -c '
+import sys, xml.etree.ElementTree as ET
+sys.exit(ET.parse(sys.argv[1]).getroot().tag != "{http://www.w3.org/2000/svg}svg")' "$icon"
 tap_check "the launcher carries the German translation" grep -q '^Name\[de\]=' "$dir/$DESKTOP_ID.desktop"
 tap_check "the metainfo carries the German translation" grep -q '<summary xml:lang="de">' \
     "$dir/$DESKTOP_ID.metainfo.xml"

@@ -58,6 +58,8 @@ main(int argc, char **argv)
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
     g_set_application_name(_("Shared Folders"));
+    /* The icon installed under hicolor by the application's id. */
+    gtk_window_set_default_icon_name(VSD_APP_ID);
     /* Before any connection: events need libvirt's event loop registered. */
     vsd_events_start();
 

@@ -112,6 +112,7 @@ expect_file /usr/share/doc/virt-share/copyright
 expect_file /usr/bin/virt-share-desktop -x
 expect_file /usr/share/applications/org.virtshare.VirtShare.desktop
 expect_file /usr/share/metainfo/org.virtshare.VirtShare.metainfo.xml
+expect_file /usr/share/icons/hicolor/scalable/apps/org.virtshare.VirtShare.svg
 expect_file /usr/share/man/man1/virt-share-desktop.1.gz
 expect_file /usr/share/doc/virt-share-desktop/copyright
 tap_check "desktop-file-validate the installed launcher" \
