@@ -40,13 +40,16 @@ tap_check "the metainfo carries the German translation" grep -q '<summary xml:la
     "$dir/$DESKTOP_ID.metainfo.xml"
 # Every message of the program, as its sources have it now, has a German
 # translation that is not fuzzy (a new or changed string fails here until
-# po/de.po catches up: make -C po update-po, then translate).
+# po/de.po catches up: make -C po update-po, then translate): its own, and
+# the core's that it shows (the doctor's findings, the operations' progress
+# and errors).
 src=${TEST_DATA_DIR:?}/../..
 if command -v xgettext >/dev/null && command -v msgmerge >/dev/null; then
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
     (cd "$src" && xgettext -L C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
-        -o "$tmp/desktop.pot" plugin/desktop/*.c) &&
+        -o "$tmp/desktop.pot" plugin/desktop/*.c src/core/vs-doctor.c src/core/vs-perm.c \
+        src/core/vs-status.c src/core/vs-op.c src/core/vs-run.c src/core/vs-guest.c) &&
         msgmerge -q "$src/po/de.po" "$tmp/desktop.pot" -o "$tmp/de.po"
     left=$( { msgattrib --no-wrap --untranslated "$tmp/de.po"; msgattrib --no-wrap --only-fuzzy "$tmp/de.po"; } |
             grep '^msgid "..*"$')

@@ -12,6 +12,7 @@ typedef struct {
     GtkWidget *identity;
     GtkWidget *list;
     GtkWidget *spinner;
+    GtkWidget *status;          /* what runs now, beside the spinner */
 } VsdDoctorDialog;
 
 static void vsd_doctor_run(VsdDoctorDialog *dd, VsdOp *op);
@@ -44,8 +45,18 @@ vsd_severity_icon(VsSeverity severity)
 static const char *
 vsd_fix_label(VsdFixKind fix)
 {
-    return fix == VSD_FIX_MOUNT ? _("_Mount") : fix == VSD_FIX_REMOUNT ? _("Mount _Again")
-                                                                       : _("_Fix");
+    switch (fix) {
+    case VSD_FIX_MOUNT:
+        return _("_Mount");
+    case VSD_FIX_REMOUNT:
+        return _("Mount _Again");
+    case VSD_FIX_START:
+        return _("_Start");
+    case VSD_FIX_DOCTOR:
+    case VSD_FIX_NONE:
+        break;
+    }
+    return _("_Fix");
 }
 
 static const char *
@@ -56,6 +67,8 @@ vsd_fix_tooltip(VsdFixKind fix)
         return _("Mount the share in the guest");
     case VSD_FIX_REMOUNT:
         return _("Unmount the share and mount it again with virt-share's msize");
+    case VSD_FIX_START:
+        return _("Start the VM, wait for its guest agent, then check again");
     case VSD_FIX_DOCTOR:
     case VSD_FIX_NONE:
         break;
@@ -91,14 +104,19 @@ vsd_doctor_on_fix(GtkWidget *button, VsdDoctorDialog *dd)
     vsd_doctor_run(dd, op);
 }
 
+/* Each finding is named "finding:TAG:CODE", its button "fix:TAG:CODE";
+ * the domain's own findings have "domain" for TAG (no tag contains ':'). */
 static GtkWidget *
 vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
 {
     GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 10);
     GtkWidget *text = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
-    GtkWidget *what = gtk_label_new(f->source);
+    const char *about = f->tag ? f->tag : "domain";
+    g_autofree char *vm = f->tag ? NULL : g_strdup_printf(_("Virtual machine %s"), dd->domain);
+    /* Plain text, never markup: paths and guest replies may hold '<' or '&'. */
+    GtkWidget *what = gtk_label_new(f->tag ? f->source : vm);
     GtkWidget *msg = gtk_label_new(f->finding->message);
-    g_autofree char *name = g_strdup_printf("finding:%s:%s", f->tag, f->finding->code);
+    g_autofree char *name = g_strdup_printf("finding:%s:%s", about, f->finding->code);
 
     gtk_widget_set_name(row, name);
     gtk_box_append(GTK_BOX(row), gtk_image_new_from_icon_name(vsd_severity_icon(f->finding->severity)));
@@ -121,7 +139,7 @@ vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
     gtk_box_append(GTK_BOX(row), text);
     if (f->fix != VSD_FIX_NONE) {
         GtkWidget *fix = gtk_button_new_with_mnemonic(vsd_fix_label(f->fix));
-        g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", f->tag, f->finding->code);
+        g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", about, f->finding->code);
         gtk_widget_set_name(fix, fix_name);
         gtk_widget_set_valign(fix, GTK_ALIGN_CENTER);
         gtk_widget_set_tooltip_text(fix, vsd_fix_tooltip(f->fix));
@@ -162,6 +180,7 @@ vsd_doctor_done(VsdWindow *win, VsdOp *op, const GError *error, gpointer data)
     if (!dd)
         return;
     gtk_spinner_stop(GTK_SPINNER(dd->spinner));
+    gtk_label_set_text(GTK_LABEL(dd->status), "");
     gtk_widget_set_sensitive(dd->list, TRUE);
     if (error)
         vsd_error_dialog(GTK_WINDOW(dd->window), op->kind == VSD_OP_FIX ?
@@ -173,10 +192,19 @@ vsd_doctor_done(VsdWindow *win, VsdOp *op, const GError *error, gpointer data)
 static void
 vsd_doctor_run(VsdDoctorDialog *dd, VsdOp *op)
 {
+    g_autofree char *what = NULL;
+
+    if (op->kind != VSD_OP_FIX)
+        what = g_strdup(_("Checking…"));
+    else if (op->fix->fix == VSD_FIX_START)
+        /* A TCG guest takes a minute to boot: say what the wait is for. */
+        what = g_strdup_printf(_("Starting %s and waiting for its guest agent…"), dd->domain);
+    else
+        what = g_strdup(_("Fixing…"));
     gtk_spinner_start(GTK_SPINNER(dd->spinner));
+    gtk_label_set_text(GTK_LABEL(dd->status), what);
     gtk_widget_set_sensitive(dd->list, FALSE);
-    vsd_window_run(dd->win, op, op->kind == VSD_OP_FIX ? _("Fixing…") : _("Checking…"),
-                   vsd_doctor_done, g_object_ref(dd->window));
+    vsd_window_run(dd->win, op, what, vsd_doctor_done, g_object_ref(dd->window));
 }
 
 void
@@ -207,11 +235,17 @@ vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain)
     gtk_label_set_wrap(GTK_LABEL(dd->identity), TRUE);
     dd->list = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
     dd->spinner = gtk_spinner_new();
+    dd->status = gtk_label_new(NULL);
+    gtk_widget_set_name(dd->status, "doctor-status");
+    gtk_widget_add_css_class(dd->status, "dim-label");
+    gtk_widget_set_hexpand(dd->status, TRUE);
+    gtk_label_set_xalign(GTK_LABEL(dd->status), 0);
+    gtk_label_set_ellipsize(GTK_LABEL(dd->status), PANGO_ELLIPSIZE_END);
     gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), dd->list);
     gtk_widget_set_vexpand(scroll, TRUE);
     g_signal_connect_swapped(close, "clicked", G_CALLBACK(gtk_window_destroy), dd->window);
-    gtk_widget_set_halign(buttons, GTK_ALIGN_END);
     gtk_box_append(GTK_BOX(buttons), dd->spinner);
+    gtk_box_append(GTK_BOX(buttons), dd->status);
     gtk_box_append(GTK_BOX(buttons), close);
     g_object_set(box, "margin-top", 18, "margin-bottom", 18, "margin-start", 18, "margin-end", 18,
                  NULL);

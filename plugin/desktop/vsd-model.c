@@ -1,6 +1,7 @@
 /* vsd-model.c: reading domains and running share operations, off the main thread. */
 #include <config.h>
 
+#include "vs-agent.h"
 #include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-doctor.h"
@@ -173,12 +174,17 @@ vsd_op_add(VsdOp *op, virConnect *conn, GError **error)
 }
 
 /* How the program fixes a finding: the core's fix (ACL entries) for the
- * errors it can fix, a mount or a remount for the guest side. */
+ * errors it can fix, a mount or a remount for the guest side, a start for
+ * a domain that is not running (then the guest side can be checked).  A
+ * guest agent that does not answer or has commands disabled is fixed in the
+ * guest: no button. */
 static VsdFixKind
 vsd_fix_kind(const VsFinding *f)
 {
     if (f->severity == VS_SEVERITY_ERROR && vs_doctor_fixable(f))
         return VSD_FIX_DOCTOR;
+    if (g_strcmp0(f->code, "not-running") == 0)
+        return VSD_FIX_START;
     if (g_strcmp0(f->code, "not-mounted") == 0)
         return VSD_FIX_MOUNT;
     if (g_strcmp0(f->code, "small-msize") == 0)
@@ -199,10 +205,18 @@ vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
     if (report->dynamic_ownership_off)
         g_string_append_printf(about, "\n%s", _("dynamic_ownership = 0 in qemu.conf: libvirt "
                                                 "does not relabel images."));
-    if (report->agent_error)
+    /* The domain's findings say it better when there are any. */
+    if (report->agent_error && report->findings->len == 0)
         g_string_append_printf(about, "\n%s %s", _("Guest agent:"), report->agent_error);
     op->identity = g_string_free(g_steal_pointer(&about), FALSE);
     op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
+    /* The domain's findings first: they decide about every share. */
+    while (report->findings->len) {
+        VsdFinding *f = g_new0(VsdFinding, 1);
+        f->finding = g_ptr_array_steal_index(report->findings, 0);
+        f->fix = vsd_fix_kind(f->finding);
+        g_ptr_array_add(op->findings, f);
+    }
     for (guint i = 0; i < report->shares->len; i++) {
         VsDoctorShare *ds = g_ptr_array_index(report->shares, i);
         while (ds->findings->len) {
@@ -226,6 +240,22 @@ vsd_op_doctor(VsdOp *op, virConnect *conn, GError **error)
         return FALSE;
     vsd_op_take_report(op, report);
     return TRUE;
+}
+
+/* Start the domain and wait for its guest agent, so that the check that
+ * follows sees the guest side. */
+static gboolean
+vsd_op_start(VsdOp *op, virConnect *conn, GError **error)
+{
+    g_autoptr(virDomain) dom = vs_domain_lookup(conn, op->domain, error);
+
+    if (!dom)
+        return FALSE;
+    if (virDomainIsActive(dom) == 0 && virDomainCreate(dom) < 0) {
+        vs_set_libvirt_error(error, _("cannot start the domain"));
+        return FALSE;
+    }
+    return vs_agent_wait(dom, VSD_RESTART_TIMEOUT_MS, error);
 }
 
 static gboolean
@@ -253,6 +283,8 @@ vsd_op_fix(VsdOp *op, virConnect *conn, GError **error)
         /* fall through */
     case VSD_FIX_MOUNT:
         return vs_op_mount(conn, op->domain, tag, NULL, &ropts, error);
+    case VSD_FIX_START:
+        return vsd_op_start(op, conn, error);
     case VSD_FIX_NONE:
         break;
     }

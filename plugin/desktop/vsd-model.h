@@ -46,9 +46,11 @@ typedef enum {
     VSD_FIX_DOCTOR,             /* the core's fix (ACL entries for QEMU's user) */
     VSD_FIX_MOUNT,              /* attached but not mounted: mount it */
     VSD_FIX_REMOUNT,            /* mounted with a small msize: mount it again */
+    VSD_FIX_START,              /* the domain is not running: start it, wait for its agent */
 } VsdFixKind;
 
-/* A doctor finding and the share it is about. */
+/* A doctor finding and the share it is about (tag and source NULL: about
+ * the domain, e.g. its guest agent). */
 typedef struct {
     char *tag;
     char *source;

@@ -195,8 +195,9 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
                                              "mount point are mounted by 'virt-share watch' "
                                              "when it runs, the others by 'virt-share mount'"),
                                            state->name),
-                           g_strdup_printf("virt-share mount %s  # %s", state->name,
-                                           _("after starting the domain")));
+                           /* Untranslated, as every command (JSON prints it). */
+                           g_strdup_printf("virt-share mount %s  # after starting the domain",
+                                           state->name));
         g_ptr_array_add(report->findings, f);
         return;
     }
