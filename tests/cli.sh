@@ -106,6 +106,68 @@ run help add
 check_rc "help add" 0
 contains "help add shows the add options" "$out" "--dry-run"
 
+# ---- every help fits 80 columns, in C and in German ----
+# over_80 TEXT: the lines of TEXT wider than 80 columns, as "line N: TEXT".
+# Columns are characters, not bytes: UTF-8 continuation bytes are not counted
+# ("…" and umlauts are one column each).
+over_80() {
+    local n
+    for n in $(LC_ALL=C tr -d '\200-\277' <<<"$1" | LC_ALL=C awk 'length($0) > 80 { print NR }'); do
+        printf 'line %s: %s\n' "$n" "$(sed -n "${n}p" <<<"$1")"
+    done
+}
+# help_fits LABEL ENV...: virt-share's top-level --help and every command's
+# --help, run under ENV, have no line over 80 columns.  The configuration
+# file --help names is a short fixed one: make distcheck's is too long a word
+# to wrap.
+help_fits() {
+    local label=$1 c wide
+    shift
+    for c in "" $help_commands; do
+        env "$@" VIRT_SHARE_CONFIG=/etc/virt-share/virt-share.conf \
+            "$VS" ${c:+"$c"} --help >"$TMP/out" 2>&1
+        wide=$(over_80 "$(cat "$TMP/out")")
+        if [ -z "$wide" ]; then
+            tap_ok "virt-share ${c:+$c }--help fits 80 columns ($label)"
+        else
+            tap_not_ok "virt-share ${c:+$c }--help fits 80 columns ($label)" "$wide"
+        fi
+    done
+}
+run __complete -- ""
+help_commands=$out
+if [ -n "$help_commands" ]; then
+    tap_ok "the command list for the help width checks"
+else
+    tap_not_ok "the command list for the help width checks" "__complete listed no command"
+fi
+help_fits C LC_ALL=C LANGUAGE=
+# German: the catalogue built from po/de.po, and de_DE.UTF-8 made with
+# localedef when the system lacks it.
+german=(LC_ALL=de_DE.UTF-8 LANGUAGE= VIRT_SHARE_LOCALEDIR="$TMP/locale")
+german_why=
+mkdir -p "$TMP/locale/de/LC_MESSAGES"
+if ! command -v msgfmt >/dev/null; then
+    german_why="no msgfmt to build the German catalogue"
+elif ! msgfmt -o "$TMP/locale/de/LC_MESSAGES/virt-share.mo" "$here/../po/de.po"; then
+    german_why="msgfmt failed on po/de.po"
+elif LC_ALL=de_DE.UTF-8 locale 2>&1 >/dev/null | grep -q .; then
+    german+=(LOCPATH="$TMP/locales")
+    mkdir -p "$TMP/locales"
+    if ! localedef -i de_DE -f UTF-8 "$TMP/locales/de_DE.UTF-8" >/dev/null 2>&1 &&
+        [ ! -d "$TMP/locales/de_DE.UTF-8" ]; then
+        german_why="no de_DE.UTF-8 locale and localedef cannot make one"
+    fi
+fi
+if [ -n "$german_why" ]; then
+    tap_skip "virt-share --help fits 80 columns (de_DE.UTF-8)" "$german_why"
+else
+    out=$(env "${german[@]}" "$VS" --help 2>&1)
+    # Else the checks below would prove nothing about the German text.
+    contains "virt-share --help speaks German under de_DE.UTF-8" "$out" "Befehle:"
+    help_fits de_DE.UTF-8 "${german[@]}"
+fi
+
 # ---- shell completion: the binary answers from its command table ----
 # complete WORD...: the candidates for the last WORD, one per line, sorted.
 complete() { run __complete -- "$@"; out=$(sort <<<"$out"); }

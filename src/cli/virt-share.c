@@ -72,34 +72,38 @@ const VsCommand vs_cli_commands[] = {
     { NULL }
 };
 
+/* The command list shows names and summaries only, as flatpak's does:
+ * 'virt-share COMMAND --help' shows a command's arguments and options. */
 static void
 vs_usage(FILE *out)
 {
-    fprintf(out, _("Usage: virt-share [-c URI] COMMAND [ARGS…]\n\n"
-                   "Share host directories with libvirt domains.\n\nCommands:\n"));
-    for (const VsCommand *cmd = vs_cli_commands; cmd->name; cmd++) {
-        g_autofree char *usage = NULL;
-        glong pad;
+    g_autoptr(GString) text = g_string_new(NULL);
+    int width = 0;
 
-        if (cmd->flags & VS_COMMAND_HIDDEN)
-            continue;
-        usage = g_strdup_printf("%s %s", cmd->name, _(cmd->params));
-        /* Pad by characters, not bytes: translations have "…" and umlauts. */
-        pad = MAX(0, 40 - g_utf8_strlen(usage, -1));
-        fprintf(out, "  %s%*s %s\n", usage, (int)pad, "", _(cmd->summary));
+    for (const VsCommand *cmd = vs_cli_commands; cmd->name; cmd++) {
+        if (!(cmd->flags & VS_COMMAND_HIDDEN))
+            width = MAX(width, (int)strlen(cmd->name));
     }
-    fprintf(out, _("\nOptions:\n"
-                   "  -c, --connect=URI            hypervisor connection URI\n"
-                   "  -q, --quiet                  print only errors and warnings\n"
-                   "      --debug                  trace libvirt and guest agent calls\n"
-                   "  -r, --readonly               connect read-only (list, status)\n"
-                   "  -h, --help                   show this help\n"
-                   "  -V, --version                show the version\n\n"
-                   "Run 'virt-share COMMAND --help' for the options of a command.\n\n"));
-    fprintf(out, "%s\n", vs_cli_exit_codes_text());
+    g_string_append(text, _("Usage: virt-share [-c URI] COMMAND [ARGS…]\n\n"
+                            "Share host directories with libvirt domains.\n\nCommands:\n"));
+    for (const VsCommand *cmd = vs_cli_commands; cmd->name; cmd++) {
+        if (!(cmd->flags & VS_COMMAND_HIDDEN))
+            g_string_append_printf(text, "  %-*s  %s\n", width, cmd->name, _(cmd->summary));
+    }
+    g_string_append(text, _("\nOptions:\n"
+                            "  -c, --connect=URI   hypervisor connection URI\n"
+                            "  -q, --quiet         print only errors and warnings\n"
+                            "      --debug         trace libvirt and guest agent calls\n"
+                            "  -r, --readonly      connect read-only (list, status)\n"
+                            "  -h, --help          show this help\n"
+                            "  -V, --version       show the version\n\n"
+                            "Run 'virt-share COMMAND --help' for the arguments and options of "
+                            "a command.\n\n"));
+    g_string_append_printf(text, "%s\n", vs_cli_exit_codes_text());
+    vs_cli_print_help(out, text->str);
 }
 
-/* help [COMMAND]: the command's --help (GOption prints it and exits), else the list. */
+/* help [COMMAND]: the command's --help (vs_cli_parse prints it and exits), else the list. */
 static gboolean
 vs_cmd_help(int argc, char **argv, GError **error)
 {

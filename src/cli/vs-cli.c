@@ -2,6 +2,8 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vs-cli.h"
 #include "vs-config.h"
@@ -101,6 +103,86 @@ vs_cli_parse_global(int *argc, char ***argv, GError **error)
     return TRUE;
 }
 
+/* The column where a too long line continues: after the gap of two or
+ * more spaces that ends an indented line's first column ("  -f, --force
+ * Add…", "  3  the…"), else under the line's own indentation.  Columns are
+ * characters: the first column may hold "…" or umlauts. */
+static glong
+vs_cli_hanging_indent(const char *line, glong *leading)
+{
+    const char *p = line, *gap;
+
+    while (*p == ' ')
+        p++;
+    *leading = p - line;
+    if (p == line || !(gap = strstr(p, "  ")))
+        return *leading;
+    while (*gap == ' ')
+        gap++;
+    return g_utf8_pointer_to_offset(line, gap);
+}
+
+/* Append @line to @out broken at spaces into lines of at most @width
+ * characters; a single word longer than that stays whole. */
+static void
+vs_cli_wrap_line(GString *out, const char *line, glong width)
+{
+    glong leading;
+    glong indent = vs_cli_hanging_indent(line, &leading);
+    const char *rest = g_utf8_offset_to_pointer(line, indent);
+    g_auto(GStrv) words = g_strsplit(rest, " ", -1);
+    glong col = indent;
+    gboolean empty = TRUE;   /* no word on this output line yet */
+
+    g_string_append_len(out, line, rest - line);
+    /* A first column so wide that little fits beside it: continue nearer the left. */
+    if (indent > width / 2)
+        indent = leading + 8;
+    for (char **w = words; *w; w++) {
+        glong len = g_utf8_strlen(*w, -1);
+
+        if (!**w)
+            continue;
+        if (!empty && col + 1 + len > width) {
+            g_string_append_printf(out, "\n%*s", (int)indent, "");
+            col = indent;
+            empty = TRUE;
+        }
+        if (!empty) {
+            g_string_append_c(out, ' ');
+            col++;
+        }
+        g_string_append(out, *w);
+        col += len;
+        empty = FALSE;
+    }
+}
+
+char *
+vs_cli_wrap(const char *text, guint width)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    GString *out = g_string_new(NULL);
+
+    for (char **l = lines; *l; l++) {
+        if (l > lines)
+            g_string_append_c(out, '\n');
+        if (g_utf8_strlen(*l, -1) <= (glong)width)
+            g_string_append(out, *l);
+        else
+            vs_cli_wrap_line(out, *l, width);
+    }
+    return g_string_free(out, FALSE);
+}
+
+void
+vs_cli_print_help(FILE *out, const char *text)
+{
+    g_autofree char *wrapped = vs_cli_wrap(text, VS_CLI_HELP_WIDTH);
+
+    fputs(wrapped, out);
+}
+
 const char *
 vs_cli_exit_codes_text(void)
 {
@@ -120,6 +202,11 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
     g_autofree char *params = g_strdup_printf("%s %s", cmd->name, _(cmd->params));
     g_autofree char *desc = NULL;
     g_autofree char *config = NULL;
+    gboolean help = FALSE;
+    const GOptionEntry help_entries[] = {
+        { "help", 'h', 0, G_OPTION_ARG_NONE, &help, N_("Show this help"), NULL },
+        { NULL }
+    };
     int npos;
 
     ctx = g_option_context_new(params);
@@ -137,8 +224,18 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
     if (cmd->options)
         g_option_context_add_main_entries(ctx, cmd->options, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, vs_cli_common_entries, GETTEXT_PACKAGE);
+    /* Our own --help: GOption's prints its lines unwrapped, however long. */
+    g_option_context_set_help_enabled(ctx, FALSE);
+    g_option_context_add_main_entries(ctx, help_entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, error))
         return FALSE;
+    if (help) {
+        g_autofree char *text = g_option_context_get_help(ctx, TRUE, NULL);
+
+        /* As GOption's --help did: print and exit, whatever else was given. */
+        vs_cli_print_help(stdout, text);
+        exit(VS_EXIT_OK);
+    }
     vs_cli_apply_debug();
 
     /* (*argv)[0] is the command name. */

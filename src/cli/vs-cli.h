@@ -1,6 +1,8 @@
 /* vs-cli.h: the command table of the virt-share CLI and what its commands share. */
 #pragma once
 
+#include <stdio.h>
+
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -84,6 +86,16 @@ gboolean vs_cli_parse_global(int *argc, char ***argv, GError **error);
 /* Parse @cmd's options (and the common ones) and check the number of
  * positional arguments against the table; argv[0] is the command name. */
 gboolean vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error);
+
+/* Help text is wrapped to this many columns (characters). */
+#define VS_CLI_HELP_WIDTH 80
+
+/* @text with every line longer than @width characters broken at spaces;
+ * continuation lines are indented under the text of an option or list
+ * line ("  --name=ARG   text"). */
+char *vs_cli_wrap(const char *text, guint width);
+/* Print @text wrapped to VS_CLI_HELP_WIDTH. */
+void vs_cli_print_help(FILE *out, const char *text);
 
 /* The exit status paragraph of every --help. */
 const char *vs_cli_exit_codes_text(void);
