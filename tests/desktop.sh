@@ -61,6 +61,39 @@ if command -v xgettext >/dev/null && command -v msgmerge >/dev/null; then
 else
     tap_skip "German translation of every message" "no xgettext/msgmerge (install gettext)"
 fi
+# The connections: virt-manager's own list (its GSettings key, here from a
+# copy of its schema with a list as default, read through the memory
+# backend), then the default, the session and the system connection, each once.
+conns() { env -u DISPLAY -u WAYLAND_DISPLAY "$VIRT_SHARE_DESKTOP" --print-connections "$@" | paste -sd'|'; }
+vmdir=$(mktemp -d)
+cat >"$vmdir/org.virt-manager.virt-manager.gschema.xml" <<'EOF2'
+<?xml version="1.0" encoding="UTF-8"?>
+<schemalist>
+  <schema id="org.virt-manager.virt-manager.connections"
+          path="/org/virt-manager/virt-manager/connections/">
+    <key type="as" name="uris">
+      <default>['qemu+ssh://root@vmhost/system', 'qemu:///system']</default>
+    </key>
+    <key type="as" name="autoconnect">
+      <default>[]</default>
+    </key>
+  </schema>
+</schemalist>
+EOF2
+if command -v glib-compile-schemas >/dev/null && glib-compile-schemas "$vmdir"; then
+    out=$(GSETTINGS_SCHEMA_DIR=$vmdir GSETTINGS_BACKEND=memory conns)
+    tap_check "connections: virt-manager's first, then default, session, system, each once ($out)" \
+        test "$out" = "qemu+ssh://root@vmhost/system|qemu:///system||qemu:///session"
+else
+    tap_skip "connections from virt-manager's GSettings" "no glib-compile-schemas (libglib2.0-bin)"
+fi
+rm -rf "$vmdir"
+out=$(GSETTINGS_SCHEMA_DIR=/nonexistent XDG_DATA_DIRS=/nonexistent GSETTINGS_BACKEND=memory conns)
+tap_check "connections without virt-manager: default, session, system ($out)" \
+    test "$out" = "|qemu:///session|qemu:///system"
+out=$(conns --connect test:///default -c qemu:///system -c test:///default)
+tap_check "connections: --connect replaces the list ($out)" \
+    test "$out" = "test:///default|qemu:///system"
 out=$(env -u DISPLAY -u WAYLAND_DISPLAY "$VIRT_SHARE_DESKTOP" --help 2>&1)
 tap_check "virt-share-desktop --help works without a display and lists --connect" \
     grep -q -- "--connect" <<<"$out"

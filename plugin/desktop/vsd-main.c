@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <locale.h>
+#include <stdio.h>
 
 #include "vs-conn.h"
 #include "vs-i18n.h"
@@ -16,7 +17,23 @@ typedef struct {
     char **connect;             /* --connect, repeatable */
     char *self_test;
     char *shot_dir;
+    gboolean print_connections;
 } VsdOptions;
+
+/* --print-connections (tests): the URIs the window would show, one a line
+ * ("" for the default connection), without a display. */
+static int
+vsd_handle_local_options(GApplication *app, GVariantDict *dict, VsdOptions *opts)
+{
+    g_auto(GStrv) uris = NULL;
+
+    if (!opts->print_connections)
+        return -1;
+    uris = vsd_connection_uris((const char *const *)opts->connect);
+    for (guint i = 0; uris[i]; i++)
+        printf("%s\n", uris[i]);
+    return 0;
+}
 
 static void
 vsd_activate(GtkApplication *app, VsdOptions *opts)
@@ -48,6 +65,8 @@ main(int argc, char **argv)
           "Drive the window from a script (tests)", "SCRIPT" },
         { "screenshot-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opts.shot_dir,
           "Where the self-test saves screenshots", "DIR" },
+        { "print-connections", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE,
+          &opts.print_connections, "Print the connections to show and exit (tests)", NULL },
         { NULL }
     };
     g_autoptr(GtkApplication) app = NULL;
@@ -68,6 +87,7 @@ main(int argc, char **argv)
     g_application_add_main_option_entries(G_APPLICATION(app), entries);
     g_application_set_option_context_summary(G_APPLICATION(app),
         _("Share host folders with libvirt virtual machines and mount them in the guest."));
+    g_signal_connect(app, "handle-local-options", G_CALLBACK(vsd_handle_local_options), &opts);
     g_signal_connect(app, "activate", G_CALLBACK(vsd_activate), &opts);
     status = g_application_run(G_APPLICATION(app), argc, argv);
     g_strfreev(opts.connect);
