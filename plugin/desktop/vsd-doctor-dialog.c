@@ -117,9 +117,16 @@ vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
     GtkWidget *what = gtk_label_new(f->tag ? f->source : vm);
     GtkWidget *msg = gtk_label_new(f->finding->message);
     g_autofree char *name = g_strdup_printf("finding:%s:%s", about, f->finding->code);
+    GtkWidget *icon = gtk_image_new_from_icon_name(vsd_severity_icon(f->finding->severity));
 
     gtk_widget_set_name(row, name);
-    gtk_box_append(GTK_BOX(row), gtk_image_new_from_icon_name(vsd_severity_icon(f->finding->severity)));
+    /* An error looks like one: the symbolic icon takes the theme's colour. */
+    if (f->finding->severity == VS_SEVERITY_ERROR)
+        gtk_widget_add_css_class(icon, "error");
+    else if (f->finding->severity == VS_SEVERITY_WARNING)
+        gtk_widget_add_css_class(icon, "warning");
+    gtk_widget_set_valign(icon, GTK_ALIGN_START);
+    gtk_box_append(GTK_BOX(row), icon);
     gtk_widget_add_css_class(what, "heading");
     for (GtkWidget **l = (GtkWidget *[]){ what, msg, NULL }; *l; l++) {
         gtk_label_set_xalign(GTK_LABEL(*l), 0);

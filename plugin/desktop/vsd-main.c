@@ -35,6 +35,25 @@ vsd_handle_local_options(GApplication *app, GVariantDict *dict, VsdOptions *opts
     return 0;
 }
 
+/* GTK's own theme colours only some widgets by these classes (an "error"
+ * label, not an icon, nor a "success" or "warning" label): colour every
+ * state badge and severity icon with the theme's named colours, the light
+ * green and yellow mixed with the text colour to stay readable. */
+static void
+vsd_add_css(void)
+{
+    static const char css[] =
+        ".error { color: @error_color; }\n"
+        ".warning { color: mix(@warning_color, @theme_fg_color, 0.45); }\n"
+        ".success { color: mix(@success_color, @theme_fg_color, 0.4); }\n";
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new();
+
+    gtk_css_provider_load_from_data(provider, css, -1);
+    gtk_style_context_add_provider_for_display(gdk_display_get_default(),
+                                               GTK_STYLE_PROVIDER(provider),
+                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static void
 vsd_activate(GtkApplication *app, VsdOptions *opts)
 {
@@ -46,6 +65,7 @@ vsd_activate(GtkApplication *app, VsdOptions *opts)
         gtk_window_present(windows->data);
         return;
     }
+    vsd_add_css();
     uris = vsd_connection_uris((const char *const *)opts->connect);
     win = vsd_window_new(app, (const char *const *)uris);
     gtk_window_present(GTK_WINDOW(win));

@@ -121,6 +121,8 @@ vsd_section_show(VsdSection *sec, VsdSnapshot *snap)
     gtk_widget_set_visible(sec->box, TRUE);
     gtk_widget_set_visible(sec->note, snap->domains->len == 0);
     gtk_label_set_text(GTK_LABEL(sec->note), _("No virtual machines."));
+    gtk_widget_remove_css_class(sec->note, "error");
+    gtk_widget_add_css_class(sec->note, "dim-label");
     vsd_rows_fill(sec->domains, sec->win, sec->uri, snap);
 }
 
@@ -130,6 +132,9 @@ vsd_section_show_error(VsdSection *sec, const GError *error)
     g_autofree char *text = g_strdup_printf(_("Not connected: %s"), error->message);
 
     gtk_label_set_text(GTK_LABEL(sec->note), text);
+    /* An error, in the error colour (not greyed like "No virtual machines."). */
+    gtk_widget_remove_css_class(sec->note, "dim-label");
+    gtk_widget_add_css_class(sec->note, "error");
     gtk_widget_set_visible(sec->note, TRUE);
     vsd_rows_fill(sec->domains, sec->win, sec->uri, NULL);
 }
@@ -278,6 +283,7 @@ vsd_section_new(VsdWindow *win, const char *uri)
 {
     VsdSection *sec = g_new0(VsdSection, 1);
     g_autofree char *title = vsd_connection_title(uri);
+    g_autofree char *note_name = g_strdup_printf("note:%s", uri);
     GtkWidget *label = gtk_label_new(title);
 
     sec->win = win;
@@ -287,6 +293,7 @@ vsd_section_new(VsdWindow *win, const char *uri)
     gtk_widget_add_css_class(label, "heading");
     gtk_label_set_xalign(GTK_LABEL(label), 0);
     sec->note = gtk_label_new(_("Connecting…"));
+    gtk_widget_set_name(sec->note, note_name);
     gtk_widget_add_css_class(sec->note, "dim-label");
     gtk_label_set_xalign(GTK_LABEL(sec->note), 0);
     gtk_label_set_wrap(GTK_LABEL(sec->note), TRUE);
