@@ -448,6 +448,9 @@ test_short_write(void **state)
     script = script_short_write;
     assert_false(vs_agent_write_file(NULL, "/etc/fstab.new", data, &err));
     CHECK_AGENT_ERROR(err);
+    /* The counts are formatted (a plain %lld/%llu msgid, translatable). */
+    assert_non_null(strstr(err->message,
+                           "short write to /etc/fstab.new in the guest: 2 of 6 bytes"));
 }
 
 /* ---- item 6: the guest's fstab is replaced, never truncated in place ---- */

@@ -346,8 +346,9 @@ vs_int_member(JsonObject *obj, const char *execute, const char *name, gboolean r
         return TRUE;
     }
     if (!n || json_node_get_int(n) < min || json_node_get_int(n) > max) {
-        vs_bad_reply(error, execute, _("\"%s\" is not an integer from %" G_GINT64_FORMAT
-                                       " to %" G_GINT64_FORMAT), name, min, max);
+        /* Plain %lld with casts: xgettext cuts a msgid at G_GINT64_FORMAT. */
+        vs_bad_reply(error, execute, _("\"%s\" is not an integer from %lld to %lld"), name,
+                     (long long)min, (long long)max);
         return FALSE;
     }
     *out = json_node_get_int(n);
@@ -407,15 +408,15 @@ vs_b64_member(JsonObject *obj, const char *execute, const char *name, gboolean r
         return NULL;
     }
     if (len / 4 * 3 > max + 2) {
-        vs_bad_reply(error, execute, _("\"%s\" holds more than %" G_GSIZE_FORMAT " bytes"),
-                     name, max);
+        vs_bad_reply(error, execute, _("\"%s\" holds more than %llu bytes"), name,
+                     (unsigned long long)max);
         return NULL;
     }
     data = g_base64_decode(b64, &dlen);
     if (dlen > max) {
         g_free(data);
-        vs_bad_reply(error, execute, _("\"%s\" holds more than %" G_GSIZE_FORMAT " bytes"),
-                     name, max);
+        vs_bad_reply(error, execute, _("\"%s\" holds more than %llu bytes"), name,
+                     (unsigned long long)max);
         return NULL;
     }
     return g_bytes_new_take(data, dlen);
@@ -829,8 +830,8 @@ vs_agent_write_file(virDomain *dom, const char *path, GBytes *data, GError **err
     ok = ret && vs_agent_parse_file_write(ret, &count, error);
     if (ok && count != (gint64)g_bytes_get_size(data)) {
         g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
-                    _("short write to %s in the guest: %" G_GINT64_FORMAT " of %" G_GSIZE_FORMAT
-                      " bytes"), path, count, g_bytes_get_size(data));
+                    _("short write to %s in the guest: %lld of %llu bytes"), path,
+                    (long long)count, (unsigned long long)g_bytes_get_size(data));
         ok = FALSE;
     }
     /* the data is only on disk once the file is closed: its error counts */
