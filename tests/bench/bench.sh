@@ -5,14 +5,18 @@
 # default the host's libvirt, plus the libvirt 11 stack where the lab has one):
 # lab setup, tests/bench/run.sh, teardown.  Prints the ratios, writes
 # bench-results.json at the top of the tree.  Holds the lab lock
-# (/tmp/vs-lab.lock) throughout: it boots guests on a shared machine.
+# (/tmp/vs-lab.lock) throughout: it boots guests on a shared machine.  The
+# lock is taken with flock -o: the lock's descriptor is closed before the
+# benchmark runs, so no daemon or guest it starts keeps the lab locked.
+# Already holding the lock (flock -o ... env VS_LAB_LOCKED=1 bench.sh): say so
+# with VS_LAB_LOCKED=1, or this waits for the lock it holds.
 # Env: see run.sh (RUNS, DOMAINS, GUESTS, BENCH_SECTIONS, ...); BENCH_NO_BUILD=1.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$top"
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root (packages, libvirtd, /dev/kvm staging)" >&2; exit 1; }
 if [ -z "${VS_LAB_LOCKED:-}" ]; then
-    exec env VS_LAB_LOCKED=1 flock /tmp/vs-lab.lock bash "$0" "$@"
+    exec env VS_LAB_LOCKED=1 flock -o -w 3600 /tmp/vs-lab.lock bash "$0" "$@"
 fi
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
     bash tests/build-deps.sh

@@ -67,7 +67,9 @@ def main():
     misses = []
     for name, s in stacks.items():
         f = s["facts"]
-        print(f"\n=== {name}: libvirt {f.get('libvirt', '?')}, QEMU {f.get('qemu', '?')} (TCG), "
+        # the daemon's versions (the stack measured), not the client's
+        print(f"\n=== {name}: libvirt {f.get('libvirt', '?')} (client {f.get('client', '?')}), "
+              f"QEMU {f.get('qemu', '?')} (TCG), {f.get('virtiofsd', '?')}, "
               f"/dev/kvm {f.get('dev_kvm', '?')}, {f.get('cpus', '?')} cores, {f.get('date', '')}")
         loads = s.get("loads", [])
         if loads:

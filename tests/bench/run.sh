@@ -10,9 +10,9 @@
 #   latency     add (virtiofs, to mounted), remove, add --dry-run, status:
 #               virt-share vs by hand; libvirt RPCs and agent round trips of each
 #   list        list over DOMAINS defined (shut-off) domains vs virsh list + dumpxml
-#   kvm         the same with a /dev/kvm node QEMU's user cannot open (libvirt
-#               then re-probes QEMU on every capabilities lookup); only if the
-#               host has no /dev/kvm, and the node is removed afterwards
+#   kvm         the same with a /dev/kvm node QEMU's user may open but no KVM
+#               behind it (libvirt then re-probes QEMU on every capabilities
+#               lookup); only if the host has no /dev/kvm, removed afterwards
 #   guests      watch: GUESTS guests started at once, time until all are mounted
 # Env: VIRT_SHARE, BENCH_RESULTS, BENCH_STACK (label), RUNS (5), SIZE (64),
 #      SMALL (1000), DOMAINS (1000), GUESTS ("1 4 8").
@@ -158,14 +158,19 @@ mkshare() { mkdir -p "$WORK/$1"; chown libvirt-qemu:libvirt-qemu "$WORK/$1"; ech
 fsxml() {   # fsxml DIR TAG: a virtiofs <filesystem> as a user writes it
     echo "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/><source dir='$1'/><target dir='$2'/></filesystem>"
 }
+# The versions of the stack measured: the daemon's libvirt and its QEMU
+# (virConnectGetLibVersion/GetVersion), not this host's client library, and
+# the virtiofsd package of the stack's root.
 stack_facts() {
-    local lib hv
-    lib=$(v version 2>/dev/null | awk '/Using API|Running against daemon/ { print $NF }' | tail -1)
-    hv=$(v version 2>/dev/null | awk '/Running hypervisor/ { print $NF }')
-    result stack "$STACK" uri="$URI" libvirt="$lib" qemu="$hv" \
+    local lib hv cli vfsd
+    lib=$(lab_libvirt_version); hv=$(lab_libvirt_version hypervisor)
+    cli=$(virsh --version 2>/dev/null)
+    vfsd=$(dpkg-query --admindir="${LAB_EXE_ROOT:-}/var/lib/dpkg" -W -f '${Package} ${Version}' virtiofsd 2>/dev/null \
+        || echo "C virtiofsd of QEMU $hv")
+    result stack "$STACK" uri="$URI" libvirt="${lib:-?}" qemu="${hv:-?}" client="$cli" virtiofsd="$vfsd" \
         dev_kvm="$([ -e /dev/kvm ] && echo present || echo absent)" \
         cpus="$(nproc)" date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "== stack $STACK: $URI, libvirt $lib, QEMU $hv, TCG, /dev/kvm $([ -e /dev/kvm ] && echo present || echo absent), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "== stack $STACK: $URI, libvirt ${lib:-?} (client $cli), QEMU ${hv:-?}, $vfsd, TCG, /dev/kvm $([ -e /dev/kvm ] && echo present || echo absent), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 # ---- the guest: shares for the throughput test, room for virtiofs ----
@@ -212,6 +217,22 @@ run_fs() {   # run_fs NAME GUEST_DIR [NOTE]
     echo "  $1: write $w s, read $r s, $SMALL small files $s s ${3:-}"
     result fs "$1" write_s="$w" read_s="$r" small_s="$s" size_mib="$SIZE" small_files="$SMALL" note="${3:-}"
 }
+# fs_tuning TAG: the <driver> attributes and <binary> children of the live
+# device with mount tag TAG, as libvirt kept them.
+fs_tuning() {
+    v dumpxml "$DOM" | python3 -c '
+import sys, xml.etree.ElementTree as ET
+for fs in ET.parse(sys.stdin).getroot().iter("filesystem"):
+    t = fs.find("target")
+    if t is None or t.get("dir") != sys.argv[1]:
+        continue
+    d = fs.find("driver")
+    out = [f"{k}={v!r}" for k, v in (d.attrib if d is not None else {}).items() if k != "type"]
+    b = fs.find("binary")
+    for c in (b if b is not None else []):
+        out.append("<%s %s/>" % (c.tag, " ".join(f"{k}={v!r}" for k, v in c.attrib.items())))
+    print(" ".join(out) or "libvirt defaults")' "$1"
+}
 # VIRTIOFS_VARIANTS: candidates for virt-share's virtiofs defaults, one per
 # line: "NAME|<driver> attributes|<binary> children".
 virtiofs_variants() {
@@ -229,12 +250,14 @@ section_throughput() {
     run_fs 9p-virt-share /mnt/vs9p
     d=$(mkshare vfs)
     "$VS" -q add "$DOM" "$d" --driver virtiofs --target /mnt/vfs --tag vfs
-    run_fs virtiofs-virt-share /mnt/vfs "(virt-share's device: queue='1024')"
+    run_fs virtiofs-virt-share /mnt/vfs "(virt-share's device: $(fs_tuning vfs))"
     "$VS" -q remove "$DOM" vfs
     while IFS='|' read -r name drv bin; do
         d=$(mkshare "$name")
         echo "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs' $drv/>${bin:+<binary>$bin</binary>}<source dir='$d'/><target dir='$name'/></filesystem>" >"$WORK/$name.xml"
         if hand_add "$DOM" "$WORK/$name.xml" "$name" "/mnt/$name" 2>"$WORK/$name.err"; then
+            # what libvirt made of the device: virtiofsd's command line
+            echo "  $name: $(pgrep -a virtiofsd | grep -F -- "$d" | head -1 | cut -d' ' -f2- | cut -c1-300)"
             run_fs "$name" "/mnt/$name" "($drv $bin)"
             hand_remove "$DOM" "$WORK/$name.xml" "/mnt/$name" || true
         else
@@ -322,30 +345,29 @@ XML
 }
 
 # A /dev/kvm node with no working KVM behind it (as on a host without nested
-# virtualisation): libvirt judges QEMU's capabilities outdated on every
-# lookup and probes QEMU again (lab findings, section 13).  Which node mode
-# makes libvirt 9.0 do that depends on its checks (permission as QEMU's user
-# vs what QEMU's own probe got): try 0600 root, then 0660 root:kvm (QEMU's
-# user is in group kvm), and keep the first that re-probes.
+# virtualisation), made as Debian's udev rule makes it: 0660 root:kvm, so
+# QEMU's user (in group kvm) may open it.  libvirt's virQEMUCapsIsValid then
+# finds KVM "usable" while its probe of QEMU found none, judges the cached
+# capabilities stale on every lookup and probes QEMU again (lab findings,
+# section 13; measured: 2.5-4.8 s a lookup).  A node QEMU's user cannot
+# open (0600 root) agrees with a probe without KVM: no re-probe.
 domcaps_s() { local t0; t0=$(lab_now); v domcapabilities --virttype qemu >/dev/null; lab_since "$t0"; }
 stage_kvm_node() {
-    local mode t
-    for mode in 600:root 660:kvm; do
-        rm -f /dev/kvm
-        mknod /dev/kvm c 10 232
-        chown "root:${mode#*:}" /dev/kvm
-        chmod "${mode%%:*}" /dev/kvm
-        KVM_NODE_OURS=true
-        domcaps_s >/dev/null; domcaps_s >/dev/null
-        t=$(domcaps_s)
-        echo "  /dev/kvm mode ${mode%%:*} root:${mode#*:}: virsh domcapabilities $t s"
-        if awk -v t="$t" 'BEGIN { exit !(t >= 1.0) }'; then
-            result kvm_node staged mode="${mode%%:*}" group="${mode#*:}" domcapabilities_s="$t"
-            return 0
-        fi
-    done
-    result kvm_node not-reprobing domcapabilities_s="$t"
-    echo "  libvirt does not re-probe with either node here; measuring anyway"
+    local t
+    rm -f /dev/kvm
+    mknod /dev/kvm c 10 232
+    chown root:kvm /dev/kvm
+    chmod 0660 /dev/kvm
+    KVM_NODE_OURS=true
+    domcaps_s >/dev/null; domcaps_s >/dev/null
+    t=$(domcaps_s)
+    echo "  /dev/kvm 0660 root:kvm: virsh domcapabilities $t s"
+    if awk -v t="$t" 'BEGIN { exit !(t >= 1.0) }'; then
+        result kvm_node staged mode=660 group=kvm domcapabilities_s="$t"
+    else
+        result kvm_node not-reprobing mode=660 group=kvm domcapabilities_s="$t"
+        echo "  libvirt does not re-probe with this node here; measuring anyway"
+    fi
 }
 section_kvm() {
     if [ -e /dev/kvm ] && ! $KVM_NODE_OURS; then
