@@ -1,12 +1,16 @@
 /* test-caps.c: when domain capabilities are asked for, the cache key and
- * what invalidates it, and a cache file that is damaged or not ours. */
+ * what invalidates it, and a cache file that is damaged or not ours; and the
+ * host's side of virtiofs under a session daemon (user namespaces). */
 #include <config.h>
 
 #include "vs-test-util.h"
 
+#include <errno.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vs-caps.h"
+#include "vs-userns.h"
 #include "vs-xml.h"
 
 static const VsCapsKey base_key = {
@@ -306,6 +310,44 @@ test_caps_parse(void **unused)
     assert_false(f.no_9p || f.no_virtiofs || f.no_memfd);
 }
 
+/* The one refusal reproducible anywhere as root: a chrooted process may not
+ * create a user namespace (EPERM), as virtiofsd in a chrooted session daemon
+ * found out in the lab. */
+static void
+test_userns_probe_chroot(void **unused)
+{
+    g_autofree char *dir = NULL;
+    pid_t pid;
+    int status;
+
+    if (geteuid() != 0)
+        skip();
+    dir = g_dir_make_tmp("vs-userns-XXXXXX", NULL);
+    assert_non_null(dir);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(chroot(dir) == 0 && vs_userns_probe() == EPERM ? 0 : 1);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    g_rmdir(dir);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void
+test_userns_refusal(void **unused)
+{
+    /* Each cause names what to change, and the way out that needs nothing. */
+    assert_non_null(strstr(vs_userns_refusal(ENOSPC), "user.max_user_namespaces"));
+    assert_non_null(strstr(vs_userns_refusal(EPERM), "kernel.unprivileged_userns_clone"));
+    assert_non_null(strstr(vs_userns_refusal(EPERM), "chroot"));
+    for (int e = 0; e < 3; e++) {
+        int err[] = { ENOSPC, EPERM, EINVAL };
+        assert_non_null(strstr(vs_userns_refusal(err[e]), "--driver 9p"));
+    }
+    assert_null(strstr(vs_userns_refusal(EINVAL), "max_user_namespaces"));
+}
+
 int
 main(void)
 {
@@ -319,6 +361,8 @@ main(void)
         cmocka_unit_test(test_caps_needed),
         cmocka_unit_test(test_caps_known_from_domain),
         cmocka_unit_test(test_caps_parse),
+        cmocka_unit_test(test_userns_probe_chroot),
+        cmocka_unit_test(test_userns_refusal),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "vs-caps.h"
 #include "vs-conn.h"
@@ -11,6 +12,7 @@
 #include "vs-ops.h"
 #include "vs-path.h"
 #include "vs-tag.h"
+#include "vs-userns.h"
 #include "vs-xml.h"
 
 void
@@ -200,8 +202,9 @@ vs_add_job_free(VsAddJob *job)
     g_free(job);
 }
 
-/* virtiofs under a session daemon older than libvirt 10.0.0: refused by
- * libvirt only at attach time, so say it before anything changes. */
+/* virtiofs under a session daemon older than libvirt 10.0.0, or where this
+ * user may not create the user namespace virtiofsd needs: refused by libvirt
+ * or virtiofsd only at attach time, so say it before anything changes. */
 static void
 vs_plan_session(VsDomainState *state, VsPlanFacts *facts)
 {
@@ -211,7 +214,17 @@ vs_plan_session(VsDomainState *state, VsPlanFacts *facts)
     if (!uri || !uri->session || facts->no_virtiofs)
         return;
     version = vs_domain_state_libvirt(state);
-    if (version == 0 || version >= VS_VIRTIOFS_SESSION_MIN_LIBVIRT)
+    if (version >= VS_VIRTIOFS_SESSION_MIN_LIBVIRT) {
+        /* The daemon is this host's (a remote one runs this code there). */
+        int err = uri->remote || geteuid() == 0 ? 0 : vs_userns_probe();
+
+        if (err) {
+            facts->no_virtiofs = TRUE;
+            facts->no_virtiofs_why = vs_userns_refusal(err);
+        }
+        return;
+    }
+    if (version == 0)
         return;
     facts->no_virtiofs = TRUE;
     facts->no_virtiofs_why = _("virtiofs needs libvirt 10.0.0 or later under qemu:///session "
@@ -349,7 +362,12 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
         return NULL;
 
     vs_plan_facts(state, opts, &facts);
-    if (!vs_plan_decide(&facts, opts->driver, opts->mode, opts->readonly, &job->plan, error))
+    /* Only virtiofs maps ids: an id map without a driver asks for it, so that
+     * where it cannot work the reason is virtiofs's, not "9p cannot map". */
+    if (!vs_plan_decide(&facts,
+                        opts->driver == VS_DRIVER_AUTO && (opts->uid_map || opts->gid_map)
+                            ? VS_DRIVER_VIRTIOFS : opts->driver,
+                        opts->mode, opts->readonly, &job->plan, error))
         return NULL;
     share->driver = job->plan.driver;
     share->mode = job->plan.mode;
