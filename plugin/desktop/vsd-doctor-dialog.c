@@ -189,11 +189,16 @@ vsd_doctor_done(VsdWindow *win, VsdOp *op, const GError *error, gpointer data)
     gtk_spinner_stop(GTK_SPINNER(dd->spinner));
     gtk_label_set_text(GTK_LABEL(dd->status), "");
     gtk_widget_set_sensitive(dd->list, TRUE);
-    if (error)
-        vsd_error_dialog(GTK_WINDOW(dd->window), op->kind == VSD_OP_FIX ?
-                         _("The fix failed") : _("The check failed"), error->message);
-    else
+    if (!error) {
         vsd_doctor_show(dd, op);
+        return;
+    }
+    vsd_error_dialog(GTK_WINDOW(dd->window), op->kind == VSD_OP_FIX ?
+                     _("The fix failed") : _("The check failed"), error->message);
+    /* A fix may have done part of its work (started the VM): check again,
+     * so that the findings shown are not the ones from before. */
+    if (op->kind == VSD_OP_FIX)
+        vsd_doctor_run(dd, vsd_op_new(VSD_OP_DOCTOR, dd->uri, dd->domain));
 }
 
 static void
