@@ -73,6 +73,7 @@ vsd_on_remove(GtkWidget *button, gpointer data)
     ok = gtk_dialog_add_button(GTK_DIALOG(d), _("_Remove"), GTK_RESPONSE_ACCEPT);
     gtk_widget_add_css_class(ok, "destructive-action");
     gtk_widget_set_name(ok, "confirm-remove");
+    gtk_widget_set_name(d, "remove-dialog");
     /* The button is rebuilt on refresh: keep it alive as long as the question. */
     g_signal_connect_data(d, "response", G_CALLBACK(vsd_on_remove_response), g_object_ref(button),
                           (GClosureNotify)(void (*)(void))g_object_unref, 0);

@@ -15,6 +15,8 @@ typedef struct {
     char *shot_dir;
     gint64 timeout_us;
     gint64 deadline;            /* of the current wait, 0: none */
+    gint64 last_tick;           /* when the main loop last ran the script */
+    gint64 max_stall;           /* the longest gap between two runs since stall-max */
 } VsdSelfTest;
 
 static void G_GNUC_NORETURN
@@ -130,13 +132,22 @@ vsd_shot(VsdSelfTest *t, const char *file)
     return TRUE;
 }
 
-/* An error dialog ends the test: the operation failed. */
+/* Is the current line "wait-error …" (an error dialog is expected)? */
+static gboolean
+vsd_error_expected(VsdSelfTest *t)
+{
+    char *line = t->lines[t->next];
+
+    return line && g_str_has_prefix(g_strstrip(line), "wait-error ");
+}
+
+/* An error dialog ends the test: the operation failed (unless expected). */
 static void
 vsd_check_errors(VsdSelfTest *t)
 {
     GtkWidget *d = vsd_find("error-dialog");
 
-    if (d) {
+    if (d && !vsd_error_expected(t)) {
         for (int i = 0; i < 20 && !vsd_shot(t, "error"); i++)
             g_main_context_iteration(NULL, TRUE);
         vsd_test_exit(t, 1, "FAIL at line %u: error shown: %s", t->next,
@@ -159,6 +170,11 @@ vsd_ready(VsdSelfTest *t, const char *cmd, char **args)
         return g_file_test(args[0], G_FILE_TEST_EXISTS);
     if (g_str_equal(cmd, "wait-gone"))
         return !vsd_find(args[0]);
+    if (g_str_equal(cmd, "wait-error"))
+        return (w = vsd_find("error-dialog")) &&
+               strstr(g_object_get_data(G_OBJECT(w), "vsd-error-text"), args[0]);
+    if (g_str_equal(cmd, "stall-max"))
+        return TRUE;
     if (!g_str_equal(cmd, "wait") && !g_str_equal(cmd, "wait-text") &&
         !g_str_equal(cmd, "click") && !g_str_equal(cmd, "set") &&
         !g_str_equal(cmd, "select") && !g_str_equal(cmd, "check"))
@@ -188,7 +204,18 @@ vsd_act(VsdSelfTest *t, const char *cmd, char **args)
         gtk_drop_down_set_selected(GTK_DROP_DOWN(w), (guint)atoi(args[1]));
     else if (g_str_equal(cmd, "check"))
         gtk_check_button_set_active(GTK_CHECK_BUTTON(w), g_str_equal(args[1], "on"));
-    else if (g_str_equal(cmd, "timeout"))
+    else if (g_str_equal(cmd, "wait-error"))
+        /* Expected: close it as a person would. */
+        gtk_window_destroy(GTK_WINDOW(vsd_find("error-dialog")));
+    else if (g_str_equal(cmd, "stall-max")) {
+        gint64 max = g_ascii_strtoll(args[0], NULL, 10) * G_USEC_PER_SEC;
+        if (t->max_stall > max)
+            vsd_test_exit(t, 1, "FAIL at line %u: the main loop stalled for %.1f s (at most %s s)",
+                          t->next, t->max_stall / 1e6, args[0]);
+        printf("self-test: longest stall %.2f s\n", t->max_stall / 1e6);
+        fflush(stdout);
+        t->max_stall = 0;
+    } else if (g_str_equal(cmd, "timeout"))
         t->timeout_us = g_ascii_strtoll(args[0], NULL, 10) * G_USEC_PER_SEC;
     else if (g_str_equal(cmd, "quit"))
         vsd_test_exit(t, 0, "PASS: all %u lines done", t->next);
@@ -200,7 +227,7 @@ vsd_arity(const char *cmd)
     static const struct { const char *cmd; guint args; } table[] = {
         { "timeout", 1 }, { "wait", 1 }, { "wait-gone", 1 }, { "wait-text", 2 },
         { "wait-idle", 0 }, { "wait-file", 1 }, { "click", 1 }, { "set", 2 }, { "select", 2 }, { "check", 2 },
-        { "shot", 1 }, { "quit", 0 },
+        { "shot", 1 }, { "quit", 0 }, { "wait-error", 1 }, { "stall-max", 1 },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(table); i++)
@@ -250,7 +277,12 @@ static gboolean
 vsd_tick(gpointer data)
 {
     VsdSelfTest *t = data;
+    gint64 now = g_get_monotonic_time();
 
+    /* A blocking call in the main context shows as a long gap here. */
+    if (t->last_tick && now - t->last_tick > t->max_stall)
+        t->max_stall = now - t->last_tick;
+    t->last_tick = now;
     vsd_check_errors(t);
     while (t->lines[t->next] && vsd_step(t))
         vsd_check_errors(t);

@@ -10,6 +10,10 @@
  *   wait-text NAME TEXT    until the labels under NAME contain TEXT
  *   wait-file PATH         until PATH exists (the test's own steps between)
  *   wait-idle              until no operation runs and every connection is read
+ *   wait-error TEXT        until an error dialog whose text has TEXT is shown;
+ *                          then close it (any other error dialog fails the test)
+ *   stall-max SECONDS      fail if the main loop was ever blocked that long
+ *                          since the last stall-max (or the start)
  *   click NAME             activate the button (waits for it first)
  *   set NAME TEXT          set the text of an entry
  *   select NAME INDEX      choose an item of a drop-down
