@@ -60,6 +60,20 @@ def fs_table(fs):
             x = v["vs_9p_howto"]
             line += f"   {x['write']:>6.2f}x {x['read']:>6.2f}x {x['small_files']:>6.2f}x"
         print(line + (f"  {v['note']}" if v.get("note") else ""))
+    paired = {n: v for n, v in fs.items() if "base_small_s" in v}
+    if paired:
+        # a variant against virt-share's device measured just before it
+        # (run.sh: the guest drifts over a run); > 1 means the variant is faster
+        print(f"    virtiofs variants vs virt-share's device measured just before each"
+              f" (speed ratio, > 1: the variant is faster):")
+        print(f"    {'variant':<24}{'write':>8}{'read':>8}{'small files':>13}   (its small files s vs the pair's)")
+        for name, v in paired.items():
+            x = {"write": round(v["base_write_s"] / max(v["write_s"], 0.01), 2),
+                 "read": round(v["base_read_s"] / max(v["read_s"], 0.01), 2),
+                 "small_files": round(v["base_small_s"] / max(v["small_s"], 0.01), 2)}
+            v["vs_virt_share_paired"] = x
+            print(f"    {name:<24}{x['write']:>7.2f}x{x['read']:>7.2f}x{x['small_files']:>12.2f}x"
+                  f"   ({v['small_s']:.2f} s vs {v['base_small_s']:.2f} s)")
 
 
 def main():
