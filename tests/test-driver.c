@@ -551,7 +551,7 @@ test_add_prepare_ok(void **state)
 static void
 set_metadata(virDomain *dom, GHashTable *table, unsigned int flags)
 {
-    g_autofree char *xml = vs_metadata_format(table);
+    g_autofree char *xml = vs_metadata_format(table, NULL);
     int rc = virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml,
                                   xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags);
 
@@ -914,6 +914,125 @@ test_metadata_stopped(void **state)
     assert_string_equal(g_hash_table_lookup(got, "later"), "/mnt/later");
 }
 
+/* ---- recording mount points for the watcher (mount, umount) ---- */
+
+/* The tags marked automount="no" in the definition (@config) or running domain. */
+static gboolean
+is_manual(virDomain *dom, gboolean config, const char *tag)
+{
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(config ? st->config_doc
+                                                                    : st->live_doc);
+
+    return g_hash_table_contains(manual, tag);
+}
+
+/* Record @tag -> @target with @automount on @dom; returns whether anything changed. */
+static gboolean
+record(virDomain *dom, const char *tag, const char *target, gboolean automount)
+{
+    g_autoptr(VsDomainState) st = load_state(dom);
+    g_autoptr(GHashTable) records = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GError) err = NULL;
+    VsRecordJob job;
+    gboolean changed;
+
+    g_hash_table_insert(records, (char *)tag, (char *)target);
+    vs_ops_record_prepare(st, records, automount, &job);
+    changed = job.config_metadata.change || job.live_metadata.change;
+    assert_true(vs_ops_record_apply(st, &job, &err));
+    assert_no_gerror(err);
+    vs_record_job_clear(&job);
+    return changed;
+}
+
+static void
+test_record_mount_and_umount(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *before = NULL;
+
+    /* A share nobody recorded (as virt-manager adds one): mount records it,
+     * in the definition and the running domain. */
+    assert_target(fx->running, "fast", NULL);
+    assert_true(record(fx->running, "fast", "/mnt/fast", TRUE));
+    assert_target(fx->running, "fast", "/mnt/fast");
+    {
+        g_autoptr(VsDomainState) st = load_state(fx->running);
+        g_autoptr(GHashTable) cfg = vs_domxml_metadata_targets(st->config_doc);
+        g_autoptr(GHashTable) live = vs_domxml_metadata_targets(st->live_doc);
+        assert_string_equal(g_hash_table_lookup(cfg, "fast"), "/mnt/fast");
+        assert_string_equal(g_hash_table_lookup(live, "fast"), "/mnt/fast");
+    }
+    assert_false(is_manual(fx->running, TRUE, "fast"));
+    /* The same again changes nothing (no define, no metadata call). */
+    before = inactive_xml(fx->running);
+    assert_false(record(fx->running, "fast", "/mnt/fast", TRUE));
+    {
+        g_autofree char *after = inactive_xml(fx->running);
+        assert_text_equal(before, after, "inactive XML");
+    }
+
+    /* umount: marked in both, the mount point kept for the next mount. */
+    assert_true(record(fx->running, "fast", "/mnt/fast", FALSE));
+    assert_true(is_manual(fx->running, TRUE, "fast"));
+    assert_true(is_manual(fx->running, FALSE, "fast"));
+    assert_target(fx->running, "fast", "/mnt/fast");
+    /* mount again: the mark goes. */
+    assert_true(record(fx->running, "fast", "/mnt/fast", TRUE));
+    assert_false(is_manual(fx->running, TRUE, "fast"));
+    assert_false(is_manual(fx->running, FALSE, "fast"));
+    /* A tag the domain has no device for is never recorded. */
+    assert_false(record(fx->running, "no-such-share", "/mnt/x", TRUE));
+}
+
+/* Marking one share keeps the other records (and their marks) as they were. */
+static void
+test_record_keeps_others(void **state)
+{
+    Fixture *fx = *state;
+
+    assert_true(record(fx->running, "docs", "/mnt/docs2", TRUE));
+    assert_true(record(fx->running, "fast", "/mnt/fast", FALSE));
+    assert_true(record(fx->running, "docs", "/mnt/docs3", TRUE));
+    assert_target(fx->running, "docs", "/mnt/docs3");
+    assert_target(fx->running, "fast", "/mnt/fast");
+    assert_true(is_manual(fx->running, FALSE, "fast"));
+    assert_false(is_manual(fx->running, FALSE, "docs"));
+}
+
+/* The running domain's part fails after the definition's was written: the
+ * definition is put back byte for byte (nothing half-done). */
+static void
+test_record_apply_failure_restores(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(VsDomainState) st = load_state(fx->running);
+    g_autoptr(GHashTable) records = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GError) err = NULL;
+    g_autofree char *before = inactive_xml(fx->running);
+    g_autofree char *before_live = live_xml(fx->running);
+    g_autofree char *after = NULL;
+    g_autofree char *after_live = NULL;
+    VsRecordJob job;
+
+    g_hash_table_insert(records, (char *)"fast", (char *)"/mnt/fast");
+    vs_ops_record_prepare(st, records, TRUE, &job);
+    assert_true(job.config_metadata.change);
+    assert_true(job.live_metadata.change);
+    /* Not XML: libvirt refuses it. */
+    g_free(job.live_metadata.xml);
+    job.live_metadata.xml = g_strdup("<shares");
+    assert_false(vs_ops_record_apply(st, &job, &err));
+    assert_non_null(err);
+    assert_int_not_equal(err->code, VS_ERROR_INCOMPLETE);
+    vs_record_job_clear(&job);
+    after = inactive_xml(fx->running);
+    after_live = live_xml(fx->running);
+    assert_text_equal(before, after, "inactive XML");
+    assert_text_equal(before_live, after_live, "live XML");
+}
+
 int
 main(void)
 {
@@ -936,6 +1055,9 @@ main(void)
         T(test_remove_apply_fails),
         T(test_metadata_round_trip),
         T(test_metadata_stopped),
+        T(test_record_mount_and_umount),
+        T(test_record_keeps_others),
+        T(test_record_apply_failure_restores),
     };
 #undef T
 

@@ -473,7 +473,7 @@ test_metadata_round_trip(void **state)
     g_hash_table_insert(table, g_strdup("odd"), g_strdup("/mnt/a&b<c>d'e\"f"));
     g_hash_table_insert(table, g_strdup("utf8"), g_strdup("/mnt/caf\xc3\xa9"));
 
-    xml = vs_metadata_format(table);
+    xml = vs_metadata_format(table, NULL);
     assert_non_null(xml);
     doc = domain_with_metadata(xml, VS_METADATA_PREFIX, VS_METADATA_NS);
     got = vs_domxml_metadata_targets(doc);
@@ -527,6 +527,34 @@ test_metadata_other_namespaces(void **state)
     assert_int_equal(g_hash_table_size(none), 0);
 }
 
+/* The automount="no" marks of umount survive formatting and parsing, and a
+ * record without the mark (older virt-share, or mount) is automounted. */
+static void
+test_metadata_manual(void **state)
+{
+    g_autoptr(GHashTable) table = targets_new();
+    g_autoptr(GHashTable) manual = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) got_targets = NULL;
+    g_autoptr(GHashTable) got_manual = NULL;
+    g_autoptr(GHashTable) none = vs_domxml_metadata_manual(NULL);
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autofree char *xml = NULL;
+
+    g_hash_table_insert(table, g_strdup("auto"), g_strdup("/mnt/auto"));
+    g_hash_table_insert(table, g_strdup("off"), g_strdup("/mnt/off"));
+    g_hash_table_add(manual, g_strdup("off"));
+    xml = vs_metadata_format(table, manual);
+    assert_non_null(strstr(xml, "target=\"/mnt/off\" automount=\"no\""));
+    assert_null(strstr(xml, "target=\"/mnt/auto\" automount"));
+    doc = domain_with_metadata(xml, VS_METADATA_PREFIX, VS_METADATA_NS);
+    got_targets = vs_domxml_metadata_targets(doc);
+    got_manual = vs_domxml_metadata_manual(doc);
+    assert_tables_equal(table, got_targets);
+    assert_int_equal(g_hash_table_size(got_manual), 1);
+    assert_true(g_hash_table_contains(got_manual, "off"));
+    assert_int_equal(g_hash_table_size(none), 0);
+}
+
 static void
 test_metadata_format_stable(void **state)
 {
@@ -541,15 +569,15 @@ test_metadata_format_stable(void **state)
         g_hash_table_insert(a, g_strdup(tags[i]), g_strconcat("/mnt/", tags[i], NULL));
     for (int i = (int)g_strv_length((char **)tags) - 1; i >= 0; i--)
         g_hash_table_insert(b, g_strdup(tags[i]), g_strconcat("/mnt/", tags[i], NULL));
-    xa = vs_metadata_format(a);
-    xb = vs_metadata_format(b);
+    xa = vs_metadata_format(a, NULL);
+    xb = vs_metadata_format(b, NULL);
     assert_string_equal(xa, xb);
     /* Sorted by tag. */
     assert_true(strstr(xa, "\"alpha\"") < strstr(xa, "\"beta\""));
     assert_true(strstr(xa, "\"mid\"") < strstr(xa, "\"zeta\""));
 
-    assert_null(vs_metadata_format(empty));
-    assert_null(vs_metadata_format(NULL));
+    assert_null(vs_metadata_format(empty, NULL));
+    assert_null(vs_metadata_format(NULL, NULL));
 }
 
 /* ---- the case list ---- */
@@ -645,6 +673,7 @@ main(void)
         cmocka_unit_test(test_metadata_libvirt_text),
         cmocka_unit_test(test_metadata_other_namespaces),
         cmocka_unit_test(test_metadata_format_stable),
+        cmocka_unit_test(test_metadata_manual),
     };
     struct CMUnitTest tests[G_N_ELEMENTS(fixed) + G_N_ELEMENTS(golden_cases)];
     guint n = 0;

@@ -25,7 +25,17 @@ const GOptionEntry vs_mount_options[] = {
 const char vs_mount_description[] = N_(
     "Mounts the shares attached to the running guest that are not mounted yet: after\n"
     "a guest reboot, after a restart that made a 9p share appear, or for a\n"
-    "Filesystem device added in virt-manager. Shares already mounted are left alone.");
+    "Filesystem device added in virt-manager or cockpit. Shares already mounted are\n"
+    "left alone.\n"
+    "\n"
+    "Then records each mount point in the domain's metadata, so that 'virt-share\n"
+    "watch' mounts the shares again after every guest boot. If recording fails,\n"
+    "the records stay as they were.");
+
+const char vs_umount_description[] = N_(
+    "Unmounts the shares in the guest; the devices stay attached. Their records are\n"
+    "marked so that 'virt-share watch' no longer mounts them at boot; the mount\n"
+    "point stays recorded, and 'virt-share mount' mounts them there again.");
 
 gboolean
 vs_cmd_mount(int argc, char **argv, GError **error)

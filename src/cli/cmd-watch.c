@@ -11,10 +11,11 @@ VS_CLI_COMMAND_DECLARE(watch);
 
 const char vs_watch_description[] = N_(
     "Runs until stopped (SIGTERM or Ctrl-C). Whenever a guest agent connects,\n"
-    "after every boot or reboot, mounts the shares virt-share added to that domain\n"
-    "(those with a recorded mount point). At start, and after the libvirt daemon\n"
-    "comes back from a restart, does the same for every running domain.\n"
-    "plugin/systemd/virt-share-watch.service runs it under systemd.");
+    "after every boot or reboot, mounts the shares of that domain that have a\n"
+    "recorded mount point (added by virt-share, or mounted once with 'virt-share\n"
+    "mount'), except those unmounted with 'virt-share umount'. At start, and after\n"
+    "the libvirt daemon comes back from a restart, does the same for every running\n"
+    "domain. plugin/systemd/virt-share-watch.service runs it under systemd.");
 
 static void
 vs_watch_print(const char *message, gpointer user_data)

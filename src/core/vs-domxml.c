@@ -183,8 +183,28 @@ vs_domxml_metadata_targets(xmlDoc *doc)
     return targets;
 }
 
+GHashTable *
+vs_domxml_metadata_manual(xmlDoc *doc)
+{
+    GHashTable *manual = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GPtrArray) nodes = NULL;
+
+    if (!doc)
+        return manual;
+    nodes = vs_xml_find(doc, NULL,
+                        "/domain/metadata/*[namespace-uri()='" VS_METADATA_NS "']"
+                        "/*[local-name()='share'][@target][@automount='no']");
+    for (guint i = 0; i < nodes->len; i++) {
+        char *tag = vs_xml_prop(g_ptr_array_index(nodes, i), "tag");
+
+        if (tag)
+            g_hash_table_add(manual, tag);
+    }
+    return manual;
+}
+
 char *
-vs_metadata_format(GHashTable *targets)
+vs_metadata_format(GHashTable *targets, GHashTable *manual)
 {
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(GList) tags = NULL;
@@ -201,6 +221,8 @@ vs_metadata_format(GHashTable *targets)
         xmlNode *node = xmlNewChild(root, NULL, BAD_CAST "share", NULL);
         xmlSetProp(node, BAD_CAST "tag", BAD_CAST l->data);
         xmlSetProp(node, BAD_CAST "target", BAD_CAST g_hash_table_lookup(targets, l->data));
+        if (manual && g_hash_table_contains(manual, l->data))
+            xmlSetProp(node, BAD_CAST "automount", BAD_CAST "no");
     }
     /* No white space: libvirt keeps blank nodes given to virDomainSetMetadata
      * but drops them when it parses a definition, so indented metadata would

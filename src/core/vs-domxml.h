@@ -40,5 +40,10 @@ gboolean vs_domxml_ensure_shared_memory(xmlDoc *doc, gboolean *changed, GError *
 
 /* The tag -> guest mount point table kept in the document's <metadata>. */
 GHashTable *vs_domxml_metadata_targets(xmlDoc *doc);
-/* Format the table as a metadata element; NULL when the table is empty. */
-char *vs_metadata_format(GHashTable *targets);
+/* The set of tags whose record says automount="no": 'virt-share umount'
+ * unmounted them, so the watcher leaves them alone until 'virt-share mount'
+ * (their mount point stays recorded for that). */
+GHashTable *vs_domxml_metadata_manual(xmlDoc *doc);
+/* Format the table (and the marks of @manual, may be NULL) as a metadata
+ * element; NULL when the table is empty. */
+char *vs_metadata_format(GHashTable *targets, GHashTable *manual);

@@ -92,7 +92,9 @@ gboolean
 vs_op_mount(virConnect *conn, const char *domain, const char *what, const char *target,
             const VsRunOptions *ropts, GError **error)
 {
-    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, NULL, 0, error);
+    /* Locked: mount records mount points in the metadata (vs_run_mount). */
+    g_autoptr(VsLock) lock = NULL;
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, &lock, ropts->timeout_ms, error);
     g_autofree char *tag = NULL;
 
     if (!state || !vs_op_tag(state, what, &tag, error))
@@ -104,7 +106,8 @@ gboolean
 vs_op_umount(virConnect *conn, const char *domain, const char *what, const VsRunOptions *ropts,
              GError **error)
 {
-    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, NULL, 0, error);
+    g_autoptr(VsLock) lock = NULL;
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, &lock, ropts->timeout_ms, error);
     g_autofree char *tag = NULL;
 
     if (!state || !vs_op_tag(state, what, &tag, error))

@@ -34,11 +34,16 @@ gboolean vs_op_remove(virConnect *conn, const char *domain, const char *what,
                       const VsRunOptions *ropts, VsRemoveJob **job_out, GError **error);
 
 /* Mount the attached shares that are not mounted: all, or the one @what
- * names; @target (only with @what) overrides the mount point. */
+ * names; @target (only with @what) overrides the mount point.  Then records
+ * each mount point in the domain's metadata, so that the watcher mounts the
+ * share again at every boot (also a share virt-manager or cockpit added).
+ * Takes the domain's lock. */
 gboolean vs_op_mount(virConnect *conn, const char *domain, const char *what, const char *target,
                      const VsRunOptions *ropts, GError **error);
 
-/* Unmount all shares in the guest, or the one @what names; the devices stay. */
+/* Unmount all shares in the guest, or the one @what names; the devices stay.
+ * Their records are marked so that the watcher leaves them unmounted (the
+ * mount point stays recorded for a later mount).  Takes the domain's lock. */
 gboolean vs_op_umount(virConnect *conn, const char *domain, const char *what,
                       const VsRunOptions *ropts, GError **error);
 

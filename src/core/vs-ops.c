@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "vs-caps.h"
@@ -311,13 +312,57 @@ static void
 vs_metadata_change(xmlDoc *doc, const char *tag, const char *target, VsMetadataChange *out)
 {
     g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
+    g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(doc);
 
+    /* A new record is automounted; a forgotten one loses its mark too. */
+    g_hash_table_remove(manual, tag);
     if (target)
         g_hash_table_replace(table, g_strdup(tag), g_strdup(target));
     else if (!g_hash_table_remove(table, tag))
         return;   /* nothing recorded, nothing to change */
     out->change = TRUE;
-    out->xml = vs_metadata_format(table);
+    out->xml = vs_metadata_format(table, manual);
+}
+
+/* The metadata of @doc with @records (tag -> mount point) recorded, each
+ * automounted or not; no change when it says so already. */
+static void
+vs_metadata_record(xmlDoc *doc, GHashTable *records, gboolean automount, VsMetadataChange *out)
+{
+    g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
+    g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(doc);
+    g_autofree char *before = vs_metadata_format(table, manual);
+    GHashTableIter iter;
+    gpointer tag, target;
+
+    g_hash_table_iter_init(&iter, records);
+    while (g_hash_table_iter_next(&iter, &tag, &target)) {
+        g_hash_table_replace(table, g_strdup(tag), g_strdup(target));
+        if (automount)
+            g_hash_table_remove(manual, tag);
+        else
+            g_hash_table_add(manual, g_strdup(tag));
+    }
+    out->xml = vs_metadata_format(table, manual);
+    out->change = g_strcmp0(before, out->xml) != 0;
+    if (!out->change)
+        g_clear_pointer(&out->xml, g_free);
+}
+
+/* The entries of @records whose tag has a <filesystem> in @doc. */
+static GHashTable *
+vs_records_in(GHashTable *records, xmlDoc *doc)
+{
+    GHashTable *in = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer tag, target;
+
+    g_hash_table_iter_init(&iter, records);
+    while (doc && g_hash_table_iter_next(&iter, &tag, &target)) {
+        if (vs_domxml_find_fs(doc, NULL, tag))
+            g_hash_table_insert(in, tag, target);
+    }
+    return in;
 }
 
 /* The definition with shared memory added in *@xml, or NULL when it has it. */
@@ -486,6 +531,44 @@ vs_ops_error_incomplete(GError **error, GError *undo_error)
     g_clear_error(&first);
 }
 
+void
+vs_ops_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
+                      VsRecordJob *job)
+{
+    g_autoptr(GHashTable) config = vs_records_in(records, state->config_doc);
+    g_autoptr(GHashTable) live = vs_records_in(records, state->live_doc);
+
+    memset(job, 0, sizeof(*job));
+    if (g_hash_table_size(config))
+        vs_metadata_record(state->config_doc, config, automount, &job->config_metadata);
+    if (g_hash_table_size(live))
+        vs_metadata_record(state->live_doc, live, automount, &job->live_metadata);
+}
+
+gboolean
+vs_ops_record_apply(VsDomainState *state, VsRecordJob *job, GError **error)
+{
+    g_autoptr(GError) undo_error = NULL;
+
+    if (!vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error))
+        return FALSE;
+    if (vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
+        return TRUE;
+    /* The saved definition puts the metadata back exactly as it was. */
+    if (job->config_metadata.change && !vs_define(state, state->config_xml, &undo_error)) {
+        g_prefix_error(&undo_error, _("the persistent definition keeps the new record: "));
+        vs_ops_error_incomplete(error, undo_error);
+    }
+    return FALSE;
+}
+
+void
+vs_record_job_clear(VsRecordJob *job)
+{
+    g_clear_pointer(&job->config_metadata.xml, g_free);
+    g_clear_pointer(&job->live_metadata.xml, g_free);
+}
+
 static void
 vs_undo_left(GString *left, const char *what, const char *why)
 {
@@ -500,7 +583,8 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
     /* In reverse order, every step tried even when one fails. */
     if (job->did_live_metadata) {
         g_autoptr(GHashTable) table = vs_domxml_metadata_targets(state->live_doc);
-        VsMetadataChange before = { TRUE, vs_metadata_format(table) };
+        g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(state->live_doc);
+        VsMetadataChange before = { TRUE, vs_metadata_format(table, manual) };
         g_autoptr(GError) step = NULL;
 
         if (!vs_ops_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))

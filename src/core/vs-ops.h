@@ -88,6 +88,24 @@ typedef struct {
 gboolean vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m,
                                unsigned int flags, GError **error);
 
+/* Recording mount points for the watcher ('virt-share mount' and umount):
+ * the change of the definition and of the running domain. */
+typedef struct {
+    VsMetadataChange config_metadata;
+    VsMetadataChange live_metadata;
+} VsRecordJob;
+
+/* Plan recording @records (tag -> guest mount point) in the definition and
+ * in the running domain, each only for the tags whose device it has, with
+ * @automount (FALSE: the watcher leaves them alone, vs_domxml_metadata_manual);
+ * no change where the records already say so.  Changes nothing. */
+void vs_ops_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
+                           VsRecordJob *job);
+/* Apply the job: when the running domain's part fails, the definition is
+ * put back as it was (VS_ERROR_INCOMPLETE if that fails too). */
+gboolean vs_ops_record_apply(VsDomainState *state, VsRecordJob *job, GError **error);
+void vs_record_job_clear(VsRecordJob *job);
+
 /* Everything apply will hand to libvirt is worked out by prepare, so that
  * the golden tests (tests/test-golden.c) see exactly what add/remove do. */
 typedef struct {

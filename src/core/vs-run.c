@@ -5,6 +5,7 @@
 
 #include "vs-agent.h"
 #include "vs-defaults.h"
+#include "vs-domxml.h"
 #include "vs-error.h"
 #include "vs-guest.h"
 #include "vs-identity.h"
@@ -409,6 +410,45 @@ vs_live_shares(VsDomainState *state, const char *tag, GError **error)
     return live;
 }
 
+/* Record the mount points of @shares (their target) for the watcher, with
+ * @automount; after the guest side is done, so a failure there records
+ * nothing.  A share removed from the definition of a persistent domain (it
+ * stays attached until the domain stops) is not recorded: it is on its way out. */
+static gboolean
+vs_run_record(VsDomainState *state, GPtrArray *shares, gboolean automount,
+              const VsRunOptions *ropts, GError **error)
+{
+    g_autoptr(GHashTable) records = g_hash_table_new(g_str_hash, g_str_equal);
+    VsRecordJob job;
+    gboolean ok;
+
+    for (guint i = 0; i < shares->len; i++) {
+        VsShare *share = g_ptr_array_index(shares, i);
+
+        if (share->target && (!state->persistent || (share->where & VS_WHERE_CONFIG)))
+            g_hash_table_insert(records, share->tag, share->target);
+    }
+    vs_ops_record_prepare(state, records, automount, &job);
+    if (!job.config_metadata.change && !job.live_metadata.change)
+        return TRUE;
+    ok = vs_ops_record_apply(state, &job, error);
+    vs_record_job_clear(&job);
+    if (!ok) {
+        g_prefix_error(error, automount ? _("mounted in the guest, but the mount points could "
+                                            "not be recorded for 'virt-share watch' (the "
+                                            "records are as they were): ")
+                                        : _("unmounted in the guest, but 'virt-share watch' "
+                                            "could not be told to leave the shares alone (the "
+                                            "records are as they were): "));
+        return FALSE;
+    }
+    vs_notify(ropts, automount ? _("Recorded: 'virt-share watch' mounts them again at every "
+                                   "guest boot.")
+                               : _("Recorded: 'virt-share watch' leaves them unmounted at "
+                                   "the next boots; 'virt-share mount' mounts them again."));
+    return TRUE;
+}
+
 gboolean
 vs_run_mount(VsDomainState *state, const char *tag, const char *target,
              const VsRunOptions *ropts, GError **error)
@@ -438,7 +478,7 @@ vs_run_mount(VsDomainState *state, const char *tag, const char *target,
         }
         vs_notify(ropts, _("Mounted '%s' (%s) at %s."), share->tag, share->source, share->target);
     }
-    return TRUE;
+    return vs_run_record(state, shares, TRUE, ropts, error);
 }
 
 gboolean
@@ -461,7 +501,9 @@ vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts, 
         else if (tag)
             vs_notify(ropts, _("'%s' was not mounted."), share->tag);
     }
-    return TRUE;
+    /* An explicit umount: the watcher must not mount it again at the next
+     * boot.  The mount point stays recorded, for 'virt-share mount'. */
+    return vs_run_record(state, shares, FALSE, ropts, error);
 }
 
 gboolean
@@ -470,11 +512,15 @@ vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **e
     g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
     g_autoptr(GHashTable) checked = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) mounts = NULL;
+    /* While running, the running domain's records are the ones that count. */
+    g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(state->live_doc ? state->live_doc
+                                                                             : state->config_doc);
 
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
 
-        if (!(share->where & VS_WHERE_LIVE) || !share->target)
+        if (!(share->where & VS_WHERE_LIVE) || !share->target ||
+            g_hash_table_contains(manual, share->tag))
             continue;
         if (!mounts && !(mounts = vs_guest_mounts(state->dom, error)))
             return FALSE;

@@ -47,14 +47,20 @@ gboolean vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOption
 /* Mount the live shares of a running domain (all, or the one with @tag);
  * @target overrides the mount point (only with @tag).  Shares with no
  * recorded mount point go to the tag itself when it is an absolute path
- * (as virt-manager users tend to type one), else to /mnt/TAG. */
+ * (as virt-manager users tend to type one), else to /mnt/TAG.  When all are
+ * mounted, records their mount points for the watcher (vs_ops_record_*),
+ * except for a share already removed from the definition; a failure there
+ * leaves the records as they were. */
 gboolean vs_run_mount(VsDomainState *state, const char *tag, const char *target,
                       const VsRunOptions *ropts, GError **error);
 
-/* Mount only the live shares that virt-share added (a recorded mount point),
+/* Mount only the live shares with a recorded mount point (added by
+ * virt-share, or mounted with vs_run_mount) not marked by vs_run_umount,
  * quietly skipping everything else; for the watcher and the hook's helper. */
 gboolean vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **error);
 
+/* Unmount the live shares (all, or the one with @tag); then mark their
+ * records so that vs_run_mount_managed leaves them alone. */
 gboolean vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts,
                        GError **error);
 

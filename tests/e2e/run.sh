@@ -363,6 +363,41 @@ expect_not "after umount: /mnt/c1 not mounted" gmounted /mnt/c1 virtiofs
 expect "mount of every share exits 0" test "$rc" -eq 0
 expect "mount mounted the shares again" gmounted /mnt/c1 virtiofs
 
+tap_diag "== a share added by hand (as virt-manager or cockpit do), adopted by mount; umount"
+# The oracle for the records: virsh metadata, not virt-share.
+vs_meta() { virsh -q metadata "$DOM" https://virt-share.org/xmlns/virt-share/1 "$1" 2>/dev/null; }
+d_adopt=$(mkshare adopted root:root)
+cat >"$SHARES/by-hand.xml" <<EOF
+<filesystem type='mount' accessmode='passthrough'>
+  <driver type='virtiofs'/>
+  <source dir='$d_adopt'/>
+  <target dir='by-hand'/>
+</filesystem>
+EOF
+expect "a virtiofs device attached by hand (virsh attach-device --live --config)" \
+    virsh -q attach-device "$DOM" "$SHARES/by-hand.xml" --live --config
+meta_i=$(vs_meta --config); meta_l=$(vs_meta --live)
+out=$("$VS" mount "$DOM" by-hand --target /proc/vs-cannot-mkdir 2>&1); rc=$?
+tap_diag "$out"
+expect "a failing mount of it exits 2" test "$rc" -eq 2
+expect "and leaves the records of the definition as they were" test "$(vs_meta --config)" = "$meta_i"
+expect "and those of the running domain" test "$(vs_meta --live)" = "$meta_l"
+out=$("$VS" mount "$DOM" by-hand --target /mnt/adopted 2>&1); rc=$?
+tap_diag "$out"
+expect "mount of the share added by hand exits 0" test "$rc" -eq 0
+expect "it is mounted in the guest" gmounted /mnt/adopted virtiofs
+expect "mount says it recorded the mount point for the watcher" grep -q "Recorded" <<<"$out"
+expect "the mount point is recorded in the definition" \
+    grep -Eq 'tag=.by-hand. target=./mnt/adopted.' <<<"$(vs_meta --config)"
+expect "and in the running domain" \
+    grep -Eq 'tag=.by-hand. target=./mnt/adopted.' <<<"$(vs_meta --live)"
+out=$("$VS" umount "$DOM" "$d_c2" 2>&1); rc=$?
+tap_diag "$out"
+expect "umount of a share virt-share added exits 0" test "$rc" -eq 0
+expect_not "it is unmounted" gmounted /mnt/c2 virtiofs
+expect "umount marks its record for the watcher, keeping the mount point" \
+    grep -Eq 'target=./mnt/c2. automount=.no.' <<<"$(vs_meta --live)"
+
 tap_diag "== watcher and hook: libvirtd restart, guest reboot, missing source"
 HOOKDIR=/etc/libvirt/hooks/qemu.d
 HOOK_BIN=${VIRT_SHARE_HOOK:-$top/plugin/virt-share-hook}
@@ -399,6 +434,13 @@ remounted() { for _ in $(seq 1 60); do gmounted "$1" "$2" && return 0; sleep 0.5
 expect "after reboot the watcher mounted the virtiofs share again" remounted /mnt/c1 virtiofs
 expect "after reboot the watcher mounted the 9p share again" remounted /mnt/mp 9p
 expect_not "the watcher does not mount again a 9p share that was removed" gmounted /mnt/sq 9p
+expect "after reboot the watcher mounted the share added by hand and adopted by mount" \
+    remounted /mnt/adopted virtiofs
+# by-hand comes last in the domain: the watcher has passed the share below.
+expect_not "the watcher leaves the share unmounted with umount alone" gmounted /mnt/c2 virtiofs
+expect "mount mounts it again at its recorded mount point" "$VS" mount "$DOM" "$d_c2"
+expect "at /mnt/c2" gmounted /mnt/c2 virtiofs
+expect_not "and the mark is gone" grep -q automount <<<"$(vs_meta --live)"
 hook_checks=("hook: a domain whose shared folder is missing does not start"
     "hook: libvirt reports virt-share's reason" "hook: with the folder back, it starts")
 if [ "$LAB_STACK" != host ]; then
@@ -443,7 +485,9 @@ if bash "$top/tests/lab/start-guest.sh" "$HUNG" >/dev/null; then
     WATCH_PID=$!
     for _ in $(seq 1 40); do grep -q watching "$SHARES/watch2.log" && break; sleep 0.25; done
     sleep 1   # its catch-up finds everything mounted
-    "$VS" -q umount "$HUNG"
+    # Unmounted in the guest, as a reboot leaves it ('virt-share umount' would
+    # tell the watcher to leave it alone).
+    g_h /bin/umount /mnt/h
     kick_agent "$HUNG"
     # wait until the watcher is stuck in HUNG's mount (qemu-ga respawns and
     # reconnects first: up to 30 s on a loaded TCG host)
@@ -452,7 +496,7 @@ if bash "$top/tests/lab/start-guest.sh" "$HUNG" >/dev/null; then
     hung_mount() { g_h /bin/sh -c 'for c in /proc/[0-9]*/cmdline; do [ "$(tr "\\0" " " <"$c" 2>/dev/null)" = "sleep 600 " ] && exit 0; done; exit 1'; }
     for _ in $(seq 1 120); do hung_mount >/dev/null 2>&1 && break; sleep 0.25; done
     expect "hung guest: the watcher's mount is running (and hanging) there" hung_mount
-    "$VS" -q umount "$DOM"
+    g /bin/umount /mnt/c1; g /bin/umount /mnt/mp
     t0=$(now)
     kick_agent "$DOM"
     remounted /mnt/c1 virtiofs

@@ -56,7 +56,7 @@ check_device(const VsShare *share)
 static void
 check_metadata(GHashTable *table)
 {
-    g_autofree char *xml = vs_metadata_format(table);
+    g_autofree char *xml = vs_metadata_format(table, NULL);
     g_autofree char *domain = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(GHashTable) back = NULL;
