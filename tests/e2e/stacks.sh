@@ -1,35 +1,57 @@
 #!/usr/bin/env bash
 # The end-to-end suite on each host stack of the lab, one after the other:
-# VS_LAB_STACK=S tests/lab/setup.sh, tests/e2e/run.sh (on the host stack also
-# session.sh and remote.sh, or the scripts VS_E2E names), tests/lab/teardown.sh.
-# VS_LAB_STACKS picks them (default "host trixie": libvirt 9.0 / QEMU 7.2 and
-# libvirt 11 / QEMU 10 / Rust virtiofsd, see tests/lab/lib.sh).  Each check's
-# name carries its stack; the last line totals all stacks.  Run as root,
-# under the lab lock.
+# VS_LAB_STACK=S tests/lab/setup.sh, the stack's scripts of tests/e2e/, then
+# tests/lab/teardown.sh.  VS_LAB_STACKS picks the stacks (default "host
+# trixie": libvirt 9.0 / QEMU 7.2 and libvirt 11 / QEMU 10 / Rust virtiofsd,
+# see tests/lab/lib.sh).  Scripts per stack: run.sh (busybox guest) and
+# distro.sh (Debian 13 guest with systemd, tests/lab/distro.sh) on both;
+# session.sh (qemu:///session) and remote.sh (qemu+ssh://) on the host stack
+# only.  VS_E2E ("run distro", ...) keeps only the scripts it names; a stack
+# left with none is not set up.  Each check's name carries its stack (and
+# guest); the timings are printed per stack and guest; the last line totals
+# all stacks.  Run as root, under the lab lock.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
+# scripts_of STACK: the scripts of tests/e2e/ run on STACK, in order.
+scripts_of() {
+    local all=(run distro) s
+    [ "$1" = host ] && all=(run session remote distro)
+    for s in "${all[@]}"; do
+        case " ${VS_E2E:-${all[*]}} " in *" $s "*) printf '%s ' "$s" ;; esac
+    done
+}
+for t in ${VS_E2E:-}; do
+    case $t in
+        run | session | remote | distro) ;;
+        *) echo "stacks: E2E='$VS_E2E': '$t' is none of run, session, remote, distro" >&2; exit 2 ;;
+    esac
+done
+
 passed=0 failed=0 skipped=0 times=()
 for stack in ${VS_LAB_STACKS:-host trixie}; do
+    scripts=$(scripts_of "$stack")
+    [ -n "$scripts" ] || { echo "# ==== stack $stack: none of E2E='$VS_E2E' runs here"; continue; }
+    # The Debian 13 guest image is built (once, cached) only when it is used.
+    guests=busybox
+    case " $scripts " in *" distro "*) guests="busybox debian13" ;; esac
     log=$(mktemp)
     t0=$(date +%s)
-    echo "# ==== stack $stack: setup"
-    if VS_LAB_STACK=$stack bash "$top/tests/lab/setup.sh"; then
-        # qemu:///session (a user of this host) and qemu+ssh:// (this host's
-        # sshd) are tested against the host stack only.
-        scripts=run
-        [ "$stack" = host ] && scripts=${VS_E2E:-run session remote}
+    echo "# ==== stack $stack: setup ($guests)"
+    if VS_LAB_STACK=$stack VS_LAB_GUESTS=$guests bash "$top/tests/lab/setup.sh"; then
         # A script that stops before its summary line (setup error) counts
         # as a failure, not as nothing.
         for t in $scripts; do
             echo "# ==== stack $stack: tests/e2e/$t.sh"
+            t1=$(date +%s)
             VS_LAB_STACK=$stack bash "$here/$t.sh" | tee "$log.one"
             rc=${PIPESTATUS[0]}
             if ! grep -Eq '^[0-9]+ passed, [0-9]+ failed' "$log.one"; then
                 echo "not ok - [$stack] tests/e2e/$t.sh ended (status $rc) without its summary"
                 echo "0 passed, 1 failed"
             fi
+            echo "# ($stack) tests/e2e/$t.sh took $(($(date +%s) - t1)) s"
         done | tee "$log"
         rm -f "$log.one"
     else
@@ -40,11 +62,13 @@ for stack in ${VS_LAB_STACKS:-host trixie}; do
     read -r p f s < <(awk '/^[0-9]+ passed, [0-9]+ failed/ { p += $1; f += $3; s += ($5 == "" ? 0 : $5) }
         END { print p + 0, f + 0, s + 0 }' "$log")
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-    times+=("$stack: $p passed, $f failed, $s skipped in $(($(date +%s) - t0)) s (setup, suite, teardown)")
-    grep -A12 '^# Timings on' "$log" | grep '^#' >"$log.t"; times+=("$(cat "$log.t")")
+    times+=("# $stack: $p passed, $f failed, $s skipped in $(($(date +%s) - t0)) s (setup, suites, teardown)")
+    grep -E '^# \(.*\) tests/e2e/.* took ' "$log" | sed 's/^# /#   /' >"$log.t"
+    grep -A12 '^# Timings on' "$log" | grep '^#' >>"$log.t"
+    [ -s "$log.t" ] && times+=("$(cat "$log.t")")
     rm -f "$log" "$log.t"
 done
 echo "# ==== all stacks"
-printf '# %s\n' "${times[@]}"
+printf '%s\n' "${times[@]}"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

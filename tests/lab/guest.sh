@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Print the domain XML of the lab's tiny guest on stdout.
 # Usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR] [--disk IMG]
+#                [--os busybox|debian13]
 #   --no-memfd   no shared memoryBacking (virtiofs then refuses to attach)
 #   --disk IMG   an ext2 image as vda: /init keeps /etc/fstab on it (reboot-proof)
 #   --no-acpi    no <acpi/>: libvirt passes -no-acpi, so no PCI hotplug
+#   --os debian13  the Debian 13 distribution guest (distro.sh): its kernel and
+#                initrd, systemd on IMG (--disk, a qcow2 overlay) as root=/dev/vda
 #   guest /init understands "vs_nomods", "vs_qga_block=CMD,CMD" and "vs_fake_agent" (see init.sh)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=distro.sh
+. "$(dirname "${BASH_SOURCE[0]}")/distro.sh"
 
-usage() { echo "usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR] [--disk IMG]" >&2; exit 2; }
+usage() { echo "usage: guest.sh NAME [--memfd|--no-memfd] [--no-acpi] [--cmdline-extra STR] [--disk IMG] [--os busybox|debian13]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 name=$1; shift
-memfd=true acpi=true extra='' disk=
+memfd=true acpi=true extra='' disk='' os=busybox
 while [ $# -gt 0 ]; do
     case $1 in
         --memfd) memfd=true ;;
@@ -20,6 +25,7 @@ while [ $# -gt 0 ]; do
         --no-acpi) acpi=false ;;
         --cmdline-extra) [ $# -ge 2 ] || usage; extra+=" $2"; shift ;;
         --disk) [ $# -ge 2 ] || usage; disk=$2; shift ;;
+        --os) [ $# -ge 2 ] || usage; os=$2; shift ;;
         *) usage ;;
     esac
     shift
@@ -41,28 +47,41 @@ if $memfd; then
 fi
 if $acpi; then acpi_el="
     <acpi/>"; fi
+kernel=$LAB_GUEST/vmlinuz initrd=$LAB_GUEST/initramfs.cpio.gz memory=384
+cmdline="console=ttyS0 panic=-1$extra"
+case $os in
+    busybox) ;;
+    debian13)
+        [ -n "$disk" ] || { echo "guest.sh: --os debian13 needs --disk (lab_distro_disk)" >&2; exit 2; }
+        kernel=$LAB_DISTRO_DIR/vmlinuz initrd=$LAB_DISTRO_DIR/initrd.img memory=512
+        # firstboot off: the image is configured; no prompt on the console.
+        cmdline="root=/dev/vda rw console=ttyS0 panic=-1 systemd.firstboot=off$extra" ;;
+    *) usage ;;
+esac
 disk_el=''
-if [ -n "$disk" ]; then disk_el="
+if [ -n "$disk" ]; then
+    disk_type=raw
+    [[ $disk == *.qcow2 ]] && disk_type=qcow2
+    disk_el="
     <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
+      <driver name='qemu' type='$disk_type'/>
       <source file='$(xml_esc "$disk")'/>
       <target dev='vda' bus='virtio'/>
     </disk>"; fi
-
 cat <<EOF
 <domain type='qemu'>
   <name>$(xml_esc "$name")</name>
   <metadata>
     <lab:owner xmlns:lab='$LAB_NS'>$(xml_esc "$LAB_DIR")</lab:owner>
   </metadata>
-  <memory unit='MiB'>384</memory>
-  <currentMemory unit='MiB'>384</currentMemory>${memory_backing}
+  <memory unit='MiB'>$memory</memory>
+  <currentMemory unit='MiB'>$memory</currentMemory>${memory_backing}
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>$(xml_esc "$LAB_GUEST/vmlinuz")</kernel>
-    <initrd>$(xml_esc "$LAB_GUEST/initramfs.cpio.gz")</initrd>
-    <cmdline>$(xml_esc "console=ttyS0 panic=-1$extra")</cmdline>
+    <kernel>$(xml_esc "$kernel")</kernel>
+    <initrd>$(xml_esc "$initrd")</initrd>
+    <cmdline>$(xml_esc "$cmdline")</cmdline>
   </os>
   <features>${acpi_el}
     <apic/>

@@ -18,6 +18,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
 # shellcheck source=daemons.sh
 . "$here/daemons.sh"
+# shellcheck source=distro.sh
+. "$here/distro.sh"
 
 rebuild=false
 case ${1:-} in
@@ -32,12 +34,17 @@ t_apt=0 t_harvest=0 t_initramfs=cached t_daemons=0
 # python3-libvirt: the e2e asks the daemon's version through the API
 # (lab_libvirt_version).  openssh-server: the "remote host" of
 # tests/e2e/remote.sh (its own sshd on 127.0.0.1; no ssh service is started,
-# see apt_install).
+# see apt_install).  qemu-utils: qemu-img, for the overlay disks of the Debian
+# 13 guest (distro.sh).
 PKGS=(libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
       qemu-system-x86 qemu-system-common busybox-static kmod cpio jq attr acl
-      python3-libvirt openssh-server openssh-client)
+      python3-libvirt openssh-server openssh-client qemu-utils)
 # The trixie stack's root is built with mmdebstrap (tests/lab/stack-trixie.sh).
 if [ "$LAB_STACK" = trixie ]; then PKGS+=(mmdebstrap); fi
+# VS_LAB_GUESTS: the guests the tests boot, "busybox" (always) and
+# "debian13", the distribution guest built with mmdebstrap (distro.sh).
+distro=false
+case " ${VS_LAB_GUESTS:-busybox} " in *" debian13 "*) distro=true; PKGS+=(mmdebstrap e2fsprogs) ;; esac
 export DEBIAN_FRONTEND=noninteractive
 
 # jq and friends may be missing on a clean machine: only coreutils before step 1.
@@ -263,11 +270,19 @@ if $rebuild || [ ! -s "$LAB_GUEST/initramfs.cpio.gz" ] || [ ! -s "$LAB_GUEST/vml
 fi
 chmod 644 "$LAB_GUEST/vmlinuz" "$LAB_GUEST/initramfs.cpio.gz"
 
+# ---- 3b. the Debian 13 guest image (cached; VS_LAB_GUESTS=debian13) ----
+t_distro=cached
+if $distro && ! lab_distro_ready; then
+    t=$(lab_now)
+    lab_distro_build || exit 1
+    t_distro=$(lab_since "$t")
+fi
+
 # ---- 4. daemons (tests/lab/daemons.sh: whatever answers, else our own) ----
 t=$(lab_now)
 lab_daemons_start || exit 1
 t_daemons=$(lab_since "$t")
 
 echo "setup: lab ready in $(lab_since "$T0") s (apt $t_apt, harvest $t_harvest," \
-    "initramfs $t_initramfs, daemons $t_daemons); kernel $KVER; lab dir $LAB_DIR;" \
+    "initramfs $t_initramfs, Debian 13 guest $($distro && echo "$t_distro" || echo no), daemons $t_daemons); kernel $KVER; lab dir $LAB_DIR;" \
     "daemon: $(lab_daemon_owner)"

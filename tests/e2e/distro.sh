@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# End-to-end tests on the lab's distribution guest: Debian 13 with systemd as
+# PID 1, Debian's qemu-guest-agent service and Debian's kernel (tests/lab/
+# distro.sh), on the host stack VS_LAB_STACK (tests/e2e/stacks.sh runs it on
+# each).  What a busybox /init cannot show: a virtiofs share added live, a 9p
+# share with --restart (a graceful shutdown that systemd carries out, no
+# --force), --persist lines that systemd-fstab-generator mounts at boot (and a
+# line whose share is missing does not hang the boot), a reboot started inside
+# the guest bringing the shares back (fstab and the watcher), and remove
+# cleaning up.  The oracle is independent of virt-share: virsh, libvirt's
+# domain log, and guest-exec through tests/lab/lib.sh.  Prints TAP and
+# "N passed, M failed"; exit status 1 on failure.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lab/lib.sh
+. "$top/tests/lab/lib.sh"
+# shellcheck source=../lab/daemons.sh
+. "$top/tests/lab/daemons.sh"
+# shellcheck source=../lab/distro.sh
+. "$top/tests/lab/distro.sh"
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
+
+VS=${VIRT_SHARE:-$top/src/virt-share}
+export LIBVIRT_DEFAULT_URI=$LAB_URI
+LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
+[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
+STACK=libvirt-${LIBVIRT_VERSION%.*}
+TAP_PREFIX="[$STACK debian13] "
+DOM=vs-test-debian13
+# TCG boots systemd to its agent in 60-100 s on a 2-core host at load 2-8;
+# a boot at load 13 once took about 7 minutes to multi-user.target.  Each
+# wait for a boot is bounded by BOOT seconds, so that a guest that never
+# answers costs CI minutes, not hours.
+BOOT=${LAB_DISTRO_BOOT_TIMEOUT:-480}
+CONSOLE=$LAB_STATE/$DOM-console.log
+
+expect() { tap_check "$@"; }
+expect_not() { tap_check_not "$@"; }
+g() { lab_guest_exec "$DOM" "$@"; }
+gmounted() { g /usr/bin/grep -q " $1 $2 " /proc/mounts; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+tag_of() {   # tag_of SOURCE: its tag, from virt-share status --json
+    "$VS" status "$DOM" --json | python3 -c '
+import json, sys
+print([s["tag"] for s in json.load(sys.stdin)["shares"] if s["source"] == sys.argv[1]][0])' "$1"
+}
+xml_inactive() { virsh -q dumpxml --inactive --security-info "$DOM"; }
+# console_tail [N]: the last N (40) lines of the guest's serial console
+# (kernel and systemd status lines), as TAP comments: why a boot stalled.
+console_tail() {
+    tap_diag "console log $CONSOLE, last ${1:-40} lines:"
+    tap_diag "$(tail -n "${1:-40}" "$CONSOLE" 2>/dev/null | tr -d '\r' | cut -c1-200)"
+    tap_diag "domain state: $(virsh -q domstate --reason "$DOM" 2>&1)"
+}
+# expect_boot NAME CMD...: like expect; on failure shows the console.
+expect_boot() { if "${@:2}"; then tap_ok "$1"; else tap_not_ok "$1"; console_tail; fi; }
+# boot_id: the guest's boot id (changes with every boot).
+boot_id() { g /usr/bin/cat /proc/sys/kernel/random/boot_id; }
+# wait_new_boot OLD: until the agent answers with another boot id ($BOOT s).
+wait_new_boot() {
+    local t0 id
+    t0=$(lab_ms)
+    while [ $(($(lab_ms) - t0)) -lt $((BOOT * 1000)) ]; do
+        id=$(LAB_EXEC_TIMEOUT=10 boot_id 2>/dev/null) && [ -n "$id" ] && [ "$id" != "$1" ] && return 0
+        sleep 1
+    done
+    return 1
+}
+# system_state: systemctl is-system-running once the boot is over (no job
+# left): "running" or "degraded"; "starting" means something still waits.
+system_state() {
+    LAB_EXEC_TIMEOUT=$BOOT g /usr/bin/systemctl is-system-running --wait 2>/dev/null
+}
+# booted STATE: the boot is over (a failed unit makes it "degraded").
+booted() { [ "$1" = running ] || [ "$1" = degraded ]; }
+fstab_has() { g /usr/bin/cat /etc/fstab | grep -qxF "$1"; }
+# from_fstab UNIT...: systemd-fstab-generator made each mount unit.
+from_fstab() {
+    local u
+    for u in "$@"; do g /usr/bin/systemctl show -P SourcePath "$u" | grep -qx /etc/fstab || return 1; done
+}
+# domain_log: libvirt's log of the domain (in the stack's root for trixie).
+domain_log() { cat "$LAB_EXE_ROOT/var/log/libvirt/qemu/$DOM.log" 2>/dev/null; }
+
+SHARES=$(mktemp -d /var/tmp/vs-distro.XXXXXX)
+chmod 755 "$SHARES"
+cleanup() {
+    [ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null
+    lab_remove_domain "$DOM"
+    rm -f "$LAB_STATE/$DOM-disk.qcow2"
+    rm -rf "$SHARES"
+}
+trap cleanup EXIT
+mkshare() { mkdir -p "$SHARES/$1" && chown "$2" "$SHARES/$1" && echo "$SHARES/$1"; }
+timings=()
+
+tap_diag "== boot Debian 13 (systemd) with direct kernel boot"
+lab_distro_ready || tap_bail "no Debian 13 guest image: run VS_LAB_GUESTS=debian13 tests/lab/setup.sh"
+lab_remove_domain "$DOM" || tap_bail "a domain $DOM exists that the lab did not define"
+disk=$(lab_distro_disk "$DOM") || tap_bail "cannot create the overlay disk (qemu-img)"
+t0=$(now)
+if ! LAB_BOOT_TIMEOUT=$BOOT bash "$top/tests/lab/start-guest.sh" "$DOM" --os debian13 --disk "$disk"; then
+    console_tail 60
+    tap_bail "the Debian 13 guest did not boot to its agent in $BOOT s"
+fi
+timings+=("boot to agent: $(elapsed "$t0") s")
+expect "PID 1 is systemd" test "$(g /usr/bin/cat /proc/1/comm)" = systemd
+expect "qemu-ga runs as Debian's systemd service" g /usr/bin/systemctl is-active -q qemu-guest-agent.service
+state=$(system_state)
+timings+=("boot to system up ($state): $(elapsed "$t0") s")
+expect_boot "the boot finishes (running or degraded, no job left): $state" booted "$state"
+[ "$state" = running ] || tap_diag "failed units: $(g /usr/bin/systemctl --failed --no-legend --plain | tr '\n' ';')"
+# Debian 6.12: 9p is a module, virtiofs is built in.
+expect "Debian's kernel has 9p and virtiofs (module or built in)" \
+    g /usr/bin/sh -c 'm=/lib/modules/$(uname -r); for f in fs/9p/9p fs/fuse/virtiofs; do ls $m/kernel/$f.ko* >/dev/null 2>&1 || grep -q "^kernel/$f.ko" $m/modules.builtin || exit 1; done'
+fstab_orig=$(g /usr/bin/base64 /etc/fstab)
+xi_orig=$(xml_inactive)
+
+tap_diag "== virtiofs added live, --persist"
+d_vfs=$(mkshare vfs root:root)
+printf 'from the host' >"$d_vfs/host.txt"
+t0=$(now)
+out=$("$VS" add "$DOM" "$d_vfs" --driver virtiofs --target /srv/vfs --persist --timeout 120 2>&1); rc=$?
+timings+=("add virtiofs live to mounted: $(elapsed "$t0") s")
+tap_diag "$out"
+expect "add virtiofs --persist exits 0" test "$rc" -eq 0
+expect "attached to the running domain" grep -q "attaching to running domain" <<<"$out"
+expect "virtiofs mounted in the guest" gmounted /srv/vfs virtiofs
+expect "the guest reads the host's file" test "$(g /usr/bin/cat /srv/vfs/host.txt)" = "from the host"
+expect "a guest write reaches the host" g /usr/bin/sh -c 'echo guest > /srv/vfs/guest.txt'
+expect "the host sees it" test "$(cat "$d_vfs/guest.txt" 2>/dev/null)" = guest
+vfs_tag=$(tag_of "$d_vfs")
+expect "the guest's fstab has its line, nofail" fstab_has "$vfs_tag /srv/vfs virtiofs rw,nofail 0 0"
+
+tap_diag "== 9p with --restart: a graceful shutdown systemd carries out (no --force)"
+d_9p=$(mkshare ninep libvirt-qemu:libvirt-qemu)
+printf 'nine' >"$d_9p/n.txt"
+old=$(boot_id)
+log_lines=$(domain_log | wc -l)
+t0=$(now)
+out=$("$VS" add "$DOM" "$d_9p" --driver 9p --mode squash --target /srv/9p --restart --persist --timeout "$BOOT" 2>&1); rc=$?
+timings+=("restart cycle, add 9p --restart (shutdown, start, agent, mount): $(elapsed "$t0") s")
+tap_diag "$out"
+expect_boot "add 9p --restart exits 0" test "$rc" -eq 0
+expect "it said it restarts the guest" grep -q "Restarting" <<<"$out"
+expect "the guest booted again (new boot id)" test "$(boot_id)" != "$old"
+reasons=$(domain_log | tail -n +"$((log_lines + 1))" | grep -o 'shutting down, reason=[a-z-]*' | sort -u)
+tap_diag "libvirt: $reasons"
+expect "libvirt saw the guest shut itself down (reason=shutdown), never destroyed" \
+    test "$reasons" = "shutting down, reason=shutdown"
+expect "9p mounted after the restart" gmounted /srv/9p 9p
+expect "the guest reads the 9p share" test "$(g /usr/bin/cat /srv/9p/n.txt)" = nine
+expect "virtiofs came back at boot from the fstab line" gmounted /srv/vfs virtiofs
+expect "systemd mounted it from /etc/fstab (a generated mount unit)" from_fstab srv-vfs.mount
+p9_tag=$(tag_of "$d_9p")
+
+tap_diag "== a reboot started inside the guest: fstab, the watcher, and a missing share"
+d_w=$(mkshare watched root:root)
+expect "add virtiofs without --persist exits 0" "$VS" add "$DOM" "$d_w" --driver virtiofs --target /srv/w
+# A line whose share does not exist (its device gone): nofail must not hang the boot.
+expect "an fstab line for a share that is not there" \
+    g /usr/bin/sh -c 'echo "vs-missing-share /srv/missing virtiofs rw,nofail 0 0" >> /etc/fstab'
+"$VS" watch >"$SHARES/watch.log" 2>&1 &
+WATCH_PID=$!
+sleep 2
+old=$(boot_id)
+t0=$(now)
+# systemctl reboot, started by a guest process (guest-exec returns at once;
+# the exit status is not waited for: the guest goes away).
+lab_qga "$DOM" '{"execute":"guest-exec","arguments":{"path":"/usr/bin/systemctl","arg":["reboot"]}}' >/dev/null
+expect_boot "the guest rebooted (new boot id)" wait_new_boot "$old"
+timings+=("reboot inside the guest to agent: $(elapsed "$t0") s")
+state=$(system_state)
+timings+=("reboot inside the guest to system up ($state): $(elapsed "$t0") s")
+expect_boot "the boot finished despite the missing share: $state" booted "$state"
+expect_not "the missing share is not mounted" gmounted /srv/missing virtiofs
+expect "virtiofs back from fstab" gmounted /srv/vfs virtiofs
+expect "9p back from fstab" gmounted /srv/9p 9p
+expect "both by systemd: their mount units come from /etc/fstab" from_fstab srv-vfs.mount srv-9p.mount
+remounted() { for _ in $(seq 1 120); do gmounted "$1" "$2" && return 0; sleep 0.5; done; return 1; }
+expect "the share without an fstab line is back through the watcher" remounted /srv/w virtiofs
+kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; WATCH_PID=
+g /usr/bin/sed -i '/^vs-missing-share /d' /etc/fstab
+
+tap_diag "== remove cleans up"
+for s in "$d_vfs:/srv/vfs:virtiofs" "$d_9p:/srv/9p:9p" "$d_w:/srv/w:virtiofs"; do
+    IFS=: read -r src mnt fs <<<"$s"
+    out=$("$VS" remove "$DOM" "$src" 2>&1); rc=$?
+    tap_diag "$out"
+    expect "remove $fs $mnt exits 0" test "$rc" -eq 0
+    expect_not "$mnt unmounted" gmounted "$mnt" "$fs"
+done
+expect_not "the fstab lines are gone" g /usr/bin/grep -qE "^($vfs_tag|$p9_tag) " /etc/fstab
+expect "the guest's fstab is byte for byte what it was" test "$(g /usr/bin/base64 /etc/fstab)" = "$fstab_orig"
+expect "no share left in the definition" bash -c '! virsh -q dumpxml --inactive "$1" | grep -q "<filesystem"' _ "$DOM"
+expect "no virtiofs left in the running domain" \
+    bash -c '! virsh -q dumpxml "$1" | grep -q "type=.virtiofs"' _ "$DOM"
+if [ "$(xml_inactive)" = "$xi_orig" ]; then tap_ok "the definition is byte for byte the original"
+else tap_not_ok "the definition is byte for byte the original" "$(diff <(printf '%s\n' "$xi_orig") <(xml_inactive))"; fi
+
+tap_diag "Timings on $STACK (libvirt $LIBVIRT_VERSION, QEMU $(lab_libvirt_version hypervisor); Debian 13 guest with systemd, TCG, this machine):"
+tap_diag "$(printf '  %s\n' "${timings[@]}")"
+tap_done
