@@ -5,7 +5,13 @@
 # mounted, events refresh the window, the doctor answers, unmount, the
 # doctor's Fix mounts it again, unmount, mount, remove, a 9p share pending
 # restart and one restarted now, whose folder QEMU then cannot read until the
-# doctor's Fix adds the ACL entry.
+# doctor's Fix adds the ACL entry; then, with the VM shut off, the doctor's
+# finding about the domain and its Start button, and the Mount the check
+# after it offers; last, an agent stopped for 40 s: the unmount fails as an
+# error.  The first folder's name has '&', '<' and '>': every text that shows
+# it must show it as it is (labels are never markup).  Across the restart,
+# the Start and the stopped agent the main loop must never stall 5 s (the
+# window would freeze).
 #
 # The program is driven by its hidden --self-test mode (plugin/desktop/
 # vsd-selftest.h): each step activates the same widget signals a click or a
@@ -31,7 +37,14 @@ expect() { tap_check "$@"; }
 expect_not() { tap_check_not "$@"; }
 g() { lab_guest_exec "$DOM" "$@"; }
 gmounted() { g /bin/grep -q " $1 $2 " /proc/mounts; }
-in_xml() { virsh -q dumpxml "$@" "$DOM" | grep -q "dir='$SRC_PATTERN'"; }
+# in_xml [--inactive]: a filesystem of the domain has the source $SRC_PATTERN
+# (parsed: virsh escapes '&' and '<' in attributes).
+in_xml() {
+    virsh -q dumpxml "$@" "$DOM" | python3 -c '
+import sys, xml.etree.ElementTree as ET
+sys.exit(not any(fs.find("source") is not None and fs.find("source").get("dir") == sys.argv[1]
+                 for fs in ET.parse(sys.stdin).getroot().iter("filesystem")))' "$SRC_PATTERN"
+}
 
 # What the GUI test needs beyond the build (Debian 12 packages).
 missing=()
@@ -68,7 +81,8 @@ t0=$(lab_now)
 bash "$top/tests/lab/start-guest.sh" "$DOM" >&2 || tap_bail "the lab guest did not boot"
 tap_diag "guest up after $(lab_since "$t0") s"
 
-docs=$SHARES/docs
+# Markup characters in the name: shown literally or the waits below fail.
+docs="$SHARES/docs&<x>"
 mkdir -m 755 "$docs"
 echo "hello from the host" >"$docs/hello.txt"
 chmod 644 "$docs/hello.txt"
@@ -80,7 +94,8 @@ gui() {
     local name=$1 rc
     cat >"$ART/$name.script"
     t0=$(lab_now)
-    timeout 300 dbus-run-session -- "$BIN" --connect qemu:///system \
+    # shellcheck disable=SC2086  # GUI_ARGS: extra options, split on spaces
+    timeout 300 dbus-run-session -- "$BIN" --connect qemu:///system ${GUI_ARGS:-} \
         --self-test "$ART/$name.script" --screenshot-dir "$ART" >"$ART/$name.log" 2>&1 &
     local pid=$!
     run_hooks "$name" "$pid"
@@ -107,11 +122,13 @@ run_hooks() {
     HOOKS=()
 }
 
-tap_diag "== the VM appears; Share a Folder… (virtiofs, live) ends mounted"
+tap_diag "== the VM appears (and a connection that fails, as an error); Share a Folder… (virtiofs, live) ends mounted"
 HOOKS=("04-mounted import -window root $ART/04-mounted-screen.png; touch $ART/.screen-done")
-gui share-virtiofs <<EOF2
+bad_uri="qemu+unix:///system?socket=$SHARES/no-such-socket"
+GUI_ARGS="--connect $bad_uri" gui share-virtiofs <<EOF2
 timeout 90
 wait vm:$DOM
+wait-text note:$bad_uri Not connected:
 wait-idle
 shot 01-vm-listed
 click share:$DOM
@@ -121,11 +138,13 @@ set target-entry /mnt/gui
 shot 02-share-dialog
 click review
 wait-text plan-heading virtiofs, attached live, mounting now
+wait-text plan-text Folder: $docs
 shot 03-plan
 timeout 180
 click apply
 wait-gone share-dialog
 wait-text vm:$DOM Mounted in the guest at /mnt/gui
+wait-text vm:$DOM $docs → /mnt/gui
 wait-idle
 shot 04-mounted
 wait-file $ART/.screen-done
@@ -171,6 +190,7 @@ shot 08-unmounted
 wait-file $ART/.umount-checked
 click doctor:$DOM
 wait fix:$TAG:not-mounted
+wait-text finding:$TAG:not-mounted $docs
 wait-idle
 shot 08b-doctor-not-mounted
 click fix:$TAG:not-mounted
@@ -197,6 +217,7 @@ wait-idle
 shot 09-mounted-again
 click remove:$DOM:$TAG
 wait confirm-remove
+wait-text remove-dialog $docs is unmounted in the guest
 shot 10-confirm-remove
 click confirm-remove
 wait-gone row:$DOM:$TAG
@@ -254,6 +275,7 @@ wait-gone share-dialog
 shot 15-restarting
 wait-text vm:$DOM Mounted in the guest at /mnt/p9
 wait-idle
+stall-max 5
 shot 16-9p-mounted-after-restart
 wait-file $ART/.closed
 click doctor:$DOM
@@ -280,6 +302,80 @@ expect "the Fix added an ACL entry, no chmod (mode $mode: owner rwx, others noth
     test "${mode:0:1}${mode:2:1}" = 70
 expect "9p: in the definition" in_xml --inactive
 
-rm -f "$ART/.display" "$ART/.screen-done" "$ART/.umount-checked" "$ART/.umount-checked-ok" "$ART/.closed"
+tap_diag "== shut off: the doctor's finding about the domain, Start, then Mount"
+virsh -q destroy "$DOM" >/dev/null
+gui domain-finding <<EOF2
+timeout 60
+wait-text vm-state:$DOM shut off
+wait-idle
+shot 19-shut-off
+click doctor:$DOM
+wait fix:domain:not-running
+wait-text finding:domain:not-running Virtual machine $DOM
+wait-idle
+shot 20-doctor-not-running
+timeout 240
+click fix:domain:not-running
+wait-text doctor-status waiting for its guest agent
+shot 21-doctor-starting
+wait-gone fix:domain:not-running
+wait fix:*:not-mounted
+wait-idle
+stall-max 5
+shot 22-doctor-started
+click fix:*:not-mounted
+wait-gone fix:*:not-mounted
+wait-idle
+shot 23-doctor-mounted
+click doctor-close
+wait-gone doctor-dialog
+wait-text vm:$DOM Mounted in the guest at /mnt/p9
+quit
+EOF2
+expect "shut off, the doctor's Start, then its Mount: program exits 0" test $? -eq 0
+expect "the doctor's Start: the domain runs again" \
+    test "$(virsh -q domstate "$DOM" 2>/dev/null)" = running
+expect "then its Mount: the guest has /mnt/p9 mounted (9p)" gmounted /mnt/p9 9p
+
+tap_diag "== an agent that does not answer: the window goes on, the failure is an error"
+# qemu-ga stopped (SIGSTOP) for 40 s by a guest process of its own, which
+# the agent starts before it stops.
+hang_agent() {
+    lab_qga "$DOM" '{"execute":"guest-exec","arguments":{"path":"/bin/sh","arg":["-c",
+        "sleep 1; p=$(pidof qemu-ga); kill -STOP $p; sleep 40; kill -CONT $p"]}}' >/dev/null
+    sleep 2
+    touch "$ART/.hung"
+}
+agent_back() {
+    lab_wait_agent "$DOM" 120 && touch "$ART/.agent-back"
+}
+HOOKS=("24-before-hang hang_agent" "25-agent-hung agent_back")
+gui agent-hang <<EOF2
+timeout 60
+wait-text vm:$DOM Mounted in the guest at /mnt/p9
+wait-idle
+shot 24-before-hang
+wait-file $ART/.hung
+stall-max 5
+click umount:$DOM:*
+wait-text progress Unmounting
+click refresh
+shot 25-agent-hung
+wait-error agent
+stall-max 5
+timeout 150
+wait-file $ART/.agent-back
+click refresh
+wait-text vm:$DOM Mounted in the guest at /mnt/p9
+wait-idle
+stall-max 5
+shot 26-agent-back
+quit
+EOF2
+expect "agent stopped: the window never stalled 5 s, the unmount failed as an error" test $? -eq 0
+expect "agent back: /mnt/p9 still mounted (nothing was changed)" gmounted /mnt/p9 9p
+
+rm -f "$ART/.display" "$ART/.screen-done" "$ART/.umount-checked" "$ART/.umount-checked-ok" "$ART/.closed" \
+    "$ART/.hung" "$ART/.agent-back"
 tap_diag "Screenshots: $(cd "$ART" && echo *.png)"
 tap_done
