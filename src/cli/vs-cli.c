@@ -230,10 +230,13 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
     if (!g_option_context_parse(ctx, argc, argv, error))
         return FALSE;
     if (help) {
-        g_autofree char *text = g_option_context_get_help(ctx, TRUE, NULL);
+        char *text = g_option_context_get_help(ctx, TRUE, NULL);
 
-        /* As GOption's --help did: print and exit, whatever else was given. */
+        /* As GOption's --help did: print and exit, whatever else was given.
+         * Freed by hand: exit() skips the cleanup of g_autofree, and
+         * LeakSanitizer's report would abort before stdout is flushed. */
         vs_cli_print_help(stdout, text);
+        g_free(text);
         exit(VS_EXIT_OK);
     }
     vs_cli_apply_debug();
