@@ -69,15 +69,17 @@ run --version
 check_rc "--version" 0
 contains "--version prints the name" "$out" "virt-share"
 # add --help names the file this build reads (sysconfdir), or $VIRT_SHARE_CONFIG's.
+# Help is wrapped at 80 columns, and a long path (make distcheck's prefix)
+# goes to a line of its own: compare with the lines joined.
 if [ -n "${VS_SYSCONFDIR:-}" ]; then
     run add --help
-    contains "add --help names this build's configuration file" "$out" \
+    contains "add --help names this build's configuration file" "$(tr -s ' \n' '  ' <<<"$out")" \
         "Configuration file: $VS_SYSCONFDIR/virt-share/virt-share.conf"
 else
     tap_skip "add --help names this build's configuration file" "VS_SYSCONFDIR not set (make check sets it)"
 fi
 VIRT_SHARE_CONFIG=$TMP/other.conf run add --help
-contains "add --help names \$VIRT_SHARE_CONFIG's file" "$out" "Configuration file: $TMP/other.conf"
+contains "add --help names \$VIRT_SHARE_CONFIG's file" "$(tr -s ' \n' '  ' <<<"$out")" "Configuration file: $TMP/other.conf"
 
 common_opts=(--connect --quiet --help)
 add_opts=(--target --mode --driver --tag --readonly --dry-run --no-mount --keep-device
