@@ -467,6 +467,8 @@ static const char *gfs_allowed[2];  /* what /etc/fstab may hold */
 static gboolean gfs_fstab_opened_for_write;
 static gboolean gfs_corrupt_writes; /* the guest stores less than it says */
 static guint gfs_commands;          /* mkdir, mount and umount run */
+static guint gfs_mount_failures;    /* mounts that fail (exit 32) before one works */
+static gboolean gfs_last_failed;
 
 static void
 gfs_check_fstab(void)
@@ -517,6 +519,10 @@ gfs_run(JsonArray *args)
                 fail_msg("%s takes the operand %s as an option", a[0], a[i]);
         }
         gfs_commands++;
+        if (g_str_equal(a[0], "mount") && gfs_mount_failures > 0) {
+            gfs_mount_failures--;
+            gfs_last_failed = TRUE;
+        }
     } else if (!g_str_equal(a[0], "chmod")) {
         fail_msg("unexpected guest command %s", a[0]);
     }
@@ -532,6 +538,7 @@ script_guestfs(const char *execute, JsonObject *args)
         json_array_add_string_element(all, json_object_get_string_member(args, "path"));
         for (guint i = 0; arg && i < json_array_get_length(arg); i++)
             json_array_add_string_element(all, json_array_get_string_element(arg, i));
+        gfs_last_failed = FALSE;
         gfs_run(all);
         gfs_check_fstab();
         return g_strdup("{\"pid\": 7}");
@@ -540,7 +547,7 @@ script_guestfs(const char *execute, JsonObject *args)
         g_autofree char *b64 = g_base64_encode((const guchar *)(gfs_exec_out ? gfs_exec_out : ""),
                                                gfs_exec_out ? strlen(gfs_exec_out) : 0);
         return g_strdup_printf("{\"exited\": true, \"exitcode\": %d, \"out-data\": \"%s\"}",
-                               gfs_exec_rc, b64);
+                               gfs_last_failed ? 32 : gfs_exec_rc, b64);
     }
     if (g_str_equal(execute, "guest-file-open")) {
         const char *path = json_object_get_string_member(args, "path");
@@ -722,16 +729,42 @@ test_guest_commands_end_options(void **state)
     share->driver = VS_DRIVER_9P;
     share->mode = VS_MODE_SQUASH;
     /* mounted elsewhere already: refused before any command */
-    assert_false(vs_guest_mount(NULL, share, 0, 1000, &err));
+    assert_false(vs_guest_mount(NULL, share, 1000, &err));
     vs_test_check_error(err, VS_ERROR_EXISTS, __FILE__, __LINE__);
     g_clear_error(&err);
     assert_true(vs_guest_umount(NULL, "-vs-opt", &was_mounted, 1000, &err));
     assert_no_gerror(err);
     assert_true(was_mounted);
     g_string_assign(g_hash_table_lookup(gfs, "/proc/self/mounts"), "");
-    assert_true(vs_guest_mount(NULL, share, 0, 1000, &err));
+    assert_true(vs_guest_mount(NULL, share, 1000, &err));
     assert_no_gerror(err);
     assert_int_equal(gfs_commands, 3);     /* umount, mkdir, mount */
+    gfs_teardown();
+}
+
+/* Every mount waits for the device: a guest whose agent answers before the
+ * transport is probed (right after a hot-plug, and right after a boot, when
+ * the caller used to try once) fails the first mounts and then succeeds. */
+static void
+test_mount_waits_for_device(void **state)
+{
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GError) err = NULL;
+
+    gfs_setup("");
+    gfs_allowed[0] = "";
+    gfs_allowed[1] = NULL;
+    gfs_commands = 0;
+    gfs_mount_failures = 3;
+    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"), g_string_new(""));
+    share->tag = g_strdup("vs-data-0123abcd");
+    share->target = g_strdup("/mnt/data");
+    share->driver = VS_DRIVER_9P;
+    share->mode = VS_MODE_SQUASH;
+    assert_true(vs_guest_mount(NULL, share, 1000, &err));
+    assert_no_gerror(err);
+    assert_int_equal(gfs_mount_failures, 0);
+    assert_int_equal(gfs_commands, 5);     /* mkdir, three failed mounts, mount */
     gfs_teardown();
 }
 
@@ -889,6 +922,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fstab_bad_write_keeps_original, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_failed_detach_keeps_fstab, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guest_commands_end_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mount_waits_for_device, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_by_guest_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_debug_trace_sanitised, setup, teardown),
         cmocka_unit_test(test_sanitize),

@@ -14,9 +14,13 @@
  * would wrap above 4294967 s. */
 #define VS_MAX_TIMEOUT_S 86400
 
-/* After a virtiofs hot-plug the guest needs a moment to probe the PCI device:
- * mount is retried with back-off for this long. */
-#define VS_HOTPLUG_SETTLE_MS 10000
+/* A share's device can be present before the guest can mount it: after a
+ * hot-plug the guest is still probing the PCI device, and after a boot the
+ * agent can answer while udev is still loading the transport module (a
+ * Debian 13 guest under load failed 'mount -t 9p' with "special device does
+ * not exist" right after its agent came up).  Every mount is retried with
+ * back-off for this long. */
+#define VS_DEVICE_SETTLE_MS 10000
 
 /* How long the libvirt hook may spend checking one share at a domain start
  * (a hung NFS or FUSE folder must not hold the start); [hook] check-timeout. */

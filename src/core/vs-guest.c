@@ -186,8 +186,7 @@ vs_guest_ensure_fs(virDomain *dom, VsDriver driver, guint timeout_ms, GError **e
 }
 
 gboolean
-vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms, guint timeout_ms,
-               GError **error)
+vs_guest_mount(virDomain *dom, const VsShare *share, guint timeout_ms, GError **error)
 {
     const char *mkdir_argv[] = { "mkdir", "-p", "--", share->target, NULL };
     g_auto(GStrv) mount_argv = vs_guest_mount_argv(share);
@@ -215,7 +214,7 @@ vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms, guint time
     if (!vs_agent_exec_check(dom, mkdir_argv, timeout_ms, error))
         return FALSE;
 
-    vs_time_backoff_start(&backoff, 50, 1000, settle_ms);
+    vs_time_backoff_start(&backoff, 50, 1000, VS_DEVICE_SETTLE_MS);
     for (;;) {
         g_autoptr(GError) mount_error = NULL;
 

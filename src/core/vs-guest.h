@@ -48,10 +48,9 @@ gboolean vs_guest_has_fs(virDomain *dom, VsDriver driver, gboolean *has, GError 
 gboolean vs_guest_ensure_fs(virDomain *dom, VsDriver driver, guint timeout_ms, GError **error);
 
 /* mkdir -p the mount point and mount the share.  Already mounted there is
- * success.  @settle_ms > 0 retries a failing mount with back-off for that
- * long (a just hot-plugged device may not be probed yet). */
-gboolean vs_guest_mount(virDomain *dom, const VsShare *share, guint settle_ms,
-                        guint timeout_ms, GError **error);
+ * success.  A failing mount is retried with back-off for VS_DEVICE_SETTLE_MS
+ * (the device may not be probed yet). */
+gboolean vs_guest_mount(virDomain *dom, const VsShare *share, guint timeout_ms, GError **error);
 
 /* Unmount every mount of @tag; not mounted is success.  *@was_mounted tells. */
 gboolean vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted,

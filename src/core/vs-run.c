@@ -105,12 +105,12 @@ vs_guest_preflight_once(GHashTable *checked, virDomain *dom, VsDriver driver,
 
 static gboolean
 vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
-                 guint settle_ms, gboolean restarted, GError **error)
+                 gboolean restarted, GError **error)
 {
     g_autoptr(GError) mount_error = NULL;
     g_autoptr(GError) undo_error = NULL;
 
-    if (vs_guest_mount(state->dom, job->share, settle_ms, ropts->timeout_ms, &mount_error)) {
+    if (vs_guest_mount(state->dom, job->share, ropts->timeout_ms, &mount_error)) {
         vs_notify(ropts, _("Mounted at %s in the guest."), job->share->target);
         return TRUE;
     }
@@ -167,7 +167,7 @@ vs_remount_others(VsDomainState *state, const char *skip_tag, const VsRunOptions
         if (!(share->where & VS_WHERE_LIVE) || !share->target ||
             g_strcmp0(share->tag, skip_tag) == 0)
             continue;
-        if (vs_guest_mount(state->dom, share, 0, ropts->timeout_ms, &mount_error))
+        if (vs_guest_mount(state->dom, share, ropts->timeout_ms, &mount_error))
             vs_notify(ropts, _("Mounted '%s' at %s again."), share->tag, share->target);
         else
             vs_warn(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
@@ -264,7 +264,7 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
                   vs_driver_to_string(job->share->driver), job->share->source, job->share->tag);
 
     if (mount_now) {
-        if (!vs_mount_or_undo(state, job, ropts, VS_HOTPLUG_SETTLE_MS, FALSE, error))
+        if (!vs_mount_or_undo(state, job, ropts, FALSE, error))
             return FALSE;
         vs_persist(state, job, ropts);
         return TRUE;
@@ -286,7 +286,7 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         }
         vs_notify(ropts, _("Domain restarted, guest agent up after %.1f s."),
                   (g_get_monotonic_time() - t0) / 1e6);
-        if (!vs_mount_or_undo(state, job, ropts, 0, TRUE, error))
+        if (!vs_mount_or_undo(state, job, ropts, TRUE, error))
             return FALSE;
         vs_remount_others(state, job->share->tag, ropts);
         vs_persist(state, job, ropts);
@@ -472,7 +472,7 @@ vs_run_mount(VsDomainState *state, const char *tag, const char *target,
             return FALSE;
         g_free(share->target);
         share->target = g_steal_pointer(&mount_point);
-        if (!vs_guest_mount(state->dom, share, VS_HOTPLUG_SETTLE_MS, ropts->timeout_ms, error)) {
+        if (!vs_guest_mount(state->dom, share, ropts->timeout_ms, error)) {
             g_prefix_error(error, _("share '%s': "), share->tag);
             return FALSE;
         }
@@ -528,7 +528,7 @@ vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **e
             continue;   /* already mounted: nothing to say */
         if (!vs_guest_preflight_once(checked, state->dom, share->driver, ropts, error))
             return FALSE;
-        if (!vs_guest_mount(state->dom, share, 0, ropts->timeout_ms, error)) {
+        if (!vs_guest_mount(state->dom, share, ropts->timeout_ms, error)) {
             g_prefix_error(error, _("share '%s': "), share->tag);
             return FALSE;
         }
