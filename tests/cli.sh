@@ -271,7 +271,7 @@ check_rc "add --force alone is accepted (then the test driver cannot attach)" 2
 vs list
 check_rc "list" 0
 header=$(head -n1 <<<"$out")
-for col in DOMAIN TAG DRIVER MODE RO STATE SOURCE TARGET; do
+for col in DOMAIN TAG DRIVER MODE RO STATE SOURCE TARGET AUTOMOUNT; do
     contains "list header has $col" "$header" "$col"
 done
 if [ "$(wc -l <<<"$out")" -eq 3 ]; then
@@ -280,13 +280,13 @@ else
     tap_not_ok "list: header + 2 shares" "want 3 lines: $out"
 fi
 docs_line=$(grep -E '^running +docs ' <<<"$out")
-if [[ "$docs_line" =~ ^running\ +docs\ +9p\ +squash\ +yes\ +attached\ +/usr/share\ +/mnt/docs$ ]]; then
+if [[ "$docs_line" =~ ^running\ +docs\ +9p\ +squash\ +yes\ +attached\ +/usr/share\ +/mnt/docs\ +yes$ ]]; then
     tap_ok "list: docs row"
 else
     tap_not_ok "list: docs row" "docs row is '$docs_line'"
 fi
 fast_line=$(grep -E '^running +fast ' <<<"$out")
-if [[ "$fast_line" =~ ^running\ +fast\ +virtiofs\ +passthrough\ +no\ +attached\ +/srv/virt-share-test/fast\ +-$ ]]; then
+if [[ "$fast_line" =~ ^running\ +fast\ +virtiofs\ +passthrough\ +no\ +attached\ +/srv/virt-share-test/fast\ +-\ +-$ ]]; then
     tap_ok "list: fast row"
 else
     tap_not_ok "list: fast row" "fast row is '$fast_line'"
@@ -305,11 +305,13 @@ want = {
     "docs": {"domain": "running", "tag": "docs", "source": "/usr/share",
              "target": "/mnt/docs", "driver": "9p", "mode": "squash",
              "readonly": True, "config": True, "live": True, "state": "attached",
-             "guest": None, "mount_point": None, "mount_options": None},
+             "guest": None, "mount_point": None, "mount_options": None,
+             "automount": True},
     "fast": {"domain": "running", "tag": "fast", "source": "/srv/virt-share-test/fast",
              "target": None, "driver": "virtiofs", "mode": "passthrough",
              "readonly": False, "config": True, "live": True, "state": "attached",
-             "guest": None, "mount_point": None, "mount_options": None},
+             "guest": None, "mount_point": None, "mount_options": None,
+             "automount": None},
 }
 assert isinstance(data, dict) and data["version"] == 1, "not a version 1 document"
 got = {d["tag"]: d for d in data["shares"]}
@@ -354,6 +356,30 @@ contains "status: attached" "$out" "attached"
 contains "status: the recorded mount point" "$out" "/mnt/docs"
 vs status stopped
 check_rc "status stopped" 0
+
+# ---- the automount mark of 'virt-share umount', in list and status ----
+# testnode-automount.xml: 'auto' recorded, 'off' marked automount="no", 'none'
+# not recorded.
+AUTO_URI="test://$DATA/testnode-automount.xml"
+run -c "$AUTO_URI" list
+check_rc "list (automount node)" 0
+for row in 'auto .* /mnt/auto +yes$' 'off .* /mnt/off +no$' 'none .* - +-$'; do
+    if grep -qE "^marks +$row" <<<"$out"; then
+        tap_ok "list: AUTOMOUNT of '${row%% *}'"
+    else
+        tap_not_ok "list: AUTOMOUNT of '${row%% *}'" "no row like '$row' in: $out"
+    fi
+done
+run -c "$AUTO_URI" status marks
+check_rc "status (automount node)" 0
+contains "status: a recorded share is automounted" "$out" "automount:  yes"
+contains "status: a share unmounted by umount says so" "$out" \
+    "automount:  no (unmounted by 'virt-share umount')"
+if [ "$(grep -c 'automount:' <<<"$out")" -eq 2 ]; then
+    tap_ok "status: no automount line without a recorded mount point"
+else
+    tap_not_ok "status: no automount line without a recorded mount point" "$out"
+fi
 vs status nosuchdomain
 check_rc "status of an unknown domain" 1
 vs status

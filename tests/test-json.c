@@ -27,7 +27,7 @@
 /* The share object, member by member, as documented. */
 static const char *const share_members[] = {
     "domain", "tag", "source", "target", "driver", "mode", "readonly", "config", "live",
-    "state", "guest", "mount_point", "mount_options", NULL
+    "state", "guest", "mount_point", "mount_options", "automount", NULL
 };
 
 /* The German environment, set up once (NULL members: not available here). */
@@ -147,6 +147,12 @@ check_share(JsonNode *node)
     check_enum(o, "mode", vs_mode_from_string, FALSE);
     check_enum(o, "state", vs_device_state_from_string, FALSE);
     check_enum(o, "guest", vs_guest_state_from_string, TRUE);
+    /* automount: a boolean exactly when a mount point is recorded. */
+    if (JSON_NODE_HOLDS_NULL(json_object_get_member(o, "target")))
+        assert_true(JSON_NODE_HOLDS_NULL(json_object_get_member(o, "automount")));
+    else
+        assert_int_equal(json_node_get_value_type(json_object_get_member(o, "automount")),
+                         G_TYPE_BOOLEAN);
 }
 
 /* Parses, is an object of version 1, and its shares and enums are right. */
@@ -205,22 +211,28 @@ check_golden(const char *name, const char *out, const char *tmp)
     assert_text_equal(want, got, path);
 }
 
+/* The test node with the three states of a metadata record (automount). */
+#define AUTOMOUNT_NODE_URI "test://" TEST_DATA_DIR "/testnode-automount.xml"
+
 typedef struct {
     const char *golden;
     const char *args[5];        /* NULL-terminated */
+    const char *uri;            /* NULL: VS_TEST_NODE_URI */
 } JsonCase;
 
 static const JsonCase cases[] = {
-    { "list-all", { "list", "--json" } },
-    { "list-running", { "list", "running", "--json" } },
-    { "list-stopped", { "list", "stopped", "--json" } },
-    { "status-running", { "status", "running", "--json" } },
-    { "status-stopped", { "status", "stopped", "--json" } },
-    { "doctor-running", { "doctor", "running", "--json" } },
-    { "doctor-running-docs", { "doctor", "running", "docs", "--json" } },
+    { "list-all", { "list", "--json" }, NULL },
+    { "list-running", { "list", "running", "--json" }, NULL },
+    { "list-stopped", { "list", "stopped", "--json" }, NULL },
+    { "status-running", { "status", "running", "--json" }, NULL },
+    { "status-stopped", { "status", "stopped", "--json" }, NULL },
+    { "doctor-running", { "doctor", "running", "--json" }, NULL },
+    { "doctor-running-docs", { "doctor", "running", "docs", "--json" }, NULL },
+    { "list-automount", { "list", "--json" }, AUTOMOUNT_NODE_URI },
+    { "status-automount", { "status", "marks", "--json" }, AUTOMOUNT_NODE_URI },
 };
 
-/* The read-only commands on tests/data/testnode.xml, in @lang (NULL: C). */
+/* The read-only commands on the test nodes, in @lang (NULL: C). */
 static void
 run_cases(gboolean in_german)
 {
@@ -231,7 +243,8 @@ run_cases(gboolean in_german)
         env = german_env(env);
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         int status;
-        g_autofree char *out = run_vs(env, VS_TEST_NODE_URI, &status, cases[i].args);
+        const char *uri = cases[i].uri ? cases[i].uri : VS_TEST_NODE_URI;
+        g_autofree char *out = run_vs(env, uri, &status, cases[i].args);
 
         if (g_str_has_prefix(cases[i].golden, "list") ||
             g_str_has_prefix(cases[i].golden, "status"))

@@ -24,8 +24,10 @@ const GOptionEntry vs_list_options[] = {
 
 const char vs_list_description[] = N_(
     "Columns: DOMAIN, TAG (the mount tag), DRIVER (9p or virtiofs), MODE\n"
-    "(passthrough, mapped, squash), RO (read-only), STATE, SOURCE (host directory)\n"
-    "and TARGET (mount point in the guest, '-' when virt-share did not add it).\n"
+    "(passthrough, mapped, squash), RO (read-only), STATE, SOURCE (host directory),\n"
+    "TARGET (mount point in the guest, '-' when none is recorded) and AUTOMOUNT\n"
+    "(yes: 'virt-share watch' mounts it at every guest boot; no: unmounted with\n"
+    "'virt-share umount', left alone until 'virt-share mount'; '-': no mount point).\n"
     "STATE: attached (in the definition and the running domain), defined (domain\n"
     "shut off), pending-restart (in the definition only: restart the domain),\n"
     "pending-stop (removed from the definition, attached until the domain stops).\n"
@@ -55,20 +57,21 @@ static void
 vs_print_table(GPtrArray *all)
 {
     const char *head[] = { _("DOMAIN"), _("TAG"), _("DRIVER"), _("MODE"), _("RO"), _("STATE"),
-                           _("SOURCE"), _("TARGET") };
+                           _("SOURCE"), _("TARGET"), _("AUTOMOUNT") };
     enum { NCOL = G_N_ELEMENTS(head) };
     g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     glong width[NCOL] = { 0 };
 
     g_ptr_array_add(rows, g_strdupv((char **)(const char *[]){ head[0], head[1], head[2],
-                    head[3], head[4], head[5], head[6], head[7], NULL }));
+                    head[3], head[4], head[5], head[6], head[7], head[8], NULL }));
     for (guint i = 0; i < all->len; i++) {
         VsShare *s = g_ptr_array_index(all, i);
         const char *row[] = { s->domain, s->tag, vs_driver_to_string(s->driver),
                               vs_mode_to_string(s->mode), s->readonly ? _("yes") : _("no"),
                               vs_share_state_name(s),
                               s->source,
-                              s->target ? s->target : "-", NULL };
+                              s->target ? s->target : "-",
+                              !s->target ? "-" : s->no_automount ? _("no") : _("yes"), NULL };
         g_ptr_array_add(rows, g_strdupv((char **)row));
     }
     for (guint r = 0; r < rows->len; r++) {

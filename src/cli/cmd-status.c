@@ -25,7 +25,9 @@ const char vs_status_description[] = N_(
     "For each share: is it in the persistent definition (config), attached to the\n"
     "running domain (live), mounted in the guest (asked through the guest agent),\n"
     "where and with which options. Drift shows as: pending restart (config only),\n"
-    "attached but not mounted, mounted but removed from the definition.");
+    "attached but not mounted, mounted but removed from the definition.\n"
+    "automount: whether 'virt-share watch' mounts the share at every guest boot\n"
+    "(no after 'virt-share umount', until the next 'virt-share mount').");
 
 gboolean
 vs_cmd_status(int argc, char **argv, GError **error)
@@ -59,6 +61,11 @@ vs_cmd_status(int argc, char **argv, GError **error)
             printf(_("  mounted at: %s (%s)\n"), st->mount_point, st->mount_options);
         else if (st->share->target)
             printf(_("  target:     %s\n"), st->share->target);
+        if (st->share->target)
+            printf(_("  automount:  %s\n"),
+                   st->share->no_automount ?
+                   _("no (unmounted by 'virt-share umount')") :
+                   _("yes (by 'virt-share watch' at every guest boot)"));
     }
     return TRUE;
 }

@@ -99,6 +99,13 @@ vs_json_share(JsonBuilder *b, const VsShare *s, const VsShareStatus *st)
     vs_json_string(b, "guest", st ? vs_guest_state_to_string(st->guest) : NULL);
     vs_json_string(b, "mount_point", st ? st->mount_point : NULL);
     vs_json_string(b, "mount_options", st ? st->mount_options : NULL);
+    /* Added after the others (members keep their order): null without a
+     * recorded mount point, false when umount marked the record. */
+    json_builder_set_member_name(b, "automount");
+    if (s->target)
+        json_builder_add_boolean_value(b, !s->no_automount);
+    else
+        json_builder_add_null_value(b);
     json_builder_end_object(b);
 }
 

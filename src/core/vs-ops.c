@@ -112,11 +112,13 @@ vs_merge_shares(GPtrArray *all, xmlDoc *doc, VsWhere where, const VsDomainState 
 {
     g_autoptr(GPtrArray) shares = NULL;
     g_autoptr(GHashTable) targets = NULL;
+    g_autoptr(GHashTable) manual = NULL;
 
     if (!doc)
         return;
     shares = vs_domxml_shares(doc);
     targets = vs_domxml_metadata_targets(doc);
+    manual = vs_domxml_metadata_manual(doc);
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
         VsShare *found = NULL;
@@ -134,8 +136,10 @@ vs_merge_shares(GPtrArray *all, xmlDoc *doc, VsWhere where, const VsDomainState 
             g_ptr_array_add(all, found);
         }
         found->where |= where;
-        if (!found->target)
+        if (!found->target) {
             found->target = g_strdup(g_hash_table_lookup(targets, share->tag));
+            found->no_automount = g_hash_table_contains(manual, share->tag);
+        }
     }
 }
 

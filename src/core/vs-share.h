@@ -33,6 +33,8 @@ typedef struct {
     char *source;       /* host directory */
     char *tag;          /* <target dir='...'/>: the mount tag seen by the guest */
     char *target;       /* mount point in the guest, NULL if unknown */
+    gboolean no_automount; /* the record of @target says automount="no": unmounted
+                            * by 'virt-share umount', so the watcher leaves it */
     VsDriver driver;
     VsMode mode;
     gboolean readonly;
