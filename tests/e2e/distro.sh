@@ -107,7 +107,7 @@ if ! LAB_BOOT_TIMEOUT=$BOOT bash "$top/tests/lab/start-guest.sh" "$DOM" --os deb
     console_tail 60
     tap_bail "the Debian 13 guest did not boot to its agent in $BOOT s"
 fi
-timings+=("boot to agent: $(elapsed "$t0") s")
+timings+=("boot to agent: $(lab_boot_times "$DOM") (whole step: $(elapsed "$t0") s)")
 expect "PID 1 is systemd" test "$(g /usr/bin/cat /proc/1/comm)" = systemd
 expect "qemu-ga runs as Debian's systemd service" g /usr/bin/systemctl is-active -q qemu-guest-agent.service
 state=$(system_state)

@@ -120,7 +120,7 @@ truncate -s 8M "$SHARES/etc.img" && mkfs.ext2 -q -F "$SHARES/etc.img"
 if ! bash "$top/tests/lab/start-guest.sh" "$DOM" --cmdline-extra vs_nomods --disk "$SHARES/etc.img"; then
     tap_bail "the lab guest did not boot"
 fi
-timings+=("boot-to-agent: $(elapsed "$t0") s")
+timings+=("boot-to-agent: $(lab_boot_times "$DOM") (whole step: $(elapsed "$t0") s)")
 
 expect_not "guest starts without 9p in /proc/filesystems" g /bin/grep -qw 9p /proc/filesystems
 

@@ -81,6 +81,13 @@ lab_since() {   # T0 as from lab_now or date +%s.%N
     ms=$(( $(lab_ms) - 10#${a%.*} * 1000 - 10#${fa:0:3} ))
     printf '%d.%02d\n' "$((ms / 1000))" "$((ms % 1000 / 10))"
 }
+# lab_boot_times NAME: "virsh start to agent X s (define Y s)", from the last
+# tests/lab/start-guest.sh NAME.
+lab_boot_times() {
+    local define='?' agent='?'
+    { read -r define agent <"$LAB_STATE/$1.boot"; } 2>/dev/null || true
+    printf 'virsh start to agent %s s (define %s s)\n' "$agent" "$define"
+}
 # lab_sleep_ms N: sleep N milliseconds.
 lab_sleep_ms() { sleep "$(printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))")"; }
 
