@@ -551,7 +551,7 @@ test_add_prepare_ok(void **state)
 static void
 set_metadata(virDomain *dom, GHashTable *table, unsigned int flags)
 {
-    g_autofree char *xml = vs_metadata_format(table, NULL);
+    g_autofree char *xml = vs_metadata_format(table);
     int rc = virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml,
                                   xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags);
 
@@ -613,10 +613,10 @@ static void
 test_add_apply_rollback_with_metadata(void **state)
 {
     Fixture *fx = *state;
-    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GHashTable) table = vs_mount_records_new();
 
-    g_hash_table_insert(table, g_strdup("earlier"), g_strdup("/mnt/earlier share"));
-    g_hash_table_insert(table, g_strdup("other"), g_strdup("/mnt/other"));
+    vs_mount_records_set(table, "earlier", "/mnt/earlier share", TRUE);
+    vs_mount_records_set(table, "other", "/mnt/other", TRUE);
     set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
     check_failed_apply(fx, fx->stopped, VS_DRIVER_VIRTIOFS, 2);
 }
@@ -640,14 +640,14 @@ static void
 test_metadata_forget_leaves_no_trace(void **state)
 {
     Fixture *fx = *state;
-    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GHashTable) table = vs_mount_records_new();
     g_autofree char *before = inactive_xml(fx->stopped);
     g_autofree char *after = NULL;
     g_autofree char *own_before = NULL;
     g_autofree char *own_after = NULL;
 
     assert_null(strstr(before, "<metadata"));
-    g_hash_table_insert(table, g_strdup("only"), g_strdup("/mnt/only"));
+    vs_mount_records_set(table, "only", "/mnt/only", TRUE);
     set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
     forget_all(fx->stopped);
     after = inactive_xml(fx->stopped);
@@ -843,15 +843,24 @@ test_remove_apply_fails(void **state)
 /* ---- metadata ---- */
 
 
-/* The mount point vs_domain_state_shares reports for @tag (NULL: none). */
-static void
-assert_target(virDomain *dom, const char *tag, const char *want)
+/* A copy of the share @tag as vs_domain_state_shares reports it (list, status). */
+static VsShare *
+load_share(virDomain *dom, const char *tag)
 {
     g_autoptr(VsDomainState) st = load_state(dom);
     g_autoptr(GPtrArray) shares = vs_domain_state_shares(st);
     VsShare *share = share_by_tag(shares, tag);
 
     assert_non_null(share);
+    return vs_share_copy(share);
+}
+
+/* The mount point vs_domain_state_shares reports for @tag (NULL: none). */
+static void
+assert_target(virDomain *dom, const char *tag, const char *want)
+{
+    g_autoptr(VsShare) share = load_share(dom, tag);
+
     if (g_strcmp0(share->target, want) != 0) {
         print_error("share '%s': target '%s', want '%s'\n", tag,
                     share->target ? share->target : "(null)", want ? want : "(null)");
@@ -863,13 +872,12 @@ static void
 test_metadata_round_trip(void **state)
 {
     Fixture *fx = *state;
-    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    g_autoptr(GHashTable) config_only = g_hash_table_new_full(g_str_hash, g_str_equal,
-                                                              g_free, g_free);
+    g_autoptr(GHashTable) table = vs_mount_records_new();
+    g_autoptr(GHashTable) config_only = vs_mount_records_new();
     char *raw;
 
-    g_hash_table_insert(table, g_strdup("docs"), g_strdup("/mnt/new docs"));
-    g_hash_table_insert(table, g_strdup("fast"), g_strdup("/mnt/fast&'\"<>"));
+    vs_mount_records_set(table, "docs", "/mnt/new docs", TRUE);
+    vs_mount_records_set(table, "fast", "/mnt/fast&'\"<>", TRUE);
     set_metadata(fx->running, table, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG);
     assert_target(fx->running, "docs", "/mnt/new docs");
     assert_target(fx->running, "fast", "/mnt/fast&'\"<>");
@@ -881,14 +889,14 @@ test_metadata_round_trip(void **state)
     free(raw);
 
     /* While running, the live record wins over the definition's. */
-    g_hash_table_insert(config_only, g_strdup("docs"), g_strdup("/mnt/config-only"));
+    vs_mount_records_set(config_only, "docs", "/mnt/config-only", TRUE);
     set_metadata(fx->running, config_only, VIR_DOMAIN_AFFECT_CONFIG);
     assert_target(fx->running, "docs", "/mnt/new docs");
     {
         g_autoptr(VsDomainState) st = load_state(fx->running);
-        g_autoptr(GHashTable) cfg = vs_domxml_metadata_targets(st->config_doc);
-        assert_string_equal(g_hash_table_lookup(cfg, "docs"), "/mnt/config-only");
-        assert_null(g_hash_table_lookup(cfg, "fast"));
+        g_autoptr(GHashTable) cfg = vs_domxml_mount_records(st->config_doc);
+        assert_string_equal(vs_mount_records_target(cfg, "docs"), "/mnt/config-only");
+        assert_null(vs_mount_records_target(cfg, "fast"));
     }
 
     /* An empty table removes the element. */
@@ -902,16 +910,16 @@ static void
 test_metadata_stopped(void **state)
 {
     Fixture *fx = *state;
-    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GHashTable) table = vs_mount_records_new();
     g_autoptr(VsDomainState) st = NULL;
     g_autoptr(GHashTable) got = NULL;
 
-    g_hash_table_insert(table, g_strdup("later"), g_strdup("/mnt/later"));
+    vs_mount_records_set(table, "later", "/mnt/later", TRUE);
     set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
     st = load_state(fx->stopped);
-    got = vs_domxml_metadata_targets(st->config_doc);
+    got = vs_domxml_mount_records(st->config_doc);
     assert_int_equal(g_hash_table_size(got), 1);
-    assert_string_equal(g_hash_table_lookup(got, "later"), "/mnt/later");
+    assert_string_equal(vs_mount_records_target(got, "later"), "/mnt/later");
 }
 
 /* ---- recording mount points for the watcher (mount, umount) ---- */
@@ -921,10 +929,21 @@ static gboolean
 is_manual(virDomain *dom, gboolean config, const char *tag)
 {
     g_autoptr(VsDomainState) st = load_state(dom);
-    g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(config ? st->config_doc
-                                                                    : st->live_doc);
+    g_autoptr(GHashTable) records = vs_domxml_mount_records(config ? st->config_doc
+                                                                   : st->live_doc);
+    const VsMountRecord *rec = g_hash_table_lookup(records, tag);
 
-    return g_hash_table_contains(manual, tag);
+    return rec && !rec->automount;
+}
+
+/* What list and status show for @tag (VsShare.no_automount, from the record
+ * the mount point comes from). */
+static gboolean
+shown_manual(virDomain *dom, const char *tag)
+{
+    g_autoptr(VsShare) share = load_share(dom, tag);
+
+    return share->no_automount;
 }
 
 /* Record @tag -> @target with @automount on @dom; returns whether anything changed. */
@@ -959,10 +978,10 @@ test_record_mount_and_umount(void **state)
     assert_target(fx->running, "fast", "/mnt/fast");
     {
         g_autoptr(VsDomainState) st = load_state(fx->running);
-        g_autoptr(GHashTable) cfg = vs_domxml_metadata_targets(st->config_doc);
-        g_autoptr(GHashTable) live = vs_domxml_metadata_targets(st->live_doc);
-        assert_string_equal(g_hash_table_lookup(cfg, "fast"), "/mnt/fast");
-        assert_string_equal(g_hash_table_lookup(live, "fast"), "/mnt/fast");
+        g_autoptr(GHashTable) cfg = vs_domxml_mount_records(st->config_doc);
+        g_autoptr(GHashTable) live = vs_domxml_mount_records(st->live_doc);
+        assert_string_equal(vs_mount_records_target(cfg, "fast"), "/mnt/fast");
+        assert_string_equal(vs_mount_records_target(live, "fast"), "/mnt/fast");
     }
     assert_false(is_manual(fx->running, TRUE, "fast"));
     /* The same again changes nothing (no define, no metadata call). */
@@ -977,11 +996,13 @@ test_record_mount_and_umount(void **state)
     assert_true(record(fx->running, "fast", "/mnt/fast", FALSE));
     assert_true(is_manual(fx->running, TRUE, "fast"));
     assert_true(is_manual(fx->running, FALSE, "fast"));
+    assert_true(shown_manual(fx->running, "fast"));
     assert_target(fx->running, "fast", "/mnt/fast");
     /* mount again: the mark goes. */
     assert_true(record(fx->running, "fast", "/mnt/fast", TRUE));
     assert_false(is_manual(fx->running, TRUE, "fast"));
     assert_false(is_manual(fx->running, FALSE, "fast"));
+    assert_false(shown_manual(fx->running, "fast"));
     /* A tag the domain has no device for is never recorded. */
     assert_false(record(fx->running, "no-such-share", "/mnt/x", TRUE));
 }

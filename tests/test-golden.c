@@ -412,13 +412,7 @@ test_golden_case(void **cstate)
     }
 }
 
-/* ---- metadata: vs_metadata_format / vs_domxml_metadata_targets ---- */
-
-static GHashTable *
-targets_new(void)
-{
-    return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-}
+/* ---- metadata: vs_metadata_format / vs_domxml_mount_records ---- */
 
 /* Put @element into the <metadata> of a domain the way libvirt's
  * virDomainSetMetadata stores it: every element in the namespace @uri with
@@ -443,19 +437,25 @@ domain_with_metadata(const char *element, const char *key, const char *uri)
     return parse_or_fail(text, "domain with metadata");
 }
 
+/* The same records: tag, mount point and automount of each. */
 static void
-assert_tables_equal(GHashTable *want, GHashTable *got)
+assert_records_equal(GHashTable *want, GHashTable *got)
 {
     GHashTableIter iter;
     gpointer key, value;
 
     g_hash_table_iter_init(&iter, want);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
-        const char *other = g_hash_table_lookup(got, key);
-        if (g_strcmp0(value, other) != 0)
-            print_error("tag '%s': want '%s', got '%s'\n", (char *)key, (char *)value,
-                        other ? other : "(none)");
-        assert_string_equal(value, other ? other : "(none)");
+        const VsMountRecord *w = value;
+        const VsMountRecord *g = g_hash_table_lookup(got, key);
+        if (!g || g_strcmp0(w->target, g->target) != 0 || w->automount != g->automount)
+            print_error("tag '%s': want '%s' (automount %d), got '%s' (automount %d)\n",
+                        (char *)key, w->target, w->automount, g ? g->target : "(none)",
+                        g ? g->automount : -1);
+        assert_non_null(g);
+        assert_string_equal(w->tag, g->tag);
+        assert_string_equal(w->target, g->target);
+        assert_int_equal(w->automount, g->automount);
     }
     assert_int_equal(g_hash_table_size(want), g_hash_table_size(got));
 }
@@ -463,21 +463,21 @@ assert_tables_equal(GHashTable *want, GHashTable *got)
 static void
 test_metadata_round_trip(void **state)
 {
-    g_autoptr(GHashTable) table = targets_new();
+    g_autoptr(GHashTable) table = vs_mount_records_new();
     g_autoptr(GHashTable) got = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     g_autofree char *xml = NULL;
 
-    g_hash_table_insert(table, g_strdup("vs-data-0123abcd"), g_strdup("/mnt/data"));
-    g_hash_table_insert(table, g_strdup("music"), g_strdup("/home/user/My Music"));
-    g_hash_table_insert(table, g_strdup("odd"), g_strdup("/mnt/a&b<c>d'e\"f"));
-    g_hash_table_insert(table, g_strdup("utf8"), g_strdup("/mnt/caf\xc3\xa9"));
+    vs_mount_records_set(table, "vs-data-0123abcd", "/mnt/data", TRUE);
+    vs_mount_records_set(table, "music", "/home/user/My Music", TRUE);
+    vs_mount_records_set(table, "odd", "/mnt/a&b<c>d'e\"f", FALSE);
+    vs_mount_records_set(table, "utf8", "/mnt/caf\xc3\xa9", TRUE);
 
-    xml = vs_metadata_format(table, NULL);
+    xml = vs_metadata_format(table);
     assert_non_null(xml);
     doc = domain_with_metadata(xml, VS_METADATA_PREFIX, VS_METADATA_NS);
-    got = vs_domxml_metadata_targets(doc);
-    assert_tables_equal(table, got);
+    got = vs_domxml_mount_records(doc);
+    assert_records_equal(table, got);
 }
 
 static void
@@ -495,17 +495,23 @@ test_metadata_libvirt_text(void **state)
         "      <virt-share:share tag=\"data\" target=\"/mnt/data\"/>\n"
         "      <virt-share:share tag=\"x\" target=\"/mnt/a&amp;b\"/>\n"
         "      <virt-share:share tag=\"no-target\"/>\n"
+        "      <virt-share:share tag=\"off\" target=\"/mnt/off\" automount=\"no\"/>\n"
+        "      <virt-share:share tag=\"other\" target=\"/mnt/other\" automount=\"yes\"/>\n"
+        "      <virt-share:share tag=\"off-no-target\" automount=\"no\"/>\n"
         "    </virt-share:shares>\n"
         "  </metadata>\n"
         "  <devices/>\n"
         "</domain>\n";
     g_autoptr(xmlDoc) doc = parse_or_fail(xml, "domain");
-    g_autoptr(GHashTable) got = vs_domxml_metadata_targets(doc);
-    g_autoptr(GHashTable) want = targets_new();
+    g_autoptr(GHashTable) got = vs_domxml_mount_records(doc);
+    g_autoptr(GHashTable) want = vs_mount_records_new();
 
-    g_hash_table_insert(want, g_strdup("data"), g_strdup("/mnt/data"));
-    g_hash_table_insert(want, g_strdup("x"), g_strdup("/mnt/a&b"));
-    assert_tables_equal(want, got);
+    vs_mount_records_set(want, "data", "/mnt/data", TRUE);
+    vs_mount_records_set(want, "x", "/mnt/a&b", TRUE);
+    /* Only "no" turns automount off; a record without a mount point is none. */
+    vs_mount_records_set(want, "off", "/mnt/off", FALSE);
+    vs_mount_records_set(want, "other", "/mnt/other", TRUE);
+    assert_records_equal(want, got);
 }
 
 static void
@@ -519,8 +525,8 @@ test_metadata_other_namespaces(void **state)
         "<shares><share tag='b' target='/mnt/b'/></shares>"
         "</metadata><devices/></domain>";
     g_autoptr(xmlDoc) doc = parse_or_fail(xml, "domain");
-    g_autoptr(GHashTable) got = vs_domxml_metadata_targets(doc);
-    g_autoptr(GHashTable) none = vs_domxml_metadata_targets(NULL);
+    g_autoptr(GHashTable) got = vs_domxml_mount_records(doc);
+    g_autoptr(GHashTable) none = vs_domxml_mount_records(NULL);
 
     assert_int_equal(g_hash_table_size(got), 0);
     assert_non_null(none);
@@ -532,52 +538,44 @@ test_metadata_other_namespaces(void **state)
 static void
 test_metadata_manual(void **state)
 {
-    g_autoptr(GHashTable) table = targets_new();
-    g_autoptr(GHashTable) manual = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GHashTable) got_targets = NULL;
-    g_autoptr(GHashTable) got_manual = NULL;
-    g_autoptr(GHashTable) none = vs_domxml_metadata_manual(NULL);
+    g_autoptr(GHashTable) table = vs_mount_records_new();
+    g_autoptr(GHashTable) got = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     g_autofree char *xml = NULL;
 
-    g_hash_table_insert(table, g_strdup("auto"), g_strdup("/mnt/auto"));
-    g_hash_table_insert(table, g_strdup("off"), g_strdup("/mnt/off"));
-    g_hash_table_add(manual, g_strdup("off"));
-    xml = vs_metadata_format(table, manual);
+    vs_mount_records_set(table, "auto", "/mnt/auto", TRUE);
+    vs_mount_records_set(table, "off", "/mnt/off", FALSE);
+    xml = vs_metadata_format(table);
     assert_non_null(strstr(xml, "target=\"/mnt/off\" automount=\"no\""));
     assert_null(strstr(xml, "target=\"/mnt/auto\" automount"));
     doc = domain_with_metadata(xml, VS_METADATA_PREFIX, VS_METADATA_NS);
-    got_targets = vs_domxml_metadata_targets(doc);
-    got_manual = vs_domxml_metadata_manual(doc);
-    assert_tables_equal(table, got_targets);
-    assert_int_equal(g_hash_table_size(got_manual), 1);
-    assert_true(g_hash_table_contains(got_manual, "off"));
-    assert_int_equal(g_hash_table_size(none), 0);
+    got = vs_domxml_mount_records(doc);
+    assert_records_equal(table, got);
 }
 
 static void
 test_metadata_format_stable(void **state)
 {
-    g_autoptr(GHashTable) a = targets_new();
-    g_autoptr(GHashTable) b = targets_new();
-    g_autoptr(GHashTable) empty = targets_new();
+    g_autoptr(GHashTable) a = vs_mount_records_new();
+    g_autoptr(GHashTable) b = vs_mount_records_new();
+    g_autoptr(GHashTable) empty = vs_mount_records_new();
     g_autofree char *xa = NULL;
     g_autofree char *xb = NULL;
     static const char *const tags[] = { "zeta", "alpha", "mid", "beta", NULL };
 
     for (guint i = 0; tags[i]; i++)
-        g_hash_table_insert(a, g_strdup(tags[i]), g_strconcat("/mnt/", tags[i], NULL));
+        vs_mount_records_set(a, tags[i], tags[i], i % 2);
     for (int i = (int)g_strv_length((char **)tags) - 1; i >= 0; i--)
-        g_hash_table_insert(b, g_strdup(tags[i]), g_strconcat("/mnt/", tags[i], NULL));
-    xa = vs_metadata_format(a, NULL);
-    xb = vs_metadata_format(b, NULL);
+        vs_mount_records_set(b, tags[i], tags[i], i % 2);
+    xa = vs_metadata_format(a);
+    xb = vs_metadata_format(b);
     assert_string_equal(xa, xb);
     /* Sorted by tag. */
     assert_true(strstr(xa, "\"alpha\"") < strstr(xa, "\"beta\""));
     assert_true(strstr(xa, "\"mid\"") < strstr(xa, "\"zeta\""));
 
-    assert_null(vs_metadata_format(empty, NULL));
-    assert_null(vs_metadata_format(NULL, NULL));
+    assert_null(vs_metadata_format(empty));
+    assert_null(vs_metadata_format(NULL));
 }
 
 /* ---- the case list ---- */

@@ -157,71 +157,90 @@ vs_domxml_ensure_shared_memory(xmlDoc *doc, gboolean *changed, GError **error)
     return TRUE;
 }
 
-GHashTable *
-vs_domxml_metadata_targets(xmlDoc *doc)
+void
+vs_mount_record_free(VsMountRecord *rec)
 {
-    GHashTable *targets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    if (!rec)
+        return;
+    g_free(rec->tag);
+    g_free(rec->target);
+    g_free(rec);
+}
+
+GHashTable *
+vs_mount_records_new(void)
+{
+    /* The key is the record's own tag, freed with it. */
+    return g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                 (GDestroyNotify)vs_mount_record_free);
+}
+
+void
+vs_mount_records_set(GHashTable *records, const char *tag, const char *target,
+                     gboolean automount)
+{
+    VsMountRecord *rec = g_new0(VsMountRecord, 1);
+
+    rec->tag = g_strdup(tag);
+    rec->target = g_strdup(target);
+    rec->automount = automount;
+    /* replace, not insert: the old key is the old record's tag, freed with it */
+    g_hash_table_replace(records, rec->tag, rec);
+}
+
+const char *
+vs_mount_records_target(GHashTable *records, const char *tag)
+{
+    const VsMountRecord *rec = g_hash_table_lookup(records, tag);
+
+    return rec ? rec->target : NULL;
+}
+
+GHashTable *
+vs_domxml_mount_records(xmlDoc *doc)
+{
+    GHashTable *records = vs_mount_records_new();
     g_autoptr(GPtrArray) nodes = NULL;
 
     if (!doc)
-        return targets;
+        return records;
     nodes = vs_xml_find(doc, NULL,
                         "/domain/metadata/*[namespace-uri()='" VS_METADATA_NS "']"
                         "/*[local-name()='share']");
     for (guint i = 0; i < nodes->len; i++) {
         xmlNode *node = g_ptr_array_index(nodes, i);
-        char *tag = vs_xml_prop(node, "tag");
-        char *target = vs_xml_prop(node, "target");
+        g_autofree char *tag = vs_xml_prop(node, "tag");
+        g_autofree char *target = vs_xml_prop(node, "target");
+        g_autofree char *automount = vs_xml_prop(node, "automount");
 
-        if (tag && target) {
-            g_hash_table_replace(targets, tag, target);
-        } else {
-            g_free(tag);
-            g_free(target);
-        }
+        /* A record without a mount point means nothing (and is dropped). */
+        if (tag && target)
+            vs_mount_records_set(records, tag, target, g_strcmp0(automount, "no") != 0);
     }
-    return targets;
-}
-
-GHashTable *
-vs_domxml_metadata_manual(xmlDoc *doc)
-{
-    GHashTable *manual = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GPtrArray) nodes = NULL;
-
-    if (!doc)
-        return manual;
-    nodes = vs_xml_find(doc, NULL,
-                        "/domain/metadata/*[namespace-uri()='" VS_METADATA_NS "']"
-                        "/*[local-name()='share'][@target][@automount='no']");
-    for (guint i = 0; i < nodes->len; i++) {
-        char *tag = vs_xml_prop(g_ptr_array_index(nodes, i), "tag");
-
-        if (tag)
-            g_hash_table_add(manual, tag);
-    }
-    return manual;
+    return records;
 }
 
 char *
-vs_metadata_format(GHashTable *targets, GHashTable *manual)
+vs_metadata_format(GHashTable *records)
 {
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(GList) tags = NULL;
     xmlNode *root;
 
-    if (!targets || g_hash_table_size(targets) == 0)
+    if (!records || g_hash_table_size(records) == 0)
         return NULL;
     doc = xmlNewDoc(BAD_CAST "1.0");
     root = xmlNewNode(NULL, BAD_CAST "shares");
     xmlDocSetRootElement(doc, root);
     /* Sorted, so the stored XML does not depend on hash order. */
-    tags = g_list_sort(g_hash_table_get_keys(targets), (GCompareFunc)g_strcmp0);
+    tags = g_list_sort(g_hash_table_get_keys(records), (GCompareFunc)g_strcmp0);
     for (GList *l = tags; l; l = l->next) {
+        const VsMountRecord *rec = g_hash_table_lookup(records, l->data);
         xmlNode *node = xmlNewChild(root, NULL, BAD_CAST "share", NULL);
-        xmlSetProp(node, BAD_CAST "tag", BAD_CAST l->data);
-        xmlSetProp(node, BAD_CAST "target", BAD_CAST g_hash_table_lookup(targets, l->data));
-        if (manual && g_hash_table_contains(manual, l->data))
+
+        xmlSetProp(node, BAD_CAST "tag", BAD_CAST rec->tag);
+        xmlSetProp(node, BAD_CAST "target", BAD_CAST rec->target);
+        if (!rec->automount)
             xmlSetProp(node, BAD_CAST "automount", BAD_CAST "no");
     }
     /* No white space: libvirt keeps blank nodes given to virDomainSetMetadata

@@ -38,12 +38,26 @@ gboolean vs_domxml_ensure_shared_memory(xmlDoc *doc, gboolean *changed, GError *
 #define VS_METADATA_NS "https://virt-share.org/xmlns/virt-share/1"
 #define VS_METADATA_PREFIX "virt-share"
 
-/* The tag -> guest mount point table kept in the document's <metadata>. */
-GHashTable *vs_domxml_metadata_targets(xmlDoc *doc);
-/* The set of tags whose record says automount="no": 'virt-share umount'
- * unmounted them, so the watcher leaves them alone until 'virt-share mount'
- * (their mount point stays recorded for that). */
-GHashTable *vs_domxml_metadata_manual(xmlDoc *doc);
-/* Format the table (and the marks of @manual, may be NULL) as a metadata
- * element; NULL when the table is empty. */
-char *vs_metadata_format(GHashTable *targets, GHashTable *manual);
+/* One share's record in that metadata: where 'virt-share mount' (or add)
+ * mounted it, and whether the watcher mounts it there at every guest boot
+ * (FALSE: 'virt-share umount' unmounted it, stored as automount="no", until
+ * the next 'virt-share mount'). */
+typedef struct {
+    char *tag;
+    char *target;           /* guest mount point, never NULL */
+    gboolean automount;
+} VsMountRecord;
+
+void vs_mount_record_free(VsMountRecord *rec);
+
+/* A table of records by tag (tag -> VsMountRecord), empty. */
+GHashTable *vs_mount_records_new(void);
+/* Record (or replace) @tag's record in @records. */
+void vs_mount_records_set(GHashTable *records, const char *tag, const char *target,
+                          gboolean automount);
+/* @tag's recorded mount point, or NULL. */
+const char *vs_mount_records_target(GHashTable *records, const char *tag);
+/* The records kept in the document's <metadata> (@doc may be NULL: none). */
+GHashTable *vs_domxml_mount_records(xmlDoc *doc);
+/* Format @records as a metadata element; NULL when there is none. */
+char *vs_metadata_format(GHashTable *records);

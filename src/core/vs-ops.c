@@ -111,17 +111,16 @@ static void
 vs_merge_shares(GPtrArray *all, xmlDoc *doc, VsWhere where, const VsDomainState *state)
 {
     g_autoptr(GPtrArray) shares = NULL;
-    g_autoptr(GHashTable) targets = NULL;
-    g_autoptr(GHashTable) manual = NULL;
+    g_autoptr(GHashTable) records = NULL;
 
     if (!doc)
         return;
     shares = vs_domxml_shares(doc);
-    targets = vs_domxml_metadata_targets(doc);
-    manual = vs_domxml_metadata_manual(doc);
+    records = vs_domxml_mount_records(doc);
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
         VsShare *found = NULL;
+        const VsMountRecord *rec;
 
         for (guint j = 0; j < all->len && !found; j++) {
             VsShare *other = g_ptr_array_index(all, j);
@@ -136,9 +135,9 @@ vs_merge_shares(GPtrArray *all, xmlDoc *doc, VsWhere where, const VsDomainState 
             g_ptr_array_add(all, found);
         }
         found->where |= where;
-        if (!found->target) {
-            found->target = g_strdup(g_hash_table_lookup(targets, share->tag));
-            found->no_automount = g_hash_table_contains(manual, share->tag);
+        if (!found->target && (rec = g_hash_table_lookup(records, share->tag))) {
+            found->target = g_strdup(rec->target);
+            found->no_automount = !rec->automount;
         }
     }
 }
@@ -315,17 +314,15 @@ vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *shar
 static void
 vs_metadata_change(xmlDoc *doc, const char *tag, const char *target, VsMetadataChange *out)
 {
-    g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
-    g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(doc);
+    g_autoptr(GHashTable) records = vs_domxml_mount_records(doc);
 
-    /* A new record is automounted; a forgotten one loses its mark too. */
-    g_hash_table_remove(manual, tag);
+    /* A new record is automounted. */
     if (target)
-        g_hash_table_replace(table, g_strdup(tag), g_strdup(target));
-    else if (!g_hash_table_remove(table, tag))
+        vs_mount_records_set(records, tag, target, TRUE);
+    else if (!g_hash_table_remove(records, tag))
         return;   /* nothing recorded, nothing to change */
     out->change = TRUE;
-    out->xml = vs_metadata_format(table, manual);
+    out->xml = vs_metadata_format(records);
 }
 
 /* The metadata of @doc with @records (tag -> mount point) recorded, each
@@ -333,21 +330,15 @@ vs_metadata_change(xmlDoc *doc, const char *tag, const char *target, VsMetadataC
 static void
 vs_metadata_record(xmlDoc *doc, GHashTable *records, gboolean automount, VsMetadataChange *out)
 {
-    g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
-    g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(doc);
-    g_autofree char *before = vs_metadata_format(table, manual);
+    g_autoptr(GHashTable) table = vs_domxml_mount_records(doc);
+    g_autofree char *before = vs_metadata_format(table);
     GHashTableIter iter;
     gpointer tag, target;
 
     g_hash_table_iter_init(&iter, records);
-    while (g_hash_table_iter_next(&iter, &tag, &target)) {
-        g_hash_table_replace(table, g_strdup(tag), g_strdup(target));
-        if (automount)
-            g_hash_table_remove(manual, tag);
-        else
-            g_hash_table_add(manual, g_strdup(tag));
-    }
-    out->xml = vs_metadata_format(table, manual);
+    while (g_hash_table_iter_next(&iter, &tag, &target))
+        vs_mount_records_set(table, tag, target, automount);
+    out->xml = vs_metadata_format(table);
     out->change = g_strcmp0(before, out->xml) != 0;
     if (!out->change)
         g_clear_pointer(&out->xml, g_free);
@@ -586,9 +577,8 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
 
     /* In reverse order, every step tried even when one fails. */
     if (job->did_live_metadata) {
-        g_autoptr(GHashTable) table = vs_domxml_metadata_targets(state->live_doc);
-        g_autoptr(GHashTable) manual = vs_domxml_metadata_manual(state->live_doc);
-        VsMetadataChange before = { TRUE, vs_metadata_format(table, manual) };
+        g_autoptr(GHashTable) records = vs_domxml_mount_records(state->live_doc);
+        VsMetadataChange before = { TRUE, vs_metadata_format(records) };
         g_autoptr(GError) step = NULL;
 
         if (!vs_ops_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))
@@ -692,9 +682,9 @@ vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
     job->share->domain = g_strdup(state->name);
     job->share->where = (config_fs ? VS_WHERE_CONFIG : 0) | (live_fs ? VS_WHERE_LIVE : 0);
     {
-        g_autoptr(GHashTable) targets = vs_domxml_metadata_targets(live_fs ? state->live_doc
-                                                                           : state->config_doc);
-        job->share->target = g_strdup(g_hash_table_lookup(targets, job->share->tag));
+        g_autoptr(GHashTable) records = vs_domxml_mount_records(live_fs ? state->live_doc
+                                                                        : state->config_doc);
+        job->share->target = g_strdup(vs_mount_records_target(records, job->share->tag));
     }
 
     if (config_fs)

@@ -97,7 +97,7 @@ typedef struct {
 
 /* Plan recording @records (tag -> guest mount point) in the definition and
  * in the running domain, each only for the tags whose device it has, with
- * @automount (FALSE: the watcher leaves them alone, vs_domxml_metadata_manual);
+ * @automount (FALSE: the watcher leaves them alone, VsMountRecord);
  * no change where the records already say so.  Changes nothing. */
 void vs_ops_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
                            VsRecordJob *job);

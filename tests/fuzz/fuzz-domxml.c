@@ -51,12 +51,12 @@ check_device(const VsShare *share)
     return g_steal_pointer(&xml);
 }
 
-/* The mount point table, formatted as virt-share stores it and read back
- * from a domain holding it, is the same table. */
+/* The mount records, formatted as virt-share stores them and read back
+ * from a domain holding them, are the same records. */
 static void
 check_metadata(GHashTable *table)
 {
-    g_autofree char *xml = vs_metadata_format(table, NULL);
+    g_autofree char *xml = vs_metadata_format(table);
     g_autofree char *domain = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(GHashTable) back = NULL;
@@ -73,11 +73,16 @@ check_metadata(GHashTable *table)
                          xml + strlen("<shares"), "</metadata></domain>", NULL);
     doc = vs_xml_parse(domain, "metadata", NULL);
     FUZZ_CHECK(doc);
-    back = vs_domxml_metadata_targets(doc);
+    back = vs_domxml_mount_records(doc);
     FUZZ_CHECK(g_hash_table_size(back) == g_hash_table_size(table));
     g_hash_table_iter_init(&iter, table);
-    while (g_hash_table_iter_next(&iter, &key, &value))
-        FUZZ_CHECK(g_strcmp0(g_hash_table_lookup(back, key), value) == 0);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        const VsMountRecord *want = value;
+        const VsMountRecord *got = g_hash_table_lookup(back, key);
+
+        FUZZ_CHECK(got && g_strcmp0(got->target, want->target) == 0);
+        FUZZ_CHECK(got->automount == want->automount);
+    }
 }
 
 static void
@@ -85,7 +90,7 @@ check_read(xmlDoc *doc)
 {
     g_autoptr(GPtrArray) shares = vs_domxml_shares(doc);
     g_autoptr(GHashTable) tags = vs_domxml_tags(doc);
-    g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
+    g_autoptr(GHashTable) table = vs_domxml_mount_records(doc);
 
     for (guint i = 0; i < shares->len; i++) {
         VsShare *s = g_ptr_array_index(shares, i);
@@ -219,8 +224,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_read(doc);
     {
         /* what add and remove record as the share's mount point */
-        g_autoptr(GHashTable) table = vs_domxml_metadata_targets(doc);
-        g_hash_table_replace(table, g_strdup(share->tag), g_strdup(share->target));
+        g_autoptr(GHashTable) table = vs_domxml_mount_records(doc);
+        vs_mount_records_set(table, share->tag, share->target, TRUE);
+        check_metadata(table);
+        /* and what umount records */
+        vs_mount_records_set(table, share->tag, share->target, FALSE);
         check_metadata(table);
         g_hash_table_remove(table, share->tag);
         check_metadata(table);
