@@ -424,6 +424,8 @@ for c in mount umount; do
     vs $c running share
     check_rc "$c DOM share, from /usr: found, then the guest agent is missing" 2
     contains "$c DOM share gets as far as the agent" "$err" "guest agent"
+    # --no-mount is add's option: advice the other commands cannot take
+    not_contains "$c DOM share: no advice to use --no-mount" "$err" "--no-mount"
 done
 vs umount running nosuchtag
 check_rc "umount an unknown share" 1
@@ -516,6 +518,7 @@ vs add running "$odd" --dry-run
 check_rc "add --dry-run to the running domain without an agent: add's exit code" 2
 contains "dry run without an agent: says add would fail" "$err" "add would fail"
 contains "dry run without an agent: says why" "$err" "guest-info"
+contains "dry run without an agent: --no-mount is the way past it" "$err" "--no-mount"
 not_contains "dry run without an agent: no device XML" "$out" "<filesystem"
 vs add running "$odd" --dry-run --no-mount
 check_rc "add --dry-run --no-mount to the running domain" 0

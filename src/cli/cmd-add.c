@@ -123,6 +123,19 @@ vs_add_options_from_cli(VsAddOptions *opts, const VsConfig *config, const char *
     return TRUE;
 }
 
+/* The core's agent errors name no option: --no-mount is add's own, and means
+ * nothing to 'mount', the watcher or the desktop program. */
+static void
+vs_add_hint_no_mount(const VsRunOptions *ropts, GError **error)
+{
+    if (ropts->mount && error && g_error_matches(*error, VS_ERROR, VS_ERROR_AGENT)) {
+        g_autofree char *msg = (*error)->message;
+
+        (*error)->message = g_strdup_printf(_("%s (or add with --no-mount, which only "
+                                              "attaches the device)"), msg);
+    }
+}
+
 /* The checks add makes, the same code (vs_run_add_check), and the device XML. */
 static gboolean
 vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts,
@@ -131,6 +144,7 @@ vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts,
     g_autoptr(VsAddJob) job = NULL;
 
     if (!vs_op_add(conn, domain, opts, ropts, &job, error)) {
+        vs_add_hint_no_mount(ropts, error);
         g_prefix_error(error, _("dry run: add would fail: "));
         return FALSE;
     }
@@ -170,8 +184,10 @@ vs_cmd_add(int argc, char **argv, GError **error)
     ropts.dry_run = opt.dry_run;
     if (opt.dry_run)
         return vs_add_dry_run(conn, argv[0], &opts, &ropts, error);
-    if (!vs_op_add(conn, argv[0], &opts, &ropts, &job, error))
+    if (!vs_op_add(conn, argv[0], &opts, &ropts, &job, error)) {
+        vs_add_hint_no_mount(&ropts, error);
         return FALSE;
+    }
     if (job->plan.restart_needed && !opt.restart)
         vs_cli_say(_("Restart the domain for the share to appear in the guest."));
     return TRUE;

@@ -196,14 +196,13 @@ vs_agent_libvirt_transport(virDomain *dom, const char *request, VsAgentFault *fa
         *fault = VS_AGENT_FAULT_NO_CHANNEL;
         g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
                     _("the domain has no guest agent channel (add a virtio channel named "
-                      "org.qemu.guest_agent.0 and install qemu-guest-agent in the guest, "
-                      "or use --no-mount)"));
+                      "org.qemu.guest_agent.0 and install qemu-guest-agent in the guest)"));
         break;
     case VIR_ERR_AGENT_UNRESPONSIVE:
         *fault = VS_AGENT_FAULT_UNRESPONSIVE;
         g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
                     _("the guest agent is not connected: is qemu-guest-agent installed and "
-                      "running in the guest? (or use --no-mount)"));
+                      "running in the guest?"));
         break;
     case VIR_ERR_OPERATION_INVALID:
         *fault = VS_AGENT_FAULT_NOT_RUNNING;
@@ -570,7 +569,7 @@ vs_agent_failed(virDomain *dom, const char *execute, VsAgentFault *fault, GError
         g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
                     _("the guest agent refuses '%s': it has been disabled in the guest "
                       "(qemu-ga --block-rpcs or an allow-list such as RHEL's "
-                      "/etc/sysconfig/qemu-ga); enable it there, or use --no-mount"),
+                      "/etc/sysconfig/qemu-ga); enable it there"),
                     execute);
         return;
     }

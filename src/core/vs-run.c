@@ -73,7 +73,7 @@ vs_guest_preflight(virDomain *dom, VsDriver driver, const VsRunOptions *ropts, G
         g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
                     _("the guest agent has '%s' disabled, which mounting needs: remove it "
                       "from qemu-ga's --block-rpcs (or add it to the allow-list in "
-                      "/etc/sysconfig/qemu-ga) in the guest, or use --no-mount"), blocked);
+                      "/etc/sysconfig/qemu-ga) in the guest"), blocked);
         return FALSE;
     }
     if (!ropts->dry_run)

@@ -527,6 +527,7 @@ out=$("$VS" add "$NOAGENT" "$d_na" --driver virtiofs 2>&1); rc=$?
 tap_diag "$out"
 expect "no agent: add exits 2" test "$rc" -eq 2
 expect "no agent: the error names the guest agent" grep -q "guest agent" <<<"$out"
+expect "no agent: the error offers --no-mount" grep -q -e "--no-mount" <<<"$out"
 out=$("$VS" add "$NOAGENT" "$d_na" --mode squash --restart 2>&1); rc=$?
 expect "no agent: add --restart exits 2 before restarting" test "$rc" -eq 2
 same_xml "no agent: definition byte-identical" "$before_i" "$(xml_inactive "$NOAGENT")"
