@@ -107,6 +107,15 @@ done
 run help add
 check_rc "help add" 0
 contains "help add shows the add options" "$out" "--dry-run"
+# --help wins over everything else on the line: help, exit 0, nothing run.
+run list --help extra1 extra2
+check_rc "list --help with too many arguments" 0
+contains "list --help with too many arguments: the help" "$out" "--json"
+if [ -z "$err" ]; then
+    tap_ok "list --help with too many arguments: nothing on stderr"
+else
+    tap_not_ok "list --help with too many arguments: nothing on stderr" "$err"
+fi
 
 # ---- every help fits 80 columns, in C and in German ----
 # over_80 TEXT: the lines of TEXT wider than 80 columns, as "line N: TEXT".
@@ -548,6 +557,11 @@ check_rc "remote add of a relative path" 1
 contains "remote add of a relative path: says whose folder" "$err" "is a folder on 'h'"
 run -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running
 check_rc "remote add: usage checked before ssh" 1
+VIRT_SHARE_REMOTE_COMMAND=/nonexistent/virt-share \
+    run -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running --help
+check_rc "remote add --help: answered here, without the host" 0
+contains "remote add --help: the help" "$out" "--dry-run"
+not_contains "remote add --help: nothing run on the host" "$err" "is not installed"
 VIRT_SHARE_REMOTE_COMMAND=/nonexistent/virt-share \
     run -c "test+ssh://h$DATA/testnode.xml?$FAKE" add running "$TMP/remote dir" --dry-run
 check_rc "remote add without virt-share on the host" 2

@@ -104,7 +104,7 @@ vs_usage(FILE *out)
     vs_cli_print_help(out, text->str);
 }
 
-/* help [COMMAND]: the command's --help (vs_cli_parse prints it and exits), else the list. */
+/* help [COMMAND]: the command's --help (vs_cli_parse prints it), else the list. */
 static gboolean
 vs_cmd_help(int argc, char **argv, GError **error)
 {
@@ -115,18 +115,22 @@ vs_cmd_help(int argc, char **argv, GError **error)
         char **help_args = help_argv;
         int help_argc = 2;
 
-        return vs_cli_parse(cmd, &help_argc, &help_args, error);
+        return vs_cli_parse(cmd, &help_argc, &help_args, error) != VS_CLI_PARSE_FAILED;
     }
     vs_usage(stdout);
     return TRUE;
 }
 
-/* Parse the command's options, check its argument count, run it. */
+/* Parse the command's options, check its argument count, run it (not after
+ * --help, which is then all done). */
 static gboolean
 vs_dispatch(const VsCommand *cmd, int argc, char **argv, GError **error)
 {
-    if (!(cmd->flags & VS_COMMAND_RAW) && !vs_cli_parse(cmd, &argc, &argv, error))
-        return FALSE;
+    VsCliParse result = (cmd->flags & VS_COMMAND_RAW) ? VS_CLI_PARSE_RUN
+                                                      : vs_cli_parse(cmd, &argc, &argv, error);
+
+    if (result != VS_CLI_PARSE_RUN)
+        return result == VS_CLI_PARSE_HELP;
     return cmd->run(argc - 1, argv + 1, error);
 }
 

@@ -95,10 +95,13 @@ vs_cli_run_on_host(const VsCommand *cmd, const VsUriInfo *info, int argc, char *
     g_autofree char **parsed = g_memdup2(argv, (argc + 1) * sizeof(char *));
     char **pargv = parsed;
     int pargc = argc;
+    VsCliParse result;
     int rc;
 
     /* Usage errors (and --help) are answered here, before any ssh. */
-    if (!vs_cli_parse(cmd, &pargc, &pargv, &error) ||
+    if ((result = vs_cli_parse(cmd, &pargc, &pargv, &error)) == VS_CLI_PARSE_HELP)
+        return VS_EXIT_OK;
+    if (result == VS_CLI_PARSE_FAILED ||
         !vs_cli_remote_check_paths(cmd, pargc - 1, pargv + 1, info, &error)) {
         fprintf(stderr, _("virt-share: error: %s\n"), error->message);
         return vs_error_exit_code(error);

@@ -2,7 +2,6 @@
 #include <config.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "vs-cli.h"
@@ -195,7 +194,7 @@ vs_cli_exit_codes_text(void)
              "  4  doctor found problems");
 }
 
-gboolean
+VsCliParse
 vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
 {
     g_autoptr(GOptionContext) ctx = NULL;
@@ -228,16 +227,13 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
     g_option_context_set_help_enabled(ctx, FALSE);
     g_option_context_add_main_entries(ctx, help_entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, error))
-        return FALSE;
+        return VS_CLI_PARSE_FAILED;
     if (help) {
-        char *text = g_option_context_get_help(ctx, TRUE, NULL);
+        g_autofree char *text = g_option_context_get_help(ctx, TRUE, NULL);
 
-        /* As GOption's --help did: print and exit, whatever else was given.
-         * Freed by hand: exit() skips the cleanup of g_autofree, and
-         * LeakSanitizer's report would abort before stdout is flushed. */
+        /* As GOption's --help did: whatever else was given. */
         vs_cli_print_help(stdout, text);
-        g_free(text);
-        exit(VS_EXIT_OK);
+        return VS_CLI_PARSE_HELP;
     }
     vs_cli_apply_debug();
 
@@ -248,9 +244,9 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
                     npos < cmd->min_args ? _("missing argument; usage: virt-share %s")
                                          : _("too many arguments; usage: virt-share %s"),
                     params);
-        return FALSE;
+        return VS_CLI_PARSE_FAILED;
     }
-    return TRUE;
+    return VS_CLI_PARSE_RUN;
 }
 
 virConnect *

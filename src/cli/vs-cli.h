@@ -83,9 +83,18 @@ void vs_cli_log_init(void);
 /* Parse the options before the command; *@argv[1] is then the command. */
 gboolean vs_cli_parse_global(int *argc, char ***argv, GError **error);
 
+/* What vs_cli_parse found. */
+typedef enum {
+    VS_CLI_PARSE_FAILED,    /* bad usage: *error says why */
+    VS_CLI_PARSE_RUN,       /* run the command */
+    VS_CLI_PARSE_HELP,      /* --help was given and printed: exit 0, run nothing */
+} VsCliParse;
+
 /* Parse @cmd's options (and the common ones) and check the number of
- * positional arguments against the table; argv[0] is the command name. */
-gboolean vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error);
+ * positional arguments against the table; argv[0] is the command name.
+ * --help prints the command's help whatever else was given, and the caller
+ * exits with 0 (no exit() here: the callers' cleanup runs). */
+VsCliParse vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error);
 
 /* Help text is wrapped to this many columns (characters). */
 #define VS_CLI_HELP_WIDTH 80
