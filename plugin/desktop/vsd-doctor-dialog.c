@@ -42,39 +42,26 @@ vsd_severity_icon(VsSeverity severity)
     return "dialog-information-symbolic";
 }
 
-static const char *
-vsd_fix_label(VsdFixKind fix)
-{
-    switch (fix) {
-    case VSD_FIX_MOUNT:
-        return _("_Mount");
-    case VSD_FIX_REMOUNT:
-        return _("Mount _Again");
-    case VSD_FIX_START:
-        return _("_Start");
-    case VSD_FIX_DOCTOR:
-    case VSD_FIX_NONE:
-        break;
-    }
-    return _("_Fix");
-}
-
-static const char *
-vsd_fix_tooltip(VsdFixKind fix)
-{
-    switch (fix) {
-    case VSD_FIX_MOUNT:
-        return _("Mount the share in the guest");
-    case VSD_FIX_REMOUNT:
-        return _("Unmount the share and mount it again with virt-share's msize");
-    case VSD_FIX_START:
-        return _("Start the VM, wait for its guest agent, then check again");
-    case VSD_FIX_DOCTOR:
-    case VSD_FIX_NONE:
-        break;
-    }
-    return _("Give QEMU's user the access it lacks (ACL entries, never chmod)");
-}
+/* The Fix button of each kind of fix, in the order of VsdFixKind: its label
+ * and tooltip, translated where shown.  Not a VS_ENUM table (those hold the
+ * stable names of JSON and options), but its check: the build fails unless
+ * every kind has its row. */
+static const struct {
+    const char *label;
+    const char *tooltip;
+} vsd_fix_texts[] = {
+    /* NONE: no button */
+    { NULL, NULL },
+    /* DOCTOR */
+    { N_("_Fix"), N_("Give QEMU's user the access it lacks (ACL entries, never chmod)") },
+    /* MOUNT */
+    { N_("_Mount"), N_("Mount the share in the guest") },
+    /* REMOUNT */
+    { N_("Mount _Again"), N_("Unmount the share and mount it again with virt-share's msize") },
+    /* START */
+    { N_("_Start"), N_("Start the VM, wait for its guest agent, then check again") },
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(vsd_fix_texts) == VSD_FIX_LAST);
 
 static VsFinding *
 vsd_finding_copy(const VsFinding *f)
@@ -145,11 +132,11 @@ vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
     gtk_widget_set_hexpand(text, TRUE);
     gtk_box_append(GTK_BOX(row), text);
     if (f->fix != VSD_FIX_NONE) {
-        GtkWidget *fix = gtk_button_new_with_mnemonic(vsd_fix_label(f->fix));
+        GtkWidget *fix = gtk_button_new_with_mnemonic(_(vsd_fix_texts[f->fix].label));
         g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", about, f->finding->code);
         gtk_widget_set_name(fix, fix_name);
         gtk_widget_set_valign(fix, GTK_ALIGN_CENTER);
-        gtk_widget_set_tooltip_text(fix, vsd_fix_tooltip(f->fix));
+        gtk_widget_set_tooltip_text(fix, _(vsd_fix_texts[f->fix].tooltip));
         g_object_set_data_full(G_OBJECT(fix), "vsd-finding", f, (GDestroyNotify)vsd_finding_free);
         g_signal_connect(fix, "clicked", G_CALLBACK(vsd_doctor_on_fix), dd);
         gtk_box_append(GTK_BOX(row), fix);

@@ -286,6 +286,7 @@ vsd_op_fix(VsdOp *op, virConnect *conn, GError **error)
     case VSD_FIX_START:
         return vsd_op_start(op, conn, error);
     case VSD_FIX_NONE:
+    case VSD_FIX_LAST:
         break;
     }
     g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("this finding has no fix"));
