@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
 # End-to-end tests for remote URIs (qemu+ssh://).  An sshd on the loopback
 # address (started and stopped here, with its own keys) stands for the remote
-# host; the client runs in a private mount namespace where a tmpfs hides the
-# host's folder and holds folders the host does not have.  So the two sides
-# see different file systems, and a host-side check done on the client is
-# caught.  The oracle is virsh on qemu:///system and the host's file system.
-# Needs the lab (tests/lab/setup.sh) and root.  Prints TAP and "N passed, M failed".
+# host, and the two sides see different file systems, so that a host-side
+# check done on the client is caught:
+#  - host stack: the remote host is this host; the client runs in a private
+#    mount namespace where a tmpfs hides the host's folder and holds folders
+#    the host does not have;
+#  - trixie stack: the remote host is the trixie root (libvirt 11, its own
+#    /etc, its own libvirt-qemu): this host's sshd runs in the namespace of
+#    the trixie daemons with ChrootDirectory that root, so every command the
+#    client runs over ssh (libvirt's virt-ssh-helper, virt-share) runs there;
+#    the client is this host as it is.
+# The oracle is virsh on the stack's qemu:///system and the remote host's
+# file system.  Needs the lab (tests/lab/setup.sh) and root.  Prints TAP and
+# "N passed, M failed".
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source=../lab/lib.sh
 . "$top/tests/lab/lib.sh"
+# shellcheck source=../lab/daemons.sh
+. "$top/tests/lab/daemons.sh"
 # shellcheck source=../tap.sh
 . "$top/tests/tap.sh"
 
 VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
 DOM=vs-test-remote
-ROOT=/srv/vs-remote-test          # the client sees a different tmpfs here
+ROOT=/srv/vs-remote-test          # the client sees a different folder here
 SSHDIR=$LAB_STATE/ssh
 PORT=${VS_REMOTE_SSH_PORT:-2222}
+# HOST: the remote host's root as seen from here ("" on the host stack).
+HOST=
+[ "$LAB_STACK" = trixie ] && HOST=$LAB_TRIXIE_ROOT
 
 expect() { local name=$1; shift; tap_check "[remote] $name" "$@"; }
 expect_not() { local name=$1; shift; tap_check_not "[remote] $name" "$@"; }
@@ -28,6 +41,9 @@ expect_not() { local name=$1; shift; tap_check_not "[remote] $name" "$@"; }
 [ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "remote.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
 # setup.sh installs openssh-server with no service started (policy-rc.d).
 [ -x /usr/sbin/sshd ] || { echo "remote.sh: no /usr/sbin/sshd: run tests/lab/setup.sh" >&2; exit 1; }
+LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
+[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
+TAP_PREFIX="[libvirt-${LIBVIRT_VERSION%.*}] "
 
 # ---- the "remote host": sshd on 127.0.0.1, keys of its own ----
 install -d -m 700 "$SSHDIR"
@@ -47,6 +63,8 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 EOF
+# On the trixie stack the session (its shell and all it runs) is in the root.
+[ -n "$HOST" ] && echo "ChrootDirectory $HOST" >>"$SSHDIR/sshd_config"
 # libvirt's command= names the ssh program: this one knows the lab's host key,
 # so root's own known_hosts is never touched.
 cat >"$SSHDIR/ssh" <<EOF
@@ -63,31 +81,49 @@ stop_sshd() {
     rm -f "$SSHDIR/sshd.pid"
 }
 stop_sshd
-/usr/sbin/sshd -f "$SSHDIR/sshd_config" -E "$SSHDIR/sshd.log" || tap_bail "sshd did not start"
+run_sshd=()
+[ -n "$HOST" ] && run_sshd=(lab_trixie_nsenter)
+"${run_sshd[@]}" /usr/sbin/sshd -f "$SSHDIR/sshd_config" -E "$SSHDIR/sshd.log" \
+    || tap_bail "sshd did not start: $(tail -3 "$SSHDIR/sshd.log" 2>/dev/null)"
 URI="qemu+ssh://root@127.0.0.1:$PORT/system?keyfile=$SSHDIR/client_key&command=$SSHDIR/ssh"
-# The host runs this checkout's virt-share (not installed there).
+# The host runs this checkout's virt-share (not installed there); the trixie
+# root sees the lab directory at the same path, so a copy there.
 export VIRT_SHARE_REMOTE_COMMAND=$VS
+if [ -n "$HOST" ]; then
+    install -D -m 755 "$VS" "$LAB_STATE/bin/virt-share"
+    VIRT_SHARE_REMOTE_COMMAND=$LAB_STATE/bin/virt-share
+fi
 
 cleanup() {
     lab_remove_domain "$DOM"
     stop_sshd
-    rm -rf "$ROOT"
+    rm -rf "$HOST$ROOT"
+    [ -z "$HOST" ] || rm -rf "$ROOT"
 }
 trap cleanup EXIT
 
 # ---- the host's folders, and a guest ----
-rm -rf "$ROOT"
-install -d -m 755 "$ROOT/hostonly" "$ROOT/both"
+rm -rf "$HOST$ROOT"
+install -d -m 755 "$HOST$ROOT/hostonly" "$HOST$ROOT/both"
 bash "$top/tests/lab/start-guest.sh" "$DOM" >/dev/null || tap_bail "remote guest did not boot"
 
-# client CMD...: run on the "client", whose $ROOT is a fresh tmpfs holding
-# only clientonly/ and both/ (empty, with no ACLs).
-client() {
-    unshare -m --propagation private bash -c '
-        mount -t tmpfs vs-client "$1" && mkdir -p "$1/clientonly" "$1/both" || exit 99
-        shift; exec "$@"' _ "$ROOT" "$@"
-}
-xml() { virsh -c qemu:///system -q dumpxml --inactive "$DOM"; }
+# client CMD...: run on the "client", whose $ROOT holds only clientonly/ and
+# both/ (empty, with no ACLs): on the host stack a fresh tmpfs over the
+# host's, on the trixie stack this host's own.
+if [ -n "$HOST" ]; then
+    rm -rf "$ROOT"
+    install -d -m 755 "$ROOT/clientonly" "$ROOT/both"
+    client() { "$@"; }
+else
+    client() {
+        unshare -m --propagation private bash -c '
+            mount -t tmpfs vs-client "$1" && mkdir -p "$1/clientonly" "$1/both" || exit 99
+            shift; exec "$@"' _ "$ROOT" "$@"
+    }
+fi
+xml() { virsh -c "$LAB_URI" -q dumpxml --inactive "$DOM"; }
+# The remote host's QEMU user, by number (the trixie root has its own).
+qemu_uid=$(awk -F: '$1 == "libvirt-qemu" { print $3 }' "$HOST/etc/passwd")
 
 tap_diag "remote host: sshd on 127.0.0.1:$PORT; URI $URI"
 expect "the client cannot see the host's folder" client test ! -e "$ROOT/hostonly"
@@ -113,7 +149,7 @@ expect "the host's folder (invisible to the client) is added (exit 0)" test "$rc
 expect "its source in the definition is the host path" grep -q "<source dir='$ROOT/hostonly'/>" <<<"$(xml)"
 expect "mounted in the guest" lab_guest_exec "$DOM" /bin/grep -q " /mnt/r virtiofs " /proc/mounts
 lab_guest_exec "$DOM" /bin/sh -c 'echo from-guest > /mnt/r/hello' >/dev/null
-expect "a file written in the guest is in the host's folder" grep -qx from-guest "$ROOT/hostonly/hello"
+expect "a file written in the guest is in the host's folder" grep -qx from-guest "$HOST$ROOT/hostonly/hello"
 
 out=$(client "$VS" -c "$URI" status "$DOM" 2>&1); rc=$?
 expect "status over qemu+ssh exits 0" test "$rc" -eq 0
@@ -121,11 +157,11 @@ expect "status shows the share mounted" grep -q "mounted" <<<"$out"
 
 # doctor --fix must change the host's ACLs, never the client's folder of the same name.
 client "$VS" -c "$URI" add "$DOM" "$ROOT/both" --driver 9p --no-mount --force >/dev/null 2>&1
-out=$(client bash -c '"$1" -c "$2" doctor "$3" "$4" --fix; getfacl -cp "$4" | grep -c "^user:libvirt-qemu:" || true' \
+out=$(client bash -c '"$1" -c "$2" doctor "$3" "$4" --fix; getfacl -cpn "$4" | grep -c "^user:[0-9]" || true' \
     _ "$VS" "$URI" "$DOM" "$ROOT/both" 2>&1)
 tap_diag "$out"
-expect "doctor --fix gave QEMU's user an ACL on the host's folder" \
-    bash -c 'getfacl -cp "$1" | grep -q "^user:libvirt-qemu:"' _ "$ROOT/both"
+expect "doctor --fix gave QEMU's user (uid $qemu_uid there) an ACL on the host's folder" \
+    bash -c 'getfacl -cpn "$1" | grep -q "^user:$2:"' _ "$HOST$ROOT/both" "$qemu_uid"
 expect "and left the client's folder of the same name alone" test "$(tail -n 1 <<<"$out")" = 0
 
 before=$(xml)
@@ -138,5 +174,6 @@ out=$(client "$VS" -c "$URI" remove "$DOM" "$ROOT/hostonly" 2>&1); rc=$?
 tap_diag "$out"
 expect "remove by host path over qemu+ssh exits 0" test "$rc" -eq 0
 expect_not "the share is gone from the definition" grep -q "$ROOT/hostonly" <<<"$(xml)"
+expect "the host's folder is still there" test -d "$HOST$ROOT/hostonly"
 
 tap_done

@@ -3,21 +3,21 @@
 # VS_LAB_STACK=S tests/lab/setup.sh, the stack's scripts of tests/e2e/, then
 # tests/lab/teardown.sh.  VS_LAB_STACKS picks the stacks (default "host
 # trixie": libvirt 9.0 / QEMU 7.2 and libvirt 11 / QEMU 10 / Rust virtiofsd,
-# see tests/lab/lib.sh).  Scripts per stack: run.sh (busybox guest) and
-# distro.sh (Debian 13 guest with systemd, tests/lab/distro.sh) on both;
-# session.sh (qemu:///session) and remote.sh (qemu+ssh://) on the host stack
-# only.  VS_E2E ("run distro", ...) keeps only the scripts it names; a stack
-# left with none is not set up.  Each check's name carries its stack (and
+# see tests/lab/lib.sh).  Scripts, on each stack: run.sh (busybox guest),
+# session.sh (a user's qemu:///session daemon: this host's libvirt 9.0, or
+# libvirt 11 in the trixie root), remote.sh (qemu+ssh:// to this host, or to
+# the trixie root) and distro.sh (Debian 13 guest with systemd,
+# tests/lab/distro.sh).  VS_E2E ("run distro", ...) keeps only the scripts it
+# names; a stack left with none is not set up.  Each check's name carries its stack (and
 # guest); the timings are printed per stack and guest; the last line totals
 # all stacks.  Run as root, under the lab lock.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-# scripts_of STACK: the scripts of tests/e2e/ run on STACK, in order.
+# scripts_of: the scripts of tests/e2e/ to run (the same on every stack), in order.
 scripts_of() {
-    local all=(run distro) s
-    [ "$1" = host ] && all=(run session remote distro)
+    local all=(run session remote distro) s
     for s in "${all[@]}"; do
         case " ${VS_E2E:-${all[*]}} " in *" $s "*) printf '%s ' "$s" ;; esac
     done
@@ -31,7 +31,7 @@ done
 
 passed=0 failed=0 skipped=0 times=()
 for stack in ${VS_LAB_STACKS:-host trixie}; do
-    scripts=$(scripts_of "$stack")
+    scripts=$(scripts_of)
     [ -n "$scripts" ] || { echo "# ==== stack $stack: none of E2E='$VS_E2E' runs here"; continue; }
     # The Debian 13 guest image is built (once, cached) only when it is used.
     guests=busybox

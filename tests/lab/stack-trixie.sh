@@ -12,7 +12,11 @@
 # Only daemons with the lab's pid files are ever stopped.
 # shellcheck shell=bash
 
-LAB_TRIXIE_PKGS=libvirt-daemon-system,libvirt-daemon-driver-qemu,qemu-system-x86,virtiofsd,libvirt-clients
+# uidmap: newuidmap/newgidmap, which an unprivileged virtiofsd runs to map
+# ids (tests/e2e/session.sh); libjson-glib: what this checkout's virt-share
+# needs besides libvirt, glib and libxml2 to run in the root as the "remote
+# host" of tests/e2e/remote.sh.
+LAB_TRIXIE_PKGS=libvirt-daemon-system,libvirt-daemon-driver-qemu,qemu-system-x86,virtiofsd,libvirt-clients,uidmap,libjson-glib-1.0-0
 
 # lab_debian_mirror: the Debian mirror this host's apt uses (deb822 .sources
 # or one-line sources.list), so mmdebstrap fetches from the same place.
@@ -79,6 +83,65 @@ lab_trixie_exec() {
             mkdir -p "$root$d" && mount --rbind "$d" "$root$d"
         done < <(printf "%s\n" /var/tmp "$lab" | sort -u)
         exec chroot "$root" "$@"' _ "$LAB_TRIXIE_ROOT" "$LAB_TRIXIE_RUN" "$LAB_DIR" "$@"
+}
+
+# lab_trixie_nsenter CMD...: run CMD (a program of this host, with this
+# host's root) in the namespace of the lab's running daemons, where the
+# trixie root has its /proc, /dev, /run/libvirt and binds (remote.sh runs
+# this host's sshd there, with ChrootDirectory the trixie root).
+lab_trixie_nsenter() {
+    local pid
+    pid=$(lab_trixie_ns_pid) || { echo "lab: no trixie daemon runs (setup.sh first)" >&2; return 1; }
+    nsenter --mount="/proc/$pid/ns/mnt" -- "$@"
+}
+
+# lab_trixie_user_exec USER CMD...: run CMD of the trixie root as USER, in a
+# mount namespace of its own whose root is the trixie root, with the binds
+# of lab_trixie_exec plus USER's home and runtime directory (/run/user/UID)
+# at the same paths.  Entered with pivot_root, not chroot: the kernel refuses
+# a new user namespace to a chrooted process (unshare(CLONE_NEWUSER) fails
+# with EPERM, kernel/user_namespace.c, current_chrooted()), and an
+# unprivileged virtiofsd (sandbox=namespace) makes one.  The user must be in
+# the root's /etc/passwd (lab_trixie_add_user).
+lab_trixie_user_exec() {
+    local user=$1 uid gid home
+    shift
+    uid=$(id -u "$user") && gid=$(id -g "$user") || return 1
+    home=$(getent passwd "$user" | cut -d: -f6)
+    unshare --mount --propagation private -- bash -euc '
+        root=$1 lab=$2 home=$3 run=$4 uid=$5 gid=$6; shift 6
+        mount --bind "$root" "$root"
+        mount -t proc proc "$root/proc"
+        mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
+        mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
+        mount -t tmpfs -o mode=755 tmpfs "$root/run"
+        mkdir -p "$root/run/lock"
+        while IFS= read -r d; do
+            mkdir -p "$root$d" && mount --rbind "$d" "$root$d"
+        done < <(printf "%s\n" /var/tmp "$lab" "$home" "$run" | sort -u)
+        # The old root goes to the empty /mnt of the trixie root, then away.
+        cd "$root" && pivot_root . mnt && umount -l /mnt && cd /
+        exec setpriv --reuid="$uid" --regid="$gid" --init-groups -- "$@"' \
+        _ "$LAB_TRIXIE_ROOT" "$LAB_DIR" "$home" "/run/user/$uid" "$uid" "$gid" "$@"
+}
+
+# lab_trixie_add_user USER: USER (and its group) in the trixie root's
+# /etc/passwd and /etc/group with this host's ids, as a second host that
+# shares its users would have them.
+lab_trixie_add_user() {
+    local pw gr
+    pw=$(getent passwd "$1") && gr=$(getent group "$(id -g "$1")") || return 1
+    lab_trixie_set_line /etc/passwd "$pw"
+    lab_trixie_set_line /etc/group "$gr"
+}
+
+# lab_trixie_set_line FILE LINE: the entry of LINE's name (its first field)
+# in the trixie root's FILE is LINE.
+lab_trixie_set_line() {
+    local f=$LAB_TRIXIE_ROOT$1
+    grep -qxF "$2" "$f" && return 0
+    awk -F: -v n="${2%%:*}" '$1 != n' "$f" >"$f.vs-lab" && printf '%s\n' "$2" >>"$f.vs-lab" \
+        && cat "$f.vs-lab" >"$f" && rm -f "$f.vs-lab"
 }
 
 # lab_trixie_start: build the root if needed, start its virtlogd and
