@@ -162,7 +162,9 @@ if ! command -v msgfmt >/dev/null; then
     german_why="no msgfmt to build the German catalogue"
 elif ! msgfmt -o "$TMP/locale/de/LC_MESSAGES/virt-share.mo" "$here/../po/de.po"; then
     german_why="msgfmt failed on po/de.po"
-elif LC_ALL=de_DE.UTF-8 locale 2>&1 >/dev/null | grep -q .; then
+# (Not "locale | grep -q .": under pipefail, locale's SIGPIPE when grep stops
+# at its first line made this false about 1 run in 150, and --help English.)
+elif [ -n "$(LC_ALL=de_DE.UTF-8 locale 2>&1 >/dev/null)" ]; then
     german+=(LOCPATH="$TMP/locales")
     mkdir -p "$TMP/locales"
     if ! localedef -i de_DE -f UTF-8 "$TMP/locales/de_DE.UTF-8" >/dev/null 2>&1 &&

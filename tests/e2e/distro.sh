@@ -77,11 +77,15 @@ system_state() {
 }
 # booted STATE: the boot is over (a failed unit makes it "degraded").
 booted() { [ "$1" = running ] || [ "$1" = degraded ]; }
-fstab_has() { g /usr/bin/cat /etc/fstab | grep -qxF "$1"; }
+# (Here-strings, not "| grep -q": under pipefail a writer that gets SIGPIPE
+# when grep -q stops at the first match fails the whole check.)
+fstab_has() { grep -qxF "$1" <<<"$(g /usr/bin/cat /etc/fstab)"; }
 # from_fstab UNIT...: systemd-fstab-generator made each mount unit.
 from_fstab() {
     local u
-    for u in "$@"; do g /usr/bin/systemctl show -P SourcePath "$u" | grep -qx /etc/fstab || return 1; done
+    for u in "$@"; do
+        grep -qx /etc/fstab <<<"$(g /usr/bin/systemctl show -P SourcePath "$u")" || return 1
+    done
 }
 # domain_log: libvirt's log of the domain (in the stack's root for trixie).
 domain_log() { cat "$LAB_EXE_ROOT/var/log/libvirt/qemu/$DOM.log" 2>/dev/null; }
