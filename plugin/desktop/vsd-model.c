@@ -318,6 +318,10 @@ vsd_op_run(VsdOp *op, GError **error)
     case VSD_OP_FIX:
         /* After a fix, the findings that are left. */
         return vsd_op_fix(op, conn, error) && vsd_op_doctor(op, conn, error);
+    case VSD_OP_RESTART:
+        /* The window does not wait: give a slow guest time to boot again. */
+        ropts.timeout_ms = VSD_RESTART_TIMEOUT_MS;
+        return vs_op_restart(conn, op->domain, &ropts, error);
     }
     g_assert_not_reached();
 }

@@ -39,6 +39,7 @@ typedef enum {
     VSD_OP_UMOUNT,
     VSD_OP_DOCTOR,              /* fills findings */
     VSD_OP_FIX,                 /* apply @fix, then as DOCTOR */
+    VSD_OP_RESTART,             /* restart the VM, mount its shares (pending restart) */
 } VsdOpKind;
 
 typedef enum {

@@ -81,6 +81,46 @@ vsd_on_remove(GtkWidget *button, gpointer data)
 }
 
 static void
+vsd_on_restart_response(GtkDialog *dialog, int response, gpointer data)
+{
+    GtkWidget *button = data;
+
+    if (response == GTK_RESPONSE_ACCEPT) {
+        VsdOp *op = vsd_button_op(button, VSD_OP_RESTART);
+        g_autofree char *what = g_strdup_printf(_("Restarting %s and mounting its shares…"),
+                                                op->domain);
+        vsd_window_run(vsd_button_window(button), op, what, NULL, NULL);
+    }
+    gtk_window_destroy(GTK_WINDOW(dialog));
+}
+
+/* Shares pending a restart appear only after a shutdown and a start (a
+ * reboot inside the guest keeps the old devices): offer both, asked first. */
+static void
+vsd_on_restart(GtkWidget *button, gpointer data)
+{
+    const char *domain = g_object_get_data(G_OBJECT(button), "vsd-domain");
+    GtkWidget *d = gtk_message_dialog_new(GTK_WINDOW(vsd_button_window(button)),
+                                          GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                          GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                          _("Restart %s now?"), domain);
+    GtkWidget *ok;
+
+    gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d),
+        _("The guest is asked to shut down, as with its power button, and started again; "
+          "then the shared folders are mounted. Unsaved work in the guest may be lost."));
+    gtk_dialog_add_button(GTK_DIALOG(d), _("_Cancel"), GTK_RESPONSE_CANCEL);
+    ok = gtk_dialog_add_button(GTK_DIALOG(d), _("_Restart"), GTK_RESPONSE_ACCEPT);
+    gtk_widget_add_css_class(ok, "destructive-action");
+    gtk_widget_set_name(ok, "confirm-restart");
+    gtk_widget_set_name(d, "restart-dialog");
+    /* The button is rebuilt on refresh: keep it alive as long as the question. */
+    g_signal_connect_data(d, "response", G_CALLBACK(vsd_on_restart_response), g_object_ref(button),
+                          (GClosureNotify)(void (*)(void))g_object_unref, 0);
+    gtk_window_present(GTK_WINDOW(d));
+}
+
+static void
 vsd_on_share(GtkWidget *button, gpointer data)
 {
     vsd_share_dialog_open(vsd_button_window(button),
@@ -207,6 +247,18 @@ vsd_share_row(VsdWindow *win, const char *uri, const VsdDomain *d, const VsShare
     return row;
 }
 
+static gboolean
+vsd_pending_restart(const VsdDomain *d)
+{
+    for (guint i = 0; i < d->shares->len; i++) {
+        const VsShareStatus *st = g_ptr_array_index(d->shares, i);
+
+        if (st->device == VS_DEVICE_PENDING_RESTART)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static GtkWidget *
 vsd_domain_header(VsdWindow *win, const char *uri, const VsdDomain *d)
 {
@@ -215,6 +267,7 @@ vsd_domain_header(VsdWindow *win, const char *uri, const VsdDomain *d)
     GtkWidget *state = vsd_label(d->paused ? _("paused") : d->running ? _("running") : _("shut off"),
                                  "dim-label");
     GtkWidget *share = vsd_button(_("_Share a Folder…"), "share", d->name, NULL);
+    GtkWidget *restart = NULL;
     GtkWidget *doctor = vsd_button(_("_Check…"), "doctor", d->name, NULL);
     g_autofree char *state_name = g_strdup_printf("vm-state:%s", d->name);
 
@@ -228,6 +281,14 @@ vsd_domain_header(VsdWindow *win, const char *uri, const VsdDomain *d)
     gtk_box_append(GTK_BOX(box), gtk_image_new_from_icon_name("computer-symbolic"));
     gtk_box_append(GTK_BOX(box), name);
     gtk_box_append(GTK_BOX(box), state);
+    if (d->running && vsd_pending_restart(d)) {
+        restart = vsd_button(_("_Restart VM…"), "restart", d->name, NULL);
+        gtk_widget_set_tooltip_text(restart, _("Shut the VM down and start it again, so that "
+                                               "the shares pending a restart appear"));
+        vsd_button_target(restart, win, uri, d->name, NULL);
+        g_signal_connect(restart, "clicked", G_CALLBACK(vsd_on_restart), NULL);
+        gtk_box_append(GTK_BOX(box), restart);
+    }
     gtk_box_append(GTK_BOX(box), share);
     gtk_box_append(GTK_BOX(box), doctor);
     return box;

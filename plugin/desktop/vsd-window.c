@@ -407,7 +407,7 @@ vsd_run_last_word(const VsdOp *op)
         return NULL;
     if (op->plan.restart_needed)
         return _("Added to the definition: the share appears when the VM is restarted; "
-                 "then use Mount.");
+                 "Restart VM… restarts it and mounts the share.");
     return _("Added to the definition: start the VM, then use Mount.");
 }
 

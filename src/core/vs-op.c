@@ -115,6 +115,15 @@ vs_op_umount(virConnect *conn, const char *domain, const char *what, const VsRun
     return vs_run_umount(state, tag, ropts, error);
 }
 
+gboolean
+vs_op_restart(virConnect *conn, const char *domain, const VsRunOptions *ropts, GError **error)
+{
+    g_autoptr(VsLock) lock = NULL;
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, &lock, ropts->timeout_ms, error);
+
+    return state && vs_run_restart(state, ropts, error);
+}
+
 VsDoctorReport *
 vs_op_doctor(virConnect *conn, const char *domain, const char *what,
              const VsDoctorOptions *dopts, GError **error)

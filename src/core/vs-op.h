@@ -47,6 +47,12 @@ gboolean vs_op_mount(virConnect *conn, const char *domain, const char *what, con
 gboolean vs_op_umount(virConnect *conn, const char *domain, const char *what,
                       const VsRunOptions *ropts, GError **error);
 
+/* Restart the running @domain so that shares pending a restart appear, and
+ * mount the shares virt-share manages (vs_run_restart).  Takes the domain's
+ * lock, for @ropts->timeout_ms at most. */
+gboolean vs_op_restart(virConnect *conn, const char *domain, const VsRunOptions *ropts,
+                       GError **error);
+
 /* The doctor's report on @domain's shares, or on the one @what names;
  * with @dopts->fix, after applying the fixes it can (vs-doctor.h). */
 VsDoctorReport *vs_op_doctor(virConnect *conn, const char *domain, const char *what,

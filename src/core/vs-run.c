@@ -134,6 +134,25 @@ vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
     return FALSE;
 }
 
+/* Shut the domain down and start it again, then wait for its agent;
+ * *@restarted (may be NULL) tells whether it was started again. */
+static gboolean
+vs_restart_wait_agent(VsDomainState *state, const VsRunOptions *ropts, gboolean *restarted,
+                      GError **error)
+{
+    gint64 t0 = g_get_monotonic_time();
+
+    if (!vs_domain_restart(state->dom, ropts->timeout_ms, ropts->force, error))
+        return FALSE;
+    if (restarted)
+        *restarted = TRUE;
+    if (!vs_agent_wait(state->dom, ropts->timeout_ms, error))
+        return FALSE;
+    vs_notify(ropts, _("Domain restarted, guest agent up after %.1f s."),
+              (g_get_monotonic_time() - t0) / 1e6);
+    return TRUE;
+}
+
 /* A restart for the share failed: restore the definition, and start the
  * domain again if the failure left it stopped; say what could not be done. */
 static void
@@ -271,21 +290,18 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
     }
 
     if (restart) {
-        gint64 t0 = g_get_monotonic_time();
+        gboolean restarted = FALSE;
 
         vs_notify(ropts, _("Restarting domain '%s' so that the share appears…"), state->name);
-        if (!vs_domain_restart(state->dom, ropts->timeout_ms, ropts->force, error)) {
-            vs_restart_undo(state, job, error);
-            return FALSE;
-        }
-        if (!vs_agent_wait(state->dom, ropts->timeout_ms, error)) {
+        if (!vs_restart_wait_agent(state, ropts, &restarted, error)) {
             g_autoptr(GError) undo_error = NULL;
-            if (!ropts->keep_device && !vs_ops_add_rollback(state, job, &undo_error))
+
+            if (!restarted)
+                vs_restart_undo(state, job, error);
+            else if (!ropts->keep_device && !vs_ops_add_rollback(state, job, &undo_error))
                 vs_ops_error_incomplete(error, undo_error);
             return FALSE;
         }
-        vs_notify(ropts, _("Domain restarted, guest agent up after %.1f s."),
-                  (g_get_monotonic_time() - t0) / 1e6);
         if (!vs_mount_or_undo(state, job, ropts, TRUE, error))
             return FALSE;
         vs_remount_others(state, job->share->tag, ropts);
@@ -504,6 +520,25 @@ vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts, 
     /* An explicit umount: the watcher must not mount it again at the next
      * boot.  The mount point stays recorded, for 'virt-share mount'. */
     return vs_run_record(state, shares, FALSE, ropts, error);
+}
+
+gboolean
+vs_run_restart(VsDomainState *state, const VsRunOptions *ropts, GError **error)
+{
+    g_autoptr(VsDomainState) fresh = NULL;
+
+    if (!state->running) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("domain '%s' is not running"),
+                    state->name);
+        return FALSE;
+    }
+    vs_notify(ropts, _("Restarting domain '%s'…"), state->name);
+    if (!vs_restart_wait_agent(state, ropts, NULL, error))
+        return FALSE;
+    /* The running domain now has the devices of the definition. */
+    if (!(fresh = vs_domain_state_load(state->dom, error)))
+        return FALSE;
+    return vs_run_mount_managed(fresh, ropts, error);
 }
 
 gboolean

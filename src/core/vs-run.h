@@ -59,6 +59,12 @@ gboolean vs_run_mount(VsDomainState *state, const char *tag, const char *target,
  * quietly skipping everything else; for the watcher and the hook's helper. */
 gboolean vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **error);
 
+/* Restart a running domain so that the shares pending a restart appear: a
+ * shutdown the guest carries out (agent, else ACPI; @ropts->force destroys
+ * it after @ropts->timeout_ms), a start, the agent, then vs_run_mount_managed
+ * on the domain as it now runs. */
+gboolean vs_run_restart(VsDomainState *state, const VsRunOptions *ropts, GError **error);
+
 /* Unmount the live shares (all, or the one with @tag); then mark their
  * records so that vs_run_mount_managed leaves them alone. */
 gboolean vs_run_umount(VsDomainState *state, const char *tag, const VsRunOptions *ropts,

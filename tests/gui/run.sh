@@ -5,7 +5,8 @@
 # mounted, events refresh the window, the doctor answers, unmount, the
 # doctor's Fix mounts it again, unmount, mount, remove, a 9p share pending
 # restart and one restarted now, whose folder QEMU then cannot read until the
-# doctor's Fix adds the ACL entry; then, with the VM shut off, the doctor's
+# doctor's Fix adds the ACL entry; a second 9p share left pending and the
+# window's Restart VM, which restarts the guest and mounts both; then, with the VM shut off, the doctor's
 # finding about the domain and its Start button, and the Mount the check
 # after it offers; last, an agent stopped for 40 s: the unmount fails as an
 # error.  The first folder's name has '&', '<' and '>': every text that shows
@@ -301,6 +302,57 @@ mode=$(stat -c %a "$p9")
 expect "the Fix added an ACL entry, no chmod (mode $mode: owner rwx, others nothing)" \
     test "${mode:0:1}${mode:2:1}" = 70
 expect "9p: in the definition" in_xml --inactive
+
+tap_diag "== a second 9p share, restart later, then the window's Restart VM"
+p9b=$SHARES/p9b
+mkdir -m 777 "$p9b"
+echo "9p b" >"$p9b/f.txt"
+chmod 644 "$p9b/f.txt"
+boot_before=$(g /bin/cat /proc/sys/kernel/random/boot_id)
+# What the guest reads once the window says mounted (before the remove below).
+HOOKS=("18c-restart-vm-done { g /bin/cat /mnt/p9b/f.txt 2>&1 || echo unreadable; } >$ART/.p9b-read; mv $ART/.p9b-read $ART/.p9b-read-done")
+gui restart-vm <<EOF2
+timeout 60
+click share:$DOM
+wait folder-entry
+set folder-entry $p9b
+select driver 2
+set target-entry /mnt/p9b
+click review
+wait-text plan-heading 9p needs a restart of the running VM: restart now?
+click apply
+wait-gone share-dialog
+wait restart:$DOM
+wait-idle
+shot 18a-restart-vm-offered
+click restart:$DOM
+wait confirm-restart
+shot 18b-restart-vm-asked
+timeout 240
+click confirm-restart
+wait-text vm:$DOM Mounted in the guest at /mnt/p9b
+wait-gone restart:$DOM
+wait-idle
+stall-max 5
+shot 18c-restart-vm-done
+wait-file $ART/.p9b-read-done
+click remove:$DOM:vs-p9b-*
+wait confirm-remove
+click confirm-remove
+wait-text vm:$DOM Removed; gone when the VM stops
+wait-idle
+shot 18d-p9b-removed-pending-stop
+quit
+EOF2
+expect "Restart VM: program exits 0" test $? -eq 0
+expect "Restart VM: the guest was restarted (new boot id)" \
+    test "$(g /bin/cat /proc/sys/kernel/random/boot_id)" != "$boot_before"
+expect "Restart VM: the guest read the pending share's file" test "$(cat "$ART/.p9b-read-done")" = "9p b"
+expect "Restart VM: the earlier 9p share is mounted again" gmounted /mnt/p9 9p
+SRC_PATTERN=$p9b
+expect "Restart VM, then remove: unmounted in the guest" test "$(g /bin/cat /proc/mounts | grep -c " /mnt/p9b ")" = 0
+expect "Restart VM, then remove: gone from the definition" test "$(in_xml --inactive && echo yes)" = ""
+expect "Restart VM, then remove: in the running VM until it stops (9p)" in_xml
 
 tap_diag "== shut off: the doctor's finding about the domain, Start, then Mount"
 virsh -q destroy "$DOM" >/dev/null
