@@ -6,10 +6,17 @@
 #include "vs-test-util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "vs-caps.h"
+#include "vs-conn.h"
 #include "vs-userns.h"
 #include "vs-xml.h"
 
@@ -100,6 +107,238 @@ test_caps_uri_is_local(void **unused)
     /* a daemon in another root (a chroot, a container): its files are not ours */
     assert_false(vs_caps_uri_is_local("qemu:///system?socket=/proc/1/root/run/libvirt/libvirt-sock"));
     assert_false(vs_caps_uri_is_local(NULL));
+}
+
+/* A listening UNIX socket at @path; the descriptor. */
+static int
+listen_at(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_assert(fd >= 0 && strlen(path) < sizeof(addr.sun_path));
+    memcpy(addr.sun_path, path, strlen(path) + 1);
+    g_assert(bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 && listen(fd, 8) == 0);
+    return fd;
+}
+
+/* The fake daemon (this program copied as "virtqemud", run with --listen):
+ * listens on SOCKET, chroots into ROOT when it may, says so, then waits. */
+static int
+fake_daemon(const char *sock, const char *root)
+{
+    int fd;
+    gboolean chrooted;
+
+    /* gone with the test, even when an assertion ends it early */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() == 1)
+        return 1;
+    fd = listen_at(sock);
+    chrooted = geteuid() == 0 && chroot(root) == 0 && chdir("/") == 0;
+    if (write(STDOUT_FILENO, chrooted ? "c" : "n", 1) != 1)
+        return 1;
+    pause();
+    close(fd);
+    return 0;
+}
+
+typedef struct {
+    char *dir;
+    char *sock;
+    char *root;
+    char *uri;
+    GPid pid;
+    gboolean chrooted;
+} FakeDaemon;
+
+/* Start the fake daemon in a new folder: its root is DIR/root. */
+static void
+fake_daemon_start(FakeDaemon *d)
+{
+    g_autofree char *exe = NULL;
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *data = NULL;
+    gsize len;
+    char ready = 0;
+    int out;
+
+    d->dir = g_dir_make_tmp("vs-caps-d-XXXXXX", NULL);
+    assert_non_null(d->dir);
+    assert_non_null(self);
+    d->sock = g_build_filename(d->dir, "sock", NULL);
+    d->root = g_build_filename(d->dir, "root", NULL);
+    d->uri = g_strdup_printf("qemu:///system?socket=%s", d->sock);
+    exe = g_build_filename(d->dir, "virtqemud", NULL);
+    assert_int_equal(g_mkdir(d->root, 0755), 0);
+    assert_true(g_file_get_contents(self, &data, &len, NULL));
+    assert_true(g_file_set_contents(exe, data, (gssize)len, NULL));
+    assert_int_equal(g_chmod(exe, 0755), 0);
+    {
+        char *argv[] = { exe, (char *)"--listen", d->sock, d->root, NULL };
+
+        assert_true(g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                             NULL, &d->pid, NULL, &out, NULL, NULL));
+    }
+    assert_int_equal(read(out, &ready, 1), 1);
+    close(out);
+    d->chrooted = ready == 'c';
+}
+
+static void
+fake_daemon_stop(FakeDaemon *d)
+{
+    int status;
+
+    if (d->pid > 0) {
+        kill(d->pid, SIGKILL);
+        waitpid(d->pid, &status, 0);
+        d->pid = 0;
+    }
+}
+
+static void
+fake_daemon_free(FakeDaemon *d)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", d->dir);
+
+    fake_daemon_stop(d);
+    assert_int_equal(system(cmd), 0);
+    g_free(d->dir);
+    g_free(d->sock);
+    g_free(d->root);
+    g_free(d->uri);
+}
+
+/* What the emulator path of a domain XML is stat'ed as. */
+static void
+test_caps_emulator_path_here(void **unused)
+{
+    FakeDaemon d = { 0 };
+    g_autofree char *here = NULL;
+    g_autofree char *want = NULL;
+    g_autofree char *plain_uri = NULL;
+    g_autofree char *plain = NULL;
+    char *p;
+    int fd;
+
+    p = vs_caps_emulator_path_here("qemu:///system", "/usr/bin/qemu-system-x86_64");
+    assert_string_equal(p, "/usr/bin/qemu-system-x86_64");
+    g_free(p);
+    assert_null(vs_caps_emulator_path_here("qemu+ssh://h/system", "/usr/bin/qemu"));
+    assert_null(vs_caps_emulator_path_here("qemu:///system", NULL));
+    assert_null(vs_caps_emulator_path_here(NULL, "/usr/bin/qemu"));
+
+    /* socket=: the emulator as the daemon listening there sees it */
+    fake_daemon_start(&d);
+    here = vs_caps_emulator_path_here(d.uri, "/usr/bin/qemu");
+    want = g_strdup_printf("/proc/%d/root/usr/bin/qemu", (int)d.pid);
+    assert_string_equal(here, want);
+    assert_null(vs_caps_emulator_path_here(d.uri, "qemu"));   /* not absolute */
+    fake_daemon_stop(&d);
+    assert_null(vs_caps_emulator_path_here(d.uri, "/usr/bin/qemu"));   /* nobody listens */
+
+    /* a listener that is not libvirtd or virtqemud (this test): not trusted */
+    plain = g_build_filename(d.dir, "plain-sock", NULL);
+    plain_uri = g_strdup_printf("qemu:///system?socket=%s", plain);
+    fd = listen_at(plain);
+    assert_null(vs_caps_emulator_path_here(plain_uri, "/usr/bin/qemu"));
+    close(fd);
+    fake_daemon_free(&d);
+}
+
+static xmlDoc *
+domain_doc(const char *name, const char *emulator, const char *machine)
+{
+    g_autofree char *xml = g_strdup_printf(
+        "<domain type='qemu'><name>%s</name><memory unit='MiB'>%d</memory>"
+        "<os><type arch='x86_64' machine='%s'>hvm</type></os>"
+        "<devices><emulator>%s</emulator></devices></domain>",
+        name, g_str_equal(name, "a") ? 256 : 512, machine, emulator);
+
+    return vs_xml_parse(xml, "test", NULL);
+}
+
+static char *
+key_of(virConnect *conn, const char *uri, const char *name, const char *emulator,
+       const char *machine)
+{
+    g_autoptr(xmlDoc) doc = domain_doc(name, emulator, machine);
+
+    assert_non_null(doc);
+    return vs_caps_key_for(conn, doc, uri, 11003000);
+}
+
+/* The cache key of a domain behind a socket= URI (a daemon in another root,
+ * as the libvirt 11 lab stack): made from the emulator's stat in the daemon's
+ * root, without asking libvirt for QEMU's version (which costs libvirt a
+ * capabilities lookup, seconds when it re-probes); the same for another
+ * domain on the same emulator; another when the emulator or machine changes;
+ * QEMU's version again when the daemon cannot be found. */
+static void
+test_caps_key_for_socket_daemon(void **unused)
+{
+    g_autoptr(virConnect) conn = vs_connect("test:///default", NULL);
+    FakeDaemon d = { 0 };
+    g_autofree char *emu = NULL;
+    g_autofree char *emu_file = NULL;
+    g_autofree char *k1 = NULL, *k2 = NULL, *k3 = NULL, *k4 = NULL, *k5 = NULL, *k6 = NULL;
+    g_autofree char *want = NULL;
+    g_autofree char *want_none = NULL;
+    VsCapsKey expect = { 0 };
+    struct timespec times[2] = { { 0, UTIME_OMIT }, { 0, 0 } };
+    unsigned long hv = 0;
+    struct stat st;
+    FILE *f;
+
+    assert_non_null(conn);
+    fake_daemon_start(&d);
+    /* Chrooted (as root), the daemon's emulator is a path that does not
+     * exist in this process's root: only its root finds it. */
+    emu_file = g_build_filename(d.root, "vs-test-emulator", NULL);
+    emu = d.chrooted ? g_strdup("/vs-test-emulator") : g_strdup(emu_file);
+    if (d.chrooted)
+        assert_false(g_file_test(emu, G_FILE_TEST_EXISTS));
+    assert_true(g_file_set_contents(emu_file, "qemu 10.0", -1, NULL));
+    times[1].tv_sec = 1700000000;
+    assert_int_equal(utimensat(AT_FDCWD, emu_file, times, 0), 0);
+    assert_int_equal(stat(emu_file, &st), 0);
+
+    expect = (VsCapsKey){ .uri = d.uri, .libvirt = 11003000, .hypervisor = 0,
+                          .emulator = emu, .have_stat = TRUE,
+                          .mtime_ns = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+                          .size = st.st_size, .machine = "pc-q35-10.0", .arch = "x86_64",
+                          .virttype = "qemu" };
+    want = vs_caps_key_text(&expect);
+    k1 = key_of(conn, d.uri, "a", emu, "pc-q35-10.0");
+    assert_string_equal(k1, want);
+    /* another domain (name, memory) on the same emulator and machine: the same key */
+    k2 = key_of(conn, d.uri, "b", emu, "pc-q35-10.0");
+    assert_string_equal(k2, k1);
+    /* QEMU upgraded in the daemon's root: new mtime, then new size */
+    times[1].tv_sec = 1700000001;
+    assert_int_equal(utimensat(AT_FDCWD, emu_file, times, 0), 0);
+    k3 = key_of(conn, d.uri, "a", emu, "pc-q35-10.0");
+    assert_string_not_equal(k3, k1);
+    f = fopen(emu_file, "a");
+    assert_non_null(f);
+    fputs("+1", f);
+    fclose(f);
+    assert_int_equal(utimensat(AT_FDCWD, emu_file, times, 0), 0);
+    k4 = key_of(conn, d.uri, "a", emu, "pc-q35-10.0");
+    assert_string_not_equal(k4, k3);
+    k5 = key_of(conn, d.uri, "a", emu, "pc-i440fx-10.0");
+    assert_string_not_equal(k5, k4);
+
+    /* No daemon to find: QEMU's version, from libvirt. */
+    fake_daemon_stop(&d);
+    assert_int_equal(virConnectGetVersion(conn, &hv), 0);
+    expect.have_stat = FALSE;
+    expect.hypervisor = hv;
+    expect.mtime_ns = expect.size = 0;
+    want_none = vs_caps_key_text(&expect);
+    k6 = key_of(conn, d.uri, "a", emu, "pc-q35-10.0");
+    assert_string_equal(k6, want_none);
+    fake_daemon_free(&d);
 }
 
 static void
@@ -349,12 +588,14 @@ test_userns_refusal(void **unused)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caps_key_parts),
         cmocka_unit_test(test_caps_key_remote_and_escaping),
         cmocka_unit_test(test_caps_uri_is_local),
+        cmocka_unit_test(test_caps_emulator_path_here),
+        cmocka_unit_test(test_caps_key_for_socket_daemon),
         cmocka_unit_test(test_caps_cache_roundtrip_and_invalidation),
         cmocka_unit_test(test_caps_cache_bad_files),
         cmocka_unit_test(test_caps_cache_bounded),
@@ -365,5 +606,7 @@ main(void)
         cmocka_unit_test(test_userns_refusal),
     };
 
+    if (argc == 4 && g_str_equal(argv[1], "--listen"))
+        return fake_daemon(argv[2], argv[3]);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "vs-caps.h"
@@ -313,16 +315,77 @@ vs_caps_key_init(xmlDoc *doc, const char *uri, unsigned long libvirt, VsCapsKey 
     key->emulator = (const char *)s->emulator;
 }
 
+/* The pid of the libvirt daemon listening on the UNIX socket @path (its
+ * SO_PEERCRED), or 0.  Only libvirtd or virtqemud, which run QEMU themselves:
+ * behind a proxy (virtproxyd) or a socket-activating init the listener's root
+ * need not be the one QEMU is found in. */
+static pid_t
+vs_caps_socket_daemon(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct ucred cred = { 0 };
+    socklen_t len = sizeof(cred);
+    g_autofree char *proc_exe = NULL;
+    g_autofree char *exe = NULL;
+    g_autofree char *name = NULL;
+    gboolean ok;
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return 0;
+    memcpy(addr.sun_path, path, strlen(path) + 1);
+    /* non-blocking: a full backlog fails at once instead of waiting */
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return 0;
+    ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+         getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && cred.pid > 0;
+    close(fd);
+    if (!ok)
+        return 0;
+    proc_exe = g_strdup_printf("/proc/%d/exe", (int)cred.pid);
+    if (!(exe = g_file_read_link(proc_exe, NULL)))
+        return 0;
+    if (g_str_has_suffix(exe, " (deleted)"))   /* upgraded while it runs */
+        exe[strlen(exe) - strlen(" (deleted)")] = '\0';
+    name = g_path_get_basename(exe);
+    return g_str_equal(name, "libvirtd") || g_str_equal(name, "virtqemud") ? cred.pid : 0;
+}
+
+/* Where the emulator path of the domain XML can be stat'ed from here: the
+ * path itself when the daemon's files are ours; for a socket= URI, the path
+ * in the daemon's root (/proc/PID/root: a chroot, a mount namespace); NULL
+ * for a remote daemon or when the daemon cannot be told. */
+char *
+vs_caps_emulator_path_here(const char *uri, const char *emulator)
+{
+    g_autoptr(VsUriInfo) info = NULL;
+    const char *sock;
+    pid_t pid;
+
+    if (!emulator || !uri || !(info = vs_uri_info_parse(uri, NULL)) || info->remote)
+        return NULL;
+    if (!(sock = g_hash_table_lookup(info->params, "socket")))
+        return g_strdup(emulator);
+    if (!g_path_is_absolute(emulator) || (pid = vs_caps_socket_daemon(sock)) <= 0)
+        return NULL;
+    return g_strdup_printf("/proc/%d/root%s", (int)pid, emulator);
+}
+
 /* The emulator's version; FALSE if it cannot be told. */
 static gboolean
 vs_caps_key_emulator(virConnect *conn, VsCapsKey *key)
 {
+    g_autofree char *here = vs_caps_emulator_path_here(key->uri, key->emulator);
     GStatBuf st;
 
     /* The emulator binary is the hypervisor: its mtime changes when QEMU is
-     * upgraded.  Where it cannot be stat'ed, ask libvirt for QEMU's version
-     * (which may itself cost a re-probe). */
-    if (key->emulator && vs_caps_uri_is_local(key->uri) && g_stat(key->emulator, &st) == 0) {
+     * upgraded.  Only where it cannot be stat'ed, ask libvirt for QEMU's
+     * version: libvirt answers that from its QEMU capabilities cache
+     * (qemuConnectGetVersion -> virQEMUCapsGetDefaultVersion ->
+     * virQEMUCapsCacheLookup), which re-probes QEMU whenever it judges the
+     * cache stale, seconds on a host with an unusable /dev/kvm. */
+    if (here && g_stat(here, &st) == 0) {
         key->have_stat = TRUE;
         key->mtime_ns = (gint64)st.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) +
                         st.st_mtim.tv_nsec;
@@ -330,6 +393,18 @@ vs_caps_key_emulator(virConnect *conn, VsCapsKey *key)
         return TRUE;
     }
     return virConnectGetVersion(conn, &key->hypervisor) == 0;
+}
+
+char *
+vs_caps_key_for(virConnect *conn, xmlDoc *doc, const char *uri, unsigned long libvirt)
+{
+    g_auto(VsCapsStrings) s = { 0 };
+    VsCapsKey key;
+
+    vs_caps_key_init(doc, uri, libvirt, &key, &s);
+    if (!uri || !libvirt || !vs_caps_key_emulator(conn, &key))
+        return NULL;
+    return vs_caps_key_text(&key);
 }
 
 void
@@ -343,11 +418,9 @@ vs_caps_fill(virConnect *conn, xmlDoc *doc, const char *uri, unsigned long libvi
     char *raw;
 
     vs_caps_key_init(doc, uri, libvirt, &key, &s);
-    if (uri && libvirt && vs_caps_key_emulator(conn, &key)) {
-        key_text = vs_caps_key_text(&key);
-        if (vs_caps_cache_lookup(path, key_text, facts))
-            return;
-    }
+    key_text = vs_caps_key_for(conn, doc, uri, libvirt);
+    if (key_text && vs_caps_cache_lookup(path, key_text, facts))
+        return;
     raw = virConnectGetDomainCapabilities(conn, key.emulator, key.arch, key.machine,
                                           key.virttype, 0);
     if (raw && vs_caps_parse(raw, facts) && key_text)

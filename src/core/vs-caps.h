@@ -44,7 +44,7 @@ typedef struct {
     unsigned long libvirt;      /* virConnectGetLibVersion */
     unsigned long hypervisor;   /* virConnectGetVersion; 0 when the emulator is stat'ed */
     const char *emulator;       /* path from the domain XML, may be NULL */
-    gboolean have_stat;         /* emulator stat'ed on this host (local URIs only) */
+    gboolean have_stat;         /* emulator stat'ed from here (vs_caps_emulator_path_here) */
     gint64 mtime_ns;
     gint64 size;
     const char *machine;
@@ -58,6 +58,18 @@ char *vs_caps_key_text(const VsCapsKey *key);
 /* Does @uri reach a daemon whose files are this host's files?  Not when it
  * names a host, nor with socket= (the daemon may run in another root). */
 gboolean vs_caps_uri_is_local(const char *uri);
+
+/* The path under which this process can stat @emulator (a path of the domain
+ * XML) as the daemon behind @uri sees it: @emulator itself for a local URI;
+ * for a socket= URI, /proc/PID/root/@emulator of the libvirtd or virtqemud
+ * listening there; NULL for a remote URI or another listener. */
+char *vs_caps_emulator_path_here(const char *uri, const char *emulator);
+
+/* The cache key text for the domain in @doc on @conn (see VsCapsKey), or NULL
+ * when none can be made (@uri or @libvirt unknown).  Asks libvirt for QEMU's
+ * version, which can cost it a re-probe of QEMU, only when the emulator
+ * cannot be stat'ed from here (a remote URI). */
+char *vs_caps_key_for(virConnect *conn, xmlDoc *doc, const char *uri, unsigned long libvirt);
 
 /* The cache file: /var/cache/virt-share/domcaps (root) or
  * $XDG_CACHE_HOME/virt-share/domcaps; $VIRT_SHARE_CACHE_DIR overrides the folder. */
