@@ -130,6 +130,9 @@ running() { pgrep "$@" >/dev/null; }
 expect "QEMU runs as the user" running -u "$USER_NAME" -f "guest=$DOM"
 
 share=$home/share
+# Fresh folders every run: a file left by an earlier run (owned by an id of
+# its map) must neither pass nor fail a check of this one.
+rm -rf "$share" "$home/vshare" "$home/mapped"
 as_user mkdir -p "$share"
 before=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM")
 def_unchanged() { test "$before" = "$(virsh -c "$SURI" -q dumpxml --inactive "$DOM")"; }
@@ -220,9 +223,11 @@ no_virtiofsd() {
 expect "and its virtiofsd has ended" no_virtiofsd
 
 # --uid-map/--gid-map: <idmap>; the user is the guest's root (HOST:GUEST =
-# uid:0) and guest id 1000 is one of the user's subordinate ids (sub+1000).
+# uid:0) and guest id 1000 is one of the user's subordinate ids, sub+2000:
+# far from where libvirt's default map (guest 1.. on the subordinate range)
+# puts it, so only an <idmap> that virtiofsd really applies passes.
 sub_uid=$(cut -d: -f2 <<<"$subuid") sub_gid=$(cut -d: -f2 <<<"$subgid")
-mu=$((sub_uid + 1000)) mg=$((sub_gid + 1000))
+mu=$((sub_uid + 2000)) mg=$((sub_gid + 2000))
 mshare=$home/mapped
 as_user mkdir -p "$mshare"
 out=$(as_user "$VS" -c "$SURI" add "$DOM" "$mshare" --driver virtiofs --target /mnt/m \
