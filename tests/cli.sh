@@ -188,7 +188,7 @@ complete() { run __complete -- "$@"; out=$(sort <<<"$out"); }
 same() { if [ "$2" = "$3" ]; then tap_ok "$1"; else tap_not_ok "$1" "got: $2" "want: $3"; fi; }
 complete ""
 commands=$out
-for c in add list remove mount umount status doctor watch help; do
+for c in add list remove mount umount restart status doctor watch help; do
     contains "completion offers command $c" "$commands" "$c"
 done
 not_contains "completion hides __complete" "$commands" "__complete"
@@ -534,6 +534,17 @@ not_contains "dry run without an agent: no device XML" "$out" "<filesystem"
 vs add running "$odd" --dry-run --no-mount
 check_rc "add --dry-run --no-mount to the running domain" 0
 contains "running + shared memory + ACPI: auto picks virtiofs" "$out" "virtiofs"
+
+# ---- restart: refused before anything changes where it cannot work ----
+vs restart stopped
+check_rc "restart a shut-off domain: refused" 1
+contains "restart a shut-off domain: says it is not running" "$err" "'stopped' is not running"
+vs restart running --timeout 0
+check_rc "restart --timeout 0: refused" 1
+# The test driver has no guest agent and refuses agent|acpi shutdowns.
+vs restart running --timeout 2
+check_rc "restart: a shutdown libvirt refuses fails (exit 2)" 2
+contains "restart: names the shutdown" "$err" "cannot shut the domain down"
 
 # ---- read-only connections (-r) ----
 vs -r list running

@@ -19,6 +19,7 @@ VS_CLI_COMMAND_DECLARE(list);
 VS_CLI_COMMAND_DECLARE(remove);
 VS_CLI_COMMAND_DECLARE(mount);
 VS_CLI_COMMAND_DECLARE(umount);
+VS_CLI_COMMAND_DECLARE(restart);
 VS_CLI_COMMAND_DECLARE(status);
 VS_CLI_COMMAND_DECLARE(doctor);
 VS_CLI_COMMAND_DECLARE(watch);
@@ -52,6 +53,11 @@ const VsCommand vs_cli_commands[] = {
       .description = vs_umount_description,
       .min_args = 1, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag_or_dir },
       .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_umount },
+    { .name = "restart", .params = N_("DOMAIN [OPTION…]"),
+      .summary = N_("Shut a domain down, start it, mount its shares (pending 9p appear)"),
+      .description = vs_restart_description, .options = vs_restart_options,
+      .min_args = 1, .max_args = 1, .args = { vs_complete_domain },
+      .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_restart },
     { .name = "status", .params = N_("DOMAIN [OPTION…]"),
       .summary = N_("Show each share in the definition, the running domain and the guest"),
       .description = vs_status_description, .options = vs_status_options,

@@ -153,6 +153,20 @@ vs_restart_wait_agent(VsDomainState *state, const VsRunOptions *ropts, gboolean 
     return TRUE;
 }
 
+/* A restart failed: start the domain again if the failure left it stopped;
+ * say so in @error when that fails too. */
+static void
+vs_start_again(VsDomainState *state, GError **error)
+{
+    if (virDomainIsActive(state->dom) == 0 && virDomainCreate(state->dom) < 0) {
+        g_autoptr(GError) start_error = g_error_new(VS_ERROR, VS_ERROR_INCOMPLETE,
+                                                    _("domain '%s' is left shut off: starting "
+                                                      "it again failed: %s"), state->name,
+                                                    virGetLastErrorMessage());
+        vs_ops_error_incomplete(error, start_error);
+    }
+}
+
 /* A restart for the share failed: restore the definition, and start the
  * domain again if the failure left it stopped; say what could not be done. */
 static void
@@ -162,14 +176,9 @@ vs_restart_undo(VsDomainState *state, VsAddJob *job, GError **error)
 
     if (!vs_ops_add_rollback(state, job, &undo_error))
         vs_ops_error_incomplete(error, undo_error);
-    if (virDomainIsActive(state->dom) == 0 && virDomainCreate(state->dom) < 0) {
-        g_autoptr(GError) start_error = g_error_new(VS_ERROR, VS_ERROR_INCOMPLETE,
-                                                    _("domain '%s' is left shut off: starting "
-                                                      "it again failed: %s"), state->name,
-                                                    virGetLastErrorMessage());
-        vs_ops_error_incomplete(error, start_error);
-    }
+    vs_start_again(state, error);
 }
+
 
 /* After a restart, bring back the shares that were mounted before: a user who
  * let virt-share restart the domain expects them.  Failures are warnings. */
@@ -312,8 +321,9 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
     if (state->running && ropts->mount)
         vs_persist(state, job, ropts);
     if (job->plan.restart_needed && ropts->mount)
-        vs_notify(ropts, _("It will be mounted at %s after the next start: restart the domain "
-                           "and run 'virt-share mount %s', or run add with --restart."),
+        vs_notify(ropts, _("It will be mounted at %s once the domain is shut down and started "
+                           "again (a reboot inside the guest is not enough): run "
+                           "'virt-share restart %s'."),
                   job->share->target, state->name);
     else if (!state->running && ropts->mount)
         vs_notify(ropts, _("Start the domain, then run 'virt-share mount %s' to mount it at %s."),
@@ -526,6 +536,7 @@ gboolean
 vs_run_restart(VsDomainState *state, const VsRunOptions *ropts, GError **error)
 {
     g_autoptr(VsDomainState) fresh = NULL;
+    gboolean restarted = FALSE;
 
     if (!state->running) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("domain '%s' is not running"),
@@ -533,8 +544,13 @@ vs_run_restart(VsDomainState *state, const VsRunOptions *ropts, GError **error)
         return FALSE;
     }
     vs_notify(ropts, _("Restarting domain '%s'…"), state->name);
-    if (!vs_restart_wait_agent(state, ropts, NULL, error))
+    if (!vs_restart_wait_agent(state, ropts, &restarted, error)) {
+        if (restarted)
+            g_prefix_error(error, _("domain '%s' was restarted, but: "), state->name);
+        else
+            vs_start_again(state, error);
         return FALSE;
+    }
     /* The running domain now has the devices of the definition. */
     if (!(fresh = vs_domain_state_load(state->dom, error)))
         return FALSE;
