@@ -729,14 +729,14 @@ test_guest_commands_end_options(void **state)
     share->driver = VS_DRIVER_9P;
     share->mode = VS_MODE_SQUASH;
     /* mounted elsewhere already: refused before any command */
-    assert_false(vs_guest_mount(NULL, share, 1000, &err));
+    assert_false(vs_guest_mount(NULL, share, 1000, NULL, &err));
     vs_test_check_error(err, VS_ERROR_EXISTS, __FILE__, __LINE__);
     g_clear_error(&err);
     assert_true(vs_guest_umount(NULL, "-vs-opt", &was_mounted, 1000, &err));
     assert_no_gerror(err);
     assert_true(was_mounted);
     g_string_assign(g_hash_table_lookup(gfs, "/proc/self/mounts"), "");
-    assert_true(vs_guest_mount(NULL, share, 1000, &err));
+    assert_true(vs_guest_mount(NULL, share, 1000, NULL, &err));
     assert_no_gerror(err);
     assert_int_equal(gfs_commands, 3);     /* umount, mkdir, mount */
     gfs_teardown();
@@ -761,10 +761,39 @@ test_mount_waits_for_device(void **state)
     share->target = g_strdup("/mnt/data");
     share->driver = VS_DRIVER_9P;
     share->mode = VS_MODE_SQUASH;
-    assert_true(vs_guest_mount(NULL, share, 1000, &err));
+    assert_true(vs_guest_mount(NULL, share, 1000, NULL, &err));
     assert_no_gerror(err);
     assert_int_equal(gfs_mount_failures, 0);
     assert_int_equal(gfs_commands, 5);     /* mkdir, three failed mounts, mount */
+    gfs_teardown();
+}
+
+/* Mounted there already: success, said so, and no command runs. */
+static void
+test_mount_already_mounted(void **state)
+{
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GError) err = NULL;
+    gboolean already = FALSE;
+
+    gfs_setup("");
+    gfs_allowed[0] = "";
+    gfs_allowed[1] = NULL;
+    gfs_commands = 0;
+    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"),
+                        g_string_new("vs-data-0123abcd /mnt/data 9p rw 0 0\n"));
+    share->tag = g_strdup("vs-data-0123abcd");
+    share->target = g_strdup("/mnt/data");
+    share->driver = VS_DRIVER_9P;
+    share->mode = VS_MODE_SQUASH;
+    assert_true(vs_guest_mount(NULL, share, 1000, &already, &err));
+    assert_no_gerror(err);
+    assert_true(already);
+    assert_int_equal(gfs_commands, 0);
+    g_string_assign(g_hash_table_lookup(gfs, "/proc/self/mounts"), "");
+    assert_true(vs_guest_mount(NULL, share, 1000, &already, &err));
+    assert_false(already);
+    assert_int_equal(gfs_commands, 2);     /* mkdir, mount */
     gfs_teardown();
 }
 
@@ -923,6 +952,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_remove_failed_detach_keeps_fstab, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guest_commands_end_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mount_waits_for_device, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mount_already_mounted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_by_guest_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_debug_trace_sanitised, setup, teardown),
         cmocka_unit_test(test_sanitize),

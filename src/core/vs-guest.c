@@ -186,7 +186,8 @@ vs_guest_ensure_fs(virDomain *dom, VsDriver driver, guint timeout_ms, GError **e
 }
 
 gboolean
-vs_guest_mount(virDomain *dom, const VsShare *share, guint timeout_ms, GError **error)
+vs_guest_mount(virDomain *dom, const VsShare *share, guint timeout_ms, gboolean *already,
+               GError **error)
 {
     const char *mkdir_argv[] = { "mkdir", "-p", "--", share->target, NULL };
     g_auto(GStrv) mount_argv = vs_guest_mount_argv(share);
@@ -202,9 +203,14 @@ vs_guest_mount(virDomain *dom, const VsShare *share, guint timeout_ms, GError **
     }
     if (!(mounts = vs_guest_mounts(dom, error)))
         return FALSE;
+    if (already)
+        *already = FALSE;
     if ((m = vs_guest_find_mount(mounts, share->tag))) {
-        if (g_strcmp0(m->target, share->target) == 0)
+        if (g_strcmp0(m->target, share->target) == 0) {
+            if (already)
+                *already = TRUE;
             return TRUE;
+        }
         g_autofree char *where = vs_text_sanitize(m->target, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_EXISTS,
                     _("share '%s' is already mounted at '%s' in the guest"), share->tag,

@@ -48,9 +48,10 @@ gboolean vs_guest_has_fs(virDomain *dom, VsDriver driver, gboolean *has, GError 
 gboolean vs_guest_ensure_fs(virDomain *dom, VsDriver driver, guint timeout_ms, GError **error);
 
 /* mkdir -p the mount point and mount the share.  Already mounted there is
- * success.  A failing mount is retried with back-off for VS_DEVICE_SETTLE_MS
- * (the device may not be probed yet). */
-gboolean vs_guest_mount(virDomain *dom, const VsShare *share, guint timeout_ms, GError **error);
+ * success, and sets *@already (may be NULL).  A failing mount is retried with
+ * back-off for VS_DEVICE_SETTLE_MS (the device may not be probed yet). */
+gboolean vs_guest_mount(virDomain *dom, const VsShare *share, guint timeout_ms, gboolean *already,
+                        GError **error);
 
 /* Unmount every mount of @tag; not mounted is success.  *@was_mounted tells. */
 gboolean vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted,

@@ -110,7 +110,7 @@ vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
     g_autoptr(GError) mount_error = NULL;
     g_autoptr(GError) undo_error = NULL;
 
-    if (vs_guest_mount(state->dom, job->share, ropts->timeout_ms, &mount_error)) {
+    if (vs_guest_mount(state->dom, job->share, ropts->timeout_ms, NULL, &mount_error)) {
         vs_notify(ropts, _("Mounted at %s in the guest."), job->share->target);
         return TRUE;
     }
@@ -195,7 +195,7 @@ vs_remount_others(VsDomainState *state, const char *skip_tag, const VsRunOptions
         if (!(share->where & VS_WHERE_LIVE) || !share->target ||
             g_strcmp0(share->tag, skip_tag) == 0)
             continue;
-        if (vs_guest_mount(state->dom, share, ropts->timeout_ms, &mount_error))
+        if (vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, &mount_error))
             vs_notify(ropts, _("Mounted '%s' at %s again."), share->tag, share->target);
         else
             vs_warn(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
@@ -493,16 +493,22 @@ vs_run_mount(VsDomainState *state, const char *tag, const char *target,
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
         g_autofree char *mount_point = target ? g_strdup(target) : vs_run_default_target(share);
+        gboolean already;
 
         if (!vs_guest_preflight_once(checked, state->dom, share->driver, ropts, error))
             return FALSE;
         g_free(share->target);
         share->target = g_steal_pointer(&mount_point);
-        if (!vs_guest_mount(state->dom, share, ropts->timeout_ms, error)) {
+        if (!vs_guest_mount(state->dom, share, ropts->timeout_ms, &already, error)) {
             g_prefix_error(error, _("share '%s': "), share->tag);
             return FALSE;
         }
-        vs_notify(ropts, _("Mounted '%s' (%s) at %s."), share->tag, share->source, share->target);
+        if (already)
+            vs_notify(ropts, _("'%s' (%s) is already mounted at %s."), share->tag, share->source,
+                      share->target);
+        else
+            vs_notify(ropts, _("Mounted '%s' (%s) at %s."), share->tag, share->source,
+                      share->target);
     }
     return vs_run_record(state, shares, TRUE, ropts, error);
 }
@@ -579,7 +585,7 @@ vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **e
             continue;   /* already mounted: nothing to say */
         if (!vs_guest_preflight_once(checked, state->dom, share->driver, ropts, error))
             return FALSE;
-        if (!vs_guest_mount(state->dom, share, ropts->timeout_ms, error)) {
+        if (!vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, error)) {
             g_prefix_error(error, _("share '%s': "), share->tag);
             return FALSE;
         }
