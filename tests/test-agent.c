@@ -708,26 +708,35 @@ test_remove_failed_detach_keeps_fstab(void **state)
     gfs_teardown();
 }
 
+/* A guest with an empty /etc/fstab and @mounts as its mount table, and a
+ * 9p squash share @tag for @target; for the mount and umount tests. */
+static VsShare *
+gfs_mount_setup(const char *mounts, const char *tag, const char *target)
+{
+    VsShare *share = vs_share_new();
+
+    gfs_setup("");
+    gfs_allowed[0] = "";
+    gfs_allowed[1] = NULL;
+    gfs_commands = 0;
+    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"), g_string_new(mounts));
+    share->tag = g_strdup(tag);
+    share->target = g_strdup(target);
+    share->driver = VS_DRIVER_9P;
+    share->mode = VS_MODE_SQUASH;
+    return share;
+}
+
 /* Item 9: mkdir, mount and umount get "--" before their operands: a tag
  * from a hand-edited domain XML, or a mount point the guest reports, may
  * look like an option. */
 static void
 test_guest_commands_end_options(void **state)
 {
-    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(VsShare) share = gfs_mount_setup("-vs-opt -lazy 9p rw 0 0\n", "-vs-opt", "/mnt/x");
     g_autoptr(GError) err = NULL;
     gboolean was_mounted = FALSE;
 
-    gfs_setup("");
-    gfs_allowed[0] = "";
-    gfs_allowed[1] = NULL;
-    gfs_commands = 0;
-    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"),
-                        g_string_new("-vs-opt -lazy 9p rw 0 0\n"));
-    share->tag = g_strdup("-vs-opt");
-    share->target = g_strdup("/mnt/x");
-    share->driver = VS_DRIVER_9P;
-    share->mode = VS_MODE_SQUASH;
     /* mounted elsewhere already: refused before any command */
     assert_false(vs_guest_mount(NULL, share, 1000, NULL, &err));
     vs_test_check_error(err, VS_ERROR_EXISTS, __FILE__, __LINE__);
@@ -748,19 +757,10 @@ test_guest_commands_end_options(void **state)
 static void
 test_mount_waits_for_device(void **state)
 {
-    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(VsShare) share = gfs_mount_setup("", "vs-data-0123abcd", "/mnt/data");
     g_autoptr(GError) err = NULL;
 
-    gfs_setup("");
-    gfs_allowed[0] = "";
-    gfs_allowed[1] = NULL;
-    gfs_commands = 0;
     gfs_mount_failures = 3;
-    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"), g_string_new(""));
-    share->tag = g_strdup("vs-data-0123abcd");
-    share->target = g_strdup("/mnt/data");
-    share->driver = VS_DRIVER_9P;
-    share->mode = VS_MODE_SQUASH;
     assert_true(vs_guest_mount(NULL, share, 1000, NULL, &err));
     assert_no_gerror(err);
     assert_int_equal(gfs_mount_failures, 0);
@@ -772,20 +772,11 @@ test_mount_waits_for_device(void **state)
 static void
 test_mount_already_mounted(void **state)
 {
-    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(VsShare) share = gfs_mount_setup("vs-data-0123abcd /mnt/data 9p rw 0 0\n",
+                                               "vs-data-0123abcd", "/mnt/data");
     g_autoptr(GError) err = NULL;
     gboolean already = FALSE;
 
-    gfs_setup("");
-    gfs_allowed[0] = "";
-    gfs_allowed[1] = NULL;
-    gfs_commands = 0;
-    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"),
-                        g_string_new("vs-data-0123abcd /mnt/data 9p rw 0 0\n"));
-    share->tag = g_strdup("vs-data-0123abcd");
-    share->target = g_strdup("/mnt/data");
-    share->driver = VS_DRIVER_9P;
-    share->mode = VS_MODE_SQUASH;
     assert_true(vs_guest_mount(NULL, share, 1000, &already, &err));
     assert_no_gerror(err);
     assert_true(already);

@@ -56,28 +56,42 @@ vsd_on_remove_response(GtkDialog *dialog, int response, gpointer data)
     gtk_window_destroy(GTK_WINDOW(dialog));
 }
 
+/* Ask before a change that cannot be taken back: a question, the details, a
+ * Cancel and an @ok_label button.  The dialog is named NAME-dialog and its
+ * button confirm-NAME (the self-test finds them by name); @on_response gets
+ * @button, kept alive as long as the question (rows are rebuilt on refresh). */
 static void
-vsd_on_remove(GtkWidget *button, gpointer data)
+vsd_confirm(GtkWidget *button, const char *name, const char *question, const char *detail,
+            const char *ok_label, GCallback on_response)
 {
     GtkWidget *d = gtk_message_dialog_new(GTK_WINDOW(vsd_button_window(button)),
                                           GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                          GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                          _("Stop sharing this folder?"));
+                                          GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
+    g_autofree char *ok_name = g_strdup_printf("confirm-%s", name);
+    g_autofree char *dialog_name = g_strdup_printf("%s-dialog", name);
     GtkWidget *ok;
 
-    gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d),
+    gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s", detail);
+    gtk_dialog_add_button(GTK_DIALOG(d), _("_Cancel"), GTK_RESPONSE_CANCEL);
+    ok = gtk_dialog_add_button(GTK_DIALOG(d), ok_label, GTK_RESPONSE_ACCEPT);
+    gtk_widget_add_css_class(ok, "destructive-action");
+    gtk_widget_set_name(ok, ok_name);
+    gtk_widget_set_name(d, dialog_name);
+    g_signal_connect_data(d, "response", on_response, g_object_ref(button),
+                          (GClosureNotify)(void (*)(void))g_object_unref, 0);
+    gtk_window_present(GTK_WINDOW(d));
+}
+
+static void
+vsd_on_remove(GtkWidget *button, gpointer data)
+{
+    g_autofree char *detail = g_strdup_printf(
         _("%s is unmounted in the guest and removed from %s. Files on the host stay."),
         (const char *)g_object_get_data(G_OBJECT(button), "vsd-source"),
         (const char *)g_object_get_data(G_OBJECT(button), "vsd-domain"));
-    gtk_dialog_add_button(GTK_DIALOG(d), _("_Cancel"), GTK_RESPONSE_CANCEL);
-    ok = gtk_dialog_add_button(GTK_DIALOG(d), _("_Remove"), GTK_RESPONSE_ACCEPT);
-    gtk_widget_add_css_class(ok, "destructive-action");
-    gtk_widget_set_name(ok, "confirm-remove");
-    gtk_widget_set_name(d, "remove-dialog");
-    /* The button is rebuilt on refresh: keep it alive as long as the question. */
-    g_signal_connect_data(d, "response", G_CALLBACK(vsd_on_remove_response), g_object_ref(button),
-                          (GClosureNotify)(void (*)(void))g_object_unref, 0);
-    gtk_window_present(GTK_WINDOW(d));
+
+    vsd_confirm(button, "remove", _("Stop sharing this folder?"), detail, _("_Remove"),
+                G_CALLBACK(vsd_on_remove_response));
 }
 
 static void
@@ -99,25 +113,13 @@ vsd_on_restart_response(GtkDialog *dialog, int response, gpointer data)
 static void
 vsd_on_restart(GtkWidget *button, gpointer data)
 {
-    const char *domain = g_object_get_data(G_OBJECT(button), "vsd-domain");
-    GtkWidget *d = gtk_message_dialog_new(GTK_WINDOW(vsd_button_window(button)),
-                                          GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                          GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                          _("Restart %s now?"), domain);
-    GtkWidget *ok;
+    g_autofree char *question = g_strdup_printf(
+        _("Restart %s now?"), (const char *)g_object_get_data(G_OBJECT(button), "vsd-domain"));
 
-    gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d),
-        _("The guest is asked to shut down, as with its power button, and started again; "
-          "then the shared folders are mounted. Unsaved work in the guest may be lost."));
-    gtk_dialog_add_button(GTK_DIALOG(d), _("_Cancel"), GTK_RESPONSE_CANCEL);
-    ok = gtk_dialog_add_button(GTK_DIALOG(d), _("_Restart"), GTK_RESPONSE_ACCEPT);
-    gtk_widget_add_css_class(ok, "destructive-action");
-    gtk_widget_set_name(ok, "confirm-restart");
-    gtk_widget_set_name(d, "restart-dialog");
-    /* The button is rebuilt on refresh: keep it alive as long as the question. */
-    g_signal_connect_data(d, "response", G_CALLBACK(vsd_on_restart_response), g_object_ref(button),
-                          (GClosureNotify)(void (*)(void))g_object_unref, 0);
-    gtk_window_present(GTK_WINDOW(d));
+    vsd_confirm(button, "restart", question,
+                _("The guest is asked to shut down, as with its power button, and started again; "
+                  "then the shared folders are mounted. Unsaved work in the guest may be lost."),
+                _("_Restart"), G_CALLBACK(vsd_on_restart_response));
 }
 
 static void

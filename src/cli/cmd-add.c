@@ -163,24 +163,20 @@ vs_cmd_add(int argc, char **argv, GError **error)
     VsAddOptions opts = { 0 };
     VsRunOptions ropts;
 
-    if (opt.timeout <= 0 || opt.timeout > VS_MAX_TIMEOUT_S) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    _("--timeout must be between 1 and %d seconds"), VS_MAX_TIMEOUT_S);
+    vs_cli_run_options_init(&ropts);
+    if (!vs_cli_run_options_timeout(&ropts, opt.timeout, error))
         return FALSE;
-    }
     if (!(config = vs_config_load(NULL, error)) ||
         !vs_add_options_from_cli(&opts, config, source, error))
         return FALSE;
     if (!(conn = vs_cli_connect(error)))
         return FALSE;
 
-    vs_cli_run_options_init(&ropts);
     ropts.mount = !opt.no_mount;
     ropts.keep_device = opt.keep_device;
     ropts.restart = opt.restart;
     ropts.force = opt.force;
     ropts.persist = opt.persist;
-    ropts.timeout_ms = (guint)opt.timeout * 1000;
     ropts.dry_run = opt.dry_run;
     if (opt.dry_run)
         return vs_add_dry_run(conn, argv[0], &opts, &ropts, error);

@@ -39,15 +39,10 @@ vs_cmd_restart(int argc, char **argv, GError **error)
     g_autoptr(virConnect) conn = NULL;
     VsRunOptions ropts;
 
-    if (opt.timeout <= 0 || opt.timeout > VS_MAX_TIMEOUT_S) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    _("--timeout must be between 1 and %d seconds"), VS_MAX_TIMEOUT_S);
-        return FALSE;
-    }
-    if (!(conn = vs_cli_connect(error)))
-        return FALSE;
     vs_cli_run_options_init(&ropts);
+    if (!vs_cli_run_options_timeout(&ropts, opt.timeout, error) ||
+        !(conn = vs_cli_connect(error)))
+        return FALSE;
     ropts.force = opt.force;
-    ropts.timeout_ms = (guint)opt.timeout * 1000;
     return vs_op_restart(conn, argv[0], &ropts, error);
 }

@@ -7,6 +7,7 @@
 #include "vs-cli.h"
 #include "vs-config.h"
 #include "vs-conn.h"
+#include "vs-defaults.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-ops.h"
@@ -303,6 +304,18 @@ vs_cli_warn(const char *message, gpointer user_data)
 {
     fflush(stdout);   /* keep the order of progress and warnings in a terminal */
     fprintf(stderr, "%s\n", message);
+}
+
+gboolean
+vs_cli_run_options_timeout(VsRunOptions *ropts, int seconds, GError **error)
+{
+    if (seconds <= 0 || seconds > VS_MAX_TIMEOUT_S) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("--timeout must be between 1 and %d seconds"), VS_MAX_TIMEOUT_S);
+        return FALSE;
+    }
+    ropts->timeout_ms = (guint)seconds * 1000;
+    return TRUE;
 }
 
 void

@@ -137,6 +137,8 @@ void vs_cli_notify(const char *message, gpointer user_data);
 void vs_cli_warn(const char *message, gpointer user_data);
 /* vs_run_options_init, with the CLI's progress and warning printers. */
 void vs_cli_run_options_init(VsRunOptions *ropts);
+/* --timeout SECONDS into @ropts->timeout_ms, refused outside 1..VS_MAX_TIMEOUT_S. */
+gboolean vs_cli_run_options_timeout(VsRunOptions *ropts, int seconds, GError **error);
 
 /* Resolve a host path given on the command line: relative paths are taken
  * from the current directory, as users expect from a shell. */
