@@ -569,15 +569,13 @@ vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **e
     g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
     g_autoptr(GHashTable) checked = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) mounts = NULL;
-    /* While running, the running domain's records are the ones that count. */
-    g_autoptr(GHashTable) records = vs_domxml_mount_records(state->live_doc ? state->live_doc
-                                                                            : state->config_doc);
 
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
-        const VsMountRecord *rec = g_hash_table_lookup(records, share->tag);
 
-        if (!(share->where & VS_WHERE_LIVE) || !share->target || (rec && !rec->automount))
+        /* target and no_automount come from one record, the running
+         * domain's first (vs_domain_state_shares) */
+        if (!(share->where & VS_WHERE_LIVE) || !share->target || share->no_automount)
             continue;
         if (!mounts && !(mounts = vs_guest_mounts(state->dom, error)))
             return FALSE;
