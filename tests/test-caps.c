@@ -96,17 +96,20 @@ test_caps_key_remote_and_escaping(void **unused)
     assert_null(strchr(tc, '\n'));
 }
 
+/* Which URIs let the emulator be stat'ed from here (the socket= cases, a
+ * daemon in another root, are in test_caps_emulator_path_here). */
 static void
-test_caps_uri_is_local(void **unused)
+test_caps_emulator_path_uris(void **unused)
 {
-    assert_true(vs_caps_uri_is_local("qemu:///system"));
-    assert_true(vs_caps_uri_is_local("qemu:///session"));
-    assert_true(vs_caps_uri_is_local("test:///default"));
-    assert_false(vs_caps_uri_is_local("qemu+ssh://root@host/system"));
-    assert_false(vs_caps_uri_is_local("qemu+tcp://10.0.0.1/system"));
-    /* a daemon in another root (a chroot, a container): its files are not ours */
-    assert_false(vs_caps_uri_is_local("qemu:///system?socket=/proc/1/root/run/libvirt/libvirt-sock"));
-    assert_false(vs_caps_uri_is_local(NULL));
+    static const char *const local[] = { "qemu:///system", "qemu:///session", "test:///default" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(local); i++) {
+        g_autofree char *p = vs_caps_emulator_path_here(local[i], "/usr/bin/qemu");
+        assert_string_equal(p, "/usr/bin/qemu");
+    }
+    assert_null(vs_caps_emulator_path_here("qemu+ssh://root@host/system", "/usr/bin/qemu"));
+    assert_null(vs_caps_emulator_path_here("qemu+tcp://10.0.0.1/system", "/usr/bin/qemu"));
+    assert_null(vs_caps_emulator_path_here(NULL, "/usr/bin/qemu"));
 }
 
 /* A listening UNIX socket at @path; the descriptor. */
@@ -593,7 +596,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caps_key_parts),
         cmocka_unit_test(test_caps_key_remote_and_escaping),
-        cmocka_unit_test(test_caps_uri_is_local),
+        cmocka_unit_test(test_caps_emulator_path_uris),
         cmocka_unit_test(test_caps_emulator_path_here),
         cmocka_unit_test(test_caps_key_for_socket_daemon),
         cmocka_unit_test(test_caps_cache_roundtrip_and_invalidation),

@@ -120,14 +120,6 @@ vs_caps_key_text(const VsCapsKey *key)
                            (char *)esc->pdata[2], (char *)esc->pdata[3], (char *)esc->pdata[4]);
 }
 
-gboolean
-vs_caps_uri_is_local(const char *uri)
-{
-    g_autoptr(VsUriInfo) info = uri ? vs_uri_info_parse(uri, NULL) : NULL;
-
-    return info && !info->remote && !g_hash_table_contains(info->params, "socket");
-}
-
 char *
 vs_caps_cache_path(void)
 {
@@ -395,6 +387,15 @@ vs_caps_key_emulator(virConnect *conn, VsCapsKey *key)
     return virConnectGetVersion(conn, &key->hypervisor) == 0;
 }
 
+/* The key text of @key, filled by vs_caps_key_init; NULL when none can be made. */
+static char *
+vs_caps_key_finish(virConnect *conn, VsCapsKey *key)
+{
+    if (!key->uri || !key->libvirt || !vs_caps_key_emulator(conn, key))
+        return NULL;
+    return vs_caps_key_text(key);
+}
+
 char *
 vs_caps_key_for(virConnect *conn, xmlDoc *doc, const char *uri, unsigned long libvirt)
 {
@@ -402,9 +403,7 @@ vs_caps_key_for(virConnect *conn, xmlDoc *doc, const char *uri, unsigned long li
     VsCapsKey key;
 
     vs_caps_key_init(doc, uri, libvirt, &key, &s);
-    if (!uri || !libvirt || !vs_caps_key_emulator(conn, &key))
-        return NULL;
-    return vs_caps_key_text(&key);
+    return vs_caps_key_finish(conn, &key);
 }
 
 void
@@ -418,7 +417,7 @@ vs_caps_fill(virConnect *conn, xmlDoc *doc, const char *uri, unsigned long libvi
     char *raw;
 
     vs_caps_key_init(doc, uri, libvirt, &key, &s);
-    key_text = vs_caps_key_for(conn, doc, uri, libvirt);
+    key_text = vs_caps_key_finish(conn, &key);
     if (key_text && vs_caps_cache_lookup(path, key_text, facts))
         return;
     raw = virConnectGetDomainCapabilities(conn, key.emulator, key.arch, key.machine,

@@ -55,10 +55,6 @@ typedef struct {
 /* The canonical text of @key; equal texts mean the same answer. */
 char *vs_caps_key_text(const VsCapsKey *key);
 
-/* Does @uri reach a daemon whose files are this host's files?  Not when it
- * names a host, nor with socket= (the daemon may run in another root). */
-gboolean vs_caps_uri_is_local(const char *uri);
-
 /* The path under which this process can stat @emulator (a path of the domain
  * XML) as the daemon behind @uri sees it: @emulator itself for a local URI;
  * for a socket= URI, /proc/PID/root/@emulator of the libvirtd or virtqemud
