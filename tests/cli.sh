@@ -611,6 +611,18 @@ check_rc "add: a symlink to a path that is not UTF-8 is refused" 1
 vs add stopped "$TMP/share" --target "/mnt/a$(printf '\033')[31m" --dry-run
 check_rc "add: a guest path with a control character is refused" 1
 not_contains "add: the escape sequence is not printed raw" "$err" "$(printf '\033')"
+# A format character (U+202E, right-to-left override) would make the path
+# read as another one: refused before anything is attempted (the test
+# driver cannot attach, so an attempt would show as exit 2).
+rlo=$(printf '\342\200\256')
+mkdir -p "$TMP/abc${rlo}fdp.exe"
+vs add stopped "$TMP/abc${rlo}fdp.exe"
+check_rc "add: a host path with a format character is refused" 1
+not_contains "add: nothing attempted for it" "$out$err" "adding to the definition"
+not_contains "add: no attach tried for it" "$err" "cannot attach"
+contains "add: the name is shown escaped, with the code point" "$err" \
+    "$TMP/abc\\u{202e}fdp.exe' contains U+202E"
+not_contains "add: the override is not printed raw" "$err" "$rlo"
 
 
 # ---- warnings on stderr, also with -q; --debug traces libvirt and the agent ----

@@ -356,7 +356,7 @@ test_resolve_special_chars(void **state)
     PathFixture *fx = *state;
     static const char *const names[] = {
         "with space", "a&b", "it's", "say \"hi\"", "a<b>c", "caf\xc3\xa9", " lead",
-        "a b&c<d'e\"f", NULL
+        "a b&c<d'e\"f", "Ünïcödé 日本", NULL
     };
 
     for (guint i = 0; names[i]; i++) {
@@ -377,8 +377,8 @@ assert_guest_path_invalid(const char *path)
     assert_vs_error(err, VS_ERROR_INVALID);
 }
 
-/* Names that are not UTF-8 text, or carry control characters, are refused,
- * also when a symbolic link leads to them (issue 11, item 1). */
+/* Names that are not UTF-8 text, or carry control or format characters, are
+ * refused, also when a symbolic link leads to them (issue 11, item 1). */
 static void
 test_resolve_not_text(void **state)
 {
@@ -387,7 +387,9 @@ test_resolve_not_text(void **state)
         "\xc0\xae\xc0\xae",      /* overlong "..": libxml2 writes it as &#x2E;&#x2E; */
         "caf\xe9",                 /* Latin-1 */
         "\xff",
-        "new\nline", "tab\there", "esc\x1b[31m", "del\x7f", "c1\xc2\x9b", NULL
+        "new\nline", "tab\there", "esc\x1b[31m", "del\x7f", "c1\xc2\x9b",
+        /* format characters: U+202E (right-to-left override), U+200B, U+FEFF */
+        "rlo\u202etxt.exe", "zero\u200bwidth", "bom\ufeff", NULL
     };
 
     for (guint i = 0; names[i]; i++) {
@@ -401,6 +403,25 @@ test_resolve_not_text(void **state)
         /* the guest side too */
         assert_guest_path_invalid(dir);
     }
+}
+
+/* A format character is refused like a control character, and named by its
+ * code point; other non-ASCII text passes. */
+static void
+test_text_format_chars(void **state)
+{
+    g_autoptr(GError) err = NULL;
+
+    assert_false(vs_text_validate("/srv/abc\u202efdp.exe", &err));
+    assert_vs_error(err, VS_ERROR_INVALID);
+    assert_non_null(strstr(err->message, "U+202E"));
+    /* the name itself is shown escaped, never with the raw override */
+    assert_non_null(strstr(err->message, "/srv/abc\\u{202e}fdp.exe"));
+    assert_null(strstr(err->message, "\u202e"));
+    g_clear_error(&err);
+
+    assert_true(vs_text_validate("/srv/Ünïcödé 日本", &err));
+    assert_no_gerror(err);
 }
 
 /* ---- vs_guest_path_validate ---- */
@@ -459,6 +480,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_resolve_ok, path_setup, path_teardown),
         cmocka_unit_test_setup_teardown(test_resolve_special_chars, path_setup, path_teardown),
         cmocka_unit_test_setup_teardown(test_resolve_not_text, path_setup, path_teardown),
+        cmocka_unit_test(test_text_format_chars),
         cmocka_unit_test(test_guest_path),
     };
 

@@ -24,13 +24,24 @@ vs_text_validate(const char *text, GError **error)
         return FALSE;
     }
     for (const char *p = text; *p; p = g_utf8_next_char(p)) {
-        if (g_unichar_iscntrl(g_utf8_get_char(p))) {
-            g_autofree char *shown = vs_text_sanitize(text, -1);
+        gunichar c = g_utf8_get_char(p);
+        g_autofree char *shown = NULL;
+
+        /* Format characters (bidi overrides, zero-width spaces) are
+         * invisible or reorder what follows: the path the user confirms
+         * would not read as the path it is. */
+        if (!g_unichar_iscntrl(c) && g_unichar_type(c) != G_UNICODE_FORMAT)
+            continue;
+        shown = vs_text_sanitize(text, -1);
+        if (g_unichar_iscntrl(c))
             g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
                         _("'%s' contains a control character (at offset %ld)"), shown,
                         (long)(p - text));
-            return FALSE;
-        }
+        else
+            g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                        _("'%s' contains U+%04X, an invisible Unicode format character "
+                          "(at offset %ld)"), shown, (guint)c, (long)(p - text));
+        return FALSE;
     }
     return TRUE;
 }

@@ -3,11 +3,13 @@
 
 #include <glib.h>
 
-/* Refuse @text unless it is valid UTF-8 without control characters
- * (VS_ERROR_INVALID).  libvirt, libxml2 and the guest agent handle only
- * UTF-8: libxml2 turns the overlong "\xc0\xae" into '.', so a name that
- * passed the policy would reach libvirt as "..".  Control characters would
- * reach terminals, logs and the guest's fstab. */
+/* Refuse @text unless it is valid UTF-8 without control characters or
+ * format characters (VS_ERROR_INVALID).  libvirt, libxml2 and the guest
+ * agent handle only UTF-8: libxml2 turns the overlong "\xc0\xae" into '.',
+ * so a name that passed the policy would reach libvirt as "..".  Control
+ * characters would reach terminals, logs and the guest's fstab; format
+ * characters (Unicode category Cf: bidi overrides such as U+202E, zero-width
+ * characters such as U+200B, U+FEFF) make a path read as another one. */
 gboolean vs_text_validate(const char *text, GError **error);
 
 /* Resolve @path (absolute; symlinks resolved) and check that it exists and is
@@ -16,7 +18,7 @@ gboolean vs_text_validate(const char *text, GError **error);
 char *vs_host_dir_resolve(const char *path, GError **error);
 
 /* Check a guest mount point: absolute, no "." or ".." components, not "/",
- * valid UTF-8 without control characters. */
+ * valid UTF-8 without control or format characters. */
 gboolean vs_guest_path_validate(const char *path, GError **error);
 
 /* Check a mount point that was not asked for (add without --target takes
