@@ -64,10 +64,9 @@ const GOptionEntry vs_add_options[] = {
     { "gid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.gid_map,
       N_("Map host gid to guest gid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &opt.timeout,
-      N_("Seconds to wait for the guest agent, guest commands and shutdown (default: 60, "
-         "at most 86400)"),
-      N_("SECONDS") },
+    VS_CLI_OPT_TIMEOUT(opt.timeout,
+                       N_("Seconds to wait for the guest agent, guest commands and shutdown "
+                          "(default: 60, at most 86400)")),
     { NULL }
 };
 

@@ -19,10 +19,9 @@ static struct {
 const GOptionEntry vs_restart_options[] = {
     { "force", 'f', 0, G_OPTION_ARG_NONE, &opt.force,
       N_("Destroy the domain if it does not shut down in time"), NULL },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &opt.timeout,
-      N_("Seconds to wait for the shutdown, the guest agent and guest commands (default: 60, "
-         "at most 86400)"),
-      N_("SECONDS") },
+    VS_CLI_OPT_TIMEOUT(opt.timeout,
+                       N_("Seconds to wait for the shutdown, the guest agent and guest "
+                          "commands (default: 60, at most 86400)")),
     { NULL }
 };
 

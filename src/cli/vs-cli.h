@@ -139,6 +139,11 @@ void vs_cli_warn(const char *message, gpointer user_data);
 void vs_cli_run_options_init(VsRunOptions *ropts);
 /* --timeout SECONDS into @ropts->timeout_ms, refused outside 1..VS_MAX_TIMEOUT_S. */
 gboolean vs_cli_run_options_timeout(VsRunOptions *ropts, int seconds, GError **error);
+/* The GOptionEntry of --timeout SECONDS for the commands that wait: into the
+ * int @var (checked with vs_cli_run_options_timeout), with @help (N_()) saying
+ * for what. */
+#define VS_CLI_OPT_TIMEOUT(var, help) \
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &(var), (help), N_("SECONDS") }
 
 /* Resolve a host path given on the command line: relative paths are taken
  * from the current directory, as users expect from a shell. */
