@@ -422,6 +422,15 @@ test_text_format_chars(void **state)
 
     assert_true(vs_text_validate("/srv/Ünïcödé 日本", &err));
     assert_no_gerror(err);
+    /* "mi-khāham" in Persian needs a zero-width non-joiner; an emoji family
+     * is joined with zero-width joiners */
+    assert_true(vs_text_validate("/srv/می‌خواهم", &err));
+    assert_no_gerror(err);
+    assert_true(vs_text_validate("/srv/👨‍👩‍👧", &err));
+    assert_no_gerror(err);
+    /* the other zero-width characters stay refused */
+    assert_false(vs_text_validate("/srv/ab​c", &err));
+    assert_vs_error(err, VS_ERROR_INVALID);
 }
 
 /* ---- vs_guest_path_validate ---- */

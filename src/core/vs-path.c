@@ -29,8 +29,11 @@ vs_text_validate(const char *text, GError **error)
 
         /* Format characters (bidi overrides, zero-width spaces) are
          * invisible or reorder what follows: the path the user confirms
-         * would not read as the path it is. */
-        if (!g_unichar_iscntrl(c) && g_unichar_type(c) != G_UNICODE_FORMAT)
+         * would not read as the path it is.  The two joiners are spelling,
+         * not layout tricks: Persian and Indic words and emoji sequences
+         * need them, so names with them are accepted (shown escaped). */
+        if (!g_unichar_iscntrl(c) &&
+            (g_unichar_type(c) != G_UNICODE_FORMAT || c == 0x200C || c == 0x200D))
             continue;
         shown = vs_text_sanitize(text, -1);
         if (g_unichar_iscntrl(c))

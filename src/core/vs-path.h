@@ -9,7 +9,8 @@
  * so a name that passed the policy would reach libvirt as "..".  Control
  * characters would reach terminals, logs and the guest's fstab; format
  * characters (Unicode category Cf: bidi overrides such as U+202E, zero-width
- * characters such as U+200B, U+FEFF) make a path read as another one. */
+ * characters such as U+200B, U+FEFF) make a path read as another one;
+ * the joiners U+200C and U+200D are spelling and are accepted. */
 gboolean vs_text_validate(const char *text, GError **error);
 
 /* Resolve @path (absolute; symlinks resolved) and check that it exists and is

@@ -13,7 +13,8 @@
 #include "vs-tag.h"
 
 /* Valid UTF-8 without control characters or format characters (bidi
- * overrides, zero-width characters): what vs_text_validate lets through. */
+ * overrides, zero-width characters) other than the two joiners: what
+ * vs_text_validate lets through. */
 static gboolean
 is_text(const char *text)
 {
@@ -22,7 +23,8 @@ is_text(const char *text)
     for (const char *p = text; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
 
-        if (g_unichar_iscntrl(c) || g_unichar_type(c) == G_UNICODE_FORMAT)
+        if (g_unichar_iscntrl(c) ||
+            (g_unichar_type(c) == G_UNICODE_FORMAT && c != 0x200C && c != 0x200D))
             return FALSE;
     }
     return TRUE;
