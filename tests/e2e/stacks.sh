@@ -64,7 +64,8 @@ for stack in ${VS_LAB_STACKS:-host trixie}; do
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
     times+=("# $stack: $p passed, $f failed, $s skipped in $(($(date +%s) - t0)) s (setup, suites, teardown)")
     grep -E '^# \(.*\) tests/e2e/.* took ' "$log" | sed 's/^# /#   /' >"$log.t"
-    grep -A12 '^# Timings on' "$log" | grep '^#' >>"$log.t"
+    # each script's block: its "Timings on" line and the indented lines under it
+    awk '/^# Timings on/ { b = 1; print; next } b && /^#   / { print; next } { b = 0 }' "$log" >>"$log.t"
     [ -s "$log.t" ] && times+=("$(cat "$log.t")")
     rm -f "$log" "$log.t"
 done
