@@ -1,5 +1,6 @@
 /* test-doctor.c: the qemu.conf reader, DAC labels, the "tag or folder?"
- * resolver, the doctor report and the device state of a transient domain, on
+ * resolver, the doctor report, the /dev/kvm check and the device state of a
+ * transient domain, on
  * domain documents built here (no libvirt daemon: the state is filled by
  * hand, without a virDomain). */
 #include <config.h>
@@ -7,6 +8,8 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "vs-test-util.h"
@@ -16,6 +19,7 @@
 #include "vs-error.h"
 #include "vs-doctor.h"
 #include "vs-identity.h"
+#include "vs-kvm.h"
 #include "vs-ops.h"
 #include "vs-status.h"
 #include "vs-xml.h"
@@ -376,6 +380,104 @@ test_transient_device_state(void **state)
     assert_int_equal(((VsShareStatus *)g_ptr_array_index(status, 0))->device, VS_DEVICE_DEFINED);
 }
 
+/* ---- /dev/kvm: libvirt's probe and its cache check must agree ---- */
+
+/* Every combination against the rule as libvirt 9.0 behaves: its probe
+ * (QEMU's user with root's file access) finds KVM when it works; its cache
+ * check expects KVM when QEMU's user may open the node; they differ: stale. */
+static void
+test_kvm_decide_all(void **state)
+{
+    for (guint bits = 0; bits < 8; bits++) {
+        VsKvmFacts facts = { .chardev = !!(bits & 1), .qemu_can_open = !!(bits & 2),
+                             .works = !!(bits & 4) };
+        VsKvmVerdict expected = VS_KVM_CONSISTENT;
+
+        if (facts.chardev && facts.works && !facts.qemu_can_open)
+            expected = VS_KVM_QEMU_DENIED;
+        else if (facts.chardev && !facts.works && facts.qemu_can_open)
+            expected = VS_KVM_NOT_WORKING;
+        assert_int_equal(vs_kvm_decide(&facts), expected);
+    }
+    /* The written-out cases, the oracle above could share a mistake. */
+    assert_int_equal(vs_kvm_decide(&(VsKvmFacts){ TRUE, FALSE, TRUE }), VS_KVM_QEMU_DENIED);
+    assert_int_equal(vs_kvm_decide(&(VsKvmFacts){ TRUE, TRUE, FALSE }), VS_KVM_NOT_WORKING);
+    assert_int_equal(vs_kvm_decide(&(VsKvmFacts){ TRUE, TRUE, TRUE }), VS_KVM_CONSISTENT);
+    assert_int_equal(vs_kvm_decide(&(VsKvmFacts){ TRUE, FALSE, FALSE }), VS_KVM_CONSISTENT);
+    assert_int_equal(vs_kvm_decide(&(VsKvmFacts){ FALSE, TRUE, FALSE }), VS_KVM_CONSISTENT);
+    assert_int_equal(vs_kvm_decide(&(VsKvmFacts){ FALSE, FALSE, TRUE }), VS_KVM_CONSISTENT);
+}
+
+/* The findings: warnings with no fix, their codes from the one enum table. */
+static void
+test_kvm_finding(void **state)
+{
+    VsIdentity id = { .uid = 64055, .gid = 107, .user = (char *)"libvirt-qemu" };
+    g_autoptr(VsFinding) denied = vs_kvm_finding(VS_KVM_QEMU_DENIED, "/dev/kvm", &id, NULL);
+    g_autoptr(VsFinding) broken = vs_kvm_finding(VS_KVM_NOT_WORKING, "/dev/kvm", &id,
+                                                 "KVM_CREATE_VM failed: x");
+
+    assert_null(vs_kvm_finding(VS_KVM_CONSISTENT, "/dev/kvm", &id, NULL));
+    assert_null(vs_kvm_finding(VS_KVM_LAST, "/dev/kvm", &id, NULL));
+    assert_string_equal(denied->code, "kvm-qemu-denied");
+    assert_string_equal(broken->code, "kvm-not-working");
+    assert_int_equal(vs_kvm_verdict_from_string("kvm-not-working"), VS_KVM_NOT_WORKING);
+    for (VsFinding **f = (VsFinding *[]){ denied, broken, NULL }; *f; f++) {
+        assert_int_equal((*f)->severity, VS_SEVERITY_WARNING);
+        assert_string_equal((*f)->path, "/dev/kvm");
+        assert_null((*f)->fix_command);
+        assert_false(vs_doctor_fixable(*f));
+        assert_non_null(strstr((*f)->message, "libvirt-qemu"));
+        assert_non_null(strstr((*f)->message, "/dev/kvm"));
+    }
+    assert_non_null(strstr(broken->message, "KVM_CREATE_VM failed: x"));
+}
+
+/* The probing part, on nodes that are not KVM (needs root: else it says
+ * it cannot tell). */
+static void
+test_kvm_probe(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("vs-kvm-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "file", NULL);
+    g_autofree char *node = g_build_filename(dir, "node", NULL);
+    g_autofree char *missing = g_build_filename(dir, "missing", NULL);
+    struct passwd *pw = getpwnam("nobody");
+    VsIdentity id = { .uid = pw ? pw->pw_uid : 65534, .gid = pw ? pw->pw_gid : 65534,
+                      .user = (char *)"nobody" };
+    VsKvmFacts facts;
+    g_autofree char *why = NULL;
+
+    if (geteuid() != 0) {
+        assert_false(vs_kvm_probe("/dev/null", &id, &facts, NULL));
+        g_rmdir(dir);
+        skip();
+    }
+    assert_true(vs_kvm_probe(missing, &id, &facts, NULL));
+    assert_false(facts.chardev);
+    assert_true(g_file_set_contents(file, "", 0, NULL));
+    assert_true(vs_kvm_probe(file, &id, &facts, NULL));
+    assert_false(facts.chardev);
+    /* /dev/null: anyone opens it, it answers no KVM ioctl. */
+    assert_true(vs_kvm_probe("/dev/null", &id, &facts, &why));
+    assert_true(facts.chardev);
+    assert_true(facts.qemu_can_open);
+    assert_false(facts.works);
+    assert_non_null(strstr(why, "KVM_GET_API_VERSION"));
+    assert_int_equal(vs_kvm_decide(&facts), VS_KVM_NOT_WORKING);
+    /* A 0600 root node: QEMU's user cannot open it (asked of the kernel). */
+    if (mknod(node, S_IFCHR | 0600, makedev(1, 3)) == 0) {
+        assert_true(vs_kvm_probe(node, &id, &facts, NULL));
+        assert_true(facts.chardev);
+        assert_false(facts.qemu_can_open);
+        assert_false(facts.works);
+        assert_int_equal(vs_kvm_decide(&facts), VS_KVM_CONSISTENT);
+        g_unlink(node);
+    }
+    g_unlink(file);
+    g_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -390,6 +492,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_doctor_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_missing_folder, setup, teardown),
         cmocka_unit_test(test_transient_device_state),
+        cmocka_unit_test(test_kvm_decide_all),
+        cmocka_unit_test(test_kvm_finding),
+        cmocka_unit_test(test_kvm_probe),
     };
 
     vs_libvirt_init();

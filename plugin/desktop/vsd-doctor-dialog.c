@@ -92,14 +92,17 @@ vsd_doctor_on_fix(GtkWidget *button, VsdDoctorDialog *dd)
 }
 
 /* Each finding is named "finding:TAG:CODE", its button "fix:TAG:CODE";
- * the domain's own findings have "domain" for TAG (no tag contains ':'). */
+ * the domain's own findings have "domain" for TAG, the host's "host" (no
+ * tag contains ':'). */
 static GtkWidget *
 vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
 {
     GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 10);
     GtkWidget *text = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
-    const char *about = f->tag ? f->tag : "domain";
-    g_autofree char *vm = f->tag ? NULL : g_strdup_printf(_("Virtual machine %s"), dd->domain);
+    const char *about = f->tag ? f->tag : f->host ? "host" : "domain";
+    g_autofree char *vm = f->tag ? NULL :
+                          f->host ? g_strdup(_("This host")) :
+                          g_strdup_printf(_("Virtual machine %s"), dd->domain);
     /* Plain text, never markup: paths and guest replies may hold '<' or '&'. */
     GtkWidget *what = gtk_label_new(f->tag ? f->source : vm);
     GtkWidget *msg = gtk_label_new(f->finding->message);

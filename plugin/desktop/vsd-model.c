@@ -210,7 +210,14 @@ vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
         g_string_append_printf(about, "\n%s %s", _("Guest agent:"), report->agent_error);
     op->identity = g_string_free(g_steal_pointer(&about), FALSE);
     op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
-    /* The domain's findings first: they decide about every share. */
+    /* The host's and the domain's findings first: they decide about every share. */
+    while (report->host_findings->len) {
+        VsdFinding *f = g_new0(VsdFinding, 1);
+        f->host = TRUE;
+        f->finding = g_ptr_array_steal_index(report->host_findings, 0);
+        f->fix = vsd_fix_kind(f->finding);
+        g_ptr_array_add(op->findings, f);
+    }
     while (report->findings->len) {
         VsdFinding *f = g_new0(VsdFinding, 1);
         f->finding = g_ptr_array_steal_index(report->findings, 0);

@@ -52,8 +52,9 @@ typedef enum {
 } VsdFixKind;
 
 /* A doctor finding and the share it is about (tag and source NULL: about
- * the domain, e.g. its guest agent). */
+ * the domain, e.g. its guest agent, or with host about the host). */
 typedef struct {
+    gboolean host;              /* about the host the daemon runs on (/dev/kvm) */
     char *tag;
     char *source;
     VsFinding *finding;

@@ -36,6 +36,8 @@ const char vs_doctor_description[] = N_(
     "The guest side: the guest agent answers and has none of the commands\n"
     "mounting needs disabled; on a domain that is not running it says what\n"
     "could not be checked.\n"
+    "On this host's qemu:///system: a /dev/kvm that makes libvirt probe QEMU\n"
+    "again on every capabilities lookup (never changed by --fix).\n"
     "\n"
     "Exit status 0: no problem found (or all fixed); 4: problems remain.");
 
@@ -75,6 +77,10 @@ vs_print_text(const VsDoctorReport *r)
         printf(_("dynamic_ownership = 0 in qemu.conf: libvirt does not relabel images.\n"));
     printf(_("libvirt never changes the owner or permissions of a shared folder: the checks "
              "below are what QEMU will meet.\n"));
+    if (r->host_findings->len)
+        printf(_("\nHost:\n"));
+    for (guint i = 0; i < r->host_findings->len; i++)
+        vs_print_finding(g_ptr_array_index(r->host_findings, i));
     if (r->findings->len)
         printf(_("\nGuest side:\n"));
     for (guint i = 0; i < r->findings->len; i++)

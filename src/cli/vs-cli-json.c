@@ -168,13 +168,16 @@ vs_json_finding(JsonBuilder *b, const char *tag, const VsFinding *f)
     json_builder_end_object(b);
 }
 
-/* One object per finding, named by its share's tag; the domain's own
- * findings (guest agent, domain not running) first, with tag null. */
+/* One object per finding, named by its share's tag; the host's findings
+ * (/dev/kvm), then the domain's own (guest agent, domain not running)
+ * first, with tag null. */
 static void
 vs_json_findings(JsonBuilder *b, const VsDoctorReport *r)
 {
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
+    for (guint i = 0; i < r->host_findings->len; i++)
+        vs_json_finding(b, NULL, g_ptr_array_index(r->host_findings, i));
     for (guint i = 0; i < r->findings->len; i++)
         vs_json_finding(b, NULL, g_ptr_array_index(r->findings, i));
     for (guint i = 0; i < r->shares->len; i++) {

@@ -56,7 +56,8 @@ typedef struct {
 char *vs_caps_key_text(const VsCapsKey *key);
 
 /* The path under which this process can stat @emulator (a path of the domain
- * XML) as the daemon behind @uri sees it: @emulator itself for a local URI;
+ * XML, or any absolute path of the daemon's, e.g. /dev/kvm for the doctor) as
+ * the daemon behind @uri sees it: @emulator itself for a local URI;
  * for a socket= URI, /proc/PID/root/@emulator of the libvirtd or virtqemud
  * listening there; NULL for a remote URI or another listener. */
 char *vs_caps_emulator_path_here(const char *uri, const char *emulator);

@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "vs-agent.h"
+#include "vs-caps.h"
 #include "vs-defaults.h"
 #include "vs-doctor.h"
 #include "vs-error.h"
 #include "vs-guest.h"
 #include "vs-i18n.h"
+#include "vs-kvm.h"
 #include "vs-status.h"
 #include "vs-xml.h"
 
@@ -30,6 +32,7 @@ vs_doctor_report_free(VsDoctorReport *report)
     vs_identity_clear(&report->identity);
     g_free(report->security_models);
     g_free(report->agent_error);
+    g_clear_pointer(&report->host_findings, g_ptr_array_unref);
     g_clear_pointer(&report->findings, g_ptr_array_unref);
     g_clear_pointer(&report->shares, g_ptr_array_unref);
     g_free(report);
@@ -115,6 +118,33 @@ vs_doctor_security(VsDoctorReport *report, VsDomainState *state, const char *qem
     if (g_file_get_contents(vs_qemu_conf_path(qemu_conf), &conf, NULL, NULL))
         dynamic = vs_qemu_conf_get(conf, "dynamic_ownership");
     report->dynamic_ownership_off = g_strcmp0(dynamic, "0") == 0;
+}
+
+/* The host the system daemon runs on, when its files can be seen from here
+ * (qemu:///system, also through socket=; never remote, never a session
+ * daemon, which probes QEMU as its own user): a /dev/kvm that keeps libvirt
+ * probing QEMU on every capabilities lookup.  No libvirt call: the doctor
+ * stays fast.  libvirt probes and checks for qemu.conf's user, not for a
+ * domain's label. */
+static void
+vs_doctor_host(VsDoctorReport *report, VsDomainState *state, const char *qemu_conf)
+{
+    const VsUriInfo *info = vs_domain_state_uri_info(state);
+    g_autofree char *node = NULL;
+    g_autofree char *why = NULL;
+    g_auto(VsIdentity) id = { 0 };
+    VsKvmFacts facts;
+    VsFinding *f;
+
+    if (!info || info->remote || info->session || g_strcmp0(info->driver, "qemu") != 0 ||
+        g_strcmp0(info->path, "/system") != 0)
+        return;
+    if (!(node = vs_caps_emulator_path_here(vs_domain_state_uri(state), "/dev/kvm")) ||
+        !vs_identity_from_docs(NULL, NULL, FALSE, qemu_conf, &id, NULL) ||
+        !vs_kvm_probe(node, &id, &facts, &why))
+        return;
+    if ((f = vs_kvm_finding(vs_kvm_decide(&facts), "/dev/kvm", &id, why)))
+        g_ptr_array_add(report->host_findings, f);
 }
 
 static guint
@@ -260,6 +290,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
     report->domain = g_strdup(state->name);
     report->shares = g_ptr_array_new_with_free_func((GDestroyNotify)vs_doctor_share_free);
     report->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
+    report->host_findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
     if (!vs_identity_for_domain(state, opts->qemu_conf, &report->identity, error))
         return NULL;
     if (opts->fix && !opts->config) {
@@ -268,8 +299,9 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
         return NULL;
     }
     vs_doctor_security(report, state, opts->qemu_conf);
+    vs_doctor_host(report, state, opts->qemu_conf);
     vs_doctor_guest(report, state);
-    report->errors = vs_count_errors(report->findings);
+    report->errors = vs_count_errors(report->host_findings) + vs_count_errors(report->findings);
     all = vs_status_collect(state, &report->agent_error);
     report->agent = vs_agent_state(state->running, report->agent_error);
 

@@ -1,7 +1,8 @@
 /* vs-doctor.h: why a share is not usable, as data.
  *
  * For the domain: the identity QEMU runs as and what else decides access
- * (security drivers, qemu.conf); for each share: findings (VsFinding: code,
+ * (security drivers, qemu.conf); for the host the daemon runs on, when it
+ * is this one: a /dev/kvm that keeps libvirt probing QEMU; for each share: findings (VsFinding: code,
  * severity, translated message, the command that fixes it, whether
  * vs_doctor_run can apply that fix).  Front ends only format the report. */
 #pragma once
@@ -29,10 +30,12 @@ typedef struct {
     VsAgentState agent;
     char *agent_error;          /* why the guest side is unknown, or NULL */
     gboolean guest_checked;     /* the guest side could be examined (domain running) */
+    GPtrArray *host_findings;   /* VsFinding about the host the daemon runs on (/dev/kvm),
+                                 * for qemu:///system on this host only */
     GPtrArray *findings;        /* VsFinding about the domain: guest agent missing,
                                  * a command mounting needs disabled, not running */
     GPtrArray *shares;          /* VsDoctorShare */
-    guint errors;               /* ERROR findings left (domain and shares) */
+    guint errors;               /* ERROR findings left (host, domain and shares) */
 } VsDoctorReport;
 
 void vs_doctor_report_free(VsDoctorReport *report);
