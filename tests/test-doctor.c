@@ -343,6 +343,53 @@ test_doctor_missing_folder(void **state)
                      VS_EXIT_PROBLEMS);
 }
 
+/* The doctor looks at /dev/kvm only for qemu:///system on this host, and
+ * reports what the probe and the decision say, as a warning about the host. */
+static void
+test_doctor_host_scope(void **state)
+{
+    Fixture *fx = *state;
+    const char *const elsewhere[] = { "test:///default", "qemu:///session",
+                                      "qemu+ssh://host.example/system", "qemu:///embed?root=/x",
+                                      NULL };
+    g_autofree char *conf = g_build_filename(fx->tmp, "qemu.conf", NULL);
+    VsDoctorOptions opts = { .qemu_conf = conf };
+    g_auto(VsIdentity) id = { 0 };
+    VsKvmFacts facts;
+    guint expected;
+
+    assert_true(g_file_set_contents(conf, "user = \"nobody\"\n", -1, NULL));
+    for (const char *const *uri = elsewhere;; uri++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VsDoctorReport) report = NULL;
+
+        free(fx->state->uri);
+        vs_uri_info_free(fx->state->uri_info);
+        fx->state->uri = strdup(*uri ? *uri : "qemu:///system");
+        fx->state->uri_info = vs_uri_info_parse(fx->state->uri, NULL);
+        fx->state->uri_read = TRUE;
+        report = vs_doctor_run(fx->state, "plaintag", &opts, &err);
+        assert_no_gerror(err);
+        if (*uri) {
+            assert_int_equal(report->host_findings->len, 0);
+            continue;
+        }
+        /* This machine's /dev/kvm, whatever it is: the doctor says what the
+         * probe and the decision say, for qemu.conf's user. */
+        assert_true(vs_identity_from_docs(NULL, NULL, FALSE, conf, &id, NULL));
+        expected = vs_kvm_probe("/dev/kvm", &id, &facts, NULL) &&
+                   vs_kvm_decide(&facts) != VS_KVM_CONSISTENT;
+        assert_int_equal(report->host_findings->len, expected);
+        for (guint i = 0; i < report->host_findings->len; i++) {
+            VsFinding *f = g_ptr_array_index(report->host_findings, i);
+            assert_int_equal(f->severity, VS_SEVERITY_WARNING);
+            assert_false(vs_doctor_fixable(f));
+        }
+        break;
+    }
+    g_unlink(conf);
+}
+
 /* ---- a transient running domain: its shares are attached, not pending-stop ---- */
 
 static void
@@ -491,6 +538,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_doctor_guest_exec_blocked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_missing_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doctor_host_scope, setup, teardown),
         cmocka_unit_test(test_transient_device_state),
         cmocka_unit_test(test_kvm_decide_all),
         cmocka_unit_test(test_kvm_finding),
