@@ -223,10 +223,25 @@ vsd_share_row(VsdWindow *win, const char *uri, const VsdDomain *d, const VsShare
     gtk_box_append(GTK_BOX(text), title_label);
     gtk_box_append(GTK_BOX(text), vsd_label(detail, "dim-label"));
     gtk_box_append(GTK_BOX(text), vsd_share_badges(st, d->running));
+    /* The mark 'virt-share umount' leaves; a share on its way out is never
+     * mounted again, so the mark means nothing there. */
+    if (s->target && s->no_automount && st->device != VS_DEVICE_PENDING_STOP) {
+        GtkWidget *mark = vsd_label(_("Not mounted automatically (unmounted by hand)"),
+                                    "dim-label");
+        g_autofree char *mark_name = g_strdup_printf("automount:%s:%s", d->name, s->tag);
+
+        gtk_widget_set_name(mark, mark_name);
+        gtk_label_set_wrap(GTK_LABEL(mark), TRUE);
+        gtk_widget_set_tooltip_text(mark, _("This folder was unmounted by hand, so it is not "
+                                            "mounted again when the VM starts. Mount mounts it "
+                                            "and turns automatic mounting back on."));
+        gtk_box_append(GTK_BOX(text), mark);
+    }
     gtk_widget_set_hexpand(text, TRUE);
     gtk_box_append(GTK_BOX(row), text);
 
-    if (st->guest == VS_GUEST_NOT_MOUNTED) {
+    /* Removed from the definition: a mount would vanish at the next stop. */
+    if (st->guest == VS_GUEST_NOT_MOUNTED && st->device != VS_DEVICE_PENDING_STOP) {
         b = vsd_button(_("_Mount"), "mount", d->name, s->tag);
         g_signal_connect(b, "clicked", G_CALLBACK(vsd_on_mount), GINT_TO_POINTER(VSD_OP_MOUNT));
     } else if (st->guest == VS_GUEST_MOUNTED) {

@@ -2,11 +2,14 @@
 # GUI end-to-end: virt-share-desktop under Xvfb against the lab (libvirtd + a
 # TCG guest with qemu-ga, from tests/lab/setup.sh), used as a person would:
 # the VM appears, "Share a Folder…" shows the plan and ends with the folder
-# mounted, events refresh the window, the doctor answers, unmount, the
-# doctor's Fix mounts it again, unmount, mount, remove, a 9p share pending
+# mounted, events refresh the window, the doctor answers, unmount (the row
+# says it is not mounted automatically any more), the doctor's Fix mounts it
+# again (the mark goes), 'virt-share umount' from the command line (the mark
+# comes back), Mount (it goes), remove, a 9p share pending
 # restart and one restarted now, whose folder QEMU then cannot read until the
 # doctor's Fix adds the ACL entry; a second 9p share left pending and the
-# window's Restart VM, which restarts the guest and mounts both; then, with the VM shut off, the doctor's
+# window's Restart VM, which restarts the guest and mounts both, then removed
+# (pending stop: no Mount offered); then, with the VM shut off, the doctor's
 # finding about the domain and its Start button, and the Mount the check
 # after it offers; last, an agent stopped for 40 s: the unmount fails as an
 # error.  The first folder's name has '&', '<' and '>': every text that shows
@@ -30,6 +33,7 @@ top=$(cd "$here/../.." && pwd)
 . "$top/tests/tap.sh"
 
 BIN=${VIRT_SHARE_DESKTOP:-$top/plugin/desktop/virt-share-desktop}
+VS=${VIRT_SHARE:-$top/src/virt-share}
 ART=${GUI_ARTIFACTS:-$top/gui-artifacts}
 DOM=vs-test-gui
 export LIBVIRT_DEFAULT_URI=qemu:///system
@@ -38,6 +42,8 @@ expect() { tap_check "$@"; }
 expect_not() { tap_check_not "$@"; }
 g() { lab_guest_exec "$DOM" "$@"; }
 gmounted() { g /bin/grep -q " $1 $2 " /proc/mounts; }
+# vs_meta --live|--config: virt-share's metadata of the domain (its mount records).
+vs_meta() { virsh -q metadata "$DOM" https://virt-share.org/xmlns/virt-share/1 "$1" 2>/dev/null; }
 # in_xml [--inactive]: a filesystem of the domain has the source $SRC_PATTERN
 # (parsed: virsh escapes '&' and '<' in attributes).
 in_xml() {
@@ -186,6 +192,7 @@ click doctor-close
 wait-gone doctor-dialog
 click umount:$DOM:$TAG
 wait-text row:$DOM:$TAG Not mounted in the guest
+wait-text automount:$DOM:$TAG Not mounted automatically (unmounted by hand)
 wait-idle
 shot 08-unmounted
 wait-file $ART/.umount-checked
@@ -201,21 +208,37 @@ shot 08c-doctor-fixed
 click doctor-close
 wait-gone doctor-dialog
 wait-text row:$DOM:$TAG Mounted in the guest at /mnt/gui
+wait-gone automount:$DOM:$TAG
 quit
 EOF2
 expect "events, doctor, unmount, Fix: program exits 0" test $? -eq 0
 expect "unmount: the guest had /mnt/gui unmounted" test -e "$ART/.umount-checked-ok"
 expect "the doctor's Fix: the guest has /mnt/gui mounted again" gmounted /mnt/gui virtiofs
 
-tap_diag "== mount again, then remove"
+tap_diag "== virt-share umount (CLI) marks the share; Mount mounts it again and clears the mark; remove"
+# The CLI unmounts while the window is open: the metadata event refreshes it.
+cli_umount() {
+    { "$VS" umount "$DOM" "$TAG"; vs_meta --live; } >"$ART/cli-umount.log" 2>&1
+    touch "$ART/.cli-umount"
+}
+HOOKS=("08d-before-cli-umount cli_umount"
+       "09-mounted-again { vs_meta --live; vs_meta --config; } >$ART/mount-meta.log 2>&1; touch $ART/.mount-meta")
 gui mount-remove <<EOF2
 timeout 90
-click umount:$DOM:$TAG
-wait-text row:$DOM:$TAG Not mounted in the guest
-click mount:$DOM:$TAG
 wait-text row:$DOM:$TAG Mounted in the guest at /mnt/gui
 wait-idle
+shot 08d-before-cli-umount
+wait-file $ART/.cli-umount
+wait-text automount:$DOM:$TAG Not mounted automatically (unmounted by hand)
+wait-text row:$DOM:$TAG Not mounted in the guest
+wait-idle
+shot 08e-cli-unmounted-marked
+click mount:$DOM:$TAG
+wait-text row:$DOM:$TAG Mounted in the guest at /mnt/gui
+wait-gone automount:$DOM:$TAG
+wait-idle
 shot 09-mounted-again
+wait-file $ART/.mount-meta
 click remove:$DOM:$TAG
 wait confirm-remove
 wait-text remove-dialog $docs is unmounted in the guest
@@ -226,7 +249,12 @@ wait-idle
 shot 11-removed
 quit
 EOF2
-expect "mount and remove: program exits 0" test $? -eq 0
+expect "CLI umount, Mount, remove: program exits 0" test $? -eq 0
+tap_diag "$(cat "$ART/cli-umount.log")"
+expect "the CLI umount recorded automount=\"no\" (what the window showed as the mark)" \
+    grep -Eq "automount=.no." "$ART/cli-umount.log"
+expect "after the window's Mount the records are kept" grep -q "tag=.$TAG." "$ART/mount-meta.log"
+expect_not "and the mark is gone from them (what the window showed)" grep -q automount "$ART/mount-meta.log"
 expect_not "removed: not mounted in the guest" gmounted /mnt/gui virtiofs
 expect_not "removed: gone from the running domain" in_xml
 expect_not "removed: gone from the definition" in_xml --inactive
@@ -340,7 +368,10 @@ click remove:$DOM:vs-p9b-*
 wait confirm-remove
 click confirm-remove
 wait-text vm:$DOM Removed; gone when the VM stops
+wait-text row:$DOM:vs-p9b-* Not mounted in the guest
 wait-idle
+timeout 20
+wait-gone mount:$DOM:vs-p9b-*
 shot 18d-p9b-removed-pending-stop
 quit
 EOF2
@@ -428,6 +459,6 @@ expect "agent stopped: the window never stalled 5 s, the unmount failed as an er
 expect "agent back: /mnt/p9 still mounted (nothing was changed)" gmounted /mnt/p9 9p
 
 rm -f "$ART/.display" "$ART/.screen-done" "$ART/.umount-checked" "$ART/.umount-checked-ok" "$ART/.closed" \
-    "$ART/.hung" "$ART/.agent-back"
+    "$ART/.hung" "$ART/.agent-back" "$ART/.cli-umount" "$ART/.mount-meta"
 tap_diag "Screenshots: $(cd "$ART" && echo *.png)"
 tap_done
