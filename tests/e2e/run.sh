@@ -213,6 +213,7 @@ tap_diag "$out"
 expect "doctor reports the problem (exit 4)" test "$rc" -eq 4
 expect "doctor names QEMU's user and the folder-write problem" grep -q "$QEMU_USER and cannot write $d_doc" <<<"$out"
 expect "doctor --json has code folder-write" bash -c '"$1" doctor "$2" "$3" --json 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"version\"]==1; assert d[\"qemu\"][\"user\"]==sys.argv[1]; assert \"folder-write\" in [f[\"code\"] for f in d[\"findings\"]]" "$4"' _ "$VS" "$DOM" "$d_doc" "$QEMU_USER"
+kvm_before=$(stat -c '%a %u:%g %t:%T' /dev/kvm 2>/dev/null || echo absent)
 out=$("$VS" doctor "$DOM" "$d_doc" --fix 2>&1); rc=$?
 tap_diag "$out"
 expect "doctor --fix exits 0" test "$rc" -eq 0
@@ -221,6 +222,93 @@ expect "an ACL entry for $QEMU_USER, not chmod 777" \
     bash -c 'a=$(getfacl -p "$1" 2>/dev/null); grep -q "^user:$2:rwx" <<<"$a" && grep -q "^group::r-x" <<<"$a" && grep -q "^other::r-x" <<<"$a"' _ "$d_doc" "$QEMU_USER"
 expect "after --fix the guest write succeeds" gwrite /mnt/doc/d.txt "doc"
 expect "and the host sees it" test "$(cat "$d_doc/d.txt" 2>/dev/null)" = "doc"
+
+tap_diag "== doctor: a /dev/kvm that keeps libvirt probing QEMU again (host finding)"
+# The oracle, independent of virt-share: KVM tried as root (KVM_GET_API_VERSION
+# == 12, KVM_CREATE_VM), the node opened read-write as QEMU's user (setpriv).
+# The daemon's /dev is this one on both stacks (trixie: rbind-mounted).
+kvm_oracle() {
+    python3 - "$QEMU_USER" <<'PY'
+import fcntl, os, stat, subprocess, sys
+node, user = "/dev/kvm", sys.argv[1]
+try:
+    chardev = stat.S_ISCHR(os.stat(node).st_mode)
+except OSError:
+    chardev = False
+works = False
+if chardev:
+    try:
+        fd = os.open(node, os.O_RDWR | os.O_CLOEXEC)
+        try:
+            if fcntl.ioctl(fd, 0xAE00) == 12:
+                os.close(fcntl.ioctl(fd, 0xAE01))
+                works = True
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+qemu = chardev and subprocess.run(
+    ["setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "python3", "-c",
+     "import os; os.close(os.open('/dev/kvm', os.O_RDWR))"],
+    stderr=subprocess.DEVNULL).returncode == 0
+print("kvm-qemu-denied" if chardev and works and not qemu else
+      "kvm-not-working" if chardev and qemu and not works else "none")
+PY
+}
+# kvm_codes DOMAIN [SHARE]: the kvm-* codes of doctor --json's findings, or
+# "none"; a code is marked "!" unless a warning about the host with no fix.
+kvm_codes() {
+    "$VS" doctor "$@" --json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(f["code"] + ("" if f["tag"] is None and f["severity"] == "warning"
+                            and f["command"] is None and not f["fixable"] else "!")
+               for f in d["findings"] if f["code"].startswith("kvm-")) or "none")'
+}
+kvm_expected=$(kvm_oracle)
+tap_diag "/dev/kvm: $kvm_before, oracle: $kvm_expected"
+expect "doctor --json has the /dev/kvm finding the oracle expects ($kvm_expected), a warning with no fix" \
+    test "$(kvm_codes "$DOM" "$d_doc")" = "$kvm_expected"
+expect "doctor --fix left /dev/kvm as it was" \
+    test "$(stat -c '%a %u:%g %t:%T' /dev/kvm 2>/dev/null || echo absent)" = "$kvm_before"
+out=$("$VS" doctor "$DOM" "$d_doc" 2>&1); rc=$?
+tap_diag "$out"
+expect "doctor exits 0 with or without the /dev/kvm warning (a warning is no problem)" test "$rc" -eq 0
+if [ "$kvm_expected" = none ]; then
+    expect_not "doctor's text has no host section" grep -q "^Host:" <<<"$out"
+else
+    expect "doctor's text explains the /dev/kvm finding under Host:" \
+        bash -c 'grep -A1 "^Host:" <<<"$1" | grep -q "\[warning\] libvirt probes QEMU again on every capabilities lookup"' _ "$out"
+fi
+# Whatever this host's node is: the other cases, each in a private mount
+# namespace where another node is bind-mounted over /dev/kvm (the daemon and
+# the host's /dev/kvm are untouched).  The doctor and the oracle look at the
+# same node there; only for a daemon whose /dev is ours by path (no socket=:
+# with one the doctor looks in the daemon's root, /proc/PID/root).
+# kvm_in_ns MODE MAJOR MINOR: "ORACLE CODES" with such a node over /dev/kvm
+# (made on a tmpfs of the namespace's own: a nodev /tmp would deny the device).
+kvm_in_ns() {
+    local d
+    d=$(mktemp -d /tmp/vs-kvm-ns.XXXXXX) || return 1
+    unshare -m --propagation private bash -c '
+        mount -t tmpfs -o mode=0755 vs-kvm "$6" && mknod -m "$1" "$6/kvm" c "$2" "$3" &&
+            chgrp kvm "$6/kvm" && mount --bind "$6/kvm" /dev/kvm || exit 1
+        echo "$(kvm_oracle) $(kvm_codes "$4" "$5")"' _ "$@" "$DOM" "$d_doc" "$d"
+    rmdir "$d"
+}
+if [[ $LAB_URI == *socket=* ]]; then
+    skip "the daemon's /dev is looked up in its root" "doctor's /dev/kvm finding with other nodes (private mount namespace)"
+else
+    export -f kvm_oracle kvm_codes
+    export VS QEMU_USER
+    for node in "600 10 232" "660 10 232" "666 1 3" "600 1 3"; do
+        # shellcheck disable=SC2086  # MODE MAJOR MINOR
+        res=$(kvm_in_ns $node)
+        tap_diag "node $node over /dev/kvm: oracle and doctor: ${res:-(no namespace)}"
+        expect "doctor's /dev/kvm finding with a ${node%% *} node c ${node#* } over /dev/kvm is the oracle's" \
+            test -n "$res" -a "${res% *}" = "${res#* }"
+    done
+fi
 
 tap_diag "== guest reboot: shares come back with virt-share mount"
 expect "guest rebooted (new boot id)" reboot_guest
