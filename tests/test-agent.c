@@ -10,6 +10,7 @@
 #include "vs-guest.h"
 #include "vs-run.h"
 #include "vs-text.h"
+#include "vs-xml.h"
 
 /* ---- the scripted agent ---- */
 
@@ -469,6 +470,7 @@ static gboolean gfs_corrupt_writes; /* the guest stores less than it says */
 static guint gfs_commands;          /* mkdir, mount and umount run */
 static guint gfs_mount_failures;    /* mounts that fail (exit 32) before one works */
 static gboolean gfs_last_failed;
+static const char *gfs_fail_mkdir;  /* mkdir of this path fails (exit 1) */
 
 static void
 gfs_check_fstab(void)
@@ -483,10 +485,10 @@ gfs_check_fstab(void)
 static void
 gfs_run(JsonArray *args)
 {
-    const char *a[8] = { NULL };
+    const char *a[9] = { NULL };
     GString *f;
 
-    for (guint i = 0; args && i < json_array_get_length(args) && i < 7; i++)
+    for (guint i = 0; args && i < json_array_get_length(args) && i < 8; i++)
         a[i] = json_array_get_string_element(args, i);
     gfs_exec_rc = 0;
     g_clear_pointer(&gfs_exec_out, g_free);
@@ -522,6 +524,12 @@ gfs_run(JsonArray *args)
         if (g_str_equal(a[0], "mount") && gfs_mount_failures > 0) {
             gfs_mount_failures--;
             gfs_last_failed = TRUE;
+        } else if (g_str_equal(a[0], "mount") && a[6] && a[7]) {
+            /* mount -t FS -o OPTS -- TAG TARGET: the guest's mount table has it */
+            g_string_append_printf(g_hash_table_lookup(gfs, "/proc/self/mounts"),
+                                   "%s %s %s rw 0 0\n", a[6], a[7], a[2]);
+        } else if (g_str_equal(a[0], "mkdir") && g_strcmp0(a[3], gfs_fail_mkdir) == 0) {
+            gfs_exec_rc = 1;
         }
     } else if (!g_str_equal(a[0], "chmod")) {
         fail_msg("unexpected guest command %s", a[0]);
@@ -788,6 +796,107 @@ test_mount_already_mounted(void **state)
     gfs_teardown();
 }
 
+/* The guest of the gfs tests, also answering guest-info (nothing disabled). */
+static char *
+script_guestfs_info(const char *execute, JsonObject *args)
+{
+    if (g_str_equal(execute, "guest-info"))
+        return g_strdup("{\"version\": \"7.2\", \"supported_commands\": []}");
+    return script_guestfs(execute, args);
+}
+
+static void
+record_message(const char *message, gpointer data)
+{
+    g_ptr_array_add(data, g_strdup(message));
+}
+
+/* After a restart or a boot (restart, add --restart, the watcher): a share
+ * that cannot be mounted is a warning and the later ones are still mounted;
+ * a share unmounted with umount (automount='no'), one mounted already, one
+ * without a mount point and the skipped one are left alone. */
+static void
+test_mount_managed_goes_on(void **state)
+{
+    const char *xml =
+        "<domain type='kvm'><name>dom</name>"
+        "<metadata><vs:shares xmlns:vs='https://virt-share.org/xmlns/virt-share/1'>"
+        "<vs:share tag='vs-a' target='/proc/no-mkdir'/>"
+        "<vs:share tag='vs-b' target='/mnt/b'/>"
+        "<vs:share tag='vs-off' target='/mnt/off' automount='no'/>"
+        "<vs:share tag='vs-up' target='/mnt/up'/>"
+        "<vs:share tag='vs-skip' target='/mnt/skip'/>"
+        "</vs:shares></metadata><devices>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/a'/>"
+        "<target dir='vs-a'/></filesystem>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/b'/>"
+        "<target dir='vs-b'/></filesystem>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/off'/>"
+        "<target dir='vs-off'/></filesystem>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/up'/>"
+        "<target dir='vs-up'/></filesystem>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/skip'/>"
+        "<target dir='vs-skip'/></filesystem>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/none'/>"
+        "<target dir='vs-none'/></filesystem>"
+        "</devices></domain>";
+    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    g_autoptr(VsShare) unused = gfs_mount_setup("vs-up /mnt/up 9p rw 0 0\n", "x", "/x");
+    g_autoptr(GPtrArray) said = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) warned = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) err = NULL;
+    const char *mounts;
+    VsRunOptions ropts;
+
+    st->name = g_strdup("dom");
+    st->running = TRUE;
+    st->live_doc = vs_xml_parse(xml, "test", &err);
+    assert_no_gerror(err);
+    g_hash_table_insert(gfs, g_strdup("/proc/filesystems"), g_string_new("nodev\t9p\n"));
+    script = script_guestfs_info;
+    gfs_fail_mkdir = "/proc/no-mkdir";
+    vs_run_options_init(&ropts);
+    ropts.timeout_ms = 1000;
+    ropts.notify = record_message;
+    ropts.warn = record_message;
+    ropts.notify_data = said;
+
+    assert_false(vs_run_mount_managed(st, "vs-skip", &ropts, &err));
+    vs_test_check_error(err, VS_ERROR_GUEST, __FILE__, __LINE__);
+    /* the error names the share that failed, and only that one */
+    assert_non_null(strstr(err->message, "'vs-a'"));
+    assert_null(strstr(err->message, "vs-b"));
+    mounts = ((GString *)g_hash_table_lookup(gfs, "/proc/self/mounts"))->str;
+    assert_non_null(strstr(mounts, "vs-b /mnt/b 9p "));
+    assert_null(strstr(mounts, "vs-a "));
+    assert_null(strstr(mounts, "vs-off "));
+    assert_null(strstr(mounts, "vs-skip "));
+    assert_null(strstr(mounts, "vs-none "));
+    assert_int_equal(gfs_commands, 3);     /* mkdir (fails), mkdir, mount */
+    /* a warning names vs-a; vs-b is said to be mounted */
+    for (guint i = 0; i < said->len; i++) {
+        const char *m = g_ptr_array_index(said, i);
+        if (strstr(m, "'vs-a'"))
+            g_ptr_array_add(warned, g_strdup(m));
+    }
+    assert_int_equal(warned->len, 1);
+    assert_non_null(strstr(g_ptr_array_index(warned, 0), "Warning"));
+    assert_int_equal(said->len, 2);
+    assert_non_null(strstr(g_ptr_array_index(said, 1), "'vs-b'"));
+
+    /* Nothing left to do: success, no command runs. */
+    g_clear_error(&err);
+    g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"),
+                        g_string_new("vs-a /proc/no-mkdir 9p rw 0 0\nvs-b /mnt/b 9p rw 0 0\n"
+                                     "vs-up /mnt/up 9p rw 0 0\n"));
+    gfs_commands = 0;
+    assert_true(vs_run_mount_managed(st, "vs-skip", &ropts, &err));
+    assert_no_gerror(err);
+    assert_int_equal(gfs_commands, 0);
+    gfs_fail_mkdir = NULL;
+    gfs_teardown();
+}
+
 /* A refused command is "disabled" when guest-info says so, whatever the
  * text of the refusal (it used to be found by matching "has been disabled"). */
 static gboolean refuse_exec;
@@ -944,6 +1053,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_guest_commands_end_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mount_waits_for_device, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mount_already_mounted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mount_managed_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_by_guest_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_debug_trace_sanitised, setup, teardown),
         cmocka_unit_test(test_sanitize),

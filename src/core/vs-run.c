@@ -180,29 +180,6 @@ vs_restart_undo(VsDomainState *state, VsAddJob *job, GError **error)
 }
 
 
-/* After a restart, bring back the shares that were mounted before: a user who
- * let virt-share restart the domain expects them.  Failures are warnings. */
-static void
-vs_remount_others(VsDomainState *state, const char *skip_tag, const VsRunOptions *ropts)
-{
-    g_autoptr(VsDomainState) fresh = vs_domain_state_load(state->dom, NULL);
-    g_autoptr(GPtrArray) shares = fresh ? vs_domain_state_shares(fresh) : NULL;
-
-    for (guint i = 0; shares && i < shares->len; i++) {
-        VsShare *share = g_ptr_array_index(shares, i);
-        g_autoptr(GError) mount_error = NULL;
-
-        if (!(share->where & VS_WHERE_LIVE) || !share->target ||
-            g_strcmp0(share->tag, skip_tag) == 0)
-            continue;
-        if (vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, &mount_error))
-            vs_notify(ropts, _("Mounted '%s' at %s again."), share->tag, share->target);
-        else
-            vs_warn(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
-                      mount_error->message);
-    }
-}
-
 /* The doctor's host-side checks, before anything changes: refuse a share that
  * cannot work (QEMU cannot reach or write the folder, passthrough without
  * root, mapped without xattrs).  Only for QEMU domains whose QEMU user we can
@@ -299,6 +276,8 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
     }
 
     if (restart) {
+        g_autoptr(VsDomainState) fresh = NULL;
+        g_autoptr(GError) others_error = NULL;
         gboolean restarted = FALSE;
 
         vs_notify(ropts, _("Restarting domain '%s' so that the share appears…"), state->name);
@@ -313,7 +292,12 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         }
         if (!vs_mount_or_undo(state, job, ropts, TRUE, error))
             return FALSE;
-        vs_remount_others(state, job->share->tag, ropts);
+        /* The other shares come back as after 'virt-share restart'; a failure
+         * there is only a warning: this share works. */
+        if ((fresh = vs_domain_state_load(state->dom, &others_error)))
+            vs_run_mount_managed(fresh, job->share->tag, ropts, NULL);
+        else
+            vs_warn(ropts, _("Warning: %s"), others_error->message);
         vs_persist(state, job, ropts);
         return TRUE;
     }
@@ -560,34 +544,55 @@ vs_run_restart(VsDomainState *state, const VsRunOptions *ropts, GError **error)
     /* The running domain now has the devices of the definition. */
     if (!(fresh = vs_domain_state_load(state->dom, error)))
         return FALSE;
-    return vs_run_mount_managed(fresh, ropts, error);
+    return vs_run_mount_managed(fresh, NULL, ropts, error);
 }
 
 gboolean
-vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **error)
+vs_run_mount_managed(VsDomainState *state, const char *skip_tag, const VsRunOptions *ropts,
+                     GError **error)
 {
     g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
     g_autoptr(GHashTable) checked = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) mounts = NULL;
+    g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) first_error = NULL;
+    g_autofree char *names = NULL;
 
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
+        g_autoptr(GError) mount_error = NULL;
 
         /* target and no_automount come from one record, the running
          * domain's first (vs_domain_state_shares) */
-        if (!(share->where & VS_WHERE_LIVE) || !share->target || share->no_automount)
+        if (!(share->where & VS_WHERE_LIVE) || !share->target || share->no_automount ||
+            g_strcmp0(share->tag, skip_tag) == 0)
             continue;
-        if (!mounts && !(mounts = vs_guest_mounts(state->dom, error)))
-            return FALSE;
-        if (vs_guest_find_mount(mounts, share->tag))
+        /* Read once; a failed read is that share's failure, the next one reads again. */
+        if (!mounts)
+            mounts = vs_guest_mounts(state->dom, &mount_error);
+        if (mounts && vs_guest_find_mount(mounts, share->tag))
             continue;   /* already mounted: nothing to say */
-        if (!vs_guest_preflight_once(checked, state->dom, share->driver, ropts, error))
-            return FALSE;
-        if (!vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, error)) {
-            g_prefix_error(error, _("share '%s': "), share->tag);
-            return FALSE;
+        if (mounts &&
+            vs_guest_preflight_once(checked, state->dom, share->driver, ropts, &mount_error) &&
+            vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, &mount_error)) {
+            vs_notify(ropts, _("%s: mounted '%s' at %s"), state->name, share->tag,
+                      share->target);
+            continue;
         }
-        vs_notify(ropts, _("%s: mounted '%s' at %s"), state->name, share->tag, share->target);
+        /* One share that cannot be mounted must not keep the others unmounted. */
+        vs_warn(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
+                mount_error->message);
+        g_ptr_array_add(failed, g_strdup_printf("'%s'", share->tag));
+        if (!first_error)
+            first_error = g_steal_pointer(&mount_error);
     }
-    return TRUE;
+    if (failed->len == 0)
+        return TRUE;
+    g_ptr_array_add(failed, NULL);
+    names = g_strjoinv(", ", (char **)failed->pdata);
+    /* The first failure's code: the exit status of 'restart' says what went wrong. */
+    g_set_error(error, first_error->domain, first_error->code,
+                ngettext("could not mount share %s", "could not mount shares %s",
+                         failed->len - 1), names);
+    return FALSE;
 }

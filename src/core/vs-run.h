@@ -54,10 +54,14 @@ gboolean vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOption
 gboolean vs_run_mount(VsDomainState *state, const char *tag, const char *target,
                       const VsRunOptions *ropts, GError **error);
 
-/* Mount only the live shares with a recorded mount point (added by
- * virt-share, or mounted with vs_run_mount) not marked by vs_run_umount,
- * quietly skipping everything else; for the watcher and the hook's helper. */
-gboolean vs_run_mount_managed(VsDomainState *state, const VsRunOptions *ropts, GError **error);
+/* Mount the live shares with a recorded mount point (added by virt-share, or
+ * mounted with vs_run_mount) that are not marked by vs_run_umount, not
+ * mounted yet and not @skip_tag (may be NULL); everything else is skipped
+ * quietly.  A share that fails is a warning naming it, and the others are
+ * still tried; FALSE (with the failed shares named in @error) if any failed.
+ * For 'virt-share restart', add --restart (the other shares) and the watcher. */
+gboolean vs_run_mount_managed(VsDomainState *state, const char *skip_tag,
+                              const VsRunOptions *ropts, GError **error);
 
 /* Restart a running domain so that the shares pending a restart appear: a
  * shutdown the guest carries out (agent, else ACPI; @ropts->force destroys

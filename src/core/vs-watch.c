@@ -148,7 +148,7 @@ vs_watch_work(gpointer data, gpointer user_data)
     } else {
         job->name = g_strdup(virDomainGetName(dom));
         if ((state = vs_domain_state_load(dom, &job->error)))
-            vs_run_mount_managed(state, &watch_singleton->ropts, &job->error);
+            vs_run_mount_managed(state, NULL, &watch_singleton->ropts, &job->error);
     }
     g_idle_add(vs_watch_done, job);
 }

@@ -125,6 +125,13 @@ timings+=("boot-to-agent: $(lab_boot_times "$DOM") (whole step: $(elapsed "$t0")
 expect_not "guest starts without 9p in /proc/filesystems" g /bin/grep -qw 9p /proc/filesystems
 
 tap_diag "== 9p squash, cold-plugged with --restart, then mounted"
+# A share unmounted with umount beforehand must stay unmounted across the
+# restart (umount's automount='no' mark), until 'virt-share mount'.
+d_um=$(mkshare unmounted root:root)
+expect "add virtiofs (to be unmounted) exits 0" \
+    "$VS" add "$DOM" "$d_um" --driver virtiofs --target /mnt/um
+expect "umount of it exits 0" "$VS" umount "$DOM" "$d_um"
+expect_not "it is unmounted" gmounted /mnt/um virtiofs
 d_sq=$(mkshare squash "$QEMU_USER:$QEMU_USER")
 t0=$(now)
 out=$("$VS" add "$DOM" "$d_sq" --mode squash --target /mnt/sq --restart --timeout 180 2>&1); rc=$?
@@ -134,6 +141,11 @@ expect "add squash --restart exits 0" test "$rc" -eq 0
 expect "add says 9p cannot be hot-plugged" grep -q "cannot be hot-plugged" <<<"$out"
 expect "add says it restarts" grep -q "Restarting" <<<"$out"
 expect "squash share is mounted in the guest" gmounted /mnt/sq 9p
+expect_not "add --restart leaves the share unmounted with umount alone" gmounted /mnt/um virtiofs
+expect "mount mounts that share again" "$VS" mount "$DOM" "$d_um"
+expect "at /mnt/um" gmounted /mnt/um virtiofs
+# Gone again: the checks below count and list the shares of the domain.
+expect "remove of that share exits 0" "$VS" remove "$DOM" "$d_um"
 expect "mount uses msize=512000 (the virtio maximum)" g /bin/grep -q "/mnt/sq 9p .*msize=512000" /proc/mounts
 expect "guest write succeeds" gwrite /mnt/sq/from-guest.txt "hello from the guest"
 expect "host sees the guest's file" test "$(cat "$d_sq/from-guest.txt" 2>/dev/null)" = "hello from the guest"
