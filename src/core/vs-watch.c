@@ -15,6 +15,7 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-lock.h"
 #include "vs-time.h"
 #include "vs-watch.h"
 
@@ -140,6 +141,8 @@ vs_watch_work(gpointer data, gpointer user_data)
 {
     VsWatchJob *job = data;
     g_autoptr(virDomain) dom = virDomainLookupByUUIDString(job->conn, job->uuid);
+    const VsRunOptions *ropts = &watch_singleton->ropts;
+    g_autoptr(VsLock) lock = NULL;
     g_autoptr(VsDomainState) state = NULL;
 
     if (g_atomic_int_get(&watch_singleton->stopping) || !dom ||
@@ -147,8 +150,13 @@ vs_watch_work(gpointer data, gpointer user_data)
         job->skipped = TRUE;
     } else {
         job->name = g_strdup(virDomainGetName(dom));
-        if ((state = vs_domain_state_load(dom, &job->error)))
-            vs_run_mount_managed(state, NULL, &watch_singleton->ropts, &job->error);
+        /* The lock the commands take, before reading: a 'virt-share restart'
+         * or 'add --restart' mounting after the same boot goes first or after
+         * (what it mounted is then skipped), and an umount's mark is seen.
+         * A timeout is a failure, retried as any other. */
+        if ((lock = vs_lock_domain(dom, ropts->timeout_ms, &job->error)) &&
+            (state = vs_domain_state_load(dom, &job->error)))
+            vs_run_mount_managed(state, NULL, ropts, &job->error);
     }
     g_idle_add(vs_watch_done, job);
 }
