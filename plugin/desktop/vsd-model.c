@@ -192,6 +192,23 @@ vsd_fix_kind(const VsFinding *f)
     return VSD_FIX_NONE;
 }
 
+/* Move the findings of @from into @op, each about the host (@host), @share,
+ * or else the domain, with the fix the window can offer for it. */
+static void
+vsd_op_take_findings(VsdOp *op, GPtrArray *from, gboolean host, const VsShare *share)
+{
+    while (from->len) {
+        VsdFinding *f = g_new0(VsdFinding, 1);
+
+        f->host = host;
+        f->tag = share ? g_strdup(share->tag) : NULL;
+        f->source = share ? g_strdup(share->source) : NULL;
+        f->finding = g_ptr_array_steal_index(from, 0);
+        f->fix = vsd_fix_kind(f->finding);
+        g_ptr_array_add(op->findings, f);
+    }
+}
+
 static void
 vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
 {
@@ -211,29 +228,12 @@ vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
     op->identity = g_string_free(g_steal_pointer(&about), FALSE);
     op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
     /* The host's and the domain's findings first: they decide about every share. */
-    while (report->host_findings->len) {
-        VsdFinding *f = g_new0(VsdFinding, 1);
-        f->host = TRUE;
-        f->finding = g_ptr_array_steal_index(report->host_findings, 0);
-        f->fix = vsd_fix_kind(f->finding);
-        g_ptr_array_add(op->findings, f);
-    }
-    while (report->findings->len) {
-        VsdFinding *f = g_new0(VsdFinding, 1);
-        f->finding = g_ptr_array_steal_index(report->findings, 0);
-        f->fix = vsd_fix_kind(f->finding);
-        g_ptr_array_add(op->findings, f);
-    }
+    vsd_op_take_findings(op, report->host_findings, TRUE, NULL);
+    vsd_op_take_findings(op, report->findings, FALSE, NULL);
     for (guint i = 0; i < report->shares->len; i++) {
         VsDoctorShare *ds = g_ptr_array_index(report->shares, i);
-        while (ds->findings->len) {
-            VsdFinding *f = g_new0(VsdFinding, 1);
-            f->tag = g_strdup(ds->share->tag);
-            f->source = g_strdup(ds->share->source);
-            f->finding = g_ptr_array_steal_index(ds->findings, 0);
-            f->fix = vsd_fix_kind(f->finding);
-            g_ptr_array_add(op->findings, f);
-        }
+
+        vsd_op_take_findings(op, ds->findings, FALSE, ds->share);
     }
 }
 
