@@ -377,6 +377,8 @@ XML
 # section 13; measured: 2.5-4.8 s a lookup).  A node QEMU's user cannot
 # open (0600 root) agrees with a probe without KVM: no re-probe.
 domcaps_s() { local t0; t0=$(lab_now); v domcapabilities --virttype qemu >/dev/null; lab_since "$t0"; }
+# reprobing T: a lookup of T seconds is libvirt probing QEMU again (a cached one takes ~0.05 s)
+reprobing() { awk -v t="$1" 'BEGIN { exit !(t >= 1.0) }'; }
 stage_kvm_node() {
     local t
     rm -f /dev/kvm
@@ -387,7 +389,7 @@ stage_kvm_node() {
     domcaps_s >/dev/null; domcaps_s >/dev/null
     t=$(domcaps_s)
     echo "  /dev/kvm 0660 root:kvm: virsh domcapabilities $t s"
-    if awk -v t="$t" 'BEGIN { exit !(t >= 1.0) }'; then
+    if reprobing "$t"; then
         result kvm_node staged mode=660 group=kvm domcapabilities_s="$t"
     else
         result kvm_node not-reprobing mode=660 group=kvm domcapabilities_s="$t"
@@ -434,13 +436,13 @@ kvm_setup_begin() {
     mode=$(stat -c '%a %u %g' /dev/kvm)
     [ "${mode%% *}" != 666 ] || return 0
     t=$(domcaps_s)
-    awk -v t="$t" 'BEGIN { exit !(t >= 1.0) }' || return 0   # lookups are fast already
+    reprobing "$t" || return 0   # lookups are fast already
     KVM_SETUP_SAVED=$mode
     chmod 0666 /dev/kvm
     domcaps_s >/dev/null
     t=$(domcaps_s)
     echo "  setup: /dev/kvm ($mode) made 0666 while domains are defined and started: a capabilities lookup $t s"
-    if awk -v t="$t" 'BEGIN { exit !(t >= 1.0) }'; then
+    if reprobing "$t"; then
         echo "  (libvirt still re-probes: the setup pays it)"
         kvm_setup_end
     fi
