@@ -295,6 +295,49 @@ test_doctor_guest_exec_blocked(void **state)
     assert_true(report->errors >= 1);
 }
 
+/* The guest-side finding for every device and guest state: a share that
+ * was removed (pending stop) and is not mounted is as the user left it, so
+ * the doctor offers no mount for it. */
+static void
+test_doctor_guest_finding_states(void **state)
+{
+    VsShare share = { .tag = (char *)"vs-t", .driver = VS_DRIVER_9P };
+
+    for (int d = 0; d < VS_DEVICE_LAST; d++) {
+        for (int g = 0; g < VS_GUEST_LAST; g++) {
+            VsShareStatus st = { .share = &share, .device = d, .guest = g };
+            g_autoptr(VsFinding) f = vs_doctor_guest_finding("dom", &st);
+            const char *want = NULL;
+
+            if (d == VS_DEVICE_PENDING_RESTART)
+                want = "pending-restart";
+            else if (g == VS_GUEST_NOT_MOUNTED && d != VS_DEVICE_PENDING_STOP)
+                want = "not-mounted";
+            if (!want) {
+                assert_null(f);
+                continue;
+            }
+            assert_non_null(f);
+            assert_string_equal(f->code, want);
+            assert_string_equal(f->fix_command, "virt-share mount dom vs-t");
+        }
+    }
+    /* msize: only a 9p mount below virt-share's msize */
+    {
+        VsShareStatus st = { .share = &share, .device = VS_DEVICE_PENDING_STOP,
+                             .guest = VS_GUEST_MOUNTED,
+                             .mount_options = (char *)"rw,msize=8192,trans=virtio" };
+        g_autoptr(VsFinding) f = vs_doctor_guest_finding("dom", &st);
+        g_autoptr(VsFinding) none = NULL;
+
+        assert_non_null(f);
+        assert_string_equal(f->code, "small-msize");
+        st.mount_options = (char *)"rw,trans=virtio";
+        none = vs_doctor_guest_finding("dom", &st);
+        assert_null(none);
+    }
+}
+
 /* A stopped domain: nothing of the guest is asked, and the report says so
  * (a warning, not an error: nothing is known to be wrong). */
 static void
@@ -536,6 +579,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_and_doctor_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_guest_exec_blocked, setup, teardown),
+        cmocka_unit_test(test_doctor_guest_finding_states),
         cmocka_unit_test_setup_teardown(test_doctor_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_missing_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_host_scope, setup, teardown),

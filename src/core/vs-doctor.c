@@ -65,9 +65,8 @@ vs_mount_msize(const char *options)
     return m ? g_ascii_strtoull(m + strlen("msize="), NULL, 10) : 0;
 }
 
-/* The guest side, from the status of the share. */
-static VsFinding *
-vs_guest_finding(const char *domain, const VsShareStatus *st)
+VsFinding *
+vs_doctor_guest_finding(const char *domain, const VsShareStatus *st)
 {
     const char *tag = st->share->tag;
     guint64 msize;
@@ -78,7 +77,9 @@ vs_guest_finding(const char *domain, const VsShareStatus *st)
                               g_strdup(_("in the definition but not in the running domain: "
                                          "restart the domain, then mount it")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
-    if (st->guest == VS_GUEST_NOT_MOUNTED)
+    /* Removed by the user and unmounted by remove: as it should be until the
+     * domain stops; mounting it again is no fix. */
+    if (st->guest == VS_GUEST_NOT_MOUNTED && st->device != VS_DEVICE_PENDING_STOP)
         return vs_finding_new("not-mounted", g_strdup(_("attached but not mounted in the guest")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
     if (st->guest != VS_GUEST_MOUNTED || st->share->driver != VS_DRIVER_9P)
@@ -271,7 +272,7 @@ vs_doctor_share(VsDoctorReport *report, VsShareStatus *st, const VsDoctorOptions
         vs_doctor_share_free(ds);
         return NULL;
     }
-    if ((guest = vs_guest_finding(report->domain, st)))
+    if ((guest = vs_doctor_guest_finding(report->domain, st)))
         g_ptr_array_add(ds->findings, guest);
     report->errors += vs_count_errors(ds->findings);
     return ds;

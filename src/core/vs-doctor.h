@@ -53,5 +53,9 @@ typedef struct {
 VsDoctorReport *vs_doctor_run(VsDomainState *state, const char *what,
                               const VsDoctorOptions *opts, GError **error);
 
+/* The guest-side finding of one share's status (not mounted, waiting for a
+ * restart, a small msize), or NULL when there is nothing to say. */
+VsFinding *vs_doctor_guest_finding(const char *domain, const VsShareStatus *st);
+
 /* Can vs_doctor_run (with fix) apply @finding's fix? */
 gboolean vs_doctor_fixable(const VsFinding *finding);

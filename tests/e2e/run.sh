@@ -459,6 +459,14 @@ expect_not "remove 9p unmounted it in the guest" gmounted /mnt/sq 9p
 expect "9p gone from the definition" bash -c '! virsh -q dumpxml --inactive "$1" | grep -q "dir=.$2."' _ "$DOM" "$d_sq"
 expect "status: removed 9p share is pending-stop, not mounted" test "$(status_of "$d_sq")" = "pending-stop not-mounted"
 sq_tag=$("$VS" status "$DOM" --json | python3 -c 'import json,sys; print([s["tag"] for s in json.load(sys.stdin)["shares"] if s["source"]==sys.argv[1]][0])' "$d_sq")
+# Removed and unmounted is what the user asked for: no "mount it" finding.
+expect "doctor offers no mount for the removed (pending-stop) share" bash -c '"$1" doctor "$2" "$3" --json 2>/dev/null | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+assert d[\"guest_checked\"], d
+assert [s for s in d[\"shares\"] if s[\"tag\"] == sys.argv[1]], d[\"shares\"]
+codes = [f[\"code\"] for f in d[\"findings\"] if f[\"tag\"] == sys.argv[1]]
+assert \"not-mounted\" not in codes, codes" "$3"' _ "$VS" "$DOM" "$sq_tag"
 "$VS" mount "$DOM" "$sq_tag" --target /mnt/sq >/dev/null
 expect "status: drift 'mounted but removed from the definition' is visible" \
     test "$(status_of "$d_sq")" = "pending-stop mounted"
