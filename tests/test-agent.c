@@ -897,6 +897,87 @@ test_mount_managed_goes_on(void **state)
     gfs_teardown();
 }
 
+/* An agent that stops answering: from the start (@dead_from 0), or from
+ * the first guest-exec on (-1); counts what is sent to it once dead. */
+static int dead_from;
+static guint dead_calls;
+static gboolean dead_now;
+
+static char *
+dying_transport(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
+{
+    if (dead_from == -1 && strstr(request, "\"guest-exec\""))
+        dead_now = TRUE;
+    if (!dead_now)
+        return fake_transport(dom, request, fault, error);
+    dead_calls++;
+    *fault = VS_AGENT_FAULT_UNRESPONSIVE;
+    g_set_error_literal(error, VS_ERROR, VS_ERROR_AGENT, "not connected");
+    return NULL;
+}
+
+/* A dead agent is one failure for every share, not one agent timeout per
+ * share: once the agent itself fails, no share asks it again, and each is
+ * still named as not mounted. */
+static void
+test_mount_managed_dead_agent(void **state)
+{
+    const char *xml =
+        "<domain type='kvm'><name>dom</name>"
+        "<metadata><vs:shares xmlns:vs='https://virt-share.org/xmlns/virt-share/1'>"
+        "<vs:share tag='vs-a' target='/mnt/a'/>"
+        "<vs:share tag='vs-b' target='/mnt/b'/>"
+        "<vs:share tag='vs-c' target='/mnt/c'/>"
+        "</vs:shares></metadata><devices>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/a'/>"
+        "<target dir='vs-a'/></filesystem>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/b'/>"
+        "<target dir='vs-b'/></filesystem>"
+        "<filesystem type='mount' accessmode='squash'><source dir='/srv/c'/>"
+        "<target dir='vs-c'/></filesystem>"
+        "</devices></domain>";
+    static const int when[] = { 0, -1 };
+    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    VsRunOptions ropts;
+
+    st->name = g_strdup("dom");
+    st->running = TRUE;
+    st->live_doc = vs_xml_parse(xml, "test", NULL);
+    assert_non_null(st->live_doc);
+    vs_run_options_init(&ropts);
+    ropts.timeout_ms = 1000;
+    ropts.notify = record_message;
+    ropts.warn = record_message;
+
+    for (guint w = 0; w < G_N_ELEMENTS(when); w++) {
+        g_autoptr(VsShare) unused = gfs_mount_setup("", "x", "/x");
+        g_autoptr(GPtrArray) said = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GError) err = NULL;
+        guint warnings = 0;
+
+        g_hash_table_insert(gfs, g_strdup("/proc/filesystems"), g_string_new("nodev\t9p\n"));
+        script = script_guestfs_info;
+        dead_from = when[w];
+        dead_now = dead_from == 0;
+        dead_calls = 0;
+        vs_agent_set_transport(dying_transport);
+        ropts.notify_data = said;
+
+        assert_false(vs_run_mount_managed(st, NULL, &ropts, &err));
+        vs_test_check_error(err, VS_ERROR_AGENT, __FILE__, __LINE__);
+        /* one call met the dead agent; nothing was sent after it */
+        assert_int_equal(dead_calls, 1);
+        for (guint i = 0; i < said->len; i++)
+            if (strstr(g_ptr_array_index(said, i), "Warning"))
+                warnings++;
+        assert_int_equal(warnings, 3);
+        assert_non_null(strstr(err->message, "'vs-a'"));
+        assert_non_null(strstr(err->message, "'vs-b'"));
+        assert_non_null(strstr(err->message, "'vs-c'"));
+        gfs_teardown();
+    }
+}
+
 /* A refused command is "disabled" when guest-info says so, whatever the
  * text of the refusal (it used to be found by matching "has been disabled"). */
 static gboolean refuse_exec;
@@ -1054,6 +1135,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_mount_waits_for_device, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mount_already_mounted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mount_managed_goes_on, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mount_managed_dead_agent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_by_guest_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_debug_trace_sanitised, setup, teardown),
         cmocka_unit_test(test_sanitize),

@@ -556,6 +556,7 @@ vs_run_mount_managed(VsDomainState *state, const char *skip_tag, const VsRunOpti
     g_autoptr(GPtrArray) mounts = NULL;
     g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) first_error = NULL;
+    g_autoptr(GError) agent_error = NULL;
     g_autofree char *names = NULL;
 
     for (guint i = 0; i < shares->len; i++) {
@@ -567,17 +568,29 @@ vs_run_mount_managed(VsDomainState *state, const char *skip_tag, const VsRunOpti
         if (!(share->where & VS_WHERE_LIVE) || !share->target || share->no_automount ||
             g_strcmp0(share->tag, skip_tag) == 0)
             continue;
-        /* Read once; a failed read is that share's failure, the next one reads again. */
-        if (!mounts)
-            mounts = vs_guest_mounts(state->dom, &mount_error);
-        if (mounts && vs_guest_find_mount(mounts, share->tag))
-            continue;   /* already mounted: nothing to say */
-        if (mounts &&
-            vs_guest_preflight_once(checked, state->dom, share->driver, ropts, &mount_error) &&
-            vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, &mount_error)) {
-            vs_notify(ropts, _("%s: mounted '%s' at %s"), state->name, share->tag,
-                      share->target);
-            continue;
+        if (agent_error) {
+            /* The agent itself failed: asking again for each share would
+             * only wait out its timeout once more per share. */
+            mount_error = g_error_copy(agent_error);
+        } else {
+            /* Read once; a failed read is that share's failure, the next one reads again. */
+            if (!mounts)
+                mounts = vs_guest_mounts(state->dom, &mount_error);
+            if (mounts && vs_guest_find_mount(mounts, share->tag))
+                continue;   /* already mounted: nothing to say */
+            if (mounts &&
+                vs_guest_preflight_once(checked, state->dom, share->driver, ropts,
+                                        &mount_error) &&
+                vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, &mount_error)) {
+                vs_notify(ropts, _("%s: mounted '%s' at %s"), state->name, share->tag,
+                          share->target);
+                continue;
+            }
+            /* VS_ERROR_AGENT is about the agent, not this share (a command
+             * that fails in the guest is VS_ERROR_GUEST, one that hangs
+             * VS_ERROR_TIMEOUT): the same for every share that follows. */
+            if (g_error_matches(mount_error, VS_ERROR, VS_ERROR_AGENT))
+                agent_error = g_error_copy(mount_error);
         }
         /* One share that cannot be mounted must not keep the others unmounted. */
         vs_warn(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
