@@ -235,5 +235,6 @@ vs_cli_json_doctor(const VsDoctorReport *r)
     vs_json_findings(b, r);
     vs_json_fixed(b, r);
     vs_json_int(b, "errors", r->errors);
+    vs_json_int(b, "warnings", r->warnings);
     vs_json_print(b);
 }

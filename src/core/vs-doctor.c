@@ -149,12 +149,12 @@ vs_doctor_host(VsDoctorReport *report, VsDomainState *state, const char *qemu_co
 }
 
 static guint
-vs_count_errors(GPtrArray *findings)
+vs_count(GPtrArray *findings, VsSeverity severity)
 {
     guint n = 0;
 
     for (guint i = 0; i < findings->len; i++)
-        n += ((VsFinding *)g_ptr_array_index(findings, i))->severity == VS_SEVERITY_ERROR;
+        n += ((VsFinding *)g_ptr_array_index(findings, i))->severity == severity;
     return n;
 }
 
@@ -267,14 +267,15 @@ vs_doctor_share(VsDoctorReport *report, VsShareStatus *st, const VsDoctorOptions
     ds->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
     ds->fixed = g_ptr_array_new_with_free_func((GDestroyNotify)vs_acl_change_free);
     vs_perm_check(ds->share, &report->identity, ds->findings);
-    if (opts->fix && vs_count_errors(ds->findings) &&
+    if (opts->fix && vs_count(ds->findings, VS_SEVERITY_ERROR) &&
         !vs_doctor_fix(ds, &report->identity, opts->config, error)) {
         vs_doctor_share_free(ds);
         return NULL;
     }
     if ((guest = vs_doctor_guest_finding(report->domain, st)))
         g_ptr_array_add(ds->findings, guest);
-    report->errors += vs_count_errors(ds->findings);
+    report->errors += vs_count(ds->findings, VS_SEVERITY_ERROR);
+    report->warnings += vs_count(ds->findings, VS_SEVERITY_WARNING);
     return ds;
 }
 
@@ -302,7 +303,10 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
     vs_doctor_security(report, state, opts->qemu_conf);
     vs_doctor_host(report, state, opts->qemu_conf);
     vs_doctor_guest(report, state);
-    report->errors = vs_count_errors(report->host_findings) + vs_count_errors(report->findings);
+    report->errors = vs_count(report->host_findings, VS_SEVERITY_ERROR) +
+                     vs_count(report->findings, VS_SEVERITY_ERROR);
+    report->warnings = vs_count(report->host_findings, VS_SEVERITY_WARNING) +
+                       vs_count(report->findings, VS_SEVERITY_WARNING);
     all = vs_status_collect(state, &report->agent_error);
     report->agent = vs_agent_state(state->running, report->agent_error);
 

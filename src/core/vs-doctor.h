@@ -36,6 +36,7 @@ typedef struct {
                                  * a command mounting needs disabled, not running */
     GPtrArray *shares;          /* VsDoctorShare */
     guint errors;               /* ERROR findings left (host, domain and shares) */
+    guint warnings;             /* WARNING findings (host, domain and shares) */
 } VsDoctorReport;
 
 void vs_doctor_report_free(VsDoctorReport *report);

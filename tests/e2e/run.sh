@@ -291,6 +291,8 @@ if [ "$kvm_expected" = none ]; then
 else
     expect "doctor's text explains the /dev/kvm finding under Host:" \
         bash -c 'grep -A1 "^Host:" <<<"$1" | grep -q "\[warning\] libvirt probes QEMU again on every capabilities lookup"' _ "$out"
+    expect "doctor's text ends with no 'No problem found' under the warning" \
+        bash -c '! grep -q "No problem found" <<<"$1" && tail -n1 <<<"$1" | grep -q "^No error found, but see the"' _ "$out"
 fi
 # Whatever this host's node is: the other cases, each in a private mount
 # namespace where another node is bind-mounted over /dev/kvm (the daemon and
