@@ -573,7 +573,8 @@ vs_run_mount_managed(VsDomainState *state, const char *skip_tag, const VsRunOpti
              * only wait out its timeout once more per share. */
             mount_error = g_error_copy(agent_error);
         } else {
-            /* Read once; a failed read is that share's failure, the next one reads again. */
+            /* Read once; a failed read is that share's failure, and the next
+             * one reads again unless the agent itself failed (below). */
             if (!mounts)
                 mounts = vs_guest_mounts(state->dom, &mount_error);
             if (mounts && vs_guest_find_mount(mounts, share->tag))
