@@ -240,8 +240,7 @@ vsd_share_row(VsdWindow *win, const char *uri, const VsdDomain *d, const VsShare
     gtk_widget_set_hexpand(text, TRUE);
     gtk_box_append(GTK_BOX(row), text);
 
-    /* Removed from the definition: a mount would vanish at the next stop. */
-    if (st->guest == VS_GUEST_NOT_MOUNTED && st->device != VS_DEVICE_PENDING_STOP) {
+    if (vs_share_status_wants_mount(st)) {
         b = vsd_button(_("_Mount"), "mount", d->name, s->tag);
         g_signal_connect(b, "clicked", G_CALLBACK(vsd_on_mount), GINT_TO_POINTER(VSD_OP_MOUNT));
     } else if (st->guest == VS_GUEST_MOUNTED) {

@@ -77,9 +77,7 @@ vs_doctor_guest_finding(const char *domain, const VsShareStatus *st)
                               g_strdup(_("in the definition but not in the running domain: "
                                          "restart the domain, then mount it")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
-    /* Removed by the user and unmounted by remove: as it should be until the
-     * domain stops; mounting it again is no fix. */
-    if (st->guest == VS_GUEST_NOT_MOUNTED && st->device != VS_DEVICE_PENDING_STOP)
+    if (vs_share_status_wants_mount(st))
         return vs_finding_new("not-mounted", g_strdup(_("attached but not mounted in the guest")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
     if (st->guest != VS_GUEST_MOUNTED || st->share->driver != VS_DRIVER_9P)

@@ -49,6 +49,12 @@ vs_agent_state(gboolean running, const char *agent_error)
     return agent_error ? VS_AGENT_UNAVAILABLE : VS_AGENT_OK;
 }
 
+gboolean
+vs_share_status_wants_mount(const VsShareStatus *st)
+{
+    return st->guest == VS_GUEST_NOT_MOUNTED && st->device != VS_DEVICE_PENDING_STOP;
+}
+
 const char *
 vs_status_summary(VsDeviceState device, VsGuestState guest)
 {

@@ -55,6 +55,10 @@ VS_ENUM_DECL(vs_guest_state);
 /* "n/a", "ok", "unavailable" */
 VS_ENUM_DECL(vs_agent_state);
 VsAgentState vs_agent_state(gboolean running, const char *agent_error);
+/* Attached to the running guest but not mounted there, and not removed
+ * (pending stop: remove unmounted it on purpose): mounting it is what is
+ * missing.  The doctor's not-mounted finding and the desktop's Mount. */
+gboolean vs_share_status_wants_mount(const VsShareStatus *st);
 /* One translated line for people: e.g. "pending restart", "attached, not mounted". */
 const char *vs_status_summary(VsDeviceState device, VsGuestState guest);
 
