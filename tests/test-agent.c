@@ -897,16 +897,15 @@ test_mount_managed_goes_on(void **state)
     gfs_teardown();
 }
 
-/* An agent that stops answering: from the start (@dead_from 0), or from
- * the first guest-exec on (-1); counts what is sent to it once dead. */
-static int dead_from;
+/* An agent that stops answering: from the start (@dead_now set), else from
+ * the first guest-exec on; counts what is sent to it once dead. */
 static guint dead_calls;
 static gboolean dead_now;
 
 static char *
 dying_transport(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
 {
-    if (dead_from == -1 && strstr(request, "\"guest-exec\""))
+    if (strstr(request, "\"guest-exec\""))
         dead_now = TRUE;
     if (!dead_now)
         return fake_transport(dom, request, fault, error);
@@ -936,7 +935,7 @@ test_mount_managed_dead_agent(void **state)
         "<filesystem type='mount' accessmode='squash'><source dir='/srv/c'/>"
         "<target dir='vs-c'/></filesystem>"
         "</devices></domain>";
-    static const int when[] = { 0, -1 };
+    static const gboolean dead_at_start[] = { TRUE, FALSE };
     g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
     VsRunOptions ropts;
 
@@ -949,7 +948,7 @@ test_mount_managed_dead_agent(void **state)
     ropts.notify = record_message;
     ropts.warn = record_message;
 
-    for (guint w = 0; w < G_N_ELEMENTS(when); w++) {
+    for (guint w = 0; w < G_N_ELEMENTS(dead_at_start); w++) {
         g_autoptr(VsShare) unused = gfs_mount_setup("", "x", "/x");
         g_autoptr(GPtrArray) said = g_ptr_array_new_with_free_func(g_free);
         g_autoptr(GError) err = NULL;
@@ -957,8 +956,7 @@ test_mount_managed_dead_agent(void **state)
 
         g_hash_table_insert(gfs, g_strdup("/proc/filesystems"), g_string_new("nodev\t9p\n"));
         script = script_guestfs_info;
-        dead_from = when[w];
-        dead_now = dead_from == 0;
+        dead_now = dead_at_start[w];
         dead_calls = 0;
         vs_agent_set_transport(dying_transport);
         ropts.notify_data = said;
