@@ -29,7 +29,7 @@ VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
 DOM=vs-test-remote
 ROOT=/srv/vs-remote-test          # the client sees a different folder here
 SSHDIR=$LAB_STATE/ssh
-PORT=${VS_REMOTE_SSH_PORT:-2222}
+PORT=${VS_REMOTE_SSH_PORT:-$(lab_free_port)}
 # HOST: the remote host's root as seen from here ("" on the host stack).
 HOST=
 [ "$LAB_STACK" = trixie ] && HOST=$LAB_TRIXIE_ROOT
@@ -64,7 +64,10 @@ UsePAM no
 StrictModes no
 EOF
 # On the trixie stack the session (its shell and all it runs) is in the root.
-[ -n "$HOST" ] && echo "ChrootDirectory $HOST" >>"$SSHDIR/sshd_config"
+if [ -n "$HOST" ]; then
+    chroot_dir=$(lab_trixie_chroot) || tap_bail "no root-only path for sshd's chroot"
+    echo "ChrootDirectory $chroot_dir" >>"$SSHDIR/sshd_config"
+fi
 # libvirt's command= names the ssh program: this one knows the lab's host key,
 # so root's own known_hosts is never touched.
 cat >"$SSHDIR/ssh" <<EOF

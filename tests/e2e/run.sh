@@ -295,32 +295,28 @@ else
         bash -c '! grep -q "No problem found" <<<"$1" && tail -n1 <<<"$1" | grep -q "^No error found, but see the"' _ "$out"
 fi
 # Whatever this host's node is: the other cases, each in a private mount
-# namespace where another node is bind-mounted over /dev/kvm (the daemon and
-# the host's /dev/kvm are untouched).  The doctor and the oracle look at the
-# same node there; only for a daemon whose /dev is ours by path (no socket=:
-# with one the doctor looks in the daemon's root, /proc/PID/root).
-# kvm_in_ns MODE MAJOR MINOR: "ORACLE CODES" with such a node over /dev/kvm
-# (made on a tmpfs of the namespace's own: a nodev /tmp would deny the device).
-kvm_in_ns() {
-    local d
-    d=$(mktemp -d /tmp/vs-kvm-ns.XXXXXX) || return 1
-    unshare -m --propagation private bash -c '
-        mount -t tmpfs -o mode=0755 vs-kvm "$6" && mknod -m "$1" "$6/kvm" c "$2" "$3" &&
-            chgrp kvm "$6/kvm" && mount --bind "$6/kvm" /dev/kvm || exit 1
-        echo "$(kvm_oracle) $(kvm_codes "$4" "$5")"' _ "$@" "$DOM" "$d_doc" "$d"
-    rmdir "$d"
-}
+# namespace whose /dev has another node at /dev/kvm, or none
+# (lab_with_dev_kvm: the daemon and the host's /dev are untouched, and the
+# host need not have a node).  The doctor and the oracle look at the same
+# node there; only for a daemon whose /dev is ours by path (no socket=: with
+# one the doctor looks in the daemon's root, /proc/PID/root).
 if [[ $LAB_URI == *socket=* ]]; then
     skip "the daemon's /dev is looked up in its root" "doctor's /dev/kvm finding with other nodes (private mount namespace)"
 else
     export -f kvm_oracle kvm_codes
     export VS QEMU_USER
-    for node in "600 10 232" "660 10 232" "666 1 3" "600 1 3"; do
-        # shellcheck disable=SC2086  # MODE MAJOR MINOR
-        res=$(kvm_in_ns $node)
-        tap_diag "node $node over /dev/kvm: oracle and doctor: ${res:-(no namespace)}"
-        expect "doctor's /dev/kvm finding with a ${node%% *} node c ${node#* } over /dev/kvm is the oracle's" \
-            test -n "$res" -a "${res% *}" = "${res#* }"
+    for node in none "600 10 232" "660 10 232" "666 1 3" "600 1 3"; do
+        # The oracle must answer in the namespace: an empty half is a failure.
+        res=$(lab_with_dev_kvm "$node" bash -c 'o=$(kvm_oracle) && c=$(kvm_codes "$1" "$2") &&
+            [ -n "$o" ] && [ -n "$c" ] && echo "$o $c"' _ "$DOM" "$d_doc")
+        tap_diag "node $node at /dev/kvm: oracle and doctor: ${res:-(no answer)}"
+        if [ "$node" = none ]; then
+            expect "doctor's /dev/kvm finding with no /dev/kvm node is the oracle's (none)" \
+                test "$res" = "none none"
+        else
+            expect "doctor's /dev/kvm finding with a ${node%% *} node c ${node#* } at /dev/kvm is the oracle's" \
+                test -n "$res" -a "${res% *}" = "${res#* }"
+        fi
     done
 fi
 

@@ -50,13 +50,87 @@ case $LAB_STACK in
         # The daemon's /run/libvirt, on the host: short (sun_path holds 108
         # bytes) and one per lab directory.
         LAB_TRIXIE_RUN=/run/vs-lab-$(printf '%s' "$LAB_DIR" | sha256sum | cut -c1-12)-trixie
-        LAB_URI="qemu:///system?socket=$LAB_TRIXIE_RUN/libvirt-sock" ;;
+        LAB_URI="qemu:///system?socket=$LAB_TRIXIE_RUN/libvirt-sock"
+        # The trixie root as sshd's ChrootDirectory (remote.sh): sshd wants
+        # every component root's and not group- or world-writable, which the
+        # checkout's path need not be (a clone under /tmp).
+        LAB_TRIXIE_CHROOT=$LAB_TRIXIE_RUN-root ;;
     *)
         echo "lab: VS_LAB_STACK='$LAB_STACK': use host or trixie" >&2
         return 2 2>/dev/null || exit 2 ;;
 esac
 LAB_SHARES=$LAB_DIR/shares
 lab_uri() { printf '%s\n' "$LAB_URI"; }
+
+# lab_root_only_path PATH: every component of PATH exists, is root's and is
+# not group- or world-writable (sshd's rule for ChrootDirectory).
+lab_root_only_path() {
+    local d=$1 m
+    while :; do
+        m=$(stat -L -c '%u %a' "$d" 2>/dev/null) || return 1
+        [ "${m%% *}" = 0 ] || return 1
+        m=${m#* }
+        (( (8#$m & 8#022) == 0 )) || return 1
+        [ "$d" = / ] && return 0
+        d=$(dirname "$d")
+    done
+}
+
+# lab_root_only_dir DIR: make DIR (root's, 0755) and check it is root-only.
+lab_root_only_dir() {
+    install -d -o root -g root -m 755 "$1" && lab_root_only_path "$1" && return 0
+    echo "lab: $1 is not root's alone" >&2
+    return 1
+}
+
+# lab_free_port: a TCP port on 127.0.0.1 that nothing listens on, from
+# 2222 up (below the kernel's ephemeral range), so tests never assume one.
+lab_free_port() {
+    python3 - <<'PY'
+import socket
+for port in range(2222, 2422):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("lab: no free port in 2222-2421")
+PY
+}
+
+# lab_with_dev_kvm SPEC CMD...: run CMD in a private mount namespace whose
+# /dev is a tmpfs with null, zero, full, random, urandom and tty of this
+# host, and a /dev/kvm made by SPEC: "MODE MAJOR MINOR" (group kvm), or
+# "none" for no node.  Works whether or not this host has a /dev/kvm (a
+# bind mount over /dev/kvm would need one) and leaves the host's alone.
+lab_with_dev_kvm() {
+    local spec=$1 d rc
+    shift
+    d=$(mktemp -d /run/vs-lab-dev.XXXXXX) || return 1
+    unshare -m --propagation private bash -c '
+        spec=$1 d=$2; shift 2
+        mount -t tmpfs -o mode=0755 vs-lab-dev "$d" || exit 125
+        for n in null zero full random urandom tty; do
+            touch "$d/$n" && mount --bind "/dev/$n" "$d/$n" || exit 125
+        done
+        if [ "$spec" != none ]; then
+            set -- $spec "$@"
+            mknod -m "$1" "$d/kvm" c "$2" "$3" || exit 125
+            # As udev makes it; a host without the group (no QEMU installed) keeps root.
+            if getent group kvm >/dev/null; then chgrp kvm "$d/kvm" || exit 125; fi
+            shift 3
+        fi
+        mount --rbind "$d" /dev || exit 125
+        exec "$@"' _ "$spec" "$d" "$@"
+    rc=$?
+    rmdir "$d"
+    return "$rc"
+}
 # lab_libvirt_version [hypervisor]: the libvirt version of the daemon behind
 # $LAB_URI (virConnectGetLibVersion), or its QEMU's (virConnectGetVersion),
 # as "MAJOR.MINOR.MICRO", through python3-libvirt: the text of `virsh

@@ -95,6 +95,17 @@ lab_trixie_nsenter() {
     nsenter --mount="/proc/$pid/ns/mnt" -- "$@"
 }
 
+# lab_trixie_chroot: print LAB_TRIXIE_CHROOT, made a root-only directory
+# (lab_root_only_path) that shows the trixie root, with its binds, in the
+# namespace of the lab's daemons: there sshd takes it as ChrootDirectory
+# wherever the checkout lies.
+lab_trixie_chroot() {
+    lab_root_only_dir "$LAB_TRIXIE_CHROOT" || return 1
+    lab_trixie_nsenter sh -c 'mountpoint -q "$1" || mount --rbind "$2" "$1"' _ \
+        "$LAB_TRIXIE_CHROOT" "$LAB_TRIXIE_ROOT" || return 1
+    printf '%s\n' "$LAB_TRIXIE_CHROOT"
+}
+
 # lab_trixie_user_exec USER CMD...: run CMD of the trixie root as USER, in a
 # mount namespace of its own whose root is the trixie root, with the binds
 # of lab_trixie_exec plus USER's home and runtime directory (/run/user/UID)
