@@ -235,6 +235,21 @@ lab_guest_exec() {
     return 125
 }
 
+# lab_guest_false DOM PATH [ARG...]: PATH ran in the guest and exited 1 to
+# 123, the guest's "no" to a question.  A command that succeeded, was
+# killed, timed out, or an agent that failed (124, 125) is not a "no": a
+# check such as "not mounted" must never pass on a dead agent.
+lab_guest_false() {
+    local rc
+    lab_guest_exec "$@"
+    rc=$?
+    case $rc in
+        0) return 1 ;;
+        124 | 125) log "$1: guest-exec $2: no answer from the agent ($rc): not a 'no'"; return 1 ;;
+    esac
+    [ "$rc" -lt 124 ]
+}
+
 # lab_guest_reboot DOM: guest-shutdown mode=reboot through the agent.
 # guest-shutdown has no success response (QAPI success-response: false), so
 # virsh waits until the agent goes away with the old guest and then fails
