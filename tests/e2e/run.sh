@@ -261,7 +261,9 @@ expect "and the host sees it" test "$(cat "$d_doc/d.txt" 2>/dev/null)" = "doc"
 
 tap_diag "== doctor: a /dev/kvm that keeps libvirt probing QEMU again (host finding)"
 # The oracle, independent of virt-share: KVM tried as root (KVM_GET_API_VERSION
-# == 12, KVM_CREATE_VM), read-write access for QEMU's user (setpriv, access(2), as libvirt's virFileAccessibleAs: a node with no driver passes it, though an open would fail with ENODEV).
+# == 12, KVM_CREATE_VM), and read-write access for QEMU's user (setpriv,
+# access(2), as libvirt's virFileAccessibleAs asks: a node with no driver
+# behind it passes, though an open would fail with ENODEV).
 # The daemon's /dev is this one on both stacks (trixie: rbind-mounted).
 kvm_oracle() {
     python3 - "$QEMU_USER" <<'PY'
