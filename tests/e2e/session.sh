@@ -136,7 +136,9 @@ rm -rf "$share" "$home/vshare" "$home/mapped"
 as_user mkdir -p "$share"
 before=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM")
 def_unchanged() { test "$before" = "$(virsh -c "$SURI" -q dumpxml --inactive "$DOM")"; }
-not_mounted() { ! lab_guest_exec "$DOM" /bin/grep -q " $1 " /proc/mounts; }
+# not_mounted MNT: the guest ran grep and it found no such mount; an agent
+# that did not answer is no "not mounted" (lab_guest_false).
+not_mounted() { lab_guest_false "$DOM" /bin/grep -q " $1 " /proc/mounts; }
 guest_reads() { [ "$(lab_guest_exec "$DOM" /bin/cat "$1")" = "$2" ]; }
 # guest_owner PATH: "uid:gid" of PATH as the guest sees it.
 guest_owner() { lab_guest_exec "$DOM" /bin/sh -c 'stat -c %u:%g "$1"' _ "$1"; }
