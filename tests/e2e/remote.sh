@@ -156,7 +156,21 @@ expect "a file written in the guest is in the host's folder" grep -qx from-guest
 
 out=$(client "$VS" -c "$URI" status "$DOM" 2>&1); rc=$?
 expect "status over qemu+ssh exits 0" test "$rc" -eq 0
-expect "status shows the share mounted" grep -q "mounted" <<<"$out"
+tap_diag "$out"
+# The state, read from --json: a grep for "mounted" in the text also
+# matches "not mounted".
+# state_of JSON SOURCE: "STATE GUEST" of the share whose source is SOURCE.
+state_of() {
+    python3 -c '
+import json, sys
+for s in json.loads(sys.argv[1])["shares"]:
+    if s["source"] == sys.argv[2]:
+        print(s["state"], s["guest"])' "$1" "$2"
+}
+out=$(client "$VS" -c "$URI" status "$DOM" --json 2>/dev/null); rc=$?
+expect "status --json over qemu+ssh exits 0" test "$rc" -eq 0
+expect "status shows the share attached and mounted" \
+    test "$(state_of "$out" "$ROOT/hostonly" 2>/dev/null)" = "attached mounted"
 
 # doctor --fix must change the host's ACLs, never the client's folder of the same name.
 client "$VS" -c "$URI" add "$DOM" "$ROOT/both" --driver 9p --no-mount --force >/dev/null 2>&1
