@@ -36,7 +36,21 @@ hostile_checks() {
     expect_not "$what: no raw escape sequence reaches the terminal" grep -q $'\e\|\a' <<<"$h_out"
 }
 
-hostile_scenario() { lab_qga "$HOSTILE" "{\"execute\":\"vs-fake-scenario\",\"arguments\":{\"name\":\"$1\"}}" >/dev/null; }
+hostile_scenario() { lab_qga "$HOSTILE" "{\"execute\":\"vs-fake-scenario\",\"arguments\":{\"name\":\"$1\"}}"; }
+# hostile_switch NAME [WHAT]: switch the fake agent to scenario NAME, as a
+# check: its reply must name NAME.  A switch that failed would leave the
+# checks after it talking to the previous scenario (or a healthy agent), so
+# the caller skips them when this fails.
+hostile_switch() {
+    local reply name="hostile $1${2:+ ($2)}: the fake agent runs the scenario"
+    if reply=$(hostile_scenario "$1" 2>&1) &&
+        jq -e --arg n "$1" '.return.scenario == $n' <<<"$reply" >/dev/null 2>&1; then
+        tap_ok "$name"
+        return 0
+    fi
+    tap_not_ok "$name" "reply: ${reply:-none}"
+    return 1
+}
 
 tap_diag "== a hostile guest agent (crafted replies)"
 if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent; then
@@ -46,13 +60,13 @@ if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent
     host_before=$(cd "$d_h" && ls -lAR --time-style=+%s . && cat keep.txt)
     # One share attached live without mounting (no agent involved), so that
     # mount and status have something to ask the guest about.
-    hostile_scenario ok
+    hostile_switch ok
     expect "hostile: --no-mount attaches without the agent" \
         "$VS" add "$HOSTILE" "$d_h" --driver virtiofs --tag vs-hostile --target /mnt/h --no-mount
     before_i=$(xml_inactive "$HOSTILE"); before_l=$(xml_live "$HOSTILE")
     d_h2=$(mkshare hostile2 root:root)
     for sc in nameless nonobject endless bigout escapes wrongid huge; do
-        hostile_scenario "$sc"
+        hostile_switch "$sc" || continue
         hostile_run add "$HOSTILE" "$d_h2" --driver virtiofs --target /mnt/h2
         hostile_checks "hostile $sc: add"
         hostile_run mount "$HOSTILE"
@@ -64,14 +78,15 @@ if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent
         same_xml "hostile $sc: definition byte-identical" "$before_i" "$(xml_inactive "$HOSTILE")"
         same_xml "hostile $sc: live XML byte-identical" "$before_l" "$(xml_live "$HOSTILE")"
     done
-    hostile_scenario escapes
-    hostile_run status "$HOSTILE"
-    expect "hostile escapes: status shows the mount point escaped" \
-        grep -qF '/mnt/\x1b]0;pwned\x07\x1b[2J\u{202e}x' <<<"$h_out"
+    if hostile_switch escapes "status"; then
+        hostile_run status "$HOSTILE"
+        expect "hostile escapes: status shows the mount point escaped" \
+            grep -qF '/mnt/\x1b]0;pwned\x07\x1b[2J\u{202e}x' <<<"$h_out"
+    fi
     # The watcher mounts the shares of every guest whose agent answers (at
     # start, and when an agent connects): it must survive every scenario.
     for sc in nameless nonobject endless escapes wrongid huge; do
-        hostile_scenario "$sc"
+        hostile_switch "$sc" "watcher" || continue
         "$VS" watch >"$SHARES/hostile-watch.log" 2>&1 &
         hwatch=$!
         sleep 6

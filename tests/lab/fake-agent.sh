@@ -4,6 +4,7 @@
 # /init runs it instead of qemu-ga when the kernel command line says
 # vs_fake_agent.  The host switches the scenario with the agent command
 #   {"execute":"vs-fake-scenario","arguments":{"name":"NAME"}}
+# which answers {"scenario": NAME} (what the agent now runs).
 # Scenarios (everything else answers like a healthy agent):
 #   nameless   guest-info lists a disabled command without a name
 #   nonobject  guest-file-read answers a string, guest-exec-status a list
@@ -85,7 +86,7 @@ handle() {
             # libvirt pairs every command with a guest-sync: answer it right
             sid=$(printf '%s' "$line" | sed -n 's/.*"id": *\([0-9][0-9]*\).*/\1/p')
             printf '{"return": %s}\n' "$sid" >&3 ;;
-        vs-fake-scenario) scenario=$(field name "$line"); id=; ret '{}' ;;
+        vs-fake-scenario) scenario=$(field name "$line"); id=; ret "{\"scenario\": \"$scenario\"}" ;;
         guest-ping | guest-file-close) ret '{}' ;;
         guest-info) info ;;
         guest-file-open) if [ "$scenario" = huge ]; then ret 1e999; else ret 1000; fi ;;
