@@ -51,6 +51,29 @@ hostile_switch() {
     tap_not_ok "$name" "reply: ${reply:-none}"
     return 1
 }
+# hostile_seen: the agent commands that reached the fake agent since the
+# last switch (vs-fake-seen), one line; fails if it does not answer.
+hostile_seen() {
+    local reply
+    reply=$(lab_qga "$HOSTILE" '{"execute":"vs-fake-seen"}') &&
+        jq -er '.return.seen | strings' <<<"$reply"
+}
+# hostile_reached SCENARIO: the command whose reply SCENARIO crafts, that the
+# watcher sends on its way to mount the share (ping, then /proc/self/mounts
+# through guest-file-open and -read, then guest-info before mounting):
+# wrongid spoils the ping itself, huge the open, nameless guest-info.
+hostile_reached() {
+    local want seen
+    case $1 in
+        wrongid) want=guest-ping ;;
+        huge) want=guest-file-open ;;
+        nameless) want=guest-info ;;
+        *) want=guest-file-read ;;
+    esac
+    seen=$(hostile_seen) || { tap_diag "hostile $1: the fake agent did not say what reached it"; return 1; }
+    tap_diag "hostile $1: commands that reached the fake agent: ${seen:-none}"
+    [[ " $seen " == *" $want "* ]]
+}
 
 tap_diag "== a hostile guest agent (crafted replies)"
 if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent; then
@@ -93,6 +116,10 @@ if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent
         expect "hostile $sc: the watcher is still running" kill -0 "$hwatch"
         kill "$hwatch" 2>/dev/null; wait "$hwatch" 2>/dev/null
         tap_diag "$(cat "$SHARES/hostile-watch.log")"
+        # Evidence that the watcher met the scenario at all: it started
+        # watching, and the command whose reply is crafted reached the agent.
+        expect "hostile $sc: the watcher started watching" grep -q "watching" "$SHARES/hostile-watch.log"
+        expect "hostile $sc: the watcher's requests reached the fake agent" hostile_reached "$sc"
         expect_not "hostile $sc: the watcher printed no raw escape sequence" \
             grep -q $'\e' "$SHARES/hostile-watch.log"
     done
