@@ -134,9 +134,16 @@ share=$home/share
 # its map) must neither pass nor fail a check of this one.
 rm -rf "$share" "$home/vshare" "$home/mapped"
 as_user mkdir -p "$share"
-before=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM")
-def_unchanged() { test "$before" = "$(virsh -c "$SURI" -q dumpxml --inactive "$DOM")"; }
-not_mounted() { ! lab_guest_exec "$DOM" /bin/grep -q " $1 " /proc/mounts; }
+before=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM") || before=
+# def_unchanged: the definition, which virsh must give now and gave before
+# (two failed virsh calls are no "unchanged"), is what it was.
+def_unchanged() {
+    local now
+    now=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM") && [ -n "$before" ] && [ "$now" = "$before" ]
+}
+# not_mounted MNT: the guest ran grep and it found no such mount; an agent
+# that did not answer is no "not mounted" (lab_guest_false).
+not_mounted() { lab_guest_false "$DOM" /bin/grep -q " $1 " /proc/mounts; }
 guest_reads() { [ "$(lab_guest_exec "$DOM" /bin/cat "$1")" = "$2" ]; }
 # guest_owner PATH: "uid:gid" of PATH as the guest sees it.
 guest_owner() { lab_guest_exec "$DOM" /bin/sh -c 'stat -c %u:%g "$1"' _ "$1"; }
@@ -162,8 +169,8 @@ out=$(as_user "$VS" -c "$SURI" remove "$DOM" "$share" 2>&1); rc=$?
 tap_diag "$out"
 expect "remove exits 0 as the user" test "$rc" -eq 0
 expect "unmounted in the guest" not_mounted /mnt/s
-after=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM")
-if [ "$before" = "$after" ]; then pass "definition back to what it was"; else
+after=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM") || after=
+if [ -n "$before" ] && [ "$before" = "$after" ]; then pass "definition back to what it was"; else
     fail "definition back to what it was" "$(diff <(printf '%s\n' "$before") <(printf '%s\n' "$after"))"; fi
 
 # ---- virtiofs and id maps ----
@@ -216,8 +223,15 @@ tap_diag "$out"
 expect "remove exits 0 as the user" test "$rc" -eq 0
 expect "unmounted in the guest" not_mounted /mnt/v
 # (its sandbox's processes end a moment after libvirt's SIGTERM)
+# (pgrep's 1 is "no such process"; 2 and 3 are its own errors, no "ended")
 no_virtiofsd() {
-    for _ in $(seq 50); do pgrep -u "$USER_NAME" -x virtiofsd >/dev/null || return 0; sleep 0.1; done
+    local rc
+    for _ in $(seq 50); do
+        pgrep -u "$USER_NAME" -x virtiofsd >/dev/null; rc=$?
+        [ "$rc" -eq 1 ] && return 0
+        [ "$rc" -eq 0 ] || return 1
+        sleep 0.1
+    done
     return 1
 }
 expect "and its virtiofsd has ended" no_virtiofsd

@@ -4,6 +4,11 @@
 # /init runs it instead of qemu-ga when the kernel command line says
 # vs_fake_agent.  The host switches the scenario with the agent command
 #   {"execute":"vs-fake-scenario","arguments":{"name":"NAME"}}
+# which answers {"scenario": NAME} (what the agent now runs), and asks what
+# reached it since with
+#   {"execute":"vs-fake-seen"}
+# which answers {"seen": "CMD CMD ..."}: the agent commands it was sent since
+# the last switch, each once, in order (guest-sync and vs-fake-* left out).
 # Scenarios (everything else answers like a healthy agent):
 #   nameless   guest-info lists a disabled command without a name
 #   nonobject  guest-file-read answers a string, guest-exec-status a list
@@ -16,6 +21,7 @@
 # Usage: fake-agent.sh PORT
 port=$1
 scenario=ok
+seen=
 work=/run/vs-fake-agent
 mkdir -p "$work"
 
@@ -81,11 +87,16 @@ handle() {
     execute=$(field execute "$line")
     id=$(field id "$line")
     case $execute in
+        guest-sync | guest-sync-delimited | vs-fake-*) ;;
+        *) case " $seen " in *" $execute "*) ;; *) seen="$seen${seen:+ }$execute" ;; esac ;;
+    esac
+    case $execute in
         guest-sync | guest-sync-delimited)
             # libvirt pairs every command with a guest-sync: answer it right
             sid=$(printf '%s' "$line" | sed -n 's/.*"id": *\([0-9][0-9]*\).*/\1/p')
             printf '{"return": %s}\n' "$sid" >&3 ;;
-        vs-fake-scenario) scenario=$(field name "$line"); id=; ret '{}' ;;
+        vs-fake-scenario) scenario=$(field name "$line"); seen=; id=; ret "{\"scenario\": \"$scenario\"}" ;;
+        vs-fake-seen) id=; ret "{\"seen\": \"$seen\"}" ;;
         guest-ping | guest-file-close) ret '{}' ;;
         guest-info) info ;;
         guest-file-open) if [ "$scenario" = huge ]; then ret 1e999; else ret 1000; fi ;;

@@ -22,6 +22,9 @@ remove() { lab_remove_domain "$@" || true; }
 # has TEXT WORD...: TEXT contains every WORD; lacks TEXT WORD...: none of them.
 has() { local w; for w in "${@:2}"; do grep -qw -- "$w" <<<"$1" || return 1; done; }
 lacks() { local w; for w in "${@:2}"; do ! grep -qw -- "$w" <<<"$1" || return 1; done; }
+# read_lacks RC TEXT WORD...: TEXT was read (RC 0, not empty) and lacks every
+# WORD: a failed read (a dead agent, virsh) is empty and lacks everything.
+read_lacks() { [ "$1" -eq 0 ] && [ -n "$2" ] && lacks "${@:2}"; }
 T0=$(lab_now)
 kver=$(<"$LAB_GUEST/kver")
 err=$(mktemp)
@@ -44,7 +47,7 @@ check "guest: /run and /tmp are tmpfs, /etc/mtab, writable /etc/fstab, /mnt" \
         grep -q " /tmp tmpfs " /proc/mounts && [ -L /etc/mtab ] && [ -w /etc/fstab ] && [ -d /mnt ]'
 
 echo "== reboot through the agent"
-before=$(lab_boot_id "$DOM")
+before=$(lab_boot_id "$DOM") || before=
 t=$(lab_now)
 check "guest-shutdown mode=reboot sent (lab_guest_reboot)" lab_guest_reboot "$DOM"
 after=''
@@ -55,8 +58,9 @@ while [ $(($(lab_ms) - t1)) -lt 90000 ]; do
     lab_sleep_ms "$delay"
     delay=$((delay * 2 > 200 ? 200 : delay * 2))
 done
+# (a boot id before too: any id is "new" next to an empty one)
 check "guest rebooted: agent back with a new boot id $(lab_since "$t") s after guest-shutdown" \
-    test -n "$after"
+    bash -c '[ -n "$1" ] && [ -n "$2" ]' _ "$before" "$after"
 check "domain still running after the reboot" \
     test "$(virsh -c "$LAB_URI" -q domstate "$DOM")" = running
 grep -a 'vs-lab: shutdown' "$LAB_STATE/$DOM-console.log" || true
@@ -65,8 +69,9 @@ remove "$DOM"
 echo "== $DOM2 (vs_nomods, guest-file-open blocked, --no-memfd, --no-acpi)"
 bash "$here/start-guest.sh" "$DOM2" --no-memfd --no-acpi \
     --cmdline-extra "vs_nomods vs_qga_block=guest-file-open,guest-file-close"
-fs=$(lab_guest_exec "$DOM2" /bin/cat /proc/filesystems) || true
-check "vs_nomods: no 9p/virtiofs at boot" lacks "$fs" 9p virtiofs
+rc=0
+fs=$(lab_guest_exec "$DOM2" /bin/cat /proc/filesystems) || rc=$?
+check "vs_nomods: no 9p/virtiofs at boot" read_lacks "$rc" "$fs" 9p virtiofs
 check "modprobe 9p (absolute path)" lab_guest_exec "$DOM2" /sbin/modprobe 9p
 check "modprobe virtiofs (PATH lookup)" lab_guest_exec "$DOM2" modprobe virtiofs
 fs=$(lab_guest_exec "$DOM2" /bin/cat /proc/filesystems) || true
@@ -74,8 +79,9 @@ check "9p and virtiofs registered after modprobe" has "$fs" 9p virtiofs
 rc=0
 out=$(lab_qga "$DOM2" '{"execute":"guest-file-open","arguments":{"path":"/proc/version"}}' 2>&1) || rc=$?
 check "vs_qga_block: guest-file-open refused ($out)" test "$rc" -ne 0
-xml=$(virsh -c "$LAB_URI" dumpxml "$DOM2")
-check "--no-acpi and --no-memfd reach the domain XML" lacks "$xml" acpi memoryBacking
+rc=0
+xml=$(virsh -c "$LAB_URI" dumpxml "$DOM2") || rc=$?
+check "--no-acpi and --no-memfd reach the domain XML" read_lacks "$rc" "$xml" acpi memoryBacking
 
 echo "smoke: $failed failed, $(lab_since "$T0") s"
 [ "$failed" -eq 0 ]
