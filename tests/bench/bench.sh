@@ -41,6 +41,7 @@ for stack in $stacks; do
         VIRT_SHARE="${VIRT_SHARE:-$top/src/virt-share}" bash tests/bench/run.sh || rc=1
     env "${lab_env[@]}" bash tests/lab/teardown.sh || true
 done
-python3 tests/bench/report.py "$results" "$top/bench-results.json"
+# the verdict: goals not met or results missing fail the benchmark
+python3 tests/bench/report.py "$results" "$top/bench-results.json" || rc=1
 echo "bench: $(($(date +%s) - t0)) s"
 exit "$rc"

@@ -170,7 +170,8 @@ stack_facts() {
         || echo "C virtiofsd of QEMU $hv")
     result stack "$STACK" uri="$URI" libvirt="${lib:-?}" qemu="${hv:-?}" client="$cli" virtiofsd="$vfsd" \
         dev_kvm="$(stat -c '%a %U:%G' /dev/kvm 2>/dev/null || echo absent)" \
-        cpus="$(nproc)" date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        cpus="$(nproc)" date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+        sections="$SECTIONS" guest_counts="$GUESTS"   # report.py: what must have results
     echo "== stack $STACK: $URI, libvirt ${lib:-?} (client $cli), QEMU ${hv:-?}, $vfsd, TCG, /dev/kvm $(stat -c '%a %U:%G' /dev/kvm 2>/dev/null || echo absent), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 

@@ -69,15 +69,22 @@ main(int argc, char **argv)
     const char *const *paths = argc > 1 ? (const char *const *)argv + 1 : fallback;
     guint count = 0;
 
+    /* TAP, one check, for make check's tap-driver.sh (tests/cmocka-tap.sh);
+     * the plan first, so that a crash reads as a check that never ended */
+    printf("1..1\n");
+    fflush(stdout);
     for (guint i = 0; paths[i]; i++) {
-        if (!replay_path(paths[i], &count))
+        if (!replay_path(paths[i], &count)) {
+            printf("not ok 1 - replay-%s\n", FUZZ_TARGET);
             return EXIT_FAILURE;
+        }
     }
     if (count == 0) {
         g_printerr("replay: no inputs for %s (the corpus must hold at least one seed)\n",
                    FUZZ_TARGET);
+        printf("not ok 1 - replay-%s: no inputs\n", FUZZ_TARGET);
         return EXIT_FAILURE;
     }
-    printf("replay-%s: %u inputs, no crash\n", FUZZ_TARGET, count);
+    printf("ok 1 - replay-%s: %u inputs, no crash\n", FUZZ_TARGET, count);
     return EXIT_SUCCESS;
 }
