@@ -90,4 +90,8 @@ good | sed 's/"all_mounted_s": 29.0/"all_mounted_s": 86.7/; s/"mounted": 4, "loa
     >"$work/watch.jsonl"
 verdict watch fail 'N=8 .* MISS$' '^goals: NOT met: host: watch N=4 mounted 3/4; host: watch N=8 8.50x of N=1$'
 
+# "far less than N times": N=8 at 5x of N=1 is under N but over N/2
+good | sed 's/"all_mounted_s": 29.0/"all_mounted_s": 51.0/' >"$work/watch-half.jsonl"
+verdict watch-half fail 'N=8 .* MISS$' '^goals: NOT met: host: watch N=8 5.00x of N=1$'
+
 tap_done

@@ -9,9 +9,11 @@ import sys
 
 # Goals of the performance issue: add/remove/list/status within 1.2x of the
 # same steps by hand (virsh), --dry-run well under a second once cached, and
-# the watcher (README, Performance): with N guests started at once all N are
-# mounted, and all started -> all mounted grows less than N (under N times
-# the time at N=1).
+# the watcher: with N guests started at once all N are mounted, and all
+# started -> all mounted grows "far less than N times" (the performance
+# issue's words), judged as at most N/2 times the time at N=1 (measured on
+# 2 TCG cores: 1.6x at N=4, 2.9-3.5x at N=8).
+GOAL_WATCH_GROWTH = 0.5   # of N
 GOAL_RATIO = 1.2
 GOAL_DRY_RUN_S = 1.0
 
@@ -186,7 +188,7 @@ def main():
                   f"{fmt(d.get('warm_s'), '.3f')} s {'ok' if ok else '?' if ok is None else 'MISS'}; "
                   f"virsh domcapabilities {fmt(d.get('domcapabilities_s'), '.3f')} s")
         if s["guests"]:
-            print("  watch, N guests started at once (TCG); goal: all N mounted, growing less than N:")
+            print("  watch, N guests started at once (TCG); goal: all N mounted, growing at most N/2:")
             one = num(s["guests"].get("1", {}).get("all_mounted_s"))
             for g in s["guests"].values():
                 t = num(g.get("all_mounted_s"))
@@ -194,7 +196,7 @@ def main():
                 grow = f"{t / one:.2f}x of N=1" if t and one else "-"
                 if t and one:
                     g["growth_vs_1"] = round(t / one, 2)
-                # the goal: every guest mounted, and under N times N=1's time
+                # the goal: every guest mounted, and at most N/2 times N=1's time
                 if g.get("mounted") != n or t is None:
                     ok = False
                     misses.append(f"{name}: watch N={n} mounted {g.get('mounted')}/{n}")
@@ -204,7 +206,7 @@ def main():
                     ok = None
                     missing.append(f"{name}: watch N={n}: no N=1 time to compare with")
                 else:
-                    ok = t / one < n
+                    ok = t / one <= n * GOAL_WATCH_GROWTH
                     if not ok:
                         misses.append(f"{name}: watch N={n} {t / one:.2f}x of N=1")
                 g["goal_met"] = ok
@@ -220,7 +222,7 @@ def main():
     verdict = misses + ([f"{len(missing)} missing (see above)"] if missing else [])
     print(("\n" if not missing else "") + "goals: " + ("all met" if met else "NOT met: " + "; ".join(verdict)))
     json.dump({"goals": {"ratio": GOAL_RATIO, "dry_run_s": GOAL_DRY_RUN_S,
-                         "watch": "all N mounted, all started -> all mounted under N x N=1",
+                         "watch": "all N mounted, all started -> all mounted at most N/2 x N=1",
                          "met": met, "missed": misses, "missing": missing},
                "stacks": stacks}, open(sys.argv[2], "w"), indent=2)
     print(f"JSON: {sys.argv[2]}")
