@@ -87,11 +87,17 @@ if [ "$rc" -eq 0 ]; then tap_ok "lintian: no error or warning"; else tap_not_ok 
 [ -z "$lint" ] || tap_diag "lintian says: $lint"
 
 # ---- install ----
+hook_link=/etc/libvirt/hooks/qemu.d/virt-share
+hook_target=/usr/libexec/virt-share/virt-share-hook
+if [ -e "$hook_link" ] || [ -L "$hook_link" ]; then tap_bail "$hook_link exists before the install"; fi
 if apt_q install --no-install-recommends "${debs[@]}"; then
     tap_ok "apt-get install ${debs[*]##*/}"
 else
     tap_bail "the packages do not install"
 fi
+tap_check "postinst says libvirt reads hooks only at start, with the command, and restarts nothing" \
+    bash -c 'grep -q "libvirt reads its hooks only when it starts" "$1" &&
+        grep -q "systemctl try-restart libvirtd.service virtqemud.service" "$1"' _ "$work/apt.log"
 files=$(dpkg -L "${pkgs[@]}")
 
 tap_check "/usr/bin/virt-share --version" \
@@ -106,6 +112,11 @@ tap_check "hook: /etc/libvirt/hooks/qemu.d/virt-share -> /usr/libexec/virt-share
 expect_file /lib/systemd/system/virt-share-watch.service
 expect_file /usr/share/bash-completion/completions/virt-share
 expect_file /usr/share/man/man1/virt-share.1.gz
+tap_check "the man pages name /etc/virt-share/virt-share.conf, no literal \$sysconfdir" \
+    bash -c 'for m in virt-share virt-share-desktop; do
+        zcat "/usr/share/man/man1/$m.1.gz" >"$1/$m.man" || exit 1
+        grep -q "/etc/virt-share/virt-share.conf" "$1/$m.man" && ! grep -q "sysconfdir" "$1/$m.man" || exit 1
+    done' _ "$work"
 expect_file /usr/share/locale/de/LC_MESSAGES/virt-share.mo
 expect_file /etc/virt-share/virt-share.conf
 expect_file /usr/share/doc/virt-share/copyright
@@ -126,6 +137,10 @@ tap_check "German catalogue used by the desktop program: LANGUAGE=de virt-share-
              grep -q "Ordner des Hosts"'
 tap_check "virt-share-desktop --help without a display" \
     bash -c 'env -u DISPLAY -u WAYLAND_DISPLAY /usr/bin/virt-share-desktop --help | grep -q -- --connect'
+tap_check "virt-share suggests virtiofsd" \
+    bash -c 'dpkg-query -W -f="\${Suggests}" virt-share | grep -qw virtiofsd'
+tap_check "autopkgtest debian/tests/cli passes against the installed package" \
+    bash -c 'cd / && PATH=/usr/bin:/bin sh "$1/debian/tests/cli"' _ "$top"
 tap_check "conffile: /etc/virt-share/virt-share.conf" \
     bash -c 'dpkg-query -W -f="\${Conffiles}\n" virt-share | grep -q "^ /etc/virt-share/virt-share.conf "'
 tap_check "German catalogue used: LANGUAGE=de virt-share --help" \
@@ -145,6 +160,19 @@ else
     tap_not_ok "systemd-analyze verify /lib/systemd/system/virt-share-watch.service" "$out"
 fi
 
+# ---- the hook's link: made by postinst; an administrator's removal sticks ----
+reinstall() { apt_q install --reinstall --no-install-recommends "${debs[@]}"; }
+rm -f "$hook_link"
+tap_check "a reinstall (as an upgrade runs postinst) leaves the link the administrator removed away" \
+    bash -c 'reinstall_ok=$1; link=$2; [ "$reinstall_ok" = 0 ] && [ ! -e "$link" ] && [ ! -L "$link" ]' \
+    _ "$(reinstall; echo $?)" "$hook_link"
+ln -s "$hook_target" "$hook_link"
+tap_check "apt-get remove takes the package's link away with the program" \
+    bash -c 'apt-get -q -y remove virt-share-desktop virt-share >/dev/null 2>&1 && [ ! -L "$1" ]' _ "$hook_link"
+tap_check "installed again after remove, the link is back" \
+    bash -c 'reinstall_ok=$1; [ "$reinstall_ok" = 0 ] && [ "$(readlink "$2")" = "$3" ]' \
+    _ "$(reinstall; echo $?)" "$hook_link" "$hook_target"
+
 # ---- purge: nothing of the package left ----
 if apt_q purge "${pkgs[@]}"; then
     tap_ok "apt-get purge ${pkgs[*]}"
@@ -159,9 +187,9 @@ while IFS= read -r f; do
     [ -d "$f" ] && continue
     [ -e "$f" ] || [ -L "$f" ] && left+=("$f")
 done <<<"$files"
-for d in /etc/virt-share /usr/libexec/virt-share /usr/share/doc/virt-share \
+for d in "$hook_link" /var/lib/virt-share /etc/virt-share /usr/libexec/virt-share /usr/share/doc/virt-share \
          /usr/share/doc/virt-share-desktop; do
-    [ -e "$d" ] && left+=("$d")
+    [ -e "$d" ] || [ -L "$d" ] && left+=("$d")
 done
 for f in /var/lib/systemd/deb-systemd-helper-enabled/virt-share-watch.service.dsh-also \
          /var/lib/systemd/deb-systemd-helper-masked/virt-share-watch.service; do
