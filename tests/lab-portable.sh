@@ -89,4 +89,17 @@ tap_check "the host's /dev/kvm is as it was ($kvm_before)" \
     test "$(stat -c '%a %u:%g %t:%T' /dev/kvm 2>/dev/null || echo absent)" = "$kvm_before"
 tap_check "no staging directory is left in /run" \
     bash -c '! compgen -G "/run/vs-lab-dev.*" >/dev/null'
+
+# ---- the guest oracle: a "no" is the guest's, never a silent agent's ----
+# guest_false RC: lab_guest_false over a guest command that ended with RC.
+guest_false() {
+    bash -c '. "$1"; fake_rc=$2; lab_guest_exec() { return "$fake_rc"; }; lab_guest_false dom /bin/grep 2>/dev/null' \
+        _ "$lib" "$1"
+}
+tap_check "lab_guest_false: the guest's command said no (1)" guest_false 1
+for rc in 0 124 125 137; do
+    tap_check_not "lab_guest_false: exit $rc (yes, timeout, agent failed, killed) is no 'no'" guest_false "$rc"
+done
+tap_check_not "lab_guest_false against an agent that cannot answer (no such domain)" \
+    bash -c '. "$1"; LAB_URI=test:///default lab_guest_false vs-no-such-domain /bin/false 2>/dev/null' _ "$lib"
 tap_done
