@@ -535,6 +535,27 @@ vs add running "$odd" --dry-run --no-mount
 check_rc "add --dry-run --no-mount to the running domain" 0
 contains "running + shared memory + ACPI: auto picks virtiofs" "$out" "virtiofs"
 
+# ---- non-ASCII options under LC_ALL=C: guest paths are UTF-8 on the wire ----
+# GOption would convert a string option from the locale's charset (ASCII
+# here) and fail on 'é'; UTF-8 bytes are taken as they are.
+vs add stopped "$TMP" --target /mnt/é --dry-run
+check_rc "LC_ALL=C: add --target /mnt/é (UTF-8) is accepted" 0
+not_contains "LC_ALL=C: no conversion error" "$err" "conversion"
+# the bytes reach the guest path check unchanged (it names the path)
+vs add stopped "$TMP" --target mnt/é --dry-run
+check_rc "LC_ALL=C: add --target mnt/é: refused by the guest path check" 1
+contains "LC_ALL=C: the guest path check names 'mnt/é'" "$err" "guest path 'mnt/é' is not an absolute path"
+vs add stopped "$TMP" --target "$(printf '/mnt/\351')" --dry-run
+check_rc "LC_ALL=C: add --target with a byte that is not UTF-8: usage error" 1
+contains "LC_ALL=C: not UTF-8: says so, names the option" "$err" "--target: '/mnt/\\xe9' is not valid UTF-8"
+tap_check "LC_ALL=C: not UTF-8: the raw byte is not printed" \
+    eval '! LC_ALL=C grep -q "$(printf "\351")" "$TMP/err"'
+vs add stopped "$TMP" --dry-run --uid-map "$(printf '1000:\351')"
+check_rc "LC_ALL=C: an array option with a byte that is not UTF-8: usage error" 1
+run -c "$(printf 'test:///\351')" list
+check_rc "LC_ALL=C: a global option with a byte that is not UTF-8: usage error" 1
+contains "LC_ALL=C: --connect: says so" "$err" "--connect: "
+
 # ---- restart: refused before anything changes where it cannot work ----
 vs restart stopped
 check_rc "restart a shut-off domain: refused" 1

@@ -10,6 +10,7 @@
 #include "vs-guest.h"
 #include "vs-run.h"
 #include "vs-text.h"
+#include "vs-watch.h"
 #include "vs-xml.h"
 
 /* ---- the scripted agent ---- */
@@ -427,6 +428,93 @@ test_exec_stderr_sanitised(void **state)
     assert_null(strstr(err->message, "\xe2\x80\xae"));
     assert_true(g_utf8_validate(err->message, -1, NULL));
     assert_non_null(strstr(err->message, "\\x1b]0;pwned\\x07\\x1b[2J\\xff\\u{202e}!"));
+}
+
+/* A failed mount with a huge stderr (a 1.4 MB reply: 1 MiB of output) is an
+ * error of a few KiB, not megabytes that the watcher logs on every retry:
+ * cut after escaping, never inside a character or an escape, and marked. */
+static void
+test_exec_stderr_bounded(void **state)
+{
+    const char *argv[] = { "mount", NULL };
+    /* "ab" then \x01 escapes (4 bytes each): the cap falls inside one;
+     * "a" then "é" (2 bytes): the cap falls inside the character */
+    const char *const fills[] = { "\x01", "\xc3\xa9" };
+    const char *const heads[] = { "ab", "a" };
+
+    script = script_exec;
+    for (guint k = 0; k < G_N_ELEMENTS(fills); k++) {
+        gsize n = VS_GUEST_EXEC_MAX_OUTPUT - 16;
+        g_autoptr(GString) big = g_string_new(heads[k]);
+        g_autofree char *b64 = NULL;
+        g_autoptr(GError) err = NULL;
+        const char *cut;
+
+        while (big->len + strlen(fills[k]) <= n)
+            g_string_append(big, fills[k]);
+        b64 = g_base64_encode((const guchar *)big->str, big->len);
+        exec_status = g_strdup_printf("{\"exited\": true, \"exitcode\": 32, "
+                                      "\"err-data\": \"%s\"}", b64);
+        assert_true(strlen(exec_status) > 1300000);
+        assert_false(vs_agent_exec_check(NULL, argv, 1000, &err));
+        g_free(exec_status);
+        vs_test_check_error(err, VS_ERROR_GUEST, __FILE__, __LINE__);
+        assert_true(strlen(err->message) <= VS_TEXT_ERROR_MAX + 256);
+        assert_true(strlen(err->message) >= VS_TEXT_ERROR_MAX - 8);
+        assert_true(g_utf8_validate(err->message, -1, NULL));
+        /* the mark says how much was left out */
+        cut = strstr(err->message, " [… ");
+        assert_non_null(cut);
+        assert_non_null(strstr(cut, "bytes cut]"));
+        if (k == 0)
+            assert_memory_equal(cut - 4, "\\x01", 4);
+        else
+            assert_memory_equal(cut - 2, "\xc3\xa9", 2);
+    }
+}
+
+/* The watcher retries a failed mount every few seconds and again at every
+ * boot: the same warning for the same domain is logged once, then once per
+ * interval with the number of repeats left out; another domain, another
+ * warning, or the same one after a run without it is logged at once. */
+static void
+test_watch_repeats(void **state)
+{
+    const gint64 s = G_USEC_PER_SEC;
+    VsWatchRepeats *r = vs_watch_repeats_new(600 * s);
+    char *m;
+
+    m = vs_watch_repeats_filter(r, "u1", "Warning: a", 0);
+    assert_string_equal(m, "Warning: a");
+    g_free(m);
+    vs_watch_repeats_run_done(r, "u1");
+    assert_null(vs_watch_repeats_filter(r, "u1", "Warning: a", 5 * s));
+    vs_watch_repeats_run_done(r, "u1");
+    assert_null(vs_watch_repeats_filter(r, "u1", "Warning: a", 10 * s));
+    m = vs_watch_repeats_filter(r, "u2", "Warning: a", 10 * s);
+    assert_string_equal(m, "Warning: a");
+    g_free(m);
+    m = vs_watch_repeats_filter(r, "u1", "Warning: b", 10 * s);
+    assert_string_equal(m, "Warning: b");
+    g_free(m);
+    vs_watch_repeats_run_done(r, "u1");
+    vs_watch_repeats_run_done(r, "u2");
+
+    /* the interval is over: logged again, with what was left out */
+    m = vs_watch_repeats_filter(r, "u1", "Warning: a", 601 * s);
+    assert_non_null(m);
+    assert_true(g_str_has_prefix(m, "Warning: a"));
+    assert_non_null(strstr(m, "2 more times"));
+    g_free(m);
+    assert_null(vs_watch_repeats_filter(r, "u1", "Warning: a", 602 * s));
+    vs_watch_repeats_run_done(r, "u1");
+
+    /* a run without it (the share mounted): the next failure is news */
+    vs_watch_repeats_run_done(r, "u1");
+    m = vs_watch_repeats_filter(r, "u1", "Warning: a", 603 * s);
+    assert_string_equal(m, "Warning: a");
+    g_free(m);
+    vs_watch_repeats_free(r);
 }
 
 /* A short write is an error (item 6 relies on it). */
@@ -1085,6 +1173,16 @@ test_sanitize(void **state)
         g_autofree char *s = vs_text_sanitize(cases[i].in, cases[i].len);
         assert_string_equal(s, cases[i].out);
     }
+    {
+        /* cut: never inside an escape or a character */
+        g_autofree char *a = vs_text_sanitize_cut("ab\x01", -1, 5);
+        g_autofree char *b = vs_text_sanitize_cut("a\xc3\xa9\xc3\xa9", -1, 4);
+        g_autofree char *c = vs_text_sanitize_cut("abc", -1, 3);
+
+        assert_string_equal(a, "ab [… 1 more byte cut]");
+        assert_string_equal(b, "aé [… 2 more bytes cut]");
+        assert_string_equal(c, "abc");
+    }
 }
 
 /* Item 9: the default mount point came from an unchecked tag. */
@@ -1125,6 +1223,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_exec_status_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exec_pid_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exec_stderr_sanitised, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exec_stderr_bounded, setup, teardown),
+        cmocka_unit_test(test_watch_repeats),
         cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fstab_replaced_atomically, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fstab_bad_write_keeps_original, setup, teardown),

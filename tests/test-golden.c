@@ -556,6 +556,51 @@ test_metadata_manual(void **state)
     assert_null(strstr(xml, "target=\"/mnt/auto\" automount"));
 }
 
+/* Only type='mount' filesystems (the default when type is absent) are
+ * shares: a 'file', 'block', 'ram', 'bind', 'template' or 'mtp' device
+ * with the same source or target dir is never what add refuses, remove
+ * detaches or the tag list holds. */
+static void
+test_non_mount_filesystems(void **state)
+{
+    static const char *const types[] = { "file", "block", "ram", "bind", "template",
+                                          "mtp" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(types); i++) {
+        g_autofree char *xml = g_strdup_printf(
+            "<domain><devices>"
+            "<filesystem type='%s'><source dir='/srv/other' file='/i.img' dev='/dev/sda'"
+            " name='t' usage='1024'/><target dir='data'/></filesystem>"
+            "<filesystem accessmode='mapped'><source dir='/srv/data'/>"
+            "<target dir='data'/></filesystem>"
+            "<filesystem type='%s'><source dir='/srv/other'/><target dir='other'/>"
+            "</filesystem>"
+            "</devices></domain>", types[i], types[i]);
+        g_autoptr(xmlDoc) doc = vs_xml_parse(xml, "domain", NULL);
+        g_autoptr(GPtrArray) shares = NULL;
+        g_autoptr(GHashTable) tags = NULL;
+        g_autoptr(VsShare) other = vs_share_new();
+        xmlNode *fs;
+        g_autofree char *src = NULL;
+
+        assert_non_null(doc);
+        shares = vs_domxml_shares(doc);
+        assert_int_equal(shares->len, 1);
+        fs = vs_domxml_find_fs(doc, NULL, "data");
+        assert_non_null(fs);
+        src = vs_xml_prop(vs_xml_child(fs, "source"), "dir");
+        assert_string_equal(src, "/srv/data");
+        assert_null(vs_domxml_find_fs(doc, NULL, "other"));
+        assert_null(vs_domxml_find_fs(doc, "/srv/other", NULL));
+        tags = vs_domxml_tags(doc);
+        assert_true(g_hash_table_contains(tags, "data"));
+        assert_false(g_hash_table_contains(tags, "other"));
+        other->source = g_strdup("/srv/other");
+        other->tag = g_strdup("other");
+        assert_true(vs_domxml_check_unique(doc, other, NULL));
+    }
+}
+
 static void
 test_metadata_format_stable(void **state)
 {
@@ -675,6 +720,7 @@ main(void)
         cmocka_unit_test(test_metadata_other_namespaces),
         cmocka_unit_test(test_metadata_format_stable),
         cmocka_unit_test(test_metadata_manual),
+        cmocka_unit_test(test_non_mount_filesystems),
     };
     struct CMUnitTest tests[G_N_ELEMENTS(fixed) + G_N_ELEMENTS(golden_cases)];
     guint n = 0;

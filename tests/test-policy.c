@@ -367,6 +367,22 @@ test_policy_bind_mount(void **state)
         if (g_file_test(sub, G_FILE_TEST_IS_DIR) &&
             vs_policy_check_handle(cfg, sub, &err))
             _exit(2);
+        g_clear_error(&err);
+        /* kernel trees are other file systems than the root one: a bind
+         * mount of one is that tree all the same */
+        if (umount(target) < 0)
+            _exit(77);
+        for (guint i = 0; i < 3; i++) {
+            const char *tree = (const char *[]){ "/proc", "/sys", "/dev" }[i];
+            if (mount(tree, target, NULL, MS_BIND, NULL) < 0)
+                _exit(77);
+            if (vs_policy_check_handle(cfg, target, &err) || !err ||
+                err->code != VS_ERROR_POLICY)
+                _exit(4 + (int)i);
+            g_clear_error(&err);
+            if (umount(target) < 0)
+                _exit(77);
+        }
         _exit(0);
     }
     assert_int_equal(waitpid(pid, &status, 0), pid);

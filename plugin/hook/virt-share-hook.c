@@ -8,8 +8,8 @@
  * stderr, which libvirt puts in its error and log); permission problems that
  * 'virt-share doctor' would report are printed as warnings.  It only reads,
  * and each share gets at most [hook] check-timeout seconds: a folder on a
- * hung NFS or FUSE mount is reported as not checked instead of holding the
- * start.  A hook must never call libvirt (the daemon waits for it): mounting
+ * hung NFS or FUSE mount is reported as not checked and refuses the start
+ * (fail closed) instead of holding it.  A hook must never call libvirt (the daemon waits for it): mounting
  * after boot is the job of 'virt-share watch'. */
 #include <config.h>
 
@@ -53,12 +53,12 @@ vs_hook_check_shares(const char *domain, GPtrArray *shares, const VsConfig *cfg,
 
         switch (vs_host_check_share(share, cfg, id, cfg->hook_timeout_s * 1000, &message)) {
         case VS_HOST_CHECK_REFUSE:
+        case VS_HOST_CHECK_TIMEOUT:
+            /* not checked is not allowed: a folder that hangs its check may
+             * be anything, and the start is the last point to stop it */
             fprintf(stderr, _("virt-share: domain '%s': %s; refusing to start\n"), name,
                     message);
             refused++;
-            break;
-        case VS_HOST_CHECK_TIMEOUT:
-            fprintf(stderr, _("virt-share: warning: domain '%s': %s\n"), name, message);
             break;
         case VS_HOST_CHECK_OK:
             if (message)

@@ -31,15 +31,15 @@ static struct {
 } opt = { .timeout = VS_DEFAULT_TIMEOUT_MS / 1000 };
 
 const GOptionEntry vs_add_options[] = {
-    { "target", 't', 0, G_OPTION_ARG_STRING, &opt.target,
+    { "target", 't', 0, G_OPTION_ARG_FILENAME, &opt.target,
       N_("Mount point in the guest (default: HOST_DIR's path, not a system directory)"),
       N_("GUEST_PATH") },
-    { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt.mode,
+    { "mode", 'm', 0, G_OPTION_ARG_FILENAME, &opt.mode,
       N_("Access mode: passthrough, mapped or squash (default: squash for 9p, passthrough for virtiofs)"),
       N_("MODE") },
-    { "driver", 'd', 0, G_OPTION_ARG_STRING, &opt.driver,
+    { "driver", 'd', 0, G_OPTION_ARG_FILENAME, &opt.driver,
       N_("Transport: auto, 9p or virtiofs (default: auto)"), N_("DRIVER") },
-    { "tag", 0, 0, G_OPTION_ARG_STRING, &opt.tag,
+    { "tag", 0, 0, G_OPTION_ARG_FILENAME, &opt.tag,
       N_("Mount tag seen by the guest (default: derived from HOST_DIR)"), N_("TAG") },
     { "readonly", 'r', 0, G_OPTION_ARG_NONE, &opt.readonly,
       N_("Share read-only"), NULL },
@@ -58,10 +58,10 @@ const GOptionEntry vs_add_options[] = {
     { "force", 'f', 0, G_OPTION_ARG_NONE, &opt.force,
       N_("Add even if the permission checks say the share cannot work; with --restart, "
          "destroy the domain if it does not shut down in time"), NULL },
-    { "uid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.uid_map,
+    { "uid-map", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.uid_map,
       N_("Map host uid to guest uid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
-    { "gid-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.gid_map,
+    { "gid-map", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.gid_map,
       N_("Map host gid to guest gid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
     VS_CLI_OPT_TIMEOUT(opt.timeout,

@@ -16,7 +16,7 @@ static struct {
 } opt;
 
 const GOptionEntry vs_mount_options[] = {
-    { "target", 't', 0, G_OPTION_ARG_STRING, &opt.target,
+    { "target", 't', 0, G_OPTION_ARG_FILENAME, &opt.target,
       N_("Mount point in the guest (only with TAG; default: the recorded one, else the tag "
          "if it is a path, else /mnt/TAG)"), N_("GUEST_PATH") },
     { NULL }

@@ -11,11 +11,12 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-ops.h"
+#include "vs-text.h"
 
 VsCliGlobal vs_cli_global;
 
 const GOptionEntry vs_cli_common_entries[] = {
-    { "connect", 'c', 0, G_OPTION_ARG_STRING, &vs_cli_global.uri,
+    { "connect", 'c', 0, G_OPTION_ARG_FILENAME, &vs_cli_global.uri,
       N_("Hypervisor connection URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)"),
       N_("URI") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &vs_cli_global.quiet,
@@ -86,6 +87,52 @@ vs_cli_apply_debug(void)
         g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
 }
 
+/* Text options are declared G_OPTION_ARG_FILENAME(_ARRAY): GOption converts
+ * a STRING option from the locale's charset and fails on 'é' under LC_ALL=C,
+ * but guest paths and tags are UTF-8 on the wire whatever the locale.  So
+ * the bytes are kept and made UTF-8 here: valid UTF-8 as it is, else text
+ * in a non-UTF-8 locale's charset converted, else refused.  No option of the
+ * command line names a host file (host folders are arguments, taken as
+ * bytes): every FILENAME option is text. */
+static gboolean
+vs_cli_text_value(const GOptionEntry *e, char **value, GError **error)
+{
+    g_autofree char *converted = NULL;
+    g_autofree char *shown = NULL;
+
+    if (!*value || g_utf8_validate(*value, -1, NULL))
+        return TRUE;
+    if (!g_get_charset(NULL) &&
+        (converted = g_locale_to_utf8(*value, -1, NULL, NULL, NULL))) {
+        g_free(*value);
+        *value = g_steal_pointer(&converted);
+        return TRUE;
+    }
+    shown = vs_text_sanitize(*value, -1);
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                _("--%s: '%s' is not valid UTF-8"), e->long_name, shown);
+    return FALSE;
+}
+
+static gboolean
+vs_cli_text_options(const GOptionEntry *entries, GError **error)
+{
+    for (const GOptionEntry *e = entries; e && e->long_name; e++) {
+        if (e->arg == G_OPTION_ARG_FILENAME) {
+            if (!vs_cli_text_value(e, e->arg_data, error))
+                return FALSE;
+        } else if (e->arg == G_OPTION_ARG_FILENAME_ARRAY) {
+            char **values = *(char ***)e->arg_data;
+
+            for (guint i = 0; values && values[i]; i++) {
+                if (!vs_cli_text_value(e, &values[i], error))
+                    return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 gboolean
 vs_cli_parse_global(int *argc, char ***argv, GError **error)
 {
@@ -97,7 +144,8 @@ vs_cli_parse_global(int *argc, char ***argv, GError **error)
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, vs_cli_common_entries, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, vs_cli_main_entries, GETTEXT_PACKAGE);
-    if (!g_option_context_parse(ctx, argc, argv, error))
+    if (!g_option_context_parse(ctx, argc, argv, error) ||
+        !vs_cli_text_options(vs_cli_common_entries, error))
         return FALSE;
     vs_cli_apply_debug();
     return TRUE;
@@ -227,7 +275,9 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
     /* Our own --help: GOption's prints its lines unwrapped, however long. */
     g_option_context_set_help_enabled(ctx, FALSE);
     g_option_context_add_main_entries(ctx, help_entries, GETTEXT_PACKAGE);
-    if (!g_option_context_parse(ctx, argc, argv, error))
+    if (!g_option_context_parse(ctx, argc, argv, error) ||
+        !vs_cli_text_options(cmd->options, error) ||
+        !vs_cli_text_options(vs_cli_common_entries, error))
         return VS_CLI_PARSE_FAILED;
     if (help) {
         g_autofree char *text = g_option_context_get_help(ctx, TRUE, NULL);

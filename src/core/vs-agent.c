@@ -190,7 +190,7 @@ vs_agent_libvirt_transport(virDomain *dom, const char *request, VsAgentFault *fa
     }
     err = virGetLastError();
     /* libvirt's text may quote the agent's own error description */
-    msg = vs_text_sanitize(err && err->message ? err->message : _("unknown error"), -1);
+    msg = vs_text_for_error(err && err->message ? err->message : _("unknown error"), -1);
     switch (err ? err->code : VIR_ERR_OK) {
     case VIR_ERR_ARGUMENT_UNSUPPORTED:
         *fault = VS_AGENT_FAULT_NO_CHANNEL;
@@ -264,9 +264,9 @@ vs_reply_refusal(const char *execute, JsonNode *err, GError **error)
     JsonNode *desc = obj ? json_object_get_member(obj, "desc") : NULL;
     g_autofree char *text = NULL;
 
-    text = vs_text_sanitize(desc && JSON_NODE_HOLDS_VALUE(desc) &&
-                            json_node_get_value_type(desc) == G_TYPE_STRING ?
-                            json_node_get_string(desc) : _("no description"), -1);
+    text = vs_text_for_error(desc && JSON_NODE_HOLDS_VALUE(desc) &&
+                             json_node_get_value_type(desc) == G_TYPE_STRING ?
+                             json_node_get_string(desc) : _("no description"), -1);
     g_set_error(error, VS_ERROR, VS_ERROR_AGENT, _("guest agent command '%s' failed: %s"),
                 execute, text);
     return NULL;
@@ -294,7 +294,7 @@ vs_agent_check_reply(const char *execute, const char *id, const char *reply, GEr
         return NULL;
     }
     if (!json_parser_load_from_data(parser, reply, (gssize)len, &parse_error)) {
-        g_autofree char *why = vs_text_sanitize(parse_error->message, -1);
+        g_autofree char *why = vs_text_for_error(parse_error->message, -1);
         vs_bad_reply(error, execute, _("not JSON (%s)"), why);
         return NULL;
     }
@@ -719,10 +719,10 @@ vs_agent_exec_check(virDomain *dom, const char *const *argv, guint timeout_ms, G
     joined = g_strjoinv(" ", (char **)argv);
     cmdline = vs_text_sanitize(joined, -1);
     data = g_bytes_get_data(res->err, &len);
-    err_text = vs_text_sanitize(data, data ? (gssize)len : 0);
     /* a final newline of stderr, escaped, would only clutter the message */
-    while (g_str_has_suffix(err_text, "\\n"))
-        err_text[strlen(err_text) - 2] = '\0';
+    while (data && len > 0 && ((const char *)data)[len - 1] == '\n')
+        len--;
+    err_text = vs_text_for_error(data, data ? (gssize)len : 0);
     if (res->signal)
         g_set_error(error, VS_ERROR, VS_ERROR_GUEST,
                     _("'%s' was killed by signal %d in the guest%s%s"), cmdline, res->signal,

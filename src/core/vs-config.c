@@ -278,50 +278,79 @@ vs_policy_check(const VsConfig *cfg, const char *resolved, GError **error)
     return TRUE;
 }
 
-/* Where @path really is when it lies in a bind mount of part of the root
- * file system ("mount --bind /etc /srv/x" makes /srv/x/ssh really /etc/ssh),
- * from /proc/self/mountinfo; NULL when it is not (or cannot be told). */
+/* @path, which lies under @from, moved to lie under @to. */
 static char *
-vs_bind_mount_origin(const char *path)
+vs_path_rebase(const char *path, const char *from, const char *to)
 {
+    const char *rest = path + (strcmp(from, "/") != 0 ? strlen(from) : 0);
+
+    while (*rest == '/')
+        rest++;     /* relative, or g_canonicalize_filename ignores @to */
+    return g_canonicalize_filename(rest, to);
+}
+
+/* Every other place where the folder @path can be seen, from
+ * /proc/self/mountinfo: a bind mount shows the same file system as another
+ * mount ("mount --bind /etc /srv/x" makes /srv/x/ssh really /etc/ssh, "mount
+ * --bind /dev /srv/d" makes /srv/d the host's /dev), so @path is judged
+ * as each of them too.  Empty when there is none (or it cannot be told). */
+static GPtrArray *
+vs_bind_mount_origins(const char *path)
+{
+    typedef struct { char *dev, *root, *point; } Mount;
     g_autofree char *text = NULL;
     g_auto(GStrv) lines = NULL;
-    g_autofree char *root_dev = NULL;
-    g_autofree char *best_point = NULL;
-    g_autofree char *best_root = NULL;
-    g_autofree char *best_dev = NULL;
+    g_autoptr(GArray) mounts = g_array_new(FALSE, TRUE, sizeof(Mount));
+    GPtrArray *origins = g_ptr_array_new_with_free_func(g_free);
+    const Mount *best = NULL;
+    g_autofree char *where = NULL;
 
     if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
-        return NULL;
+        return origins;
     lines = g_strsplit(text, "\n", -1);
     for (guint i = 0; lines[i]; i++) {
         /* ID PARENT MAJ:MIN ROOT MOUNT-POINT ... */
         g_auto(GStrv) f = g_strsplit(lines[i], " ", 6);
-        g_autofree char *root = NULL;
-        g_autofree char *point = NULL;
+        Mount m;
 
         if (g_strv_length(f) < 5)
             continue;
-        root = g_strcompress(f[3]);
-        point = g_strcompress(f[4]);
-        if (strcmp(point, "/") == 0 && strcmp(root, "/") == 0) {
-            g_free(root_dev);
-            root_dev = g_strdup(f[2]);
-        }
-        if (vs_path_under(path, point) && (!best_point || strlen(point) >= strlen(best_point))) {
-            g_free(best_point);
-            g_free(best_root);
-            g_free(best_dev);
-            best_point = g_steal_pointer(&point);
-            best_root = g_steal_pointer(&root);
-            best_dev = g_strdup(f[2]);
+        m.dev = g_strdup(f[2]);
+        m.root = g_strcompress(f[3]);
+        m.point = g_strcompress(f[4]);
+        g_array_append_val(mounts, m);
+    }
+    /* the mount @path lies in: the deepest, the last one listed (on top) */
+    for (guint i = 0; i < mounts->len; i++) {
+        const Mount *m = &g_array_index(mounts, Mount, i);
+        if (vs_path_under(path, m->point) &&
+            (!best || strlen(m->point) >= strlen(best->point)))
+            best = m;
+    }
+    if (best) {
+        /* where @path is inside its file system */
+        where = vs_path_rebase(path, best->point, best->root);
+        for (guint i = 0; i < mounts->len; i++) {
+            const Mount *m = &g_array_index(mounts, Mount, i);
+            char *origin;
+
+            if (strcmp(m->dev, best->dev) != 0 || !vs_path_under(where, m->root))
+                continue;
+            origin = vs_path_rebase(where, m->root, m->point);
+            if (strcmp(origin, path) == 0 || g_ptr_array_find_with_equal_func(origins, origin,
+                                                                               g_str_equal, NULL))
+                g_free(origin);
+            else
+                g_ptr_array_add(origins, origin);
         }
     }
-    if (!best_point || !root_dev || g_strcmp0(best_dev, root_dev) != 0)
-        return NULL;    /* not on the root file system: cannot tell where it lives */
-    if (strcmp(best_root, best_point) == 0)
-        return NULL;    /* mounted where it lives (e.g. "/" itself): nothing hidden */
-    return g_build_filename(best_root, path + strlen(best_point), NULL);
+    for (guint i = 0; i < mounts->len; i++) {
+        Mount *m = &g_array_index(mounts, Mount, i);
+        g_free(m->dev);
+        g_free(m->root);
+        g_free(m->point);
+    }
+    return origins;
 }
 
 gboolean
@@ -329,7 +358,7 @@ vs_policy_check_fd(const VsConfig *cfg, int fd, const char *resolved, GError **e
 {
     g_autofree char *fdpath = g_strdup_printf("/proc/self/fd/%d", fd);
     g_autofree char *link = g_file_read_link(fdpath, NULL);
-    g_autofree char *origin = NULL;
+    g_autoptr(GPtrArray) origins = NULL;
 
     if (!link) {
         /* No /proc: the path check is all there is. */
@@ -343,10 +372,14 @@ vs_policy_check_fd(const VsConfig *cfg, int fd, const char *resolved, GError **e
     }
     if (!vs_policy_check(cfg, link, error))
         return FALSE;
-    origin = vs_bind_mount_origin(link);
-    if (origin && !vs_policy_check(cfg, origin, error)) {
-        g_prefix_error(error, _("'%s' is a bind mount of '%s': "), link, origin);
-        return FALSE;
+    origins = vs_bind_mount_origins(link);
+    for (guint i = 0; i < origins->len; i++) {
+        const char *origin = g_ptr_array_index(origins, i);
+
+        if (!vs_policy_check(cfg, origin, error)) {
+            g_prefix_error(error, _("'%s' is a bind mount of '%s': "), link, origin);
+            return FALSE;
+        }
     }
     return TRUE;
 }

@@ -6,7 +6,11 @@
 #include "vs-i18n.h"
 #include "vs-xml.h"
 
-#define FS_XPATH "/domain/devices/filesystem"
+/* Only type='mount' (libvirt's default for a missing type) is a host folder
+ * shared by tag: the other types ('file', 'block', 'ram', 'bind',
+ * 'template', 'mtp') reuse <source dir> or <target dir> for something else,
+ * and remove must never detach one of them. */
+#define FS_XPATH "/domain/devices/filesystem[not(@type) or @type='mount']"
 
 GPtrArray *
 vs_domxml_shares(xmlDoc *doc)

@@ -8,10 +8,13 @@
 
 #include "vs-share.h"
 
+/* Every lookup below considers type='mount' filesystems only (or no type,
+ * libvirt's default): no other type is a share. */
+
 /* The <filesystem> shares of a domain document, as VsShare (where unset). */
 GPtrArray *vs_domxml_shares(xmlDoc *doc);
 
-/* Tags used by every <filesystem> of the document, as a set. */
+/* Tags used by the shares of the document, as a set. */
 GHashTable *vs_domxml_tags(xmlDoc *doc);
 
 /* The <filesystem> element whose source dir is @source or whose tag is @tag

@@ -211,7 +211,7 @@ vs_guest_mount(virDomain *dom, const VsShare *share, guint timeout_ms, gboolean 
                 *already = TRUE;
             return TRUE;
         }
-        g_autofree char *where = vs_text_sanitize(m->target, -1);
+        g_autofree char *where = vs_text_for_error(m->target, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_EXISTS,
                     _("share '%s' is already mounted at '%s' in the guest"), share->tag,
                     where);
@@ -383,7 +383,7 @@ vs_guest_realpath(virDomain *dom, const char *path, GError **error)
     g_strchomp(real);
     if (res->exit_code != 0 || !g_utf8_validate(real, -1, NULL) || strchr(real, '\n') ||
         !vs_guest_path_validate(real, NULL)) {
-        g_autofree char *shown = vs_text_sanitize(real, -1);
+        g_autofree char *shown = vs_text_for_error(real, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_GUEST,
                     _("cannot resolve %s in the guest (got '%s')"), path, shown);
         return NULL;

@@ -1,6 +1,7 @@
 /* vs-text.c: text from the guest, or an unchecked path, made safe to print. */
 #include <config.h>
 
+#include "vs-i18n.h"
 #include "vs-text.h"
 
 static gboolean
@@ -43,30 +44,57 @@ vs_text_escape(GString *out, gunichar c)
 }
 
 char *
-vs_text_sanitize(const char *text, gssize len)
+vs_text_sanitize_cut(const char *text, gssize len, gsize max)
 {
     const char *p, *end;
-    GString *out;
+    GString *out, *piece;
 
     if (!text)
         return g_strdup("");
     if (len < 0)
         len = (gssize)strlen(text);
-    out = g_string_sized_new(len);
+    out = g_string_sized_new(MIN((gsize)len, max));
+    piece = g_string_sized_new(16);
     for (p = text, end = text + len; p < end;) {
         gunichar c = g_utf8_get_char_validated(p, end - p);
+        gsize used;
 
+        g_string_truncate(piece, 0);
         if (c == (gunichar)-1 || c == (gunichar)-2 || c == 0) {
             /* not UTF-8 (or a NUL): the byte itself, escaped */
-            g_string_append_printf(out, "\\x%02x", (guchar)*p);
-            p++;
-            continue;
+            g_string_append_printf(piece, "\\x%02x", (guchar)*p);
+            used = 1;
+        } else {
+            used = g_utf8_next_char(p) - p;
+            if (vs_text_needs_escape(c))
+                vs_text_escape(piece, c);
+            else
+                g_string_append_len(piece, p, used);
         }
-        if (vs_text_needs_escape(c))
-            vs_text_escape(out, c);
-        else
-            g_string_append_len(out, p, g_utf8_next_char(p) - p);
-        p = g_utf8_next_char(p);
+        /* whole characters and whole escapes only: a cut one would be
+         * invalid UTF-8 or read as another byte */
+        if (out->len + piece->len > max) {
+            unsigned long left = (unsigned long)(end - p);
+
+            g_string_append_printf(out, ngettext(" [… %lu more byte cut]",
+                                                 " [… %lu more bytes cut]", left), left);
+            break;
+        }
+        g_string_append_len(out, piece->str, piece->len);
+        p += used;
     }
+    g_string_free(piece, TRUE);
     return g_string_free(out, FALSE);
+}
+
+char *
+vs_text_sanitize(const char *text, gssize len)
+{
+    return vs_text_sanitize_cut(text, len, G_MAXSIZE);
+}
+
+char *
+vs_text_for_error(const char *text, gssize len)
+{
+    return vs_text_sanitize_cut(text, len, VS_TEXT_ERROR_MAX);
 }

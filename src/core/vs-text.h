@@ -14,3 +14,16 @@
  * unchecked path, that reaches a terminal, a log or JSON goes through this
  * one function. */
 char *vs_text_sanitize(const char *text, gssize len);
+
+/* vs_text_sanitize, but at most @max bytes of it: cut before the first
+ * character or escape that does not fit whole, and then marked as cut with
+ * the number of input bytes left out. */
+char *vs_text_sanitize_cut(const char *text, gssize len, gsize max);
+
+/* Bytes of guest text kept in one error message: a guest can send a 1 MiB
+ * stderr (4 MiB escaped), which the watcher would log at every retry. */
+#define VS_TEXT_ERROR_MAX 4096
+
+/* Guest text as part of an error message: sanitised and cut at
+ * VS_TEXT_ERROR_MAX.  Every piece of guest text in an error goes through it. */
+char *vs_text_for_error(const char *text, gssize len);

@@ -22,6 +22,9 @@
 /* Domains mounted at once; more wait in the pool's queue. */
 #define VS_WATCH_THREADS 16
 
+/* The same warning about the same domain is logged at most this often. */
+#define VS_WATCH_REPEAT_US (10 * 60 * G_USEC_PER_SEC)
+
 typedef struct {
     char *uri;
     GMainLoop *loop;
@@ -33,6 +36,7 @@ typedef struct {
     VsNotifyFunc notify;    /* the caller's, called under notify_lock */
     gpointer notify_data;
     GMutex notify_lock;
+    VsWatchRepeats *repeats;    /* under notify_lock */
     GHashTable *retries;    /* uuid -> VsTimeBackOff of its mount retries */
     GHashTable *busy;       /* uuid -> TRUE if asked again while its job runs */
     GThreadPool *pool;
@@ -51,6 +55,88 @@ typedef struct {
 
 static VsWatch *watch_singleton;
 
+/* ---- repeated warnings ---- */
+
+struct _VsWatchRepeats {
+    gint64 interval_us;
+    GHashTable *seen;       /* "UUID\nmessage" -> VsWatchRepeat */
+};
+
+typedef struct {
+    gint64 logged_us;       /* when it was last logged */
+    guint left_out;         /* repeats not logged since */
+    gboolean this_run;      /* came again in the current run */
+} VsWatchRepeat;
+
+VsWatchRepeats *
+vs_watch_repeats_new(gint64 interval_us)
+{
+    VsWatchRepeats *r = g_new0(VsWatchRepeats, 1);
+
+    r->interval_us = interval_us;
+    r->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return r;
+}
+
+void
+vs_watch_repeats_free(VsWatchRepeats *r)
+{
+    if (!r)
+        return;
+    g_hash_table_unref(r->seen);
+    g_free(r);
+}
+
+char *
+vs_watch_repeats_filter(VsWatchRepeats *r, const char *uuid, const char *message,
+                        gint64 now_us)
+{
+    g_autofree char *key = g_strconcat(uuid, "\n", message, NULL);
+    VsWatchRepeat *rep = g_hash_table_lookup(r->seen, key);
+    guint left_out;
+
+    if (!rep) {
+        rep = g_new0(VsWatchRepeat, 1);
+        rep->logged_us = now_us;
+        rep->this_run = TRUE;
+        g_hash_table_insert(r->seen, g_steal_pointer(&key), rep);
+        return g_strdup(message);
+    }
+    rep->this_run = TRUE;
+    if (now_us - rep->logged_us < r->interval_us) {
+        rep->left_out++;
+        return NULL;
+    }
+    left_out = rep->left_out;
+    rep->logged_us = now_us;
+    rep->left_out = 0;
+    if (left_out == 0)
+        return g_strdup(message);
+    return g_strdup_printf(ngettext("%s (%u more time since it was last logged)",
+                                    "%s (%u more times since it was last logged)", left_out),
+                           message, left_out);
+}
+
+void
+vs_watch_repeats_run_done(VsWatchRepeats *r, const char *uuid)
+{
+    g_autofree char *prefix = g_strconcat(uuid, "\n", NULL);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init(&iter, r->seen);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        VsWatchRepeat *rep = value;
+
+        if (!g_str_has_prefix(key, prefix))
+            continue;
+        if (!rep->this_run)
+            g_hash_table_iter_remove(&iter);
+        else
+            rep->this_run = FALSE;
+    }
+}
+
 static void
 vs_watch_job_free(VsWatchJob *job)
 {
@@ -65,12 +151,29 @@ vs_watch_job_free(VsWatchJob *job)
 static void
 vs_watch_notify(const char *message, gpointer data)
 {
-    VsWatch *w = data;
+    VsWatch *w = watch_singleton;
 
     if (!w->notify)
         return;
     g_mutex_lock(&w->notify_lock);
     w->notify(message, w->notify_data);
+    g_mutex_unlock(&w->notify_lock);
+}
+
+/* A warning from a domain's mount job (@data): logged unless it repeats. */
+static void
+vs_watch_warn(const char *message, gpointer data)
+{
+    VsWatchJob *job = data;
+    VsWatch *w = watch_singleton;
+    g_autofree char *shown = NULL;
+
+    if (!w->notify)
+        return;
+    g_mutex_lock(&w->notify_lock);
+    shown = vs_watch_repeats_filter(w->repeats, job->uuid, message, g_get_monotonic_time());
+    if (shown)
+        w->notify(shown, w->notify_data);
     g_mutex_unlock(&w->notify_lock);
 }
 
@@ -111,6 +214,9 @@ vs_watch_done(gpointer data)
         vs_watch_job_free(job);
         return G_SOURCE_REMOVE;
     }
+    g_mutex_lock(&w->notify_lock);
+    vs_watch_repeats_run_done(w->repeats, job->uuid);
+    g_mutex_unlock(&w->notify_lock);
     if (!job->error) {
         g_hash_table_remove(w->retries, job->uuid);
     } else {
@@ -141,7 +247,7 @@ vs_watch_work(gpointer data, gpointer user_data)
 {
     VsWatchJob *job = data;
     g_autoptr(virDomain) dom = virDomainLookupByUUIDString(job->conn, job->uuid);
-    const VsRunOptions *ropts = &watch_singleton->ropts;
+    VsRunOptions ropts = watch_singleton->ropts;
     g_autoptr(VsLock) lock = NULL;
     g_autoptr(VsDomainState) state = NULL;
 
@@ -150,13 +256,16 @@ vs_watch_work(gpointer data, gpointer user_data)
         job->skipped = TRUE;
     } else {
         job->name = g_strdup(virDomainGetName(dom));
+        /* warnings name the job's domain for the repeat filter */
+        ropts.warn = vs_watch_warn;
+        ropts.notify_data = job;
         /* The lock the commands take, before reading: a 'virt-share restart'
          * or 'add --restart' mounting after the same boot goes first or after
          * (what it mounted is then skipped), and an umount's mark is seen.
          * A timeout is a failure, retried as any other. */
-        if ((lock = vs_lock_domain(dom, ropts->timeout_ms, &job->error)) &&
+        if ((lock = vs_lock_domain(dom, ropts.timeout_ms, &job->error)) &&
             (state = vs_domain_state_load(dom, &job->error)))
-            vs_run_mount_managed(state, NULL, ropts, &job->error);
+            vs_run_mount_managed(state, NULL, &ropts, &job->error);
     }
     g_idle_add(vs_watch_done, job);
 }
@@ -358,11 +467,12 @@ vs_watch_run(const char *uri, VsNotifyFunc notify, gpointer data, GError **error
     w.retries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     w.busy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_mutex_init(&w.notify_lock);
+    w.repeats = vs_watch_repeats_new(VS_WATCH_REPEAT_US);
     w.notify = notify;
     w.notify_data = data;
     vs_run_options_init(&w.ropts);
     w.ropts.notify = vs_watch_notify;
-    w.ropts.notify_data = &w;
+    w.ropts.notify_data = NULL;  /* vs_watch_notify uses watch_singleton */
     w.pool = g_thread_pool_new(vs_watch_work, NULL, VS_WATCH_THREADS, FALSE, NULL);
     watch_singleton = &w;
 
@@ -382,6 +492,7 @@ vs_watch_run(const char *uri, VsNotifyFunc notify, gpointer data, GError **error
     g_hash_table_unref(w.retries);
     g_hash_table_unref(w.busy);
     g_mutex_clear(&w.notify_lock);
+    vs_watch_repeats_free(w.repeats);
     g_free(w.uri);
     watch_singleton = NULL;
     return TRUE;
