@@ -15,18 +15,37 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-bash tests/build-deps.sh
-bash tests/shellcheck.sh          # every shell script in the tree
+# part NAME CMD...: run one part, and note its minutes for the summary that
+# is printed at the end, whether the run passes or fails.
+parts=()
+minutes() { printf '%d.%d' "$(($1 / 60))" "$(($1 % 60 * 10 / 60))"; }   # SECONDS -> "M.m"
+part() {
+    local name=$1 t0=$SECONDS rc=0
+    shift
+    "$@" || rc=$?
+    parts+=("$(printf '%-34s %5s min%s' "$name" "$(minutes $((SECONDS - t0)))" \
+        "$([ "$rc" -eq 0 ] || echo "  (failed: exit $rc)")")")
+    return "$rc"
+}
+summary() {
+    local p
+    echo "== run-all: minutes per part (total $(minutes "$SECONDS") min)"
+    for p in "${parts[@]}"; do echo "  $p"; done
+}
+trap summary EXIT
+
+part "build dependencies" bash tests/build-deps.sh
+part "shellcheck" bash tests/shellcheck.sh          # every shell script in the tree
 [ -x configure ] || ./autogen.sh >/dev/null
 [ -f Makefile ] || ./configure -q
-make -j"$(nproc)"
-make -j"$(nproc)" check || { cat tests/*.log 2>/dev/null | tail -100; exit 1; }
-make -j"$(nproc)" check-asan     # the unit tests again under ASan+UBSan
-make distcheck
-make check-e2e
+part "build" make -j"$(nproc)"
+part "make check" make -j"$(nproc)" check || { cat tests/*.log 2>/dev/null | tail -100; exit 1; }
+part "make check-asan" make -j"$(nproc)" check-asan     # the unit tests again under ASan+UBSan
+part "make distcheck" make distcheck
+part "end-to-end (both stacks)" make check-e2e
 # The desktop program under Xvfb against the lab (when configure built it).
-if [ -x plugin/desktop/virt-share-desktop ]; then make check-gui; fi
-bash tests/lab/coexist.sh
+if [ -x plugin/desktop/virt-share-desktop ]; then part "desktop program (Xvfb)" make check-gui; fi
+part "coexist (other daemons)" bash tests/lab/coexist.sh
 # Last: the packages install a libvirt hook, which libvirtd would run for
 # every start of the lab's domains; after the lab is torn down it meets none.
-bash tests/pkg/deb.sh
+part "Debian packages" bash tests/pkg/deb.sh
