@@ -269,7 +269,7 @@ vs add running "$TMP" --driver bogus
 check_rc "add --driver bogus" 1
 vs add running "$TMP" --timeout 0
 check_rc "add --timeout 0" 1
-# 4294968 s is 4294968000 ms: wrapped to 704 ms as a guint (issue 11)
+# 4294968 s is 4294968000 ms: wrapped to 704 ms as a guint
 vs add stopped "$TMP" --timeout 4294968 --dry-run
 check_rc "add --timeout above the maximum is refused" 1
 contains "the message gives the range" "$err" "between 1 and 86400 seconds"
@@ -619,7 +619,7 @@ VIRT_SHARE_REMOTE_COMMAND=/nonexistent/virt-share \
 not_contains "remote list is not run through the remote program" "$err" "is not installed"
 unset VIRT_SHARE_REMOTE_COMMAND
 
-# ---- names that are not UTF-8 text (issue 11): refused, never rewritten ----
+# ---- names that are not UTF-8 text: refused, never rewritten ----
 overlong="$TMP/x/$(printf '\xc0\xae\xc0\xae')"
 mkdir -p "$overlong"
 vs add stopped "$overlong" --dry-run

@@ -1,6 +1,6 @@
 /* test-agent.c: the guest agent layer against a scripted, hostile agent
  * (vs_agent_set_transport): request building, reply checking, bounds, and
- * guest text sanitising (issue 11, items 2, 3 and 9). */
+ * guest text sanitising. */
 #include <config.h>
 
 #include "vs-test-util.h"

@@ -623,7 +623,7 @@ test_add_apply_rollback_with_metadata(void **state)
 
 /* add then remove on a definition that had no <metadata> at all: forgetting
  * the last recorded mount point leaves the definition exactly as it was,
- * without an empty <metadata/> (issue 14); one that had metadata of its own
+ * without an empty <metadata/>; one that had metadata of its own
  * keeps it. */
 static void
 forget_all(virDomain *dom)
@@ -664,8 +664,8 @@ test_metadata_forget_leaves_no_trace(void **state)
     assert_text_equal(own_before, own_after, "definition with other metadata");
 }
 
-/* An undo that fails is reported, step by step, never silent (issue 11,
- * item 9): here the live detach, which the test driver does not support,
+/* An undo that fails is reported, step by step, never silent:
+ * here the live detach, which the test driver does not support,
  * after an attach to the running domain that "happened". */
 static void
 test_add_rollback_failure_reported(void **state)

@@ -65,8 +65,7 @@ assert_policy(const VsConfig *cfg, const char *path, gboolean want_ok)
         assert_vs_error(err, VS_ERROR_POLICY);
 }
 
-/* Every system tree is refused by default, the usual data places are not
- * (issue 11, item 8). */
+/* Every system tree is refused by default, the usual data places are not. */
 static void
 test_policy_builtin(void **state)
 {
@@ -398,7 +397,7 @@ test_policy_bind_mount(void **state)
 
 /* The device XML must name byte for byte the folder that was checked: a
  * source that libxml2 would rewrite (an overlong "..") is refused even when
- * it gets past the path checks (issue 11, item 1). */
+ * it gets past the path checks. */
 static void
 test_device_xml_round_trip(void **state)
 {
@@ -441,7 +440,7 @@ test_device_xml_round_trip(void **state)
     }
 }
 
-/* ---- the per-domain lock (issue 11, item 4) ---- */
+/* ---- the per-domain lock ---- */
 
 static void
 assert_lock_refused(const char *dir, const char *name)

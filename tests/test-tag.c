@@ -378,7 +378,7 @@ assert_guest_path_invalid(const char *path)
 }
 
 /* Names that are not UTF-8 text, or carry control or format characters, are
- * refused, also when a symbolic link leads to them (issue 11, item 1). */
+ * refused, also when a symbolic link leads to them. */
 static void
 test_resolve_not_text(void **state)
 {

@@ -2,7 +2,7 @@
 # cleanup).  A guest whose qemu-ga is replaced by tests/lab/fake-agent.sh
 # (crafted replies): add, mount, status and watch must give a clear error,
 # never crash, stay under a memory bound, never print a raw escape sequence,
-# and leave the domain XML and the host folder unchanged (issue 11).
+# and leave the domain XML and the host folder unchanged.
 # shellcheck shell=bash disable=SC2154  # top, VS, SHARES, mkshare... come from run.sh
 
 HOSTILE=vs-test-hostile

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's demo next to libvirt the lab did not start (issue 17), as root,
+# The README's demo next to libvirt the lab did not start, as root,
 # on a machine where nothing answers on qemu:///system yet:
 #  1. another user's session daemon (libvirtd --timeout=120) is alive;
 #  2. a libvirtd + virtlogd started outside the lab, with a domain of its own
