@@ -14,3 +14,7 @@
  * unchecked path, that reaches a terminal, a log or JSON goes through this
  * one function. */
 char *vs_text_sanitize(const char *text, gssize len);
+
+/* An fstab field (the guest's or the host's): white space and backslashes
+ * escaped as octal (\040), as fstab(5) wants. */
+char *vs_text_fstab_escape(const char *field);
