@@ -261,6 +261,9 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
 
     if (!vs_ops_add_apply(state, job, error))
         return FALSE;
+    if (job->plan.protect)
+        vs_notify(ropts, _("Mounted %s again with nosuid,nodev (kept in %s)."),
+                  job->share->source, vs_harden_fstab_path());
     if (job->plan.live)
         vs_notify(ropts, _("Attached %s share '%s' (tag %s) to the running domain."),
                   vs_driver_to_string(job->share->driver), job->share->source, job->share->tag);
@@ -313,6 +316,32 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         vs_notify(ropts, _("Start the domain, then run 'virt-share mount %s' to mount it at %s."),
                   state->name, job->share->target);
     return TRUE;
+}
+
+/* After the device went: the folder's nosuid,nodev mount, when it was only
+ * for this share.  The share is gone, so a failure is a warning: a nosuid
+ * mount left behind takes nothing away from anyone. */
+static void
+vs_run_remove_harden(VsRemoveJob *job, const VsRunOptions *ropts)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean undone = FALSE;
+
+    if (job->keep_protection) {
+        vs_notify(ropts, _("%s stays mounted with nosuid,nodev while the running guest keeps "
+                           "the share (until it stops); after that, 'umount' it and delete "
+                           "its virt-share lines in %s."),
+                  job->share->source, vs_harden_fstab_path());
+        return;
+    }
+    if (!job->unprotect)
+        return;
+    if (!vs_harden_unprotect(job->share->source, NULL, &undone, &error))
+        vs_warn(ropts, _("Warning: %s is still mounted with nosuid,nodev: %s"),
+                job->share->source, error->message);
+    else if (undone)
+        vs_notify(ropts, _("No other domain shares %s: its nosuid,nodev mount and its lines "
+                           "in %s are gone."), job->share->source, vs_harden_fstab_path());
 }
 
 gboolean
@@ -370,6 +399,7 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
         g_propagate_error(error, g_steal_pointer(&detach_error));
         return FALSE;
     }
+    vs_run_remove_harden(job, ropts);
     return TRUE;
 }
 
