@@ -509,14 +509,24 @@ vs_harden_umount(const char *folder, GError **error)
 }
 
 char *
+vs_harden_quote(const char *word)
+{
+    for (const char *p = word; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("_./:@%+=,-", *p))
+            return g_shell_quote(word);
+    }
+    return *word ? g_strdup(word) : g_shell_quote(word);
+}
+
+char *
 vs_harden_fix_commands(const char *folder)
 {
-    g_autofree char *q = g_shell_quote(folder);
+    g_autofree char *q = vs_harden_quote(folder);
     g_autofree char *lines = vs_harden_fstab_lines(folder);
     g_auto(GStrv) two = g_strsplit(lines, "\n", 3);
     g_autofree char *q1 = g_shell_quote(two[0]);
     g_autofree char *q2 = g_shell_quote(two[1]);
-    g_autofree char *qf = g_shell_quote(vs_harden_fstab_path());
+    g_autofree char *qf = vs_harden_quote(vs_harden_fstab_path());
 
     return g_strdup_printf("mount --rbind %s %s && mount -o remount,bind,nosuid,nodev %s && "
                            "printf '%%s\\n' %s %s >> %s", q, q, q, q1, q2, qf);

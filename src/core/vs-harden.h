@@ -121,6 +121,9 @@ gboolean vs_harden_undo(const char *folder, const char *fstab, VsHardenDone *don
 gboolean vs_harden_unprotect(const char *folder, const char *fstab, gboolean *undone,
                              GError **error);
 
+/* @word as one shell word: as it is when nothing in it needs quoting. */
+char *vs_harden_quote(const char *word);
+
 /* The commands an admin runs to protect @folder by hand (untranslated shell,
  * one paragraph: the mounts and the fstab lines). */
 char *vs_harden_fix_commands(const char *folder);
