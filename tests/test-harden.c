@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include "vs-config.h"
+#include "vs-domxml.h"
 #include "vs-harden.h"
+#include "vs-xml.h"
 
 /* ---- the decision table ---- */
 
@@ -262,6 +264,36 @@ test_config_key(void **state)
     rmdir(dir);
 }
 
+/* ---- add --allow-setuid, recorded for the hook ---- */
+
+static void
+test_metadata_allow_setuid(void **state)
+{
+    const char *xml = "<domain><name>d</name><metadata>"
+                      "<virt-share:shares xmlns:virt-share=\"" VS_METADATA_NS "\">"
+                      "<virt-share:share tag=\"a\" target=\"/a\" setuid=\"allow\"/>"
+                      "<virt-share:share tag=\"b\" target=\"/b\"/>"
+                      "</virt-share:shares></metadata></domain>";
+    g_autoptr(xmlDoc) doc = vs_xml_parse(xml, "test", NULL);
+    g_autoptr(GHashTable) records = NULL;
+    g_autofree char *out = NULL;
+    const VsMountRecord *rec;
+
+    (void)state;
+    assert_non_null(doc);
+    records = vs_domxml_mount_records(doc);
+    assert_true(((VsMountRecord *)g_hash_table_lookup(records, "a"))->allow_setuid);
+    assert_false(((VsMountRecord *)g_hash_table_lookup(records, "b"))->allow_setuid);
+    /* umount re-records the share: the add's choice stays */
+    vs_mount_records_set(records, "a", "/a", FALSE);
+    rec = g_hash_table_lookup(records, "a");
+    assert_true(rec->allow_setuid);
+    assert_false(rec->automount);
+    out = vs_metadata_format(records);
+    assert_string_equal(out, "<shares><share tag=\"a\" target=\"/a\" automount=\"no\" "
+                             "setuid=\"allow\"/><share tag=\"b\" target=\"/b\"/></shares>");
+}
+
 /* ---- protect and unprotect a real folder (root, private mount namespace) ---- */
 
 static gboolean
@@ -428,6 +460,7 @@ main(void)
         cmocka_unit_test(test_fstab_file),
         cmocka_unit_test(test_fix_commands),
         cmocka_unit_test(test_config_key),
+        cmocka_unit_test(test_metadata_allow_setuid),
         cmocka_unit_test(test_protect_namespace),
     };
 

@@ -434,11 +434,15 @@ vs_ops_harden_prepare(VsDomainState *state, const VsAddOptions *opts, VsAddJob *
 
 /* The plan's lines about the folder's mount. */
 static void
-vs_ops_harden_describe(VsAddJob *job)
+vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
 {
     g_autofree char *attach = job->description;
 
-    if (job->plan.protect)
+    if (opts->allow_setuid && !vs_harden_needed(job->harden))
+        job->description = g_strdup_printf(_("%s\n--allow-setuid changes nothing for this "
+                                             "share: %s"),
+                                           attach, vs_harden_need_describe(job->harden));
+    else if (job->plan.protect)
         job->description = g_strdup_printf(_("%s\nMount %s again with nosuid,nodev, so that "
                                              "programs the guest's root makes there cannot be "
                                              "setuid or device files for host users (kept in "
@@ -541,7 +545,7 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
         vs_metadata_change(state->live_doc, share->tag, share->target, job->harden_allowed,
                            &job->live_metadata);
     job->description = vs_plan_describe(&job->plan, state->name);
-    vs_ops_harden_describe(job);
+    vs_ops_harden_describe(job, opts);
     return g_steal_pointer(&job);
 }
 
