@@ -211,6 +211,22 @@ vs_host_preflight(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts
     return FALSE;
 }
 
+/* After a restart the running guest has the 9p device until it stops, even
+ * when the add is undone: its folder keeps the nosuid,nodev mount (and its
+ * fstab lines), which a rollback would otherwise take away. */
+static void
+vs_run_keep_protection(VsAddJob *job, const VsRunOptions *ropts)
+{
+    /* --keep-device: nothing is undone, the share and its protection stay. */
+    if (ropts->keep_device || (!job->did_protect.mounted && !job->did_protect.fstab_added))
+        return;
+    memset(&job->did_protect, 0, sizeof(job->did_protect));
+    vs_warn(ropts, _("Warning: %s stays mounted with nosuid,nodev (and in %s): the running "
+                     "guest keeps the share until it stops; 'umount' it and delete its "
+                     "virt-share lines there after that."),
+            job->share->source, vs_harden_fstab_path());
+}
+
 /* --persist: the guest's /etc/fstab gets the share (nofail), so the guest
  * mounts it at every boot by itself.  A failure here leaves a working share
  * behind, so it is a warning, not a rollback. */
@@ -287,14 +303,26 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         if (!vs_restart_wait_agent(state, ropts, &restarted, error)) {
             g_autoptr(GError) undo_error = NULL;
 
-            if (!restarted)
+            if (!restarted) {
                 vs_restart_undo(state, job, error);
-            else if (!ropts->keep_device && !vs_ops_add_rollback(state, job, &undo_error))
+                return FALSE;
+            }
+            vs_run_keep_protection(job, ropts);
+            if (!ropts->keep_device && !vs_ops_add_rollback(state, job, &undo_error))
                 vs_ops_error_incomplete(error, undo_error);
             return FALSE;
         }
-        if (!vs_mount_or_undo(state, job, ropts, TRUE, error))
-            return FALSE;
+        {
+            /* Kept whatever the mount does (vs_run_keep_protection). */
+            VsHardenDone protected_by_add = job->did_protect;
+
+            memset(&job->did_protect, 0, sizeof(job->did_protect));
+            if (!vs_mount_or_undo(state, job, ropts, TRUE, error)) {
+                job->did_protect = protected_by_add;
+                vs_run_keep_protection(job, ropts);
+                return FALSE;
+            }
+        }
         /* The other shares come back as after 'virt-share restart'; a failure
          * there is only a warning: this share works. */
         if ((fresh = vs_domain_state_load(state->dom, &others_error)))
