@@ -168,6 +168,14 @@ expect "with the domain off and the bind mounts gone, the folders allow setuid a
 # anyone (what issue 25 found): the checks above prove the mount, not luck.
 expect "without it, nobody running the virtiofs program gets uid 0 (the threat is real)" \
     test "$(uid_as_nobody "$vfs/busybox")" = 0
+unprotected_findings() {   # the doctor's setuid-unprotected errors, "TAG" each
+    "$VS" doctor "$DOM" --json 2>/dev/null |
+        jq -r '.findings[] | select(.code == "setuid-unprotected" and .severity == "error") | .tag'
+}
+expect "doctor reports both folders as setuid-unprotected errors" \
+    test "$(unprotected_findings | wc -l)" -eq 2
+"$VS" doctor "$DOM" >/dev/null 2>&1; rc=$?
+expect "doctor exits 4 (problems found)" test "$rc" -eq 4
 hook_checks=("the hook mounts the virtiofs folder again at the next start"
     "the hook mounts the 9p squash folder again at the next start"
     "the domain started" "after the restore, nobody running the virtiofs program stays nobody"
@@ -216,6 +224,21 @@ PY
     lab_remove_domain "$HOOKDOM"
     restore_hook
 fi
+
+# ---- doctor --fix: the protection of a folder that lost it ----
+virsh -q destroy "$DOM" >/dev/null 2>&1
+protected "$vfs" && umount -l "$vfs"
+protected "$sq" && umount -l "$sq"
+out=$("$VS" doctor "$DOM" --fix 2>&1); rc=$?
+tap_diag "$out"
+expect "doctor --fix mounts the virtiofs folder again with nosuid,nodev" protected "$vfs"
+expect "doctor --fix mounts the 9p squash folder again with nosuid,nodev" protected "$sq"
+expect "doctor --fix says what it applied" grep -qF "Applied: mount --rbind $vfs" <<<"$out"
+expect "after doctor --fix no setuid-unprotected finding is left" test -z "$(unprotected_findings)"
+for d in "$vfs" "$sq"; do
+    expect "the fstab entry for ${d##*/} is there once" \
+        test "$(grep -cxF "$d $d none rbind,nosuid,nodev 0 0" /etc/fstab)" -eq 1
+done
 
 # ---- remove: everything as before add ----
 tap_diag "== remove"
