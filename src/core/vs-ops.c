@@ -538,12 +538,14 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
     if (job->plan.add_shared_memory && state->config_doc &&
         !vs_shared_memory_definition(state, &job->define_xml, error))
         return NULL;
+    /* Only the option is the share's own choice: setuid-shares=allow is read
+     * again by the hook, and may change. */
     if (job->plan.config)
         vs_metadata_change(state->config_doc, share->tag, share->target,
-                           job->harden_allowed, &job->config_metadata);
+                           job->harden_allowed && opts->allow_setuid, &job->config_metadata);
     if (job->plan.live)
-        vs_metadata_change(state->live_doc, share->tag, share->target, job->harden_allowed,
-                           &job->live_metadata);
+        vs_metadata_change(state->live_doc, share->tag, share->target,
+                           job->harden_allowed && opts->allow_setuid, &job->live_metadata);
     job->description = vs_plan_describe(&job->plan, state->name);
     vs_ops_harden_describe(job, opts);
     return g_steal_pointer(&job);
