@@ -138,7 +138,7 @@ echo "refuse_rc=$?"
 echo "refuse_opts=$(findmnt -no OPTIONS --mountpoint "$tmp/ns/data" | tr '\n' ' ')"
 dom 'setuid="allow"' | "$hook" d prepare begin - >"$tmp/ns-allow.out" 2>&1
 echo "allow_rc=$?"
-printf 'tmpfs /x tmpfs defaults 0 0\n# virt-share: keeps %s nosuid,nodev (see virt-share(1))\n%s %s none rbind,nosuid,nodev 0 0\n' \
+printf 'tmpfs /x tmpfs defaults 0 0\n# virt-share: keeps %s nosuid,nodev (see virt-share(1))\n%s %s none rbind,nosuid,nodev,nofail 0 0\n' \
     "$tmp/ns/data" "$tmp/ns/data" "$tmp/ns/data" >"$tmp/fstab"
 dom "" | "$hook" d prepare begin - >"$tmp/ns-restore.out" 2>&1
 echo "restore_rc=$?"

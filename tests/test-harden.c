@@ -154,7 +154,7 @@ test_fstab_only_ours(void **state)
     const char *text = "/srv/data /srv/data none bind,nosuid 0 0\n"
                        "# virt-share: keeps /srv/other nosuid,nodev (see virt-share(1))\n"
                        "/srv/other /srv/other none rbind,nosuid,nodev 0 0\n"
-                       "/srv/data\t/srv/data  none  rbind,nosuid,nodev  0 0\n";
+                       "/srv/data\t/srv/data  none  rbind,nosuid,nodev,nofail  0 0\n";
     g_autofree char *out = NULL;
     gboolean removed = FALSE;
 
@@ -226,7 +226,7 @@ test_fix_commands(void **state)
                              "mount -o remount,bind,nosuid,nodev '/srv/my data' && "
                              "printf '%s\\n' '# virt-share: keeps /srv/my\\040data nosuid,nodev "
                              "(see virt-share(1))' '/srv/my\\040data /srv/my\\040data none "
-                             "rbind,nosuid,nodev 0 0' >> /etc/fstab");
+                             "rbind,nosuid,nodev,nofail 0 0' >> /etc/fstab");
     g_unsetenv("VIRT_SHARE_FSTAB");
 }
 

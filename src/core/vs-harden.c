@@ -28,7 +28,10 @@ VS_ENUM_IMPL(vs_harden_need, VS_HARDEN_LAST, "virtiofs-root", "9p-root", "9p-squ
              "mapped", "session", "9p-unprivileged", "not-here")
 
 #define VS_HARDEN_FSTAB "/etc/fstab"
-#define VS_HARDEN_FSTAB_OPTIONS "rbind,nosuid,nodev"
+/* nofail: a shared folder deleted later must not stop the host's boot
+ * (systemd would wait in emergency mode); the hook checks the mount at every
+ * start of a domain that shares the folder anyway. */
+#define VS_HARDEN_FSTAB_OPTIONS "rbind,nosuid,nodev,nofail"
 
 VsHardenUri
 vs_harden_uri_kind(gboolean remote, const char *driver, const char *path)
