@@ -13,6 +13,7 @@
 #include "vs-harden.h"
 #include "vs-i18n.h"
 #include "vs-kvm.h"
+#include "vs-path.h"
 #include "vs-status.h"
 #include "vs-xml.h"
 
@@ -278,7 +279,25 @@ vs_doctor_harden(VsDomainState *state, VsDoctorShare *ds, const VsDoctorOptions 
     allowed = (rec && rec->allow_setuid) ||
               (opts->config && opts->config->setuid_shares == VS_SETUID_SHARES_ALLOW);
     if (opts->fix && !allowed) {
-        if (!vs_harden_protect(ds->share->source, NULL, &done, error))
+        g_autofree char *resolved = vs_host_dir_resolve(ds->share->source, error);
+
+        /* A mount changes the whole tree below: only where the host path
+         * policy allows sharing (never /usr made nosuid for a share of it made
+         * by hand), and only the folder the definition names itself (the
+         * fstab line and the hook go by that name). */
+        if (!resolved || !vs_policy_check(opts->config, resolved, error) ||
+            !vs_policy_check_handle(opts->config, resolved, error)) {
+            g_prefix_error(error, _("%s is not mounted again with nosuid,nodev: "),
+                           ds->share->source);
+            return FALSE;
+        }
+        if (strcmp(resolved, ds->share->source) != 0) {
+            g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                        _("%s is not mounted again with nosuid,nodev: it leads to %s; share "
+                          "that folder by its own path"), ds->share->source, resolved);
+            return FALSE;
+        }
+        if (!vs_harden_protect(resolved, NULL, &done, error))
             return FALSE;
         ds->protected_now = TRUE;
         return TRUE;
