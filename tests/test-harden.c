@@ -357,7 +357,8 @@ protect_child(const char *base)
     fstab = g_build_filename(base, "fstab", NULL);
     CHILD_CHECK(g_mkdir_with_parents(sub, 0755) == 0, 2);
     /* A submount: rbind takes it along, and it must be protected too. */
-    CHILD_CHECK(mount("vs-harden-sub", sub, "tmpfs", 0, "mode=0755") == 0, 3);
+    /* noexec: the remount must keep the flags a mount had. */
+    CHILD_CHECK(mount("vs-harden-sub", sub, "tmpfs", MS_NOEXEC, "mode=0755") == 0, 3);
     marker = g_build_filename(sub, "marker", NULL);
     CHILD_CHECK(g_file_set_contents(marker, "", 0, NULL), 3);
     CHILD_CHECK(g_file_set_contents(fstab, fstab_orig, -1, NULL), 4);
@@ -381,7 +382,8 @@ protect_child(const char *base)
     CHILD_CHECK(vs_harden_protect(folder, NULL, &done, &err), 10);
     CHILD_CHECK(done.mounted && done.fstab_added, 11);
     CHILD_CHECK(flags_have(folder, ST_NOSUID | ST_NODEV), 12);
-    CHILD_CHECK(flags_have(sub, ST_NOSUID | ST_NODEV), 13);
+    CHILD_CHECK(flags_have(sub, ST_NOSUID | ST_NODEV | ST_NOEXEC), 13);
+    CHILD_CHECK(!flags_have(folder, ST_NOEXEC), 13);
     CHILD_CHECK(g_file_get_contents(fstab, &text, NULL, NULL), 14);
     CHILD_CHECK(vs_harden_fstab_has(text, folder), 15);
     /* The bit stays on disk, and does nothing, through either path. */
