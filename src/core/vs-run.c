@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <libvirt/virterror.h>
+#include <unistd.h>
 
 #include "vs-agent.h"
 #include "vs-defaults.h"
@@ -259,6 +260,17 @@ vs_run_add_check(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
 
     if (!vs_host_preflight(state, job, ropts, error))
         return FALSE;
+    /* mount(2) needs root (CAP_SYS_ADMIN): a libvirt-group user learns it
+     * here, also from a dry run, with what an admin can run instead. */
+    if (job->plan.protect && geteuid() != 0) {
+        g_autofree char *fix = vs_harden_fix_commands(job->share->source);
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("%s must first be mounted again with nosuid,nodev (%s), which needs "
+                      "root. Nothing was changed. Run add as root, or have an admin run: %s "
+                      "(or add with --allow-setuid and accept that risk)"),
+                    job->share->source, vs_harden_need_describe(job->harden), fix);
+        return FALSE;
+    }
     /* Check the guest before changing anything. */
     return !(mount_now || restart) ||
            vs_guest_preflight(state->dom, job->share->driver, ropts, error);
