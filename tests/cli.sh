@@ -82,7 +82,7 @@ VIRT_SHARE_CONFIG=$TMP/other.conf run add --help
 contains "add --help names \$VIRT_SHARE_CONFIG's file" "$(tr -s ' \n' '  ' <<<"$out")" "Configuration file: $TMP/other.conf"
 
 common_opts=(--connect --quiet --help)
-add_opts=(--target --mode --driver --tag --readonly --dry-run --no-mount --keep-device
+add_opts=(--allow-setuid --target --mode --driver --tag --readonly --dry-run --no-mount --keep-device
           --restart --force --timeout passthrough mapped squash auto 9p virtiofs)
 run add --help
 check_rc "add --help" 0
@@ -555,6 +555,24 @@ check_rc "LC_ALL=C: an array option with a byte that is not UTF-8: usage error" 
 run -c "$(printf 'test:///\351')" list
 check_rc "LC_ALL=C: a global option with a byte that is not UTF-8: usage error" 1
 contains "LC_ALL=C: --connect: says so" "$err" "--connect: "
+
+# ---- the nosuid,nodev step (issue 25) ----
+# The test driver is no system daemon: no step and no bind mount here (the
+# step itself is covered by tests/test-harden and tests/e2e/setuid.sh).
+vs add stopped "$TMP" --dry-run --driver 9p --mode squash
+check_rc "add --dry-run 9p squash on the test driver" 0
+not_contains "no nosuid,nodev step where the daemon is not a local system one" "$out" "nosuid,nodev"
+vs add stopped "$TMP" --dry-run --driver 9p --mode mapped
+contains "9p mapped: the plan says why the folder needs no nosuid,nodev mount" "$out" \
+    "9p mapped keeps the guest's owners and modes in xattrs"
+vs add stopped "$TMP" --dry-run --driver 9p --mode squash --allow-setuid
+check_rc "add --dry-run --allow-setuid" 0
+contains "--allow-setuid is printed in the plan, with what it means here" "$out" \
+    "--allow-setuid changes nothing for this share: not a local system daemon"
+printf '[policy]\nsetuid-shares=maybe\n' >"$TMP/setuid.conf"
+VIRT_SHARE_CONFIG=$TMP/setuid.conf vs add stopped "$TMP" --dry-run
+check_rc "a bad setuid-shares value is refused" 1
+contains "... naming the key and the values" "$err" "setuid-shares: 'maybe' is not protect, refuse or allow"
 
 # ---- restart: refused before anything changes where it cannot work ----
 vs restart stopped

@@ -9,7 +9,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/present"
 # The built-in policy, and a short time bound per share for the hung folder.
-printf '[hook]\ncheck-timeout=1\n' >"$tmp/virt-share.conf"
+# setuid-shares=allow: these checks are about the others (the nosuid,nodev
+# checks below have their own configuration, in a mount namespace of their own).
+printf '[policy]\nsetuid-shares=allow\n[hook]\ncheck-timeout=1\n' >"$tmp/virt-share.conf"
 export VIRT_SHARE_CONFIG=$tmp/virt-share.conf LC_ALL=C LANGUAGE=
 
 domain() {   # domain SOURCE
@@ -125,6 +127,63 @@ else
         tap_check "a hung folder: within the time bound (took $ms ms, bound 1 s)" test "$ms" -lt 3000
         tap_check "a hung folder: reported as not checked, start refused" \
             grep -q "tag1 ($tmp/hung/folder): not checked: timed out after 1 s; refusing to start" "$tmp/out"
+    fi
+fi
+
+# ---- the folder of a share the guest writes as root must be nosuid,nodev ----
+if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null || ! command -v findmnt >/dev/null ||
+    ! unshare -m --propagation private true 2>/dev/null; then
+    for t in "a virtiofs folder that is not nosuid,nodev and has no fstab line refuses the start" \
+        "the hook restores the nosuid,nodev mount from virt-share's fstab line" \
+        "add --allow-setuid recorded in the metadata lets it start"; do
+        tap_skip "$t" "needs root, unshare -m and findmnt"
+    done
+else
+    # In a private mount namespace: a tmpfs of our own (suid,dev, whatever
+    # /tmp is here) holds the folder; the host's fstab is never read.
+    printf '[hook]\ncheck-timeout=5\n' >"$tmp/protect.conf"
+    cat >"$tmp/ns.sh" <<'SH'
+set -u
+hook=$1 tmp=$2
+export VIRT_SHARE_CONFIG=$tmp/protect.conf VIRT_SHARE_FSTAB=$tmp/fstab
+mount -t tmpfs -o suid,dev vs-hook "$tmp/ns" || exit 77
+mkdir "$tmp/ns/data"
+dom() {   # dom [SETUID-ATTRIBUTE]: a virtiofs share of $tmp/ns/data, with its record
+    cat <<XML
+<domain type='kvm'><name>d</name><memory>1</memory><os><type>hvm</type></os>
+<metadata><virt-share:shares xmlns:virt-share="https://virt-share.org/xmlns/virt-share/1"><virt-share:share tag="t" target="/data" $1/></virt-share:shares></metadata>
+<devices><filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/><source dir='$tmp/ns/data'/><target dir='t'/></filesystem></devices></domain>
+XML
+}
+dom "" | "$hook" d prepare begin - >"$tmp/ns-refuse.out" 2>&1
+echo "refuse_rc=$?"
+echo "refuse_opts=$(findmnt -no OPTIONS --mountpoint "$tmp/ns/data" | tr '\n' ' ')"
+dom 'setuid="allow"' | "$hook" d prepare begin - >"$tmp/ns-allow.out" 2>&1
+echo "allow_rc=$?"
+printf 'tmpfs /x tmpfs defaults 0 0\n# virt-share: keeps %s nosuid,nodev (see virt-share(1))\n%s %s none rbind,nosuid,nodev,nofail 0 0\n' \
+    "$tmp/ns/data" "$tmp/ns/data" "$tmp/ns/data" >"$tmp/fstab"
+dom "" | "$hook" d prepare begin - >"$tmp/ns-restore.out" 2>&1
+echo "restore_rc=$?"
+echo "restore_opts=$(findmnt -no OPTIONS --mountpoint "$tmp/ns/data" | tr '\n' ' ')"
+SH
+    mkdir "$tmp/ns"
+    unshare -m --propagation private bash "$tmp/ns.sh" "$HOOK" "$tmp" >"$tmp/ns.res" 2>"$tmp/ns.err"
+    rc=$?
+    res() { sed -n "s/^$1=//p" "$tmp/ns.res"; }
+    if [ "$rc" -eq 77 ]; then
+        for t in refuse restore allow; do tap_skip "nosuid,nodev: $t" "no tmpfs mount here"; done
+    else
+        tap_check "a virtiofs folder that is not nosuid,nodev and has no fstab line refuses the start" \
+            test "$(res refuse_rc)" = 1
+        tap_check "... the reason names the folder and the fix" \
+            grep -q "the mount of $tmp/ns/data allows setuid programs.*virt-share doctor d --fix" "$tmp/ns-refuse.out"
+        tap_check "... and nothing was mounted" test -z "$(res refuse_opts)"
+        tap_check "add --allow-setuid recorded in the metadata lets it start" test "$(res allow_rc)" = 0
+        tap_check "the hook restores the nosuid,nodev mount from virt-share's fstab line" \
+            test "$(res restore_rc)" = 0
+        tap_check "... the folder is mounted nosuid,nodev now" \
+            grep -Eq 'nosuid.*nodev|nodev.*nosuid' <<<"$(res restore_opts)"
+        tap_check "... and it says so" grep -q "mounted $tmp/ns/data again with nosuid,nodev" "$tmp/ns-restore.out"
     fi
 fi
 

@@ -22,6 +22,8 @@
  * What IS covered of apply: the failure path of vs_ops_add_apply, whose
  * attach fails here for real, including the rollback of the memoryBacking it
  * defined first; and that a failed vs_ops_remove_apply changes nothing.
+ * The nosuid,nodev step (vs-harden.h) is planned here with the state's URI
+ * set to qemu:///system (the mount itself: tests/test-harden.c).
  */
 #include <config.h>
 
@@ -29,6 +31,7 @@
 
 #include "vs-test-util.h"
 
+#include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
@@ -1054,6 +1057,137 @@ test_record_apply_failure_restores(void **state)
     assert_text_equal(before_live, after_live, "live XML");
 }
 
+/* ---- the nosuid,nodev step (vs-harden.h) as a local system daemon would
+ * plan it: the test driver's state, with qemu:///system as its URI ---- */
+
+static void
+pretend_system(VsDomainState *st)
+{
+    vs_uri_info_free(st->uri_info);
+    st->uri_info = vs_uri_info_parse("qemu:///system?socket=/run/x/libvirt-sock", NULL);
+    assert_non_null(st->uri_info);
+}
+
+static VsAddJob *
+harden_prepare(Fixture *fx, const char *dir, VsDriver driver, VsMode mode, gboolean readonly,
+               gboolean allow_setuid, const VsConfig *cfg, GError **error)
+{
+    g_autoptr(VsDomainState) st = load_state(fx->stopped);
+    VsAddOptions opts = { 0 };
+
+    pretend_system(st);
+    opts.source = dir;
+    opts.driver = driver;
+    opts.mode = mode;
+    opts.readonly = readonly;
+    opts.allow_setuid = allow_setuid;
+    opts.config = cfg;
+    return vs_ops_add_prepare(st, &opts, error);
+}
+
+static void
+test_harden_add_plan(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *dir = make_dir(fx, "harden");
+    g_autoptr(VsConfig) refuse = vs_config_new_default();
+    g_autoptr(GError) err = NULL;
+    gboolean already = FALSE;
+    VsAddJob *job;
+
+    assert_true(vs_harden_is_protected(dir, &already, NULL));
+    if (already) {
+        print_message("skipped: %s is on a nosuid,nodev mount here\n", fx->tmp);
+        skip();
+    }
+    /* virtiofs: the step, in the plan, before anything else is done */
+    job = harden_prepare(fx, dir, VS_DRIVER_VIRTIOFS, VS_MODE_DEFAULT, FALSE, FALSE, NULL, &err);
+    assert_no_gerror(err);
+    assert_int_equal(job->harden, VS_HARDEN_VIRTIOFS_ROOT);
+    assert_true(job->plan.protect);
+    assert_non_null(strstr(job->description, "again with nosuid,nodev"));
+    assert_null(strstr(job->config_metadata.xml, "setuid"));
+    vs_add_job_free(job);
+    /* 9p squash (the 9p default): the step */
+    job = harden_prepare(fx, dir, VS_DRIVER_9P, VS_MODE_DEFAULT, FALSE, FALSE, NULL, &err);
+    assert_no_gerror(err);
+    assert_int_equal(job->harden, VS_HARDEN_9P_SQUASH);
+    assert_true(job->plan.protect);
+    vs_add_job_free(job);
+    /* 9p mapped, read-only: no step; mapped says why */
+    job = harden_prepare(fx, dir, VS_DRIVER_9P, VS_MODE_MAPPED, FALSE, FALSE, NULL, &err);
+    assert_no_gerror(err);
+    assert_false(job->plan.protect);
+    assert_non_null(strstr(job->description, "xattrs"));
+    vs_add_job_free(job);
+    job = harden_prepare(fx, dir, VS_DRIVER_9P, VS_MODE_SQUASH, TRUE, FALSE, NULL, &err);
+    assert_no_gerror(err);
+    assert_false(job->plan.protect);
+    vs_add_job_free(job);
+    /* --allow-setuid: no step, a warning line, recorded for the hook */
+    job = harden_prepare(fx, dir, VS_DRIVER_VIRTIOFS, VS_MODE_DEFAULT, FALSE, TRUE, NULL, &err);
+    assert_no_gerror(err);
+    assert_false(job->plan.protect);
+    assert_true(job->harden_allowed);
+    assert_non_null(strstr(job->description, "Warning: "));
+    assert_non_null(strstr(job->config_metadata.xml, "setuid=\"allow\""));
+    vs_add_job_free(job);
+    /* setuid-shares=refuse: refused with the commands */
+    refuse->setuid_shares = VS_SETUID_SHARES_REFUSE;
+    job = harden_prepare(fx, dir, VS_DRIVER_VIRTIOFS, VS_MODE_DEFAULT, FALSE, FALSE, refuse, &err);
+    assert_null(job);
+    assert_vs_error(err, VS_ERROR_POLICY);
+    assert_non_null(strstr(err->message, "mount --rbind"));
+}
+
+static void
+test_harden_remove(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *fstab = g_build_filename(fx->tmp, "fstab", NULL);
+    g_autofree char *lines = NULL;
+    g_autoptr(GError) err = NULL;
+    VsRemoveJob *job;
+
+    g_setenv("VIRT_SHARE_FSTAB", fstab, TRUE);
+    /* Not virt-share's (no lines): left alone. */
+    {
+        g_autoptr(VsDomainState) st = load_state(fx->running);
+        pretend_system(st);
+        job = vs_ops_remove_prepare(st, "fast", &err);
+        assert_no_gerror(err);
+        assert_false(job->unprotect);
+        assert_false(job->keep_protection);
+        vs_remove_job_free(job);
+    }
+    {
+        g_autofree char *fast = vs_harden_fstab_lines("/srv/virt-share-test/fast");
+        g_autofree char *docs = vs_harden_fstab_lines("/usr/share");
+        lines = g_strconcat(fast, docs, NULL);
+    }
+    assert_true(g_file_set_contents(fstab, lines, -1, NULL));
+    /* virtiofs leaves at once, and no other domain shares the folder: undone */
+    {
+        g_autoptr(VsDomainState) st = load_state(fx->running);
+        pretend_system(st);
+        job = vs_ops_remove_prepare(st, "fast", &err);
+        assert_no_gerror(err);
+        assert_true(job->unprotect);
+        vs_remove_job_free(job);
+    }
+    /* 9p stays in the running guest until it stops: kept */
+    {
+        g_autoptr(VsDomainState) st = load_state(fx->running);
+        pretend_system(st);
+        job = vs_ops_remove_prepare(st, "docs", &err);
+        assert_no_gerror(err);
+        assert_false(job->unprotect);
+        assert_true(job->keep_protection);
+        vs_remove_job_free(job);
+    }
+    g_unsetenv("VIRT_SHARE_FSTAB");
+}
+
 int
 main(void)
 {
@@ -1079,6 +1213,8 @@ main(void)
         T(test_record_mount_and_umount),
         T(test_record_keeps_others),
         T(test_record_apply_failure_restores),
+        T(test_harden_add_plan),
+        T(test_harden_remove),
     };
 #undef T
 

@@ -9,15 +9,23 @@
  * 'virt-share doctor' would report are printed as warnings.  It only reads,
  * and each share gets at most [hook] check-timeout seconds: a folder on a
  * hung NFS or FUSE mount is reported as not checked and refuses the start
- * (fail closed) instead of holding it.  A hook must never call libvirt (the daemon waits for it): mounting
- * after boot is the job of 'virt-share watch'. */
+ * (fail closed) instead of holding it.  A share whose guest writes land as
+ * root or as QEMU's user (vs-harden.h) needs its folder mounted
+ * nosuid,nodev: when it is not (after a host reboot before the fstab line
+ * was mounted, an umount by hand), the hook mounts it again if virt-share's
+ * line for it is in the host's fstab, else refuses the start, unless add
+ * --allow-setuid was recorded for the share or setuid-shares=allow is
+ * configured.  A hook must never call libvirt (the daemon waits for it):
+ * mounting after boot is the job of 'virt-share watch'. */
 #include <config.h>
 
 #include <locale.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "vs-config.h"
 #include "vs-domxml.h"
+#include "vs-harden.h"
 #include "vs-hostcheck.h"
 #include "vs-i18n.h"
 #include "vs-identity.h"
@@ -39,19 +47,77 @@ vs_hook_read_stdin(void)
     return xml;
 }
 
+/* Should the check ask whether @share's folder is nosuid,nodev? */
+static gboolean
+vs_hook_wants_protected(const VsShare *share, GHashTable *records, const VsConfig *cfg,
+                        const VsIdentity *id)
+{
+    /* libvirt runs a system daemon's hooks as root, a session daemon's as
+     * its user (whose guests write as that user). */
+    VsHardenUri kind = geteuid() == 0 ? VS_HARDEN_URI_SYSTEM : VS_HARDEN_URI_SESSION;
+    const VsMountRecord *rec = g_hash_table_lookup(records, share->tag);
+
+    /* QEMU's user unknown: counted as root, as add does. */
+    if (!vs_harden_needed(vs_harden_need(share->driver, share->mode, share->readonly, kind,
+                                         id ? id->uid : 0)))
+        return FALSE;
+    return cfg->setuid_shares != VS_SETUID_SHARES_ALLOW && !(rec && rec->allow_setuid);
+}
+
+/* The folder of @share is not nosuid,nodev: mount it again from virt-share's
+ * fstab line, or refuse.  Returns TRUE when the start may go on. */
+static gboolean
+vs_hook_protect(const char *name, const char *domain, const VsShare *share)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *fix = NULL;
+    g_autofree char *dom_arg = NULL;
+    gboolean ours = FALSE;
+
+    if (!vs_harden_fstab_file_has(NULL, share->source, &ours, &error)) {
+        fprintf(stderr, _("virt-share: domain '%s': share %s: %s; refusing to start\n"), name,
+                share->tag, error->message);
+        return FALSE;
+    }
+    if (ours) {
+        if (vs_harden_mount(share->source, &error)) {
+            fprintf(stderr, _("virt-share: domain '%s': mounted %s again with nosuid,nodev "
+                              "(its line in %s)\n"), name, share->source,
+                    vs_harden_fstab_path());
+            return TRUE;
+        }
+        fprintf(stderr, _("virt-share: domain '%s': share %s: %s; refusing to start\n"), name,
+                share->tag, error->message);
+        return FALSE;
+    }
+    fix = vs_harden_fix_commands(share->source);
+    dom_arg = vs_harden_quote(domain);
+    fprintf(stderr, _("virt-share: domain '%s': share %s: the mount of %s allows setuid "
+                      "programs and device files, and what the guest's root creates there "
+                      "belongs to root or QEMU's user on the host; refusing to start. Run: "
+                      "virt-share doctor %s --fix; or by hand: %s\n"),
+            name, share->tag, share->source, dom_arg, fix);
+    return FALSE;
+}
+
 /* Check every share; returns how many refuse the start. */
 static guint
-vs_hook_check_shares(const char *domain, GPtrArray *shares, const VsConfig *cfg,
+vs_hook_check_shares(const char *domain, xmlDoc *doc, GPtrArray *shares, const VsConfig *cfg,
                      const VsIdentity *id)
 {
     g_autofree char *name = vs_text_sanitize(domain, -1);
+    g_autoptr(GHashTable) records = vs_domxml_mount_records(doc);
+    g_autofree VsHostCheck *results = g_new0(VsHostCheck, shares->len);
     guint refused = 0;
 
     for (guint i = 0; i < shares->len; i++) {
         VsShare *share = g_ptr_array_index(shares, i);
         g_autofree char *message = NULL;
+        gboolean want = vs_hook_wants_protected(share, records, cfg, id);
 
-        switch (vs_host_check_share(share, cfg, id, cfg->hook_timeout_s * 1000, &message)) {
+        results[i] = vs_host_check_share(share, cfg, id, want, cfg->hook_timeout_s * 1000,
+                                         &message);
+        switch (results[i]) {
         case VS_HOST_CHECK_REFUSE:
         case VS_HOST_CHECK_TIMEOUT:
             /* not checked is not allowed: a folder that hangs its check may
@@ -60,12 +126,20 @@ vs_hook_check_shares(const char *domain, GPtrArray *shares, const VsConfig *cfg,
                     message);
             refused++;
             break;
+        case VS_HOST_CHECK_UNPROTECTED:
         case VS_HOST_CHECK_OK:
+        case VS_HOST_CHECK_LAST:
             if (message)
                 fprintf(stderr, _("virt-share: warning: domain '%s', share %s:%s\n"), name,
                         share->tag, message);
             break;
         }
+    }
+    /* Mount only when nothing refuses: a refused start leaves the host as it was. */
+    for (guint i = 0; i < shares->len && !refused; i++) {
+        if (results[i] == VS_HOST_CHECK_UNPROTECTED &&
+            !vs_hook_protect(name, domain, g_ptr_array_index(shares, i)))
+            refused++;
     }
     return refused;
 }
@@ -110,5 +184,5 @@ main(int argc, char **argv)
         return 1;
     }
     have_id = vs_identity_from_docs(doc, doc, FALSE, NULL, &id, NULL);
-    return vs_hook_check_shares(argv[1], shares, cfg, have_id ? &id : NULL) ? 1 : 0;
+    return vs_hook_check_shares(argv[1], doc, shares, cfg, have_id ? &id : NULL) ? 1 : 0;
 }

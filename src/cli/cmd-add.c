@@ -25,6 +25,7 @@ static struct {
     gboolean restart;
     gboolean force;
     gboolean persist;
+    gboolean allow_setuid;
     int timeout;
     char **uid_map;
     char **gid_map;
@@ -58,6 +59,10 @@ const GOptionEntry vs_add_options[] = {
     { "force", 'f', 0, G_OPTION_ARG_NONE, &opt.force,
       N_("Add even if the permission checks say the share cannot work; with --restart, "
          "destroy the domain if it does not shut down in time"), NULL },
+    { "allow-setuid", 0, 0, G_OPTION_ARG_NONE, &opt.allow_setuid,
+      N_("Do not mount the folder again with nosuid,nodev: setuid programs and device "
+         "files the guest's root makes there work for host users (a warning in the plan)"),
+      NULL },
     { "uid-map", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.uid_map,
       N_("Map host uid to guest uid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
@@ -98,6 +103,13 @@ const char vs_add_description[] = N_(
     "or write the folder, passthrough without root, mapped without xattrs), with\n"
     "the command that fixes it; --force adds it anyway.\n"
     "\n"
+    "When the guest's writes land on the host as root or as QEMU's user (virtiofs\n"
+    "and 9p passthrough or squash under qemu:///system) and the folder's mount\n"
+    "allows setuid programs and device files, add first mounts the folder again\n"
+    "onto itself with nosuid,nodev and keeps that in /etc/fstab (setuid-shares in\n"
+    "the configuration file: protect, refuse or allow; --allow-setuid opts out).\n"
+    "remove undoes it when no other domain shares the folder.\n"
+    "\n"
     "After attaching, the share is mounted in the guest through the QEMU guest agent\n"
     "(guest-exec of mkdir and mount, no shell). If the mount fails, the device is\n"
     "detached again and the domain is left as it was (unless --keep-device).");
@@ -119,6 +131,7 @@ vs_add_options_from_cli(VsAddOptions *opts, const VsConfig *config, const char *
     opts->tag = opt.tag;
     opts->readonly = opt.readonly;
     opts->uid_map = opt.uid_map;
+    opts->allow_setuid = opt.allow_setuid;
     opts->gid_map = opt.gid_map;
     return TRUE;
 }

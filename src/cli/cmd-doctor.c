@@ -6,6 +6,7 @@
 #include "vs-cli.h"
 #include "vs-conn.h"
 #include "vs-error.h"
+#include "vs-harden.h"
 #include "vs-i18n.h"
 #include "vs-doctor.h"
 #include "vs-op.h"
@@ -31,8 +32,10 @@ const char vs_doctor_description[] = N_(
     "permission on every parent directory, read and write on the folder (modes,\n"
     "groups and POSIX ACLs), what the access mode implies (passthrough needs root,\n"
     "mapped needs user xattrs), and in the guest whether the share is mounted and\n"
-    "with which msize. Each finding comes with the command that fixes it; --fix\n"
-    "adds ACL entries for that user (never chmod 777).\n"
+    "with which msize; a folder the guest writes as root or QEMU's user whose\n"
+    "mount allows setuid programs and device files (code setuid-unprotected).\n"
+    "Each finding comes with the command that fixes it; --fix adds ACL entries\n"
+    "for that user (never chmod 777) and mounts such a folder again nosuid,nodev.\n"
     "The guest side: the guest agent answers and has none of the commands\n"
     "mounting needs disabled; on a domain that is not running it says what\n"
     "could not be checked.\n"
@@ -56,6 +59,10 @@ vs_print_share(const VsDoctorShare *ds)
 
     for (guint i = 0; i < ds->fixed->len; i++) {
         g_autofree char *command = vs_acl_change_command(g_ptr_array_index(ds->fixed, i));
+        printf(_("Applied: %s\n"), command);
+    }
+    if (ds->protected_now) {
+        g_autofree char *command = vs_harden_fix_commands(share->source);
         printf(_("Applied: %s\n"), command);
     }
     printf("\n%s (%s, %s, %s)\n", share->source, share->tag, vs_driver_to_string(share->driver),
@@ -109,8 +116,10 @@ vs_cmd_doctor(int argc, char **argv, GError **error)
     g_autoptr(VsConfig) config = NULL;
     VsDoctorOptions dopts = { .fix = opt.fix };
 
-    /* --fix changes only what the host path policy allows. */
-    if (opt.fix && !(config = vs_config_load(NULL, error)))
+    /* --fix changes only what the host path policy allows.  Without --fix
+     * the file only says whether setuid-shares=allow makes an unprotected
+     * folder a warning: a broken file then counts as the built-in default. */
+    if (!(config = vs_config_load(NULL, opt.fix ? error : NULL)) && opt.fix)
         return FALSE;
     dopts.config = config;
     if (!(conn = vs_cli_connect(error)) ||

@@ -12,6 +12,7 @@
 
 #include "vs-cli.h"
 #include "vs-doctor.h"
+#include "vs-harden.h"
 #include "vs-status.h"
 
 #define VS_JSON_VERSION 1
@@ -204,6 +205,16 @@ vs_json_fixed(JsonBuilder *b, const VsDoctorReport *r)
             vs_json_string(b, "tag", ds->share->tag);
             vs_json_string(b, "path", c->path);
             vs_json_strv(b, "entries", (const char *const *)entries);
+            vs_json_string(b, "command", command);
+            json_builder_end_object(b);
+        }
+        if (ds->protected_now) {
+            /* No ACL entries: the folder was mounted again nosuid,nodev. */
+            g_autofree char *command = vs_harden_fix_commands(ds->share->source);
+            json_builder_begin_object(b);
+            vs_json_string(b, "tag", ds->share->tag);
+            vs_json_string(b, "path", ds->share->source);
+            vs_json_strv(b, "entries", (const char *const[]){ NULL });
             vs_json_string(b, "command", command);
             json_builder_end_object(b);
         }

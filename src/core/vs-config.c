@@ -32,6 +32,8 @@ static const char *const vs_builtin_data[] = {
     "/var/tmp", "/var/home", "/var/mnt", "/var/srv", "/run/media", NULL
 };
 
+VS_ENUM_IMPL(vs_setuid_shares, VS_SETUID_SHARES_LAST, "protect", "refuse", "allow")
+
 void
 vs_config_free(VsConfig *cfg)
 {
@@ -130,6 +132,24 @@ vs_config_path(void)
     return env ? env : VS_CONFIG_DEFAULT_PATH;
 }
 
+/* [policy] setuid-shares: protect, refuse or allow. */
+static gboolean
+vs_config_load_setuid(VsConfig *cfg, GKeyFile *kf, GError **error)
+{
+    g_autofree char *val = g_key_file_get_string(kf, "policy", "setuid-shares", NULL);
+    int v;
+
+    if (!val)
+        return TRUE;
+    if ((v = vs_setuid_shares_from_string(g_strstrip(val))) < 0) {
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("setuid-shares: '%s' is not protect, refuse or allow"), val);
+        return FALSE;
+    }
+    cfg->setuid_shares = (VsSetuidShares)v;
+    return TRUE;
+}
+
 /* [policy]: allowed-roots, denied-roots (added to the built-in list unless
  * builtin-denied-roots=false). */
 static gboolean
@@ -152,8 +172,10 @@ vs_config_load_policy(VsConfig *cfg, GKeyFile *kf, GError **error)
             cfg->data_roots = g_new0(char *, 1);
         }
     }
-    return vs_config_roots(kf, "allowed-roots", &cfg->allowed_roots, error) &&
-           vs_config_roots(kf, "denied-roots", &cfg->denied_roots, error);
+    if (!vs_config_roots(kf, "allowed-roots", &cfg->allowed_roots, error) ||
+        !vs_config_roots(kf, "denied-roots", &cfg->denied_roots, error))
+        return FALSE;
+    return vs_config_load_setuid(cfg, kf, error);
 }
 
 /* [hook]: check-timeout, in seconds. */

@@ -5,6 +5,19 @@
 
 #include "vs-share.h"
 
+/* [policy] setuid-shares: what add does with a folder the guest's writes
+ * reach as a privileged host identity whose mount allows setuid programs and
+ * device files (vs-harden.h). */
+typedef enum {
+    VS_SETUID_SHARES_PROTECT,   /* mount it again nosuid,nodev (the default) */
+    VS_SETUID_SHARES_REFUSE,    /* refuse, with the commands that protect it */
+    VS_SETUID_SHARES_ALLOW,     /* leave it as it is mounted (warned) */
+    VS_SETUID_SHARES_LAST
+} VsSetuidShares;
+
+/* "protect", "refuse", "allow" (the configuration's values). */
+VS_ENUM_DECL(vs_setuid_shares);
+
 #define VS_CONFIG_DEFAULT_PATH SYSCONFDIR "/virt-share/virt-share.conf"
 
 typedef struct {
@@ -17,6 +30,7 @@ typedef struct {
     VsDriver driver;        /* default --driver */
     VsMode mode;            /* default --mode */
     guint hook_timeout_s;   /* [hook] check-timeout: per share, at a domain start */
+    VsSetuidShares setuid_shares; /* [policy] setuid-shares */
 } VsConfig;
 
 void vs_config_free(VsConfig *cfg);

@@ -8,9 +8,12 @@
 #include "vs-defaults.h"
 #include "vs-doctor.h"
 #include "vs-error.h"
+#include "vs-domxml.h"
 #include "vs-guest.h"
+#include "vs-harden.h"
 #include "vs-i18n.h"
 #include "vs-kvm.h"
+#include "vs-path.h"
 #include "vs-status.h"
 #include "vs-xml.h"
 
@@ -252,10 +255,72 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
     }
 }
 
+/* A share whose guest writes land as root or QEMU's user in a folder whose
+ * mount allows setuid programs and device files: made by virt-share with
+ * --allow-setuid, before it protected folders, by virt-manager or by hand.
+ * An error unless the protection was knowingly left out (--allow-setuid
+ * recorded, setuid-shares=allow): then a warning.  --fix protects it. */
+static gboolean
+vs_doctor_harden(VsDomainState *state, VsDoctorShare *ds, const VsDoctorOptions *opts,
+                 GError **error)
+{
+    g_autoptr(GHashTable) records = vs_domxml_mount_records(state->live_doc ? state->live_doc
+                                                                             : state->config_doc);
+    const VsMountRecord *rec = g_hash_table_lookup(records, ds->share->tag);
+    VsHardenNeed need = vs_ops_harden_need(state, ds->share);
+    gboolean protected_now = FALSE, allowed;
+    VsHardenDone done;
+    VsFinding *f;
+
+    /* A folder that cannot be read has its own findings (missing, access). */
+    if (!vs_harden_needed(need) ||
+        !vs_harden_is_protected(ds->share->source, &protected_now, NULL) || protected_now)
+        return TRUE;
+    allowed = (rec && rec->allow_setuid) ||
+              (opts->config && opts->config->setuid_shares == VS_SETUID_SHARES_ALLOW);
+    if (opts->fix && !allowed) {
+        g_autofree char *resolved = vs_host_dir_resolve(ds->share->source, error);
+
+        /* A mount changes the whole tree below: only where the host path
+         * policy allows sharing (never /usr made nosuid for a share of it made
+         * by hand), and only the folder the definition names itself (the
+         * fstab line and the hook go by that name). */
+        if (!resolved || !vs_policy_check(opts->config, resolved, error) ||
+            !vs_policy_check_handle(opts->config, resolved, error)) {
+            g_prefix_error(error, _("%s is not mounted again with nosuid,nodev: "),
+                           ds->share->source);
+            return FALSE;
+        }
+        if (strcmp(resolved, ds->share->source) != 0) {
+            g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                        _("%s is not mounted again with nosuid,nodev: it leads to %s; share "
+                          "that folder by its own path"), ds->share->source, resolved);
+            return FALSE;
+        }
+        if (!vs_harden_protect(resolved, NULL, &done, error))
+            return FALSE;
+        ds->protected_now = TRUE;
+        return TRUE;
+    }
+    f = vs_finding_new("setuid-unprotected",
+                       g_strdup_printf(_("the mount of %s allows setuid programs and device "
+                                         "files, and %s: any host user can run a setuid "
+                                         "program the guest's root leaves there%s"),
+                                       ds->share->source, vs_harden_need_describe(need),
+                                       allowed ? _(" (left so on purpose: --allow-setuid or "
+                                                   "setuid-shares=allow)") : ""),
+                       vs_harden_fix_commands(ds->share->source));
+    f->severity = allowed ? VS_SEVERITY_WARNING : VS_SEVERITY_ERROR;
+    f->path = g_strdup(ds->share->source);
+    f->fix = VS_FIX_NOSUID_MOUNT;
+    g_ptr_array_add(ds->findings, f);
+    return TRUE;
+}
+
 /* Takes @st. */
 static VsDoctorShare *
-vs_doctor_share(VsDoctorReport *report, VsShareStatus *st, const VsDoctorOptions *opts,
-                GError **error)
+vs_doctor_share(VsDoctorReport *report, VsDomainState *state, VsShareStatus *st,
+                const VsDoctorOptions *opts, GError **error)
 {
     VsDoctorShare *ds = g_new0(VsDoctorShare, 1);
     VsFinding *guest;
@@ -267,6 +332,11 @@ vs_doctor_share(VsDoctorReport *report, VsShareStatus *st, const VsDoctorOptions
     vs_perm_check(ds->share, &report->identity, ds->findings);
     if (opts->fix && vs_count(ds->findings, VS_SEVERITY_ERROR) &&
         !vs_doctor_fix(ds, &report->identity, opts->config, error)) {
+        vs_doctor_share_free(ds);
+        return NULL;
+    }
+    if (!vs_doctor_harden(state, ds, opts, error)) {
+        vs_doctor_fix_failed(ds, error);
         vs_doctor_share_free(ds);
         return NULL;
     }
@@ -314,7 +384,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
 
         if (only && g_strcmp0(st->share->tag, only->tag) != 0)
             continue;
-        if (!(ds = vs_doctor_share(report, g_steal_pointer(&all->pdata[i]), opts, error)))
+        if (!(ds = vs_doctor_share(report, state, g_steal_pointer(&all->pdata[i]), opts, error)))
             return NULL;
         g_ptr_array_add(report->shares, ds);
     }

@@ -19,6 +19,8 @@ typedef struct {
     VsShare *share;             /* status->share */
     GPtrArray *findings;        /* VsFinding, what is left after the fixes */
     GPtrArray *fixed;           /* VsAclChange: the ACL entries applied, read back */
+    gboolean protected_now;     /* --fix mounted the folder again nosuid,nodev
+                                 * (finding "setuid-unprotected") */
 } VsDoctorShare;
 
 typedef struct {
@@ -44,7 +46,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDoctorReport, vs_doctor_report_free)
 
 typedef struct {
     gboolean fix;               /* apply the fixes of ERROR findings, then check again */
-    const VsConfig *config;     /* with fix: the host path policy the fixes keep to */
+    const VsConfig *config;     /* with fix: the host path policy the fixes keep to; also
+                                 * setuid-shares (NULL: the built-in default) */
     const char *qemu_conf;      /* NULL: vs_qemu_conf_path(NULL) */
 } VsDoctorOptions;
 

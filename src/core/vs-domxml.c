@@ -184,7 +184,10 @@ vs_mount_records_set(GHashTable *records, const char *tag, const char *target,
                      gboolean automount)
 {
     VsMountRecord *rec = g_new0(VsMountRecord, 1);
+    const VsMountRecord *old = g_hash_table_lookup(records, tag);
 
+    /* mount and umount re-record a share: the add's choice stays. */
+    rec->allow_setuid = old && old->allow_setuid;
     rec->tag = g_strdup(tag);
     rec->target = g_strdup(target);
     rec->automount = automount;
@@ -216,10 +219,14 @@ vs_domxml_mount_records(xmlDoc *doc)
         g_autofree char *tag = vs_xml_prop(node, "tag");
         g_autofree char *target = vs_xml_prop(node, "target");
         g_autofree char *automount = vs_xml_prop(node, "automount");
+        g_autofree char *setuid = vs_xml_prop(node, "setuid");
 
         /* A record without a mount point means nothing (and is dropped). */
-        if (tag && target)
+        if (tag && target) {
             vs_mount_records_set(records, tag, target, g_strcmp0(automount, "no") != 0);
+            ((VsMountRecord *)g_hash_table_lookup(records, tag))->allow_setuid =
+                g_strcmp0(setuid, "allow") == 0;
+        }
     }
     return records;
 }
@@ -246,6 +253,8 @@ vs_metadata_format(GHashTable *records)
         xmlSetProp(node, BAD_CAST "target", BAD_CAST rec->target);
         if (!rec->automount)
             xmlSetProp(node, BAD_CAST "automount", BAD_CAST "no");
+        if (rec->allow_setuid)
+            xmlSetProp(node, BAD_CAST "setuid", BAD_CAST "allow");
     }
     /* No white space: libvirt keeps blank nodes given to virDomainSetMetadata
      * but drops them when it parses a definition, so indented metadata would

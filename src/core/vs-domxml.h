@@ -49,13 +49,17 @@ typedef struct {
     char *tag;
     char *target;           /* guest mount point, never NULL */
     gboolean automount;
+    /* add --allow-setuid: the folder is knowingly left without the nosuid,nodev
+     * mount (vs-harden.h); stored as setuid="allow", read by the hook. */
+    gboolean allow_setuid;
 } VsMountRecord;
 
 void vs_mount_record_free(VsMountRecord *rec);
 
 /* A table of records by tag (tag -> VsMountRecord), empty. */
 GHashTable *vs_mount_records_new(void);
-/* Record (or replace) @tag's record in @records. */
+/* Record (or replace) @tag's record in @records; a record replaced keeps
+ * its allow_setuid. */
 void vs_mount_records_set(GHashTable *records, const char *tag, const char *target,
                           gboolean automount);
 /* @tag's recorded mount point, or NULL. */

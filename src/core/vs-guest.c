@@ -254,26 +254,11 @@ vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted, guint ti
     return TRUE;
 }
 
-/* fstab fields escape white space and backslashes as octal. */
-static char *
-vs_fstab_escape(const char *field)
-{
-    GString *out = g_string_new(NULL);
-
-    for (const char *p = field; *p; p++) {
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\\')
-            g_string_append_printf(out, "\\%03o", (unsigned char)*p);
-        else
-            g_string_append_c(out, *p);
-    }
-    return g_string_free(out, FALSE);
-}
-
 char *
 vs_fstab_line(const VsShare *share)
 {
-    g_autofree char *tag = vs_fstab_escape(share->tag);
-    g_autofree char *target = vs_fstab_escape(share->target);
+    g_autofree char *tag = vs_text_fstab_escape(share->tag);
+    g_autofree char *target = vs_text_fstab_escape(share->target);
     g_autofree char *opts = vs_guest_mount_options(share);
 
     return g_strdup_printf("%s %s %s %s,nofail 0 0\n", tag, target,
@@ -299,7 +284,7 @@ vs_fstab_line_is(const char *line, const char *etag)
 char *
 vs_fstab_without(const char *text, const char *tag, gboolean *removed)
 {
-    g_autofree char *etag = vs_fstab_escape(tag);
+    g_autofree char *etag = vs_text_fstab_escape(tag);
     GString *out = g_string_new(NULL);
     const char *p = text ? text : "";
 

@@ -21,6 +21,7 @@
 
 #include "vs-config.h"
 #include "vs-error.h"
+#include "vs-harden.h"
 #include "vs-hostcheck.h"
 #include "vs-i18n.h"
 #include "vs-path.h"
@@ -30,11 +31,13 @@
 #define VS_HOST_CHECK_MAX_REPORT 65536
 
 /* The checks themselves (in the child): only stat, realpath, open(O_PATH),
- * getxattr and access(2) as QEMU's user; nothing is created or changed. */
+ * getxattr, statvfs and access(2) as QEMU's user; nothing is created or
+ * changed. */
 static VsHostCheck
 vs_host_check_now(const VsShare *share, const VsConfig *cfg, const VsIdentity *id,
-                  char **message)
+                  gboolean want_protected, char **message)
 {
+    gboolean protected_now = TRUE;
     g_autoptr(GError) error = NULL;
     g_autofree char *resolved = NULL;
     g_autoptr(GPtrArray) findings = NULL;
@@ -52,17 +55,22 @@ vs_host_check_now(const VsShare *share, const VsConfig *cfg, const VsIdentity *i
                                    share->tag, error->message);
         return VS_HOST_CHECK_REFUSE;
     }
-    if (!id)
-        return VS_HOST_CHECK_OK;
-    findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
-    if (!vs_perm_check(share, id, findings))
-        *message = vs_perm_errors_text(findings);
-    return VS_HOST_CHECK_OK;
+    if (want_protected && !vs_harden_is_protected(resolved, &protected_now, &error)) {
+        *message = g_strdup_printf(_("share %s: %s"), share->tag, error->message);
+        return VS_HOST_CHECK_REFUSE;
+    }
+    if (id) {
+        findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
+        if (!vs_perm_check(share, id, findings))
+            *message = vs_perm_errors_text(findings);
+    }
+    return protected_now ? VS_HOST_CHECK_OK : VS_HOST_CHECK_UNPROTECTED;
 }
 
 /* Child side: run the checks, report "STATUS MESSAGE" on @fd, exit. */
 static void G_GNUC_NORETURN
-vs_host_check_child(int fd, const VsShare *share, const VsConfig *cfg, const VsIdentity *id)
+vs_host_check_child(int fd, const VsShare *share, const VsConfig *cfg, const VsIdentity *id,
+                    gboolean want_protected)
 {
     g_autofree char *message = NULL;
     g_autofree char *report = NULL;
@@ -73,7 +81,7 @@ vs_host_check_child(int fd, const VsShare *share, const VsConfig *cfg, const VsI
     /* Nothing of libvirt's may be held open by a child that might hang. */
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
         _exit(1);
-    result = vs_host_check_now(share, cfg, id, &message);
+    result = vs_host_check_now(share, cfg, id, want_protected, &message);
     report = g_strdup_printf("%d %s", (int)result, message ? message : "");
     len = MIN(strlen(report), VS_HOST_CHECK_MAX_REPORT);
     while (done < len) {
@@ -125,7 +133,7 @@ vs_host_check_parse(const GString *report, const VsShare *share, char **message)
     guint64 status;
 
     if (!number ||
-        !g_ascii_string_to_unsigned(number, 10, 0, VS_HOST_CHECK_REFUSE, &status, NULL)) {
+        !g_ascii_string_to_unsigned(number, 10, 0, VS_HOST_CHECK_LAST - 1, &status, NULL)) {
         *message = g_strdup_printf(_("the check of share %s failed without a result"),
                                    share->tag);
         return VS_HOST_CHECK_REFUSE;
@@ -136,7 +144,7 @@ vs_host_check_parse(const GString *report, const VsShare *share, char **message)
 
 VsHostCheck
 vs_host_check_share(const VsShare *share, const VsConfig *cfg, const VsIdentity *id,
-                    guint timeout_ms, char **message)
+                    gboolean want_protected, guint timeout_ms, char **message)
 {
     g_autoptr(GString) report = g_string_new(NULL);
     g_autofree char *lexical = NULL;
@@ -166,7 +174,7 @@ vs_host_check_share(const VsShare *share, const VsConfig *cfg, const VsIdentity 
     if (pid == 0) {
         setpgid(0, 0);
         close(fds[0]);
-        vs_host_check_child(fds[1], share, cfg, id);
+        vs_host_check_child(fds[1], share, cfg, id, want_protected);
     }
     close(fds[1]);
     if (pid < 0) {

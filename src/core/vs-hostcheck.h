@@ -13,6 +13,9 @@ typedef enum {
     VS_HOST_CHECK_OK,        /* fine; the message, if any, holds warnings */
     VS_HOST_CHECK_REFUSE,    /* the start must be refused: the message says why */
     VS_HOST_CHECK_TIMEOUT,   /* not checked (timed out, or could not be run) */
+    VS_HOST_CHECK_UNPROTECTED, /* fine otherwise, but asked to, found the folder's mount
+                                * allowing setuid programs or device files (vs-harden.h) */
+    VS_HOST_CHECK_LAST
 } VsHostCheck;
 
 /* Check @share for a domain start: its folder exists and is a directory, the
@@ -21,6 +24,8 @@ typedef enum {
  * (may be NULL) the permission problems 'doctor' would report, as warnings.
  * Nothing is created or changed.  The file system is touched only in a child
  * process that is killed after @timeout_ms.  @message: the reason, the
- * warnings, or NULL; translated, one paragraph. */
+ * warnings, or NULL; translated, one paragraph.  With @want_protected, a
+ * folder whose mount is not nosuid,nodev gives VS_HOST_CHECK_UNPROTECTED
+ * (statvfs, in the same child: it may hang like stat). */
 VsHostCheck vs_host_check_share(const VsShare *share, const VsConfig *cfg, const VsIdentity *id,
-                                guint timeout_ms, char **message);
+                                gboolean want_protected, guint timeout_ms, char **message);

@@ -10,6 +10,7 @@
 #include "vs-domxml.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-identity.h"
 #include "vs-ops.h"
 #include "vs-path.h"
 #include "vs-tag.h"
@@ -312,14 +313,17 @@ vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *shar
 /* The metadata of @doc after recording (@target) or forgetting (NULL) the
  * mount point of @tag. */
 static void
-vs_metadata_change(xmlDoc *doc, const char *tag, const char *target, VsMetadataChange *out)
+vs_metadata_change(xmlDoc *doc, const char *tag, const char *target, gboolean allow_setuid,
+                   VsMetadataChange *out)
 {
     g_autoptr(GHashTable) records = vs_domxml_mount_records(doc);
 
     /* A new record is automounted. */
-    if (target)
+    if (target) {
+        g_hash_table_remove(records, tag);
         vs_mount_records_set(records, tag, target, TRUE);
-    else if (!g_hash_table_remove(records, tag))
+        ((VsMountRecord *)g_hash_table_lookup(records, tag))->allow_setuid = allow_setuid;
+    } else if (!g_hash_table_remove(records, tag))
         return;   /* nothing recorded, nothing to change */
     out->change = TRUE;
     out->xml = vs_metadata_format(records);
@@ -373,6 +377,89 @@ vs_shared_memory_definition(VsDomainState *state, char **xml, GError **error)
     if (changed)
         *xml = vs_xml_doc_to_string(doc);
     return TRUE;
+}
+
+VsHardenNeed
+vs_ops_harden_need(VsDomainState *state, const VsShare *share)
+{
+    const VsUriInfo *uri = vs_domain_state_uri_info(state);
+    VsHardenUri kind = uri ? vs_harden_uri_kind(uri->remote, uri->driver, uri->path)
+                           : VS_HARDEN_URI_OTHER;
+    g_auto(VsIdentity) id = { 0 };
+    uid_t uid = 0;
+
+    /* QEMU's user matters only for 9p passthrough; unknown counts as root. */
+    if (kind == VS_HARDEN_URI_SYSTEM && share->driver == VS_DRIVER_9P &&
+        share->mode == VS_MODE_PASSTHROUGH && vs_identity_for_domain(state, NULL, &id, NULL))
+        uid = id.uid;
+    return vs_harden_need(share->driver, share->mode, share->readonly, kind, uid);
+}
+
+/* Does the folder need the nosuid,nodev mount, and lacks it: protect it
+ * (plan.protect), refuse (setuid-shares=refuse), or leave it, warned
+ * (--allow-setuid, setuid-shares=allow). */
+static gboolean
+vs_ops_harden_prepare(VsDomainState *state, const VsAddOptions *opts, VsAddJob *job,
+                      GError **error)
+{
+    VsSetuidShares policy = opts->config ? opts->config->setuid_shares
+                                         : VS_SETUID_SHARES_PROTECT;
+    gboolean protected_now = FALSE;
+
+    job->harden = vs_ops_harden_need(state, job->share);
+    if (!vs_harden_needed(job->harden))
+        return TRUE;
+    if (!vs_harden_is_protected(job->share->source, &protected_now, error))
+        return FALSE;
+    if (protected_now)
+        return TRUE;
+    if (opts->allow_setuid || policy == VS_SETUID_SHARES_ALLOW) {
+        job->harden_allowed = TRUE;
+        return TRUE;
+    }
+    if (policy == VS_SETUID_SHARES_REFUSE) {
+        g_autofree char *fix = vs_harden_fix_commands(job->share->source);
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("refusing to share %s: its mount allows setuid programs and device "
+                      "files, and %s (setuid-shares=refuse in %s). Nothing was changed. To "
+                      "protect it: %s"),
+                    job->share->source, vs_harden_need_describe(job->harden),
+                    opts->config && opts->config->path ? opts->config->path : vs_config_path(),
+                    fix);
+        return FALSE;
+    }
+    job->plan.protect = TRUE;
+    return TRUE;
+}
+
+/* The plan's lines about the folder's mount. */
+static void
+vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
+{
+    g_autofree char *attach = job->description;
+
+    if (opts->allow_setuid && !vs_harden_needed(job->harden))
+        job->description = g_strdup_printf(_("%s\n--allow-setuid changes nothing for this "
+                                             "share: %s"),
+                                           attach, vs_harden_need_describe(job->harden));
+    else if (job->plan.protect)
+        job->description = g_strdup_printf(_("%s\nMount %s again with nosuid,nodev, so that "
+                                             "programs the guest's root makes there cannot be "
+                                             "setuid or device files for host users (kept in "
+                                             "%s)"),
+                                           attach, job->share->source, vs_harden_fstab_path());
+    else if (job->harden_allowed)
+        job->description = g_strdup_printf(_("%s\nWarning: %s stays mounted as it is, allowing "
+                                             "setuid programs and device files: %s, and any "
+                                             "host user can run what the guest's root leaves "
+                                             "there (--allow-setuid or setuid-shares=allow)"),
+                                           attach, job->share->source,
+                                           vs_harden_need_describe(job->harden));
+    else if (job->harden == VS_HARDEN_MAPPED)
+        job->description = g_strdup_printf("%s\n%s", attach,
+                                           vs_harden_need_describe(job->harden));
+    else
+        job->description = g_steal_pointer(&attach);
 }
 
 VsAddJob *
@@ -442,6 +529,8 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
 
     if (!vs_ops_check_idmap(state, opts, share, error))
         return NULL;
+    if (!vs_ops_harden_prepare(state, opts, job, error))
+        return NULL;
 
     job->device_xml = vs_share_to_device_xml(share, error);
     if (!job->device_xml)
@@ -449,11 +538,16 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **erro
     if (job->plan.add_shared_memory && state->config_doc &&
         !vs_shared_memory_definition(state, &job->define_xml, error))
         return NULL;
+    /* Only the option is the share's own choice: setuid-shares=allow is read
+     * again by the hook, and may change. */
     if (job->plan.config)
-        vs_metadata_change(state->config_doc, share->tag, share->target, &job->config_metadata);
+        vs_metadata_change(state->config_doc, share->tag, share->target,
+                           job->harden_allowed && opts->allow_setuid, &job->config_metadata);
     if (job->plan.live)
-        vs_metadata_change(state->live_doc, share->tag, share->target, &job->live_metadata);
+        vs_metadata_change(state->live_doc, share->tag, share->target,
+                           job->harden_allowed && opts->allow_setuid, &job->live_metadata);
     job->description = vs_plan_describe(&job->plan, state->name);
+    vs_ops_harden_describe(job, opts);
     return g_steal_pointer(&job);
 }
 
@@ -599,6 +693,11 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
         if (!vs_define(state, state->config_xml, &step))
             vs_undo_left(left, _("the persistent definition keeps the change"), step->message);
     }
+    if (job->did_protect.mounted || job->did_protect.fstab_added) {
+        g_autoptr(GError) step = NULL;
+        if (!vs_harden_undo(job->share->source, NULL, &job->did_protect, &step))
+            vs_undo_left(left, _("the folder's nosuid,nodev mount"), step->message);
+    }
     job->did_live_metadata = job->did_attach = job->did_define = FALSE;
     if (left->len) {
         g_set_error(error, VS_ERROR, VS_ERROR_INCOMPLETE,
@@ -626,9 +725,13 @@ vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
     unsigned int flags = (job->plan.live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
                          (job->plan.config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
 
+    /* Before anything is attached: the guest never sees the folder unprotected. */
+    if (job->plan.protect &&
+        !vs_harden_protect(job->share->source, NULL, &job->did_protect, error))
+        return FALSE;
     if (job->define_xml) {
         if (!vs_define(state, job->define_xml, error))
-            return FALSE;
+            return vs_ops_add_fail(state, job, error);
         job->did_define = TRUE;
     }
 
@@ -659,6 +762,59 @@ vs_remove_job_free(VsRemoveJob *job)
     g_free(job->config_metadata.xml);
     g_free(job->live_metadata.xml);
     g_free(job);
+}
+
+/* Does a domain of the connection other than @self have a share of @folder
+ * (definition or running domain)?  When the domains cannot be read, yes:
+ * the protection then stays. */
+static gboolean
+vs_ops_folder_shared_elsewhere(VsDomainState *self, const char *folder)
+{
+    virConnect *conn = virDomainGetConnect(self->dom);
+    g_autoptr(GPtrArray) doms = vs_domain_list(conn, 0, NULL);
+    g_autofree char *real = realpath(folder, NULL);
+    char uuid[VIR_UUID_STRING_BUFLEN], own[VIR_UUID_STRING_BUFLEN];
+
+    if (!doms || virDomainGetUUIDString(self->dom, own) < 0)
+        return TRUE;
+    for (guint i = 0; i < doms->len; i++) {
+        virDomain *dom = g_ptr_array_index(doms, i);
+        g_autoptr(VsDomainState) other = NULL;
+        g_autoptr(GPtrArray) shares = NULL;
+
+        if (virDomainGetUUIDString(dom, uuid) < 0)
+            return TRUE;
+        if (strcmp(uuid, own) == 0)
+            continue;
+        if (!(other = vs_domain_state_load(dom, NULL)))
+            return TRUE;
+        shares = vs_domain_state_shares(other);
+        for (guint j = 0; j < shares->len; j++) {
+            VsShare *share = g_ptr_array_index(shares, j);
+            if (vs_share_has_folder(share, folder, real))
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* remove: undo the folder's nosuid,nodev mount when it is virt-share's (its
+ * lines are in the host's fstab) and no other domain shares the folder. */
+static void
+vs_ops_remove_harden(VsDomainState *state, VsRemoveJob *job)
+{
+    const VsUriInfo *uri = vs_domain_state_uri_info(state);
+    gboolean ours = FALSE;
+
+    if (!uri || vs_harden_uri_kind(uri->remote, uri->driver, uri->path) != VS_HARDEN_URI_SYSTEM ||
+        !vs_harden_fstab_file_has(NULL, job->share->source, &ours, NULL) || !ours ||
+        vs_ops_folder_shared_elsewhere(state, job->share->source))
+        return;
+    /* A 9p device stays in the running guest until it stops: so does the mount. */
+    if (job->restart_needed)
+        job->keep_protection = TRUE;
+    else
+        job->unprotect = TRUE;
 }
 
 VsRemoveJob *
@@ -705,12 +861,14 @@ vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
     }
     job->device_xml = vs_xml_node_to_string(fs);
     if (config_fs)
-        vs_metadata_change(state->config_doc, job->share->tag, NULL, &job->config_metadata);
+        vs_metadata_change(state->config_doc, job->share->tag, NULL, FALSE,
+                           &job->config_metadata);
     /* Forget the mount point in the running domain too, also for a 9p share
      * that stays attached until the domain stops: it is no longer ours to
      * mount again (e.g. by the watcher after a guest reboot). */
     if (live_fs)
-        vs_metadata_change(state->live_doc, job->share->tag, NULL, &job->live_metadata);
+        vs_metadata_change(state->live_doc, job->share->tag, NULL, FALSE, &job->live_metadata);
+    vs_ops_remove_harden(state, job);
     return g_steal_pointer(&job);
 }
 

@@ -11,6 +11,7 @@
 
 #include "vs-config.h"
 #include "vs-conn.h"
+#include "vs-harden.h"
 #include "vs-plan.h"
 #include "vs-share.h"
 
@@ -65,6 +66,9 @@ typedef struct {
     const VsConfig *config; /* host path policy; NULL: built-in defaults */
     GStrv uid_map;          /* "HOST:GUEST" entries, or NULL */
     GStrv gid_map;
+    /* --allow-setuid: leave a folder that needs the nosuid,nodev mount
+     * (vs-harden.h) as it is, recorded in the metadata for the hook. */
+    gboolean allow_setuid;
     /* vs_op_add: the plan the user agreed to (a front end that showed one);
      * a different plan under the lock is refused and nothing changes.  NULL:
      * whatever the plan is. */
@@ -116,8 +120,11 @@ typedef struct {
                              * added), or NULL */
     VsMetadataChange config_metadata;
     VsMetadataChange live_metadata;
-    char *description;      /* one translated line: what will happen */
+    char *description;      /* translated, one line per step: what will happen */
+    VsHardenNeed harden;    /* does the folder need nosuid,nodev, and why */
+    gboolean harden_allowed;/* it does and lacks it, but --allow-setuid or setuid-shares=allow */
     /* what apply changed, for rollback */
+    VsHardenDone did_protect;
     gboolean did_define;
     gboolean did_attach;
     gboolean did_live_metadata;
@@ -125,6 +132,11 @@ typedef struct {
 
 void vs_add_job_free(VsAddJob *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsAddJob, vs_add_job_free)
+
+/* Does @share (driver and mode resolved) of this domain need the nosuid,nodev
+ * mount of its folder (vs-harden.h), from the connection's URI and, for 9p
+ * passthrough, the user QEMU runs as? */
+VsHardenNeed vs_ops_harden_need(VsDomainState *state, const VsShare *share);
 
 /* Validate and plan; changes nothing. */
 VsAddJob *vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error);
@@ -147,6 +159,12 @@ typedef struct {
     char *device_xml;
     VsMetadataChange config_metadata;
     VsMetadataChange live_metadata;
+    /* The folder's nosuid,nodev mount is virt-share's and nothing else
+     * shares the folder: remove undoes it (vs-harden.h). */
+    gboolean unprotect;
+    /* ... but the running guest keeps the share until it stops (9p): the
+     * mount stays for now. */
+    gboolean keep_protection;
 } VsRemoveJob;
 
 void vs_remove_job_free(VsRemoveJob *job);

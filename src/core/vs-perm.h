@@ -22,6 +22,8 @@ typedef enum {
     VS_FIX_ACL_SEARCH,       /* u:USER:--x on a parent directory */
     VS_FIX_ACL_READ,         /* u:USER:r-x on the folder (+ default ACL) */
     VS_FIX_ACL_WRITE,        /* u:USER:rwx on the folder (+ default ACL) */
+    VS_FIX_NOSUID_MOUNT,     /* the folder mounted again nosuid,nodev (vs-harden.h);
+                              * applied by the doctor, not by vs_perm_fix */
 } VsFixKind;
 
 typedef struct {

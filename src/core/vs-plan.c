@@ -139,7 +139,7 @@ vs_plan_equal(const VsPlan *a, const VsPlan *b)
 {
     return a->driver == b->driver && a->mode == b->mode && a->live == b->live &&
            a->config == b->config && a->add_shared_memory == b->add_shared_memory &&
-           a->restart_needed == b->restart_needed;
+           a->restart_needed == b->restart_needed && a->protect == b->protect;
 }
 
 static char *

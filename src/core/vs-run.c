@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <libvirt/virterror.h>
+#include <unistd.h>
 
 #include "vs-agent.h"
 #include "vs-defaults.h"
@@ -211,6 +212,22 @@ vs_host_preflight(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts
     return FALSE;
 }
 
+/* After a restart the running guest has the 9p device until it stops, even
+ * when the add is undone: its folder keeps the nosuid,nodev mount (and its
+ * fstab lines), which a rollback would otherwise take away. */
+static void
+vs_run_keep_protection(VsAddJob *job, const VsRunOptions *ropts)
+{
+    /* --keep-device: nothing is undone, the share and its protection stay. */
+    if (ropts->keep_device || (!job->did_protect.mounted && !job->did_protect.fstab_added))
+        return;
+    memset(&job->did_protect, 0, sizeof(job->did_protect));
+    vs_warn(ropts, _("Warning: %s stays mounted with nosuid,nodev (and in %s): the running "
+                     "guest keeps the share until it stops; 'umount' it and delete its "
+                     "virt-share lines there after that."),
+            job->share->source, vs_harden_fstab_path());
+}
+
 /* --persist: the guest's /etc/fstab gets the share (nofail), so the guest
  * mounts it at every boot by itself.  A failure here leaves a working share
  * behind, so it is a warning, not a rollback. */
@@ -243,6 +260,17 @@ vs_run_add_check(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
 
     if (!vs_host_preflight(state, job, ropts, error))
         return FALSE;
+    /* mount(2) needs root (CAP_SYS_ADMIN): a libvirt-group user learns it
+     * here, also from a dry run, with what an admin can run instead. */
+    if (job->plan.protect && geteuid() != 0) {
+        g_autofree char *fix = vs_harden_fix_commands(job->share->source);
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("%s must first be mounted again with nosuid,nodev (%s), which needs "
+                      "root. Nothing was changed. Run add as root, or have an admin run: %s "
+                      "(or add with --allow-setuid and accept that risk)"),
+                    job->share->source, vs_harden_need_describe(job->harden), fix);
+        return FALSE;
+    }
     /* Check the guest before changing anything. */
     return !(mount_now || restart) ||
            vs_guest_preflight(state->dom, job->share->driver, ropts, error);
@@ -261,6 +289,9 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
 
     if (!vs_ops_add_apply(state, job, error))
         return FALSE;
+    if (job->plan.protect)
+        vs_notify(ropts, _("Mounted %s again with nosuid,nodev (kept in %s)."),
+                  job->share->source, vs_harden_fstab_path());
     if (job->plan.live)
         vs_notify(ropts, _("Attached %s share '%s' (tag %s) to the running domain."),
                   vs_driver_to_string(job->share->driver), job->share->source, job->share->tag);
@@ -284,14 +315,26 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         if (!vs_restart_wait_agent(state, ropts, &restarted, error)) {
             g_autoptr(GError) undo_error = NULL;
 
-            if (!restarted)
+            if (!restarted) {
                 vs_restart_undo(state, job, error);
-            else if (!ropts->keep_device && !vs_ops_add_rollback(state, job, &undo_error))
+                return FALSE;
+            }
+            vs_run_keep_protection(job, ropts);
+            if (!ropts->keep_device && !vs_ops_add_rollback(state, job, &undo_error))
                 vs_ops_error_incomplete(error, undo_error);
             return FALSE;
         }
-        if (!vs_mount_or_undo(state, job, ropts, TRUE, error))
-            return FALSE;
+        {
+            /* Kept whatever the mount does (vs_run_keep_protection). */
+            VsHardenDone protected_by_add = job->did_protect;
+
+            memset(&job->did_protect, 0, sizeof(job->did_protect));
+            if (!vs_mount_or_undo(state, job, ropts, TRUE, error)) {
+                job->did_protect = protected_by_add;
+                vs_run_keep_protection(job, ropts);
+                return FALSE;
+            }
+        }
         /* The other shares come back as after 'virt-share restart'; a failure
          * there is only a warning: this share works. */
         if ((fresh = vs_domain_state_load(state->dom, &others_error)))
@@ -313,6 +356,32 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
         vs_notify(ropts, _("Start the domain, then run 'virt-share mount %s' to mount it at %s."),
                   state->name, job->share->target);
     return TRUE;
+}
+
+/* After the device went: the folder's nosuid,nodev mount, when it was only
+ * for this share.  The share is gone, so a failure is a warning: a nosuid
+ * mount left behind takes nothing away from anyone. */
+static void
+vs_run_remove_harden(VsRemoveJob *job, const VsRunOptions *ropts)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean undone = FALSE;
+
+    if (job->keep_protection) {
+        vs_notify(ropts, _("%s stays mounted with nosuid,nodev while the running guest keeps "
+                           "the share (until it stops); after that, 'umount' it and delete "
+                           "its virt-share lines in %s."),
+                  job->share->source, vs_harden_fstab_path());
+        return;
+    }
+    if (!job->unprotect)
+        return;
+    if (!vs_harden_unprotect(job->share->source, NULL, &undone, &error))
+        vs_warn(ropts, _("Warning: %s is still mounted with nosuid,nodev: %s"),
+                job->share->source, error->message);
+    else if (undone)
+        vs_notify(ropts, _("No other domain shares %s: its nosuid,nodev mount and its lines "
+                           "in %s are gone."), job->share->source, vs_harden_fstab_path());
 }
 
 gboolean
@@ -370,6 +439,7 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
         g_propagate_error(error, g_steal_pointer(&detach_error));
         return FALSE;
     }
+    vs_run_remove_harden(job, ropts);
     return TRUE;
 }
 

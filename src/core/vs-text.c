@@ -98,3 +98,17 @@ vs_text_for_error(const char *text, gssize len)
 {
     return vs_text_sanitize_cut(text, len, VS_TEXT_ERROR_MAX);
 }
+
+char *
+vs_text_fstab_escape(const char *field)
+{
+    GString *out = g_string_new(NULL);
+
+    for (const char *p = field; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\\')
+            g_string_append_printf(out, "\\%03o", (unsigned char)*p);
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}

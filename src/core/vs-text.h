@@ -27,3 +27,7 @@ char *vs_text_sanitize_cut(const char *text, gssize len, gsize max);
 /* Guest text as part of an error message: sanitised and cut at
  * VS_TEXT_ERROR_MAX.  Every piece of guest text in an error goes through it. */
 char *vs_text_for_error(const char *text, gssize len);
+
+/* An fstab field (the guest's or the host's): white space and backslashes
+ * escaped as octal (\040), as fstab(5) wants. */
+char *vs_text_fstab_escape(const char *field);

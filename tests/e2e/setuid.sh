@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# End-to-end tests of issue 25: a share must not be the guest's way up on the
+# host.  With the defaults, a virtiofs share (virtiofsd runs as root) and a 9p
+# squash share (QEMU's user) of folders in /var/tmp (mounted without nosuid
+# on a default Debian) are added to a running lab guest; the guest's root
+# copies its busybox into each, makes it setuid and setgid, and tries mknod
+# of a block and a character device.  On the host an unprivileged user runs
+# that program through the folder's own path and through its parent
+# directory and must print its own uid; no device node may be usable.  A
+# host reboot is simulated by unmounting the protection while the domain is
+# shut off: the hook (host stack, when the lab may restart the daemon so
+# that it reads the hook) mounts it again at the next start, and refuses a
+# domain whose folder has no fstab line.  remove leaves /etc/fstab byte for
+# byte and the host's mount points as they were before add.
+# The oracle: statvfs (python3), setpriv, stat and /proc/self/mountinfo on
+# the host, guest-exec through tests/lab/lib.sh in the guest.  Needs the lab
+# (tests/lab/setup.sh) and root.  Prints TAP and "N passed, M failed".
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lab/lib.sh
+. "$top/tests/lab/lib.sh"
+# shellcheck source=../lab/daemons.sh
+. "$top/tests/lab/daemons.sh"
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
+
+VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
+HOOK_BIN=${VIRT_SHARE_HOOK:-$top/plugin/virt-share-hook}
+export LIBVIRT_DEFAULT_URI=$LAB_URI
+DOM=vs-test-setuid
+HOOKDOM=vs-test-setuid-hook
+QEMU_USER=libvirt-qemu
+NOBODY=65534
+
+[ "$(id -u)" -eq 0 ] || { echo "setuid.sh: needs root" >&2; exit 1; }
+[ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "setuid.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
+command -v setpriv >/dev/null || { echo "setuid.sh: needs setpriv (util-linux)" >&2; exit 1; }
+LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
+[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
+TAP_PREFIX="[libvirt-${LIBVIRT_VERSION%.*}] "
+
+expect() { local name=$1; shift; tap_check "[setuid] $name" "$@"; }
+expect_not() { local name=$1; shift; tap_check_not "[setuid] $name" "$@"; }
+skip() { local why=$1 n; shift; for n in "$@"; do tap_skip "[setuid] $n" "$why"; done; }
+g() { lab_guest_exec "$DOM" "$@"; }
+
+# protected DIR: DIR's mount is nosuid and nodev (statvfs, not virt-share's code).
+protected() {
+    python3 -c 'import os, sys
+f = os.statvfs(sys.argv[1]).f_flag
+sys.exit(0 if f & os.ST_NOSUID and f & os.ST_NODEV else 1)' "$1"
+}
+# unprotected DIR: statvfs answered, and DIR's mount allows setuid.
+unprotected() {
+    python3 -c 'import os, sys
+sys.exit(1 if os.statvfs(sys.argv[1]).f_flag & os.ST_NOSUID else 0)' "$1"
+}
+# uid_as_nobody PROGRAM: what the guest's busybox, run as "id -u" by nobody,
+# prints.  (busybox takes the applet from argv[1] only when its own name
+# starts with "busybox": the copy keeps that name.)
+uid_as_nobody() { setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups "$1" id -u 2>/dev/null; }
+# gains_nothing PROGRAM: it ran and printed nobody's own uid.
+gains_nothing() { local u; u=$(uid_as_nobody "$1") && [ "$u" = "$NOBODY" ]; }
+# gains_nothing_from_parent DIR NAME: the same, run as ./NAME/busybox from DIR.
+gains_nothing_from_parent() {
+    local u
+    u=$(cd "$1" && setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups "./$2/busybox" id -u 2>/dev/null) &&
+        [ "$u" = "$NOBODY" ]
+}
+# device_unusable DIR NAME: no device node NAME, or opening it fails, even for root.
+device_unusable() {
+    [ -e "$1/$2" ] || return 0
+    ! dd if="$1/$2" of=/dev/null bs=1 count=1 status=none 2>/dev/null
+}
+# mount_points: the host's mount points (what add and remove may change).
+mount_points() { awk '{ print $5 }' /proc/self/mountinfo | sort; }
+
+SHARES=$(mktemp -d /var/tmp/vs-setuid.XXXXXX)
+# 711: nobody may go through it (as QEMU's user must), but cannot list it:
+# the setuid programs made here are not found by chance while they work.
+chmod 711 "$SHARES"
+FSTAB_ORIG=$(mktemp)
+cp -p /etc/fstab "$FSTAB_ORIG" 2>/dev/null || : >"$FSTAB_ORIG"
+MOUNTS_ORIG=$(mount_points)
+HOOK_LINK=/etc/libvirt/hooks/qemu.d/virt-share
+HOOK_SAVED=
+restore_hook() {
+    [ -n "$HOOK_SAVED" ] || return 0
+    if [ "$HOOK_SAVED" = none ]; then rm -f "$HOOK_LINK"; else ln -sfn "$HOOK_SAVED" "$HOOK_LINK"; fi
+    HOOK_SAVED=
+}
+# cleanup: whatever a failed run left: the domains, the bind mounts in
+# $SHARES and the lines naming $SHARES in /etc/fstab (only those: the
+# path is this run's own).
+cleanup() {
+    local m
+    restore_hook
+    lab_remove_domain "$DOM" "$HOOKDOM"
+    while read -r m; do
+        [[ $m == "$SHARES"* ]] && umount -l "$m" 2>/dev/null
+    done < <(awk '{ print $5 }' /proc/self/mountinfo | sort -r)
+    if grep -qF "$SHARES" /etc/fstab 2>/dev/null; then
+        grep -vF "$SHARES" /etc/fstab >/etc/fstab.vs-setuid-cleanup
+        cat /etc/fstab.vs-setuid-cleanup >/etc/fstab
+        rm -f /etc/fstab.vs-setuid-cleanup
+    fi
+    rm -rf "$SHARES" "$FSTAB_ORIG"
+}
+trap cleanup EXIT
+
+vfs=$SHARES/vfs
+sq=$SHARES/sq
+mkdir "$vfs" "$sq"
+chown "$QEMU_USER" "$sq"   # squash writes as QEMU's user: it must own the folder
+
+tap_diag "== boot the guest"
+lab_remove_domain "$DOM" "$HOOKDOM" || tap_bail "a domain $DOM exists that this lab did not define"
+bash "$top/tests/lab/start-guest.sh" "$DOM" >/dev/null || tap_bail "the lab guest did not boot"
+expect "before add: the folders allow setuid programs (else nothing here is proven)" unprotected "$vfs"
+
+# ---- add, with the defaults ----
+tap_diag "== add 9p squash (--restart), then virtiofs live"
+out=$("$VS" add "$DOM" "$sq" --driver 9p --mode squash --target /mnt/sq --restart 2>&1); rc=$?
+tap_diag "$out"
+expect "add 9p squash exits 0" test "$rc" -eq 0
+expect "its plan has the nosuid,nodev step" grep -qF "Mount $sq again with nosuid,nodev" <<<"$out"
+expect "the 9p squash folder is nosuid,nodev" protected "$sq"
+out=$("$VS" add "$DOM" "$vfs" --driver virtiofs --target /mnt/vfs --dry-run 2>&1); rc=$?
+expect "a dry run of the virtiofs add shows the step" grep -qF "Mount $vfs again with nosuid,nodev" <<<"$out"
+expect "... and changes nothing" unprotected "$vfs"
+out=$("$VS" add "$DOM" "$vfs" --driver virtiofs --target /mnt/vfs 2>&1); rc=$?
+tap_diag "$out"
+expect "add virtiofs exits 0" test "$rc" -eq 0
+expect "the virtiofs folder is nosuid,nodev" protected "$vfs"
+for d in "$vfs" "$sq"; do
+    expect "/etc/fstab has the entry for ${d##*/}" \
+        grep -qxF "$d $d none rbind,nosuid,nodev,nofail 0 0" /etc/fstab
+done
+expect "both shares are mounted in the guest" \
+    bash -c 'grep -q " /mnt/vfs virtiofs " <<<"$1" && grep -q " /mnt/sq 9p " <<<"$1"' _ \
+    "$(g /bin/cat /proc/mounts)"
+
+# ---- the guest's root at work ----
+for m in vfs sq; do
+    tap_diag "== the guest's root in /mnt/$m"
+    g /bin/cp /bin/busybox "/mnt/$m/busybox"; rc_cp=$?
+    g /bin/chmod 6755 "/mnt/$m/busybox"; rc_chmod=$?
+    g /bin/mknod "/mnt/$m/b" b 7 0; rc_b=$?
+    g /bin/mknod "/mnt/$m/c" c 1 3; rc_c=$?
+    tap_diag "$m: cp $rc_cp, chmod 6755 $rc_chmod, mknod b $rc_b, mknod c $rc_c"
+    d=$SHARES/$m
+    expect "$m: the guest copied its busybox" test "$rc_cp" -eq 0
+    expect "$m: the setuid bit is on disk on the host (the guest set it)" test -u "$d/busybox"
+    expect "$m: nobody running it through the folder's path stays nobody" gains_nothing "$d/busybox"
+    expect "$m: nobody running it through the parent directory stays nobody" \
+        gains_nothing_from_parent "$SHARES" "$m"
+    expect "$m: the block device node is refused or unusable" device_unusable "$d" b
+    expect "$m: the character device node is refused or unusable" device_unusable "$d" c
+done
+
+# ---- a host reboot, simulated: the protection is gone while the domain is off ----
+tap_diag "== host reboot, simulated"
+virsh -q destroy "$DOM" >/dev/null 2>&1
+umount -l "$vfs"; umount -l "$sq"
+expect "with the domain off and the bind mounts gone, the folders allow setuid again" \
+    unprotected "$vfs"
+# The control: without the mount the guest's program is setuid root for
+# anyone (what issue 25 found): the checks above prove the mount, not luck.
+expect "without it, nobody running the virtiofs program gets uid 0 (the threat is real)" \
+    test "$(uid_as_nobody "$vfs/busybox")" = 0
+unprotected_findings() {   # the doctor's setuid-unprotected errors, "TAG" each
+    "$VS" doctor "$DOM" --json 2>/dev/null |
+        jq -r '.findings[] | select(.code == "setuid-unprotected" and .severity == "error") | .tag'
+}
+expect "doctor reports both folders as setuid-unprotected errors" \
+    test "$(unprotected_findings | wc -l)" -eq 2
+"$VS" doctor "$DOM" >/dev/null 2>&1; rc=$?
+expect "doctor exits 4 (problems found)" test "$rc" -eq 4
+hook_checks=("the hook mounts the virtiofs folder again at the next start"
+    "the hook mounts the 9p squash folder again at the next start"
+    "the domain started" "after the restore, nobody running the virtiofs program stays nobody"
+    "the hook refuses a domain whose folder is not nosuid,nodev and has no fstab line"
+    "libvirt reports virt-share's reason and the fix")
+if [ "$LAB_STACK" != host ]; then
+    skip "the $LAB_STACK stack's daemon reads its hooks inside its root, and the hook is built for this host" \
+        "${hook_checks[@]}"
+elif ! lab_may_restart; then
+    skip "the libvirt daemon was not started by the lab: not restarting it to read the hook (VS_LAB_ALLOW_RESTART=1 allows it)" \
+        "${hook_checks[@]}"
+else
+    mkdir -p "$(dirname "$HOOK_LINK")"
+    HOOK_SAVED=$(readlink "$HOOK_LINK" || echo none)
+    ln -sfn "$HOOK_BIN" "$HOOK_LINK"
+    lab_restart_libvirtd || tap_diag "restarting the daemon failed"
+    out=$(virsh -q start "$DOM" 2>&1); rc=$?
+    tap_diag "$out"
+    expect "the hook mounts the virtiofs folder again at the next start" protected "$vfs"
+    expect "the hook mounts the 9p squash folder again at the next start" protected "$sq"
+    expect "the domain started" test "$rc" -eq 0
+    expect "after the restore, nobody running the virtiofs program stays nobody" \
+        gains_nothing "$vfs/busybox"
+    virsh -q destroy "$DOM" >/dev/null 2>&1
+    # A folder of the same kind with no fstab line: refused.
+    bare=$SHARES/bare
+    mkdir "$bare"
+    bash "$top/tests/lab/guest.sh" "$HOOKDOM" >"$SHARES/hook.xml"
+    python3 - "$SHARES/hook.xml" "$bare" <<'PY'
+import sys, xml.etree.ElementTree as ET
+path, src = sys.argv[1:3]
+root = ET.parse(path).getroot()
+fs = ET.SubElement(root.find("devices"), "filesystem", type="mount", accessmode="passthrough")
+ET.SubElement(fs, "driver", type="virtiofs")
+ET.SubElement(fs, "source", dir=src)
+ET.SubElement(fs, "target", dir="bare")
+open(path, "w").write(ET.tostring(root, encoding="unicode"))
+PY
+    virsh -q define "$SHARES/hook.xml" >/dev/null
+    out=$(virsh -q start "$HOOKDOM" 2>&1); rc=$?
+    tap_diag "$out"
+    expect "the hook refuses a domain whose folder is not nosuid,nodev and has no fstab line" \
+        test "$rc" -ne 0
+    expect "libvirt reports virt-share's reason and the fix" \
+        grep -q "virt-share: domain '$HOOKDOM'.*allows setuid programs.*virt-share doctor $HOOKDOM --fix" <<<"$out"
+    lab_remove_domain "$HOOKDOM"
+    restore_hook
+fi
+
+# ---- doctor --fix: the protection of a folder that lost it ----
+virsh -q destroy "$DOM" >/dev/null 2>&1
+protected "$vfs" && umount -l "$vfs"
+protected "$sq" && umount -l "$sq"
+out=$("$VS" doctor "$DOM" --fix 2>&1); rc=$?
+tap_diag "$out"
+expect "doctor --fix mounts the virtiofs folder again with nosuid,nodev" protected "$vfs"
+expect "doctor --fix mounts the 9p squash folder again with nosuid,nodev" protected "$sq"
+expect "doctor --fix says what it applied" grep -qF "Applied: mount --rbind $vfs" <<<"$out"
+expect "after doctor --fix no setuid-unprotected finding is left" test -z "$(unprotected_findings)"
+for d in "$vfs" "$sq"; do
+    expect "the fstab entry for ${d##*/} is there once" \
+        test "$(grep -cxF "$d $d none rbind,nosuid,nodev,nofail 0 0" /etc/fstab)" -eq 1
+done
+
+# The guest's programs go before the protection does.
+rm -f "$vfs/busybox" "$vfs/b" "$vfs/c" "$sq/busybox" "$sq/b" "$sq/c"
+
+# ---- remove: everything as before add ----
+tap_diag "== remove"
+virsh -q destroy "$DOM" >/dev/null 2>&1   # 9p leaves a stopped domain at once
+for d in "$vfs" "$sq"; do
+    out=$("$VS" remove "$DOM" "$d" 2>&1); rc=$?
+    tap_diag "$out"
+    expect "remove ${d##*/} exits 0" test "$rc" -eq 0
+done
+expect "after remove: /etc/fstab is byte for byte as before add" cmp -s /etc/fstab "$FSTAB_ORIG"
+expect "after remove: the host's mount points are as before add" \
+    test "$(mount_points)" = "$MOUNTS_ORIG"
+expect "after remove: the folders allow setuid again (nothing of virt-share's left)" unprotected "$vfs"
+
+tap_done
