@@ -49,6 +49,7 @@ cleanup() {
         v destroy "$d" >/dev/null 2>&1 || true
         v undefine "$d" >/dev/null 2>&1 || true
     done
+    lab_unprotect_under "$WORK"
     rm -rf "$WORK"
 }
 trap cleanup EXIT

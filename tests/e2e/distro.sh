@@ -139,6 +139,7 @@ cleanup() {
     [ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null
     lab_remove_domain "$DOM"
     rm -f "$LAB_STATE/$DOM-disk.qcow2"
+    lab_unprotect_under "$SHARES"   # add's nosuid,nodev mounts and fstab lines
     rm -rf "$SHARES"
 }
 trap cleanup EXIT

@@ -100,6 +100,12 @@ fi
 cleanup() {
     lab_remove_domain "$DOM"
     stop_sshd
+    # add's nosuid,nodev mounts and fstab lines, on the remote host's side
+    if [ -n "$HOST" ]; then
+        lab_trixie_nsenter chroot "$HOST" bash -c "$(declare -f lab_unprotect_under); lab_unprotect_under \"\$1\"" _ "$ROOT"
+    else
+        lab_unprotect_under "$ROOT"
+    fi
     rm -rf "$HOST$ROOT"
     [ -z "$HOST" ] || rm -rf "$ROOT"
 }

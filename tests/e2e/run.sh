@@ -121,6 +121,7 @@ cleanup() {
     [ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null
     restore_hook
     remove_domains
+    lab_unprotect_under "$SHARES"   # add's nosuid,nodev mounts and fstab lines
     rm -rf "$SHARES"
 }
 trap cleanup EXIT
@@ -589,7 +590,7 @@ expect "and the mark is gone (virsh answered)" \
     bash -c 'm=$(virsh -q metadata "$1" https://virt-share.org/xmlns/virt-share/1 --live) &&
         [ -n "$m" ] && [[ $m != *automount* ]]' _ "$DOM"
 hook_checks=("hook: a domain whose shared folder is missing does not start"
-    "hook: libvirt reports virt-share's reason" "hook: with the folder back, it starts")
+    "hook: libvirt reports virt-share's reason" "hook: with the folder back (nosuid,nodev), it starts")
 if [ "$LAB_STACK" != host ]; then
     skip "the $LAB_STACK stack's daemon reads its hooks inside its root, and the hook is built for this host" \
         "${hook_checks[@]}"
@@ -610,7 +611,11 @@ PY
     expect "hook: a domain whose shared folder is missing does not start" test "$rc" -ne 0
     expect "hook: libvirt reports virt-share's reason" grep -q "virt-share: domain '$HOOKDOM'.*is missing on the host" <<<"$out"
     mkdir -p "$SHARES/does-not-exist"; chown "$QEMU_USER" "$SHARES/does-not-exist"
-    expect "hook: with the folder back, it starts" virsh -q start "$HOOKDOM"
+    # A squash share: its folder must be nosuid,nodev too (tests/e2e/setuid.sh
+    # covers the refusal and the restore); protected by hand here.
+    mount --bind "$SHARES/does-not-exist" "$SHARES/does-not-exist" &&
+        mount -o remount,bind,nosuid,nodev "$SHARES/does-not-exist"
+    expect "hook: with the folder back (nosuid,nodev), it starts" virsh -q start "$HOOKDOM"
     virsh -q destroy "$HOOKDOM" >/dev/null 2>&1
 else
     skip "$no_restart; libvirtd reads its hooks at start" "${hook_checks[@]}"

@@ -7,7 +7,7 @@
 # session.sh (a user's qemu:///session daemon: this host's libvirt 9.0, or
 # libvirt 11 in the trixie root), remote.sh (qemu+ssh:// to this host, or to
 # the trixie root), distro.sh (Debian 13 guest with systemd,
-# tests/lab/distro.sh) and setuid.sh (issue 25: what the guest's root leaves
+# tests/lab/distro.sh) and setuid.sh (what the guest's root leaves
 # in a share is no setuid program or device for host users).  VS_E2E ("run distro", ...) keeps only the scripts it
 # names; a stack left with none is not set up.  Each check's name carries its stack (and
 # guest); the timings are printed per stack and guest; the last line totals

@@ -87,6 +87,7 @@ cleanup() {
     [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
     virsh -q destroy "$DOM" >/dev/null 2>&1
     virsh -q undefine "$DOM" >/dev/null 2>&1
+    lab_unprotect_under "$SHARES"   # add's nosuid,nodev mounts and fstab lines
     rm -rf "$SHARES"
 }
 trap cleanup EXIT

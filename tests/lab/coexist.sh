@@ -55,6 +55,7 @@ cleanup() {
     for p in "${foreign[@]}" $session_pid ${holder:-}; do kill "$p" 2>/dev/null; done
     bash "$here/teardown.sh" >/dev/null 2>&1
     $made_user && userdel -r "$OTHER" >/dev/null 2>&1
+    lab_unprotect_under "$T"
     rm -rf "$T"
 }
 trap cleanup EXIT

@@ -29,6 +29,7 @@ SHARE=$(mktemp -d /var/tmp/vs-demo.XXXXXX)
 chmod 755 "$SHARE"
 cleanup() {
     lab_remove_domain "$DOM" 2>/dev/null || true
+    lab_unprotect_under "$SHARE"   # add's nosuid,nodev mount and fstab line
     rm -rf "$SHARE"
     bash "$top/tests/lab/teardown.sh" >/dev/null 2>&1 || true
 }

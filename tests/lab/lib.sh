@@ -83,6 +83,27 @@ lab_root_only_dir() {
     return 1
 }
 
+# lab_unprotect_under DIR: undo what virt-share's nosuid,nodev protection
+# left for folders at or below DIR (a test's scratch folder that it removes
+# without 'virt-share remove'): its lines in the host's /etc/fstab (the
+# "# virt-share: keeps F ..." comment and the entry after it) and the bind
+# mounts there, deepest first.  Other lines and mounts are left alone.
+lab_unprotect_under() {
+    local dir=$1 fstab=${VIRT_SHARE_FSTAB:-/etc/fstab} m
+    if [ -f "$fstab" ] && grep -qF "# virt-share: keeps $dir" "$fstab"; then
+        awk -v d="$dir" '
+            skip { skip = 0; next }
+            index($0, "# virt-share: keeps " d) == 1 { skip = 1; next }
+            { print }' "$fstab" >"$fstab.vs-lab" && cat "$fstab.vs-lab" >"$fstab"
+        rm -f "$fstab.vs-lab"
+    fi
+    # mountinfo's 5th field, octal escapes undone; deepest first
+    while IFS= read -r m; do
+        umount -l "$m" 2>/dev/null
+    done < <(awk '{ print $5 }' /proc/self/mountinfo | while IFS= read -r m; do printf '%b\n' "$m"; done |
+        awk -v d="$dir" '$0 == d || index($0, d "/") == 1' | sort -r)
+}
+
 # lab_free_port: a TCP port on 127.0.0.1 that nothing listens on, from
 # 2222 up (below the kernel's ephemeral range), so tests never assume one.
 lab_free_port() {
