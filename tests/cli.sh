@@ -556,7 +556,7 @@ run -c "$(printf 'test:///\351')" list
 check_rc "LC_ALL=C: a global option with a byte that is not UTF-8: usage error" 1
 contains "LC_ALL=C: --connect: says so" "$err" "--connect: "
 
-# ---- the nosuid,nodev step (issue 25) ----
+# ---- the nosuid,nodev step ----
 # The test driver is no system daemon: no step and no bind mount here (the
 # step itself is covered by tests/test-harden and tests/e2e/setuid.sh).
 vs add stopped "$TMP" --dry-run --driver 9p --mode squash

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end tests of issue 25: a share must not be the guest's way up on the
+# End-to-end tests: a share must not be the guest's way up on the
 # host.  With the defaults, a virtiofs share (virtiofsd runs as root) and a 9p
 # squash share (QEMU's user) of folders in /var/tmp (mounted without nosuid
 # on a default Debian) are added to a running lab guest; the guest's root
@@ -167,7 +167,7 @@ umount -l "$vfs"; umount -l "$sq"
 expect "with the domain off and the bind mounts gone, the folders allow setuid again" \
     unprotected "$vfs"
 # The control: without the mount the guest's program is setuid root for
-# anyone (what issue 25 found): the checks above prove the mount, not luck.
+# anyone: the checks above prove the mount, not luck.
 expect "without it, nobody running the virtiofs program gets uid 0 (the threat is real)" \
     test "$(uid_as_nobody "$vfs/busybox")" = 0
 unprotected_findings() {   # the doctor's setuid-unprotected errors, "TAG" each
