@@ -60,6 +60,10 @@ static const struct {
     { N_("Mount _Again"), N_("Unmount the share and mount it again with virt-share's msize") },
     /* START */
     { N_("_Start"), N_("Start the VM, wait for its guest agent, then check again") },
+    /* PROTECT */
+    { N_("_Protect"), N_("Mount the folder again so that programs and device files the VM's "
+                         "administrator makes there give nobody on this computer more rights "
+                         "(nosuid,nodev, kept in /etc/fstab; needs root)") },
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(vsd_fix_texts) == VSD_FIX_LAST);
 

@@ -181,6 +181,9 @@ vsd_op_add(VsdOp *op, virConnect *conn, GError **error)
 static VsdFixKind
 vsd_fix_kind(const VsFinding *f)
 {
+    if (f->severity == VS_SEVERITY_ERROR && g_strcmp0(f->code, "setuid-unprotected") == 0 &&
+        vs_doctor_fixable(f))
+        return VSD_FIX_PROTECT;
     if (f->severity == VS_SEVERITY_ERROR && vs_doctor_fixable(f))
         return VSD_FIX_DOCTOR;
     if (g_strcmp0(f->code, "not-running") == 0)
@@ -277,6 +280,7 @@ vsd_op_fix(VsdOp *op, virConnect *conn, GError **error)
     vsd_op_ropts(op, &ropts);
     switch (op->fix->fix) {
     case VSD_FIX_DOCTOR:
+    case VSD_FIX_PROTECT:
         /* The core applies the fixes of this share's errors, nothing more,
          * and only where the host path policy allows. */
         if (!(config = vs_config_load(NULL, error)))

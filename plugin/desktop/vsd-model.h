@@ -48,6 +48,7 @@ typedef enum {
     VSD_FIX_MOUNT,              /* attached but not mounted: mount it */
     VSD_FIX_REMOUNT,            /* mounted with a small msize: mount it again */
     VSD_FIX_START,              /* the domain is not running: start it, wait for its agent */
+    VSD_FIX_PROTECT,            /* the folder allows setuid and devices: the core's nosuid,nodev mount */
     VSD_FIX_LAST
 } VsdFixKind;
 
