@@ -3,7 +3,8 @@
 # host.  With the defaults, a virtiofs share (virtiofsd runs as root) and a 9p
 # squash share (QEMU's user) of folders in /var/tmp (mounted without nosuid
 # on a default Debian) are added to a running lab guest; the guest's root
-# copies its busybox into each, makes it setuid and setgid, and tries mknod
+# copies a program into each (GNU id, which keeps a setuid privilege: the
+# guest's busybox drops it), makes it setuid and setgid, and tries mknod
 # of a block and a character device.  On the host an unprivileged user runs
 # that program through the folder's own path and through its parent
 # directory and must print its own uid; no device node may be usable.  A
@@ -57,16 +58,15 @@ unprotected() {
     python3 -c 'import os, sys
 sys.exit(1 if os.statvfs(sys.argv[1]).f_flag & os.ST_NOSUID else 0)' "$1"
 }
-# uid_as_nobody PROGRAM: what the guest's busybox, run as "id -u" by nobody,
-# prints.  (busybox takes the applet from argv[1] only when its own name
-# starts with "busybox": the copy keeps that name.)
-uid_as_nobody() { setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups "$1" id -u 2>/dev/null; }
+# uid_as_nobody PROGRAM: the effective uid the guest's copy of id prints
+# when nobody runs it.
+uid_as_nobody() { setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups "$1" -u 2>/dev/null; }
 # gains_nothing PROGRAM: it ran and printed nobody's own uid.
 gains_nothing() { local u; u=$(uid_as_nobody "$1") && [ "$u" = "$NOBODY" ]; }
-# gains_nothing_from_parent DIR NAME: the same, run as ./NAME/busybox from DIR.
+# gains_nothing_from_parent DIR NAME: the same, run as ./NAME/p from DIR.
 gains_nothing_from_parent() {
     local u
-    u=$(cd "$1" && setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups "./$2/busybox" id -u 2>/dev/null) &&
+    u=$(cd "$1" && setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups "./$2/p" -u 2>/dev/null) &&
         [ "$u" = "$NOBODY" ]
 }
 # device_unusable DIR NAME: no device node NAME, or opening it fails, even for root.
@@ -145,15 +145,18 @@ expect "both shares are mounted in the guest" \
 # ---- the guest's root at work ----
 for m in vfs sq; do
     tap_diag "== the guest's root in /mnt/$m"
-    g /bin/cp /bin/busybox "/mnt/$m/busybox"; rc_cp=$?
-    g /bin/chmod 6755 "/mnt/$m/busybox"; rc_chmod=$?
+    # The payload: the host's GNU id, put there as a plain file; the guest's
+    # root makes its own copy and the bits (busybox's id would drop them).
+    install -m 644 /usr/bin/id "$SHARES/$m/payload.in"
+    g /bin/cp "/mnt/$m/payload.in" "/mnt/$m/p"; rc_cp=$?
+    g /bin/chmod 6755 "/mnt/$m/p"; rc_chmod=$?
     g /bin/mknod "/mnt/$m/b" b 7 0; rc_b=$?
     g /bin/mknod "/mnt/$m/c" c 1 3; rc_c=$?
     tap_diag "$m: cp $rc_cp, chmod 6755 $rc_chmod, mknod b $rc_b, mknod c $rc_c"
     d=$SHARES/$m
-    expect "$m: the guest copied its busybox" test "$rc_cp" -eq 0
-    expect "$m: the setuid bit is on disk on the host (the guest set it)" test -u "$d/busybox"
-    expect "$m: nobody running it through the folder's path stays nobody" gains_nothing "$d/busybox"
+    expect "$m: the guest copied the program" test "$rc_cp" -eq 0
+    expect "$m: the setuid bit is on disk on the host (the guest set it)" test -u "$d/p"
+    expect "$m: nobody running it through the folder's path stays nobody" gains_nothing "$d/p"
     expect "$m: nobody running it through the parent directory stays nobody" \
         gains_nothing_from_parent "$SHARES" "$m"
     expect "$m: the block device node is refused or unusable" device_unusable "$d" b
@@ -169,7 +172,11 @@ expect "with the domain off and the bind mounts gone, the folders allow setuid a
 # The control: without the mount the guest's program is setuid root for
 # anyone: the checks above prove the mount, not luck.
 expect "without it, nobody running the virtiofs program gets uid 0 (the threat is real)" \
-    test "$(uid_as_nobody "$vfs/busybox")" = 0
+    test "$(uid_as_nobody "$vfs/p")" = 0
+# (QEMU's uid is the trixie root's own on that stack: the file's owner says it.)
+sq_owner=$(stat -c %u "$sq/p")
+expect "without it, nobody running the 9p squash program gets its owner's, QEMU's, uid $sq_owner (the threat is real)" \
+    test "$sq_owner" != "$NOBODY" -a "$(uid_as_nobody "$sq/p")" = "$sq_owner"
 unprotected_findings() {   # the doctor's setuid-unprotected errors, "TAG" each
     "$VS" doctor "$DOM" --json 2>/dev/null |
         jq -r '.findings[] | select(.code == "setuid-unprotected" and .severity == "error") | .tag'
@@ -200,7 +207,7 @@ else
     expect "the hook mounts the 9p squash folder again at the next start" protected "$sq"
     expect "the domain started" test "$rc" -eq 0
     expect "after the restore, nobody running the virtiofs program stays nobody" \
-        gains_nothing "$vfs/busybox"
+        gains_nothing "$vfs/p"
     virsh -q destroy "$DOM" >/dev/null 2>&1
     # A folder of the same kind with no fstab line: refused.
     bare=$SHARES/bare
@@ -243,7 +250,7 @@ for d in "$vfs" "$sq"; do
 done
 
 # The guest's programs go before the protection does.
-rm -f "$vfs/busybox" "$vfs/b" "$vfs/c" "$sq/busybox" "$sq/b" "$sq/c"
+rm -f "$vfs/p" "$vfs/payload.in" "$vfs/b" "$vfs/c" "$sq/p" "$sq/payload.in" "$sq/b" "$sq/c"
 
 # ---- remove: everything as before add ----
 tap_diag "== remove"
