@@ -281,32 +281,18 @@ vs_fstab_line_is(const char *line, const char *etag)
          g_str_equal(g_ptr_array_index(fields, 2), "virtiofs"));
 }
 
+static gboolean
+vs_fstab_line_pick(const char *line, gpointer etag)
+{
+    return vs_fstab_line_is(line, etag);
+}
+
 char *
 vs_fstab_without(const char *text, const char *tag, gboolean *removed)
 {
     g_autofree char *etag = vs_text_fstab_escape(tag);
-    GString *out = g_string_new(NULL);
-    const char *p = text ? text : "";
 
-    *removed = FALSE;
-    /* Line by line, each with its newline; a dropped line takes its newline
-     * with it, and a dropped last line without one takes the newline before
-     * it: the rest of the text stays byte for byte as it was. */
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        gsize len = nl ? (gsize)(nl - p) : strlen(p);
-        g_autofree char *line = g_strndup(p, len);
-
-        if (!vs_fstab_line_is(line, etag)) {
-            g_string_append_len(out, p, nl ? len + 1 : len);
-        } else {
-            *removed = TRUE;
-            if (!nl && out->len > 0 && out->str[out->len - 1] == '\n')
-                g_string_truncate(out, out->len - 1);
-        }
-        p += nl ? len + 1 : len;
-    }
-    return g_string_free(out, FALSE);
+    return vs_text_drop_lines(text, vs_fstab_line_pick, etag, removed);
 }
 
 char *

@@ -181,33 +181,29 @@ vs_harden_fstab_has(const char *text, const char *folder)
     return FALSE;
 }
 
+typedef struct {
+    const char *comment;
+    const char *entry;
+} VsHardenLines;
+
+static gboolean
+vs_harden_line_pick(const char *line, gpointer data)
+{
+    const VsHardenLines *lines = data;
+
+    return strcmp(line, lines->comment) == 0 || vs_harden_entry_is(line, lines->entry);
+}
+
 char *
 vs_harden_fstab_without(const char *text, const char *folder, gboolean *removed)
 {
     g_autofree char *comment = NULL;
     g_autofree char *entry = NULL;
-    GString *out = g_string_new(NULL);
-    const char *p = text ? text : "";
+    VsHardenLines lines;
 
     vs_harden_lines(folder, &comment, &entry);
-    *removed = FALSE;
-    /* As the guest's fstab (vs_fstab_without): a dropped line takes its
-     * newline, a dropped last line without one the newline before it. */
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        gsize len = nl ? (gsize)(nl - p) : strlen(p);
-        g_autofree char *line = g_strndup(p, len);
-
-        if (strcmp(line, comment) != 0 && !vs_harden_entry_is(line, entry)) {
-            g_string_append_len(out, p, nl ? len + 1 : len);
-        } else {
-            *removed = TRUE;
-            if (!nl && out->len > 0 && out->str[out->len - 1] == '\n')
-                g_string_truncate(out, out->len - 1);
-        }
-        p += nl ? len + 1 : len;
-    }
-    return g_string_free(out, FALSE);
+    lines = (VsHardenLines) { comment, entry };
+    return vs_text_drop_lines(text, vs_harden_line_pick, &lines, removed);
 }
 
 char *

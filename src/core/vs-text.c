@@ -100,6 +100,30 @@ vs_text_for_error(const char *text, gssize len)
 }
 
 char *
+vs_text_drop_lines(const char *text, VsTextLinePick drop, gpointer data, gboolean *removed)
+{
+    GString *out = g_string_new(NULL);
+    const char *p = text ? text : "";
+
+    *removed = FALSE;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        gsize len = nl ? (gsize)(nl - p) : strlen(p);
+        g_autofree char *line = g_strndup(p, len);
+
+        if (!drop(line, data)) {
+            g_string_append_len(out, p, nl ? len + 1 : len);
+        } else {
+            *removed = TRUE;
+            if (!nl && out->len > 0 && out->str[out->len - 1] == '\n')
+                g_string_truncate(out, out->len - 1);
+        }
+        p += nl ? len + 1 : len;
+    }
+    return g_string_free(out, FALSE);
+}
+
+char *
 vs_text_fstab_escape(const char *field)
 {
     GString *out = g_string_new(NULL);

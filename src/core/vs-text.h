@@ -28,6 +28,14 @@ char *vs_text_sanitize_cut(const char *text, gssize len, gsize max);
  * VS_TEXT_ERROR_MAX.  Every piece of guest text in an error goes through it. */
 char *vs_text_for_error(const char *text, gssize len);
 
+/* The lines of @text that @drop does not pick, byte for byte: a dropped line
+ * takes its newline with it, and a dropped last line without one takes the
+ * newline before it, so that lines appended after a text's last line and
+ * dropped again give that text back.  *@removed: whether any line went. */
+typedef gboolean (*VsTextLinePick)(const char *line, gpointer data);
+char *vs_text_drop_lines(const char *text, VsTextLinePick drop, gpointer data,
+                         gboolean *removed);
+
 /* An fstab field (the guest's or the host's): white space and backslashes
  * escaped as octal (\040), as fstab(5) wants. */
 char *vs_text_fstab_escape(const char *field);
