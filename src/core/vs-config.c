@@ -16,6 +16,7 @@
 #include "vs-defaults.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-path.h"
 
 /* System trees: what the host runs from and is configured by.  With
  * virtiofs (virtiofsd runs as root) a guest could rewrite anything shared
@@ -319,58 +320,34 @@ vs_path_rebase(const char *path, const char *from, const char *to)
 static GPtrArray *
 vs_bind_mount_origins(const char *path)
 {
-    typedef struct { char *dev, *root, *point; } Mount;
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    g_autoptr(GArray) mounts = g_array_new(FALSE, TRUE, sizeof(Mount));
+    g_autoptr(GPtrArray) mounts = vs_path_mounts();
     GPtrArray *origins = g_ptr_array_new_with_free_func(g_free);
-    const Mount *best = NULL;
+    const VsPathMount *best = NULL;
     g_autofree char *where = NULL;
 
-    if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
-        return origins;
-    lines = g_strsplit(text, "\n", -1);
-    for (guint i = 0; lines[i]; i++) {
-        /* ID PARENT MAJ:MIN ROOT MOUNT-POINT ... */
-        g_auto(GStrv) f = g_strsplit(lines[i], " ", 6);
-        Mount m;
-
-        if (g_strv_length(f) < 5)
-            continue;
-        m.dev = g_strdup(f[2]);
-        m.root = g_strcompress(f[3]);
-        m.point = g_strcompress(f[4]);
-        g_array_append_val(mounts, m);
-    }
     /* the mount @path lies in: the deepest, the last one listed (on top) */
     for (guint i = 0; i < mounts->len; i++) {
-        const Mount *m = &g_array_index(mounts, Mount, i);
+        const VsPathMount *m = g_ptr_array_index(mounts, i);
         if (vs_path_under(path, m->point) &&
             (!best || strlen(m->point) >= strlen(best->point)))
             best = m;
     }
-    if (best) {
-        /* where @path is inside its file system */
-        where = vs_path_rebase(path, best->point, best->root);
-        for (guint i = 0; i < mounts->len; i++) {
-            const Mount *m = &g_array_index(mounts, Mount, i);
-            char *origin;
-
-            if (strcmp(m->dev, best->dev) != 0 || !vs_path_under(where, m->root))
-                continue;
-            origin = vs_path_rebase(where, m->root, m->point);
-            if (strcmp(origin, path) == 0 || g_ptr_array_find_with_equal_func(origins, origin,
-                                                                               g_str_equal, NULL))
-                g_free(origin);
-            else
-                g_ptr_array_add(origins, origin);
-        }
-    }
+    if (!best)
+        return origins;
+    /* where @path is inside its file system */
+    where = vs_path_rebase(path, best->point, best->root);
     for (guint i = 0; i < mounts->len; i++) {
-        Mount *m = &g_array_index(mounts, Mount, i);
-        g_free(m->dev);
-        g_free(m->root);
-        g_free(m->point);
+        const VsPathMount *m = g_ptr_array_index(mounts, i);
+        char *origin;
+
+        if (strcmp(m->dev, best->dev) != 0 || !vs_path_under(where, m->root))
+            continue;
+        origin = vs_path_rebase(where, m->root, m->point);
+        if (strcmp(origin, path) == 0 || g_ptr_array_find_with_equal_func(origins, origin,
+                                                                           g_str_equal, NULL))
+            g_free(origin);
+        else
+            g_ptr_array_add(origins, origin);
     }
     return origins;
 }

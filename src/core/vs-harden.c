@@ -22,6 +22,7 @@
 #include "vs-error.h"
 #include "vs-harden.h"
 #include "vs-i18n.h"
+#include "vs-path.h"
 #include "vs-text.h"
 
 VS_ENUM_IMPL(vs_harden_need, VS_HARDEN_LAST, "virtiofs-root", "9p-root", "9p-squash", "readonly",
@@ -384,25 +385,16 @@ static GPtrArray *
 vs_harden_submounts(const char *folder)
 {
     GPtrArray *points = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
+    g_autoptr(GPtrArray) mounts = vs_path_mounts();
     gsize n = strlen(folder);
 
-    if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
-        return points;
-    lines = g_strsplit(text, "\n", -1);
-    for (guint i = 0; lines[i]; i++) {
-        /* ID PARENT MAJ:MIN ROOT MOUNT-POINT ... (octal escapes) */
-        g_auto(GStrv) f = g_strsplit(lines[i], " ", 6);
-        g_autofree char *point = NULL;
+    for (guint i = 0; i < mounts->len; i++) {
+        const char *point = ((VsPathMount *)g_ptr_array_index(mounts, i))->point;
 
-        if (g_strv_length(f) < 5)
-            continue;
-        point = g_strcompress(f[4]);
         if ((strcmp(folder, "/") == 0 ? point[0] == '/' && point[1]
                                       : strncmp(point, folder, n) == 0 && point[n] == '/') &&
             !g_ptr_array_find_with_equal_func(points, point, g_str_equal, NULL))
-            g_ptr_array_add(points, g_steal_pointer(&point));
+            g_ptr_array_add(points, g_strdup(point));
     }
     return points;
 }
@@ -463,32 +455,25 @@ undo:
 static gboolean
 vs_harden_is_self_bind(const char *folder)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    g_autoptr(GHashTable) devs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    g_autofree char *top_parent = NULL;
-    g_autofree char *top_dev = NULL;
+    g_autoptr(GPtrArray) mounts = vs_path_mounts();
+    const VsPathMount *top = NULL;
 
-    if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
-        return FALSE;
-    lines = g_strsplit(text, "\n", -1);
-    for (guint i = 0; lines[i]; i++) {
-        g_auto(GStrv) f = g_strsplit(lines[i], " ", 6);
-        g_autofree char *point = NULL;
+    /* The later entry at the same point is the one on top. */
+    for (guint i = 0; i < mounts->len; i++) {
+        const VsPathMount *m = g_ptr_array_index(mounts, i);
 
-        if (g_strv_length(f) < 5)
-            continue;
-        g_hash_table_replace(devs, g_strdup(f[0]), g_strdup(f[2]));
-        point = g_strcompress(f[4]);
-        /* The later entry at the same point is the one on top. */
-        if (strcmp(point, folder) == 0) {
-            g_free(top_parent);
-            g_free(top_dev);
-            top_parent = g_strdup(f[1]);
-            top_dev = g_strdup(f[2]);
-        }
+        if (strcmp(m->point, folder) == 0)
+            top = m;
     }
-    return top_parent && g_strcmp0(g_hash_table_lookup(devs, top_parent), top_dev) == 0;
+    if (!top)
+        return FALSE;
+    for (guint i = 0; i < mounts->len; i++) {
+        const VsPathMount *m = g_ptr_array_index(mounts, i);
+
+        if (strcmp(m->id, top->parent) == 0)
+            return strcmp(m->dev, top->dev) == 0;
+    }
+    return FALSE;
 }
 
 gboolean

@@ -178,3 +178,41 @@ vs_guest_default_target_check(const char *path, GError **error)
                   "with --target, e.g. --target /mnt/%s"), norm, base);
     return FALSE;
 }
+
+void
+vs_path_mount_free(VsPathMount *mount)
+{
+    g_free(mount->id);
+    g_free(mount->parent);
+    g_free(mount->dev);
+    g_free(mount->root);
+    g_free(mount->point);
+    g_free(mount);
+}
+
+GPtrArray *
+vs_path_mounts(void)
+{
+    GPtrArray *mounts = g_ptr_array_new_with_free_func((GDestroyNotify)vs_path_mount_free);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
+        return mounts;
+    lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], " ", 6);
+        VsPathMount *m;
+
+        if (g_strv_length(f) < 5)
+            continue;
+        m = g_new(VsPathMount, 1);
+        m->id = g_strdup(f[0]);
+        m->parent = g_strdup(f[1]);
+        m->dev = g_strdup(f[2]);
+        m->root = g_strcompress(f[3]);
+        m->point = g_strcompress(f[4]);
+        g_ptr_array_add(mounts, m);
+    }
+    return mounts;
+}

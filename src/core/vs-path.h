@@ -30,3 +30,19 @@ gboolean vs_guest_path_validate(const char *path, GError **error);
  * /run, /sbin, /sys, /usr, /var with all below them, except below the data
  * places /var/tmp, /var/home, /var/mnt, /var/srv and /run/media. */
 gboolean vs_guest_default_target_check(const char *path, GError **error);
+
+/* One line of the host's /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT
+ * MOUNT-POINT ...", with the octal escapes of ROOT and MOUNT-POINT undone. */
+typedef struct {
+    char *id;
+    char *parent;
+    char *dev;      /* MAJ:MIN */
+    char *root;     /* the mounted tree, inside its file system */
+    char *point;
+} VsPathMount;
+
+void vs_path_mount_free(VsPathMount *mount);
+
+/* This process's mounts, in /proc/self/mountinfo's order (of two at one
+ * point, the later is on top); empty when the file cannot be read. */
+GPtrArray *vs_path_mounts(void);
