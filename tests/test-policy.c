@@ -761,6 +761,76 @@ test_perm_fix_symlink_refused(void **state)
     rm_rf(base);
 }
 
+/* doctor --fix after a swap in an allowed place: the share's folder moved
+ * away and a link to another user's folder (allowed by the policy too) put
+ * at its path; or the path now a directory of someone else.  Neither gets
+ * an ACL entry for QEMU. */
+static void
+test_perm_fix_swap_refused(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *base = NULL;
+    g_autofree char *folder = NULL;
+    g_autofree char *other = NULL;
+    g_autoptr(VsConfig) cfg = vs_config_new_default();
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GPtrArray) f = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
+    g_autofree char *moved = NULL;
+    VsFinding *fix = NULL;
+
+    if (!ensure_test_user(&id)) {
+        print_message("skipped: needs root\n");
+        skip();
+    }
+    base = g_strdup("/var/tmp/vs-swap-XXXXXX");
+    assert_non_null(g_mkdtemp_full(base, 0755));
+    folder = g_build_filename(base, "share", NULL);
+    other = g_build_filename(base, "someone-elses", NULL);
+    assert_int_equal(g_mkdir(folder, 0700), 0);
+    assert_int_equal(g_mkdir(other, 0700), 0);
+    assert_int_equal(chown(other, 4242, 4242), 0);
+    share->source = g_strdup(folder);
+    share->driver = VS_DRIVER_9P;
+    share->mode = VS_MODE_SQUASH;
+    assert_false(vs_perm_check(share, &id, f));
+    for (guint i = 0; i < f->len; i++) {
+        VsFinding *x = g_ptr_array_index(f, i);
+        if (x->fix != VS_FIX_NONE && g_strcmp0(x->path, folder) == 0)
+            fix = x;
+    }
+    assert_non_null(fix);
+    assert_int_equal(fix->owner, 0);
+
+    /* a link to the other folder at the share's path */
+    moved = g_strconcat(folder, "-moved", NULL);
+    assert_int_equal(rename(folder, moved), 0);
+    assert_int_equal(symlink(other, folder), 0);
+    {
+        g_autoptr(GError) err = NULL;
+        assert_false(vs_perm_fix(fix, &id, cfg, NULL, &err));
+        assert_vs_error(err, VS_ERROR_POLICY);
+        assert_int_equal(acl_extended_file(other), 0);
+    }
+    /* the other folder itself at the share's path */
+    assert_int_equal(unlink(folder), 0);
+    assert_int_equal(rename(other, folder), 0);
+    {
+        g_autoptr(GError) err = NULL;
+        assert_false(vs_perm_fix(fix, &id, cfg, NULL, &err));
+        assert_vs_error(err, VS_ERROR_POLICY);
+        assert_int_equal(acl_extended_file(folder), 0);
+    }
+    /* its owner's own folder is fixed as before */
+    fix->owner = 4242;
+    {
+        g_autoptr(GError) err = NULL;
+        assert_true(vs_perm_fix(fix, &id, cfg, NULL, &err));
+        assert_no_gerror(err);
+        assert_int_equal(acl_extended_file(folder), 1);
+    }
+    rm_rf(base);
+}
+
 /* The handle is what gets the ACL: a symbolic link planted at the path
  * after the check (the folder moved away, a link to a root-only folder put
  * in its place) is never followed. */
@@ -945,6 +1015,7 @@ main(void)
         cmocka_unit_test(test_perm_fix_applies_what_it_prints),
         cmocka_unit_test(test_perm_fix_symlink_refused),
         cmocka_unit_test(test_perm_fix_late_link),
+        cmocka_unit_test(test_perm_fix_swap_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
