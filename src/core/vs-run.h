@@ -21,6 +21,8 @@ typedef struct {
     gboolean persist;       /* add: write an fstab line in the guest */
     gboolean dry_run;       /* add: only the checks (vs_run_add_check), change nothing */
     guint timeout_ms;       /* agent, guest commands and shutdown */
+    gboolean unlocked;      /* vs_run_mount_managed: the caller holds no domain lock
+                             * (the watcher); it is taken only for short reads */
     VsNotifyFunc notify;    /* progress messages (translated), may be NULL */
     VsNotifyFunc warn;      /* warnings (translated, "Warning: ..."): NULL sends them
                              * to notify */
