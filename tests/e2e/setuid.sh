@@ -13,9 +13,11 @@
 # that it reads the hook) mounts it again at the next start, and refuses a
 # domain whose folder has no fstab line.  remove leaves /etc/fstab byte for
 # byte and the host's mount points as they were before add.
-# The oracle: statvfs (python3), setpriv, stat and /proc/self/mountinfo on
-# the host, guest-exec through tests/lab/lib.sh in the guest.  Needs the lab
-# (tests/lab/setup.sh) and root.  Prints TAP and "N passed, M failed".
+# Last, a 9p passthrough share of a domain whose QEMU runs as root (a static
+# DAC label).  The oracle: statvfs (python3), setpriv, stat and
+# /proc/self/mountinfo on the host, guest-exec through tests/lab/lib.sh in
+# the guest.  Needs the lab (tests/lab/setup.sh) and root.  Prints TAP and
+# "N passed, M failed".
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -264,5 +266,63 @@ expect "after remove: /etc/fstab is byte for byte as before add" cmp -s /etc/fst
 expect "after remove: the host's mount points are as before add" \
     test "$(mount_points)" = "$MOUNTS_ORIG"
 expect "after remove: the folders allow setuid again (nothing of virt-share's left)" unprotected "$vfs"
+
+# ---- 9p passthrough with QEMU as root ----
+# A static DAC label +0:+0 runs this domain's QEMU as root (no qemu.conf
+# change, no daemon restart); passthrough then keeps the guest's owners, so
+# the guest's root creates root's files on the host.
+tap_diag "== 9p passthrough, QEMU as root"
+pt=$SHARES/pt
+mkdir "$pt"
+virsh -q destroy "$DOM" >/dev/null 2>&1
+virsh -q dumpxml --inactive "$DOM" >"$SHARES/pt.xml"
+python3 - "$SHARES/pt.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+path = sys.argv[1]
+tree = ET.parse(path)
+root = tree.getroot()
+for old in root.findall("seclabel"):
+    root.remove(old)
+label = ET.SubElement(root, "seclabel", type="static", model="dac", relabel="no")
+ET.SubElement(label, "label").text = "+0:+0"
+tree.write(path)
+PY
+virsh -q define "$SHARES/pt.xml" >/dev/null
+virsh -q start "$DOM" >/dev/null 2>&1 && lab_wait_agent "$DOM" 120; rc=$?
+expect "the domain runs with QEMU as root" test "$rc" -eq 0
+qemu_pid=$(pgrep -f -- "guest=$DOM," | head -n 1)
+expect "its QEMU process is uid 0 (pid ${qemu_pid:-none})" \
+    test -n "$qemu_pid" -a "$(stat -c %u "/proc/${qemu_pid:-0}" 2>/dev/null)" = 0
+expect "before add: the passthrough folder allows setuid programs" unprotected "$pt"
+out=$("$VS" add "$DOM" "$pt" --driver 9p --mode passthrough --target /mnt/pt --restart 2>&1); rc=$?
+tap_diag "$out"
+expect "add 9p passthrough exits 0" test "$rc" -eq 0
+expect "its plan has the nosuid,nodev step" grep -qF "Mount $pt again with nosuid,nodev" <<<"$out"
+expect "the passthrough folder is nosuid,nodev" protected "$pt"
+install -m 644 /usr/bin/id "$pt/payload.in"
+g /bin/cp /mnt/pt/payload.in /mnt/pt/p; rc_cp=$?
+g /bin/chmod 6755 /mnt/pt/p; rc_chmod=$?
+g /bin/mknod /mnt/pt/b b 7 0; rc_b=$?
+g /bin/mknod /mnt/pt/c c 1 3; rc_c=$?
+tap_diag "pt: cp $rc_cp, chmod 6755 $rc_chmod, mknod b $rc_b, mknod c $rc_c"
+expect "pt: the guest copied the program" test "$rc_cp" -eq 0
+expect "pt: the program is root's and setuid on the host (the guest's owner kept)" \
+    test -u "$pt/p" -a "$(stat -c %u "$pt/p" 2>/dev/null)" = 0
+expect "pt: nobody running it through the folder's path stays nobody" gains_nothing "$pt/p"
+expect "pt: nobody running it through the parent directory stays nobody" \
+    gains_nothing_from_parent "$SHARES" pt
+expect "pt: the block device node is refused or unusable" device_unusable "$pt" b
+expect "pt: the character device node is refused or unusable" device_unusable "$pt" c
+virsh -q destroy "$DOM" >/dev/null 2>&1
+umount -l "$pt"
+expect "without the protection, nobody running the passthrough program gets uid 0 (the threat is real)" \
+    test "$(uid_as_nobody "$pt/p")" = 0
+rm -f "$pt/p" "$pt/payload.in" "$pt/b" "$pt/c"
+out=$("$VS" remove "$DOM" "$pt" 2>&1); rc=$?
+tap_diag "$out"
+expect "remove pt exits 0" test "$rc" -eq 0
+expect "after remove pt: /etc/fstab is byte for byte as before add" cmp -s /etc/fstab "$FSTAB_ORIG"
+expect "after remove pt: the host's mount points are as before add" \
+    test "$(mount_points)" = "$MOUNTS_ORIG"
 
 tap_done
