@@ -76,8 +76,13 @@ device_unusable() {
     [ -e "$1/$2" ] || return 0
     ! dd if="$1/$2" of=/dev/null bs=1 count=1 status=none 2>/dev/null
 }
-# mount_points: the host's mount points (what add and remove may change).
-mount_points() { awk '{ print $5 }' /proc/self/mountinfo | sort; }
+# mount_points: the host's mount points in and above the shared folders,
+# the only ones add and remove may change (other tests on the machine may
+# mount elsewhere meanwhile).
+mount_points() {
+    awk -v s="$SHARES/" '{ m = $5 "/" } index(m, s) == 1 || index(s, m) == 1 { print $5 }' \
+        /proc/self/mountinfo | sort
+}
 
 SHARES=$(mktemp -d /var/tmp/vs-setuid.XXXXXX)
 # 711: nobody may go through it (as QEMU's user must), but cannot list it:
