@@ -729,7 +729,7 @@ vs_run_mount_managed(VsDomainState *state, const char *skip_tag, const VsRunOpti
                 agent_error = g_error_copy(mount_error);
         }
         /* One share that cannot be mounted must not keep the others unmounted. */
-        vs_warn(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
+        vs_warn(ropts, _("Warning: %s: could not mount '%s' again: %s"), state->name, share->tag,
                 mount_error->message);
         g_ptr_array_add(failed, g_strdup_printf("'%s'", share->tag));
         if (!first_error)
