@@ -61,7 +61,12 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 2222)); s.listen(); print("held", flush=True); time.sleep(60)' \
     >"$T/hold.out" 2>&1 &
 HOLD_PID=$!
-for _ in $(seq 50); do grep -q held "$T/hold.out" && break; sleep 0.1; done
+# (up to 30 s: python's start alone takes seconds on a busy machine)
+for _ in $(seq 300); do
+    grep -q held "$T/hold.out" && break
+    kill -0 "$HOLD_PID" 2>/dev/null || break   # it could not bind: taken by another
+    sleep 0.1
+done
 # shellcheck source=lab/lib.sh
 port=$(. "$T/clone/tests/lab/lib.sh" && lab_free_port)
 tap_diag "2222 $(grep -q held "$T/hold.out" && echo held here || echo already taken); lab_free_port: $port"
