@@ -40,14 +40,25 @@ test_add(void **state)
     VsRunOptions ropts;
     VsPlan other;
 
+    vs_run_options_init(&ropts);
     /* The plan: changes nothing, says what would happen. */
-    plan = vs_op_add_plan(conn, "stopped", &opts, &err);
+    plan = vs_op_add_plan(conn, "stopped", &opts, &ropts, &err);
     assert_no_gerror(err);
     assert_non_null(plan);
     assert_non_null(strstr(plan->device_xml, dir));
     assert_non_null(plan->description);
+    /* ... as add's own dry run says it (the same code) */
+    {
+        g_autoptr(VsAddJob) dry_job = NULL;
+        VsRunOptions dry = ropts;
 
-    vs_run_options_init(&ropts);
+        dry.dry_run = TRUE;
+        assert_true(vs_op_add(conn, "stopped", &opts, &dry, &dry_job, &err));
+        assert_no_gerror(err);
+        assert_string_equal(dry_job->device_xml, plan->device_xml);
+        assert_true(vs_plan_equal(&dry_job->plan, &plan->plan));
+    }
+
     ropts.notify = record;
     ropts.notify_data = said;
     /* A front end that showed another plan: refused before anything is done. */
@@ -96,7 +107,7 @@ test_not_found(void **state)
     assert_false(vs_op_umount(conn, "nosuchdomain", NULL, &ropts, &err));
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
     g_clear_error(&err);
-    assert_null(vs_op_add_plan(conn, "nosuchdomain", &opts, &err));
+    assert_null(vs_op_add_plan(conn, "nosuchdomain", &opts, &ropts, &err));
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
     g_clear_error(&err);
     assert_null(vs_op_doctor(conn, "nosuchdomain", NULL, &dopts, &err));

@@ -154,9 +154,9 @@ static gboolean
 vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts,
                const VsRunOptions *ropts, GError **error)
 {
-    g_autoptr(VsAddJob) job = NULL;
+    g_autoptr(VsAddJob) job = vs_op_add_plan(conn, domain, opts, ropts, error);
 
-    if (!vs_op_add(conn, domain, opts, ropts, &job, error)) {
+    if (!job) {
         vs_add_hint_no_mount(ropts, error);
         g_prefix_error(error, _("dry run: add would fail: "));
         return FALSE;
