@@ -7,6 +7,7 @@
 
 #include "vs-test-util.h"
 
+#include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-op.h"
 
@@ -81,6 +82,36 @@ test_add(void **state)
     g_rmdir(dir);
 }
 
+/* The configuration's defaults are applied in the core, with one meaning:
+ * a mode or driver left open is the configured one. */
+static void
+test_add_config_defaults(void **state)
+{
+    g_autoptr(virConnect) conn = test_connect();
+    g_autofree char *dir = g_dir_make_tmp("vs-op-XXXXXX", NULL);
+    g_autoptr(VsConfig) cfg = vs_config_new_default();
+    g_autoptr(GError) err = NULL;
+    VsAddOptions opts = { .source = dir, .driver = VS_DRIVER_AUTO, .config = cfg };
+    VsRunOptions ropts;
+
+    vs_run_options_init(&ropts);
+    cfg->driver = VS_DRIVER_9P;
+    cfg->mode = VS_MODE_MAPPED;
+    {
+        g_autoptr(VsAddJob) job = vs_op_add_plan(conn, "stopped", &opts, &ropts, &err);
+        assert_no_gerror(err);
+        assert_int_equal(job->share->driver, VS_DRIVER_9P);
+        assert_int_equal(job->share->mode, VS_MODE_MAPPED);
+    }
+    opts.mode = VS_MODE_SQUASH;    /* chosen: the configured one does not count */
+    {
+        g_autoptr(VsAddJob) job = vs_op_add_plan(conn, "stopped", &opts, &ropts, &err);
+        assert_no_gerror(err);
+        assert_int_equal(job->share->mode, VS_MODE_SQUASH);
+    }
+    g_rmdir(dir);
+}
+
 static void
 test_not_found(void **state)
 {
@@ -126,6 +157,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add),
+        cmocka_unit_test(test_add_config_defaults),
         cmocka_unit_test(test_not_found),
     };
 

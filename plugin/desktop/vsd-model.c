@@ -149,8 +149,8 @@ vsd_op_add(VsdOp *op, virConnect *conn, GError **error)
     opts.config = config;
     opts.source = op->source;
     opts.target = op->target && *op->target ? op->target : NULL;
-    opts.driver = op->driver == VS_DRIVER_AUTO ? config->driver : op->driver;
-    opts.mode = op->mode == VS_MODE_DEFAULT ? config->mode : op->mode;
+    opts.driver = op->driver;
+    opts.mode = op->mode;
     opts.readonly = op->readonly;
     vsd_op_ropts(op, &ropts);
     if (op->kind == VSD_OP_ADD_PREPARE) {

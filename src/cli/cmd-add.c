@@ -119,9 +119,7 @@ static gboolean
 vs_add_options_from_cli(VsAddOptions *opts, const VsConfig *config, const char *source,
                         GError **error)
 {
-    opts->config = config;
-    opts->mode = config->mode;
-    opts->driver = config->driver;
+    opts->config = config;     /* its defaults: applied by the core */
     if (opt.mode && !vs_mode_parse(opt.mode, &opts->mode, error))
         return FALSE;
     if (opt.driver && !vs_driver_parse(opt.driver, &opts->driver, error))

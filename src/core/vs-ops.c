@@ -463,14 +463,22 @@ vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
 }
 
 VsAddJob *
-vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error)
+vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **error)
 {
+    /* The configuration's defaults, here for every front end alike: a driver
+     * or mode left open (auto) is the configured one, which may be auto too. */
+    VsAddOptions resolved = *given;
+    const VsAddOptions *opts = &resolved;
     g_autoptr(VsAddJob) job = g_new0(VsAddJob, 1);
     g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     xmlDoc *docs[] = { state->config_doc, state->live_doc };
     VsPlanFacts facts;
     VsShare *share;
 
+    if (given->config && resolved.driver == VS_DRIVER_AUTO)
+        resolved.driver = given->config->driver;
+    if (given->config && resolved.mode == VS_MODE_DEFAULT)
+        resolved.mode = given->config->mode;
     job->share = share = vs_share_new();
     share->domain = g_strdup(state->name);
     share->readonly = opts->readonly;

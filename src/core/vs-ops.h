@@ -60,10 +60,10 @@ typedef struct {
     const char *source;     /* host directory (absolute) */
     const char *target;     /* guest mount point; NULL: the same path as source */
     const char *tag;        /* NULL: generated from the source */
-    VsDriver driver;
-    VsMode mode;
+    VsDriver driver;        /* AUTO: the configured driver (which may be auto) */
+    VsMode mode;            /* DEFAULT: the configured mode (which may be default) */
     gboolean readonly;
-    const VsConfig *config; /* host path policy; NULL: built-in defaults */
+    const VsConfig *config; /* host path policy and defaults; NULL: built-in ones */
     GStrv uid_map;          /* "HOST:GUEST" entries, or NULL */
     GStrv gid_map;
     /* --allow-setuid: leave a folder that needs the nosuid,nodev mount
