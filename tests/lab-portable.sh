@@ -76,6 +76,8 @@ s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$port"
 
 # ---- /dev/kvm: a host with no node, then each node the e2e stages ----
 kvm_before=$(stat -c '%a %u:%g %t:%T' /dev/kvm 2>/dev/null || echo absent)
+# This run's own staging directories (another test may stage at once).
+export LAB_DEV_STAGING=/run/vs-lab-dev-portable-$$
 lib=$T/clone/tests/lab/lib.sh
 # no_kvm CMD...: CMD on a host without /dev/kvm (a private /dev without it).
 no_kvm() { bash -c '. "$1"; shift; lab_with_dev_kvm none "$@"' _ "$lib" "$@"; }
@@ -93,7 +95,7 @@ done
 tap_check "the host's /dev/kvm is as it was ($kvm_before)" \
     test "$(stat -c '%a %u:%g %t:%T' /dev/kvm 2>/dev/null || echo absent)" = "$kvm_before"
 tap_check "no staging directory is left in /run" \
-    bash -c '! compgen -G "/run/vs-lab-dev.*" >/dev/null'
+    bash -c '! compgen -G "$1.*" >/dev/null' _ "$LAB_DEV_STAGING"
 
 # ---- the guest oracle: a "no" is the guest's, never a silent agent's ----
 # guest_false RC: lab_guest_false over a guest command that ended with RC.

@@ -129,10 +129,11 @@ PY
 # host, and a /dev/kvm made by SPEC: "MODE MAJOR MINOR" (group kvm), or
 # "none" for no node.  Works whether or not this host has a /dev/kvm (a
 # bind mount over /dev/kvm would need one) and leaves the host's alone.
+# The staging directory is $LAB_DEV_STAGING.XXXXXX (default /run/vs-lab-dev).
 lab_with_dev_kvm() {
     local spec=$1 d rc
     shift
-    d=$(mktemp -d /run/vs-lab-dev.XXXXXX) || return 1
+    d=$(mktemp -d "${LAB_DEV_STAGING:-/run/vs-lab-dev}.XXXXXX") || return 1
     unshare -m --propagation private bash -c '
         spec=$1 d=$2; shift 2
         mount -t tmpfs -o mode=0755 vs-lab-dev "$d" || exit 125
