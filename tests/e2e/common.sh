@@ -18,10 +18,10 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VS=${VIRT_SHARE:-$top/src/virt-share}
 HOOK_BIN=${VIRT_SHARE_HOOK:-$top/plugin/virt-share-hook}
 
-# e2e_need_root [WHY]: stop unless run as root.
+# e2e_need_root: stop unless run as root.
 e2e_need_root() {
     [ "$(id -u)" -eq 0 ] && return 0
-    echo "${0##*/}: needs root${1:+ ($1)}" >&2
+    echo "${0##*/}: needs root" >&2
     exit 1
 }
 

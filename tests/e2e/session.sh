@@ -21,7 +21,7 @@ DOM=vs-test-session
 # Every check is named after its stack and URI (TAP_PREFIX).
 TAP_PREFIX="[$LAB_STACK] [session] "
 
-e2e_need_root "creates a user"
+e2e_need_root   # it creates a user
 e2e_need_guest
 
 # The user: created by this test (so its session daemon is ours to stop),
