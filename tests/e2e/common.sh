@@ -106,3 +106,23 @@ same_xml() {
         tap_not_ok "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3"))"
     fi
 }
+
+# e2e_define_shared DOMAIN SOURCE TAG ACCESSMODE [DRIVER]: define the lab
+# guest (tests/lab/guest.sh) as DOMAIN with one <filesystem> of SOURCE, the
+# way virt-manager or a hand edit adds one (virt-share is not involved).
+e2e_define_shared() {
+    local xml=$SHARES/$1.xml
+    bash "$top/tests/lab/guest.sh" "$1" >"$xml" || return 1
+    python3 - "$xml" "$2" "$3" "$4" "${5:-}" <<'PY' || return 1
+import sys, xml.etree.ElementTree as ET
+path, src, tag, mode, driver = sys.argv[1:6]
+root = ET.parse(path).getroot()
+fs = ET.SubElement(root.find("devices"), "filesystem", type="mount", accessmode=mode)
+if driver:
+    ET.SubElement(fs, "driver", type=driver)
+ET.SubElement(fs, "source", dir=src)
+ET.SubElement(fs, "target", dir=tag)
+open(path, "w").write(ET.tostring(root, encoding="unicode"))
+PY
+    virsh -q define "$xml" >/dev/null
+}

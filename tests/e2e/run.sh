@@ -522,17 +522,7 @@ if [ "$LAB_STACK" != host ]; then
     skip "the $LAB_STACK stack's daemon reads its hooks inside its root, and the hook is built for this host" \
         "${hook_checks[@]}"
 elif $can_restart; then
-    bash "$top/tests/lab/guest.sh" "$HOOKDOM" >"$SHARES/hook.xml"
-    python3 - "$SHARES/hook.xml" "$SHARES/does-not-exist" <<'PY'
-import sys, xml.etree.ElementTree as ET
-path, src = sys.argv[1:3]
-root = ET.parse(path).getroot()
-fs = ET.SubElement(root.find("devices"), "filesystem", type="mount", accessmode="squash")
-ET.SubElement(fs, "source", dir=src)
-ET.SubElement(fs, "target", dir="gone")
-open(path, "w").write(ET.tostring(root, encoding="unicode"))
-PY
-    virsh -q define "$SHARES/hook.xml" >/dev/null
+    e2e_define_shared "$HOOKDOM" "$SHARES/does-not-exist" gone squash
     out=$(virsh -q start "$HOOKDOM" 2>&1); rc=$?
     tap_diag "$out"
     expect "hook: a domain whose shared folder is missing does not start" test "$rc" -ne 0

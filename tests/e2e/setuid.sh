@@ -186,18 +186,7 @@ else
     # A folder of the same kind with no fstab line: refused.
     bare=$SHARES/bare
     mkdir "$bare"
-    bash "$top/tests/lab/guest.sh" "$HOOKDOM" >"$SHARES/hook.xml"
-    python3 - "$SHARES/hook.xml" "$bare" <<'PY'
-import sys, xml.etree.ElementTree as ET
-path, src = sys.argv[1:3]
-root = ET.parse(path).getroot()
-fs = ET.SubElement(root.find("devices"), "filesystem", type="mount", accessmode="passthrough")
-ET.SubElement(fs, "driver", type="virtiofs")
-ET.SubElement(fs, "source", dir=src)
-ET.SubElement(fs, "target", dir="bare")
-open(path, "w").write(ET.tostring(root, encoding="unicode"))
-PY
-    virsh -q define "$SHARES/hook.xml" >/dev/null
+    e2e_define_shared "$HOOKDOM" "$bare" bare passthrough virtiofs
     out=$(virsh -q start "$HOOKDOM" 2>&1); rc=$?
     tap_diag "$out"
     expect "the hook refuses a domain whose folder is not nosuid,nodev and has no fstab line" \
