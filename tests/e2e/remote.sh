@@ -17,15 +17,10 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lib.sh
-. "$top/tests/lab/lib.sh"
-# shellcheck source=../lab/daemons.sh
-. "$top/tests/lab/daemons.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
+# shellcheck source=common.sh
+. "$here/common.sh"
 
-VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
+VS=$(realpath "$VS")
 DOM=vs-test-remote
 ROOT=/srv/vs-remote-test          # the client sees a different folder here
 SSHDIR=$LAB_STATE/ssh
@@ -34,16 +29,12 @@ PORT=${VS_REMOTE_SSH_PORT:-$(lab_free_port)}
 HOST=
 [ "$LAB_STACK" = trixie ] && HOST=$LAB_TRIXIE_ROOT
 
-expect() { local name=$1; shift; tap_check "[remote] $name" "$@"; }
-expect_not() { local name=$1; shift; tap_check_not "[remote] $name" "$@"; }
-
-[ "$(id -u)" -eq 0 ] || { echo "remote.sh: needs root" >&2; exit 1; }
-[ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "remote.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
+e2e_need_root
+e2e_need_guest
 # setup.sh installs openssh-server with no service started (policy-rc.d).
 [ -x /usr/sbin/sshd ] || { echo "remote.sh: no /usr/sbin/sshd: run tests/lab/setup.sh" >&2; exit 1; }
-LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
-[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
-TAP_PREFIX="[libvirt-${LIBVIRT_VERSION%.*}] "
+e2e_stack
+TAP_PREFIX+="[remote] "
 
 # ---- the "remote host": sshd on 127.0.0.1, keys of its own ----
 install -d -m 700 "$SSHDIR"
@@ -109,7 +100,6 @@ cleanup() {
     rm -rf "$HOST$ROOT"
     [ -z "$HOST" ] || rm -rf "$ROOT"
 }
-trap cleanup EXIT
 
 # ---- the host's folders, and a guest ----
 rm -rf "$HOST$ROOT"

@@ -21,33 +21,21 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lib.sh
-. "$top/tests/lab/lib.sh"
-# shellcheck source=../lab/daemons.sh
-. "$top/tests/lab/daemons.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
+# shellcheck source=common.sh
+. "$here/common.sh"
 
-VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
-HOOK_BIN=${VIRT_SHARE_HOOK:-$top/plugin/virt-share-hook}
+VS=$(realpath "$VS")
 export LIBVIRT_DEFAULT_URI=$LAB_URI
 DOM=vs-test-setuid
 HOOKDOM=vs-test-setuid-hook
 QEMU_USER=libvirt-qemu
 NOBODY=65534
 
-[ "$(id -u)" -eq 0 ] || { echo "setuid.sh: needs root" >&2; exit 1; }
-[ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "setuid.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
+e2e_need_root
+e2e_need_guest
 command -v setpriv >/dev/null || { echo "setuid.sh: needs setpriv (util-linux)" >&2; exit 1; }
-LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
-[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
-TAP_PREFIX="[libvirt-${LIBVIRT_VERSION%.*}] "
-
-expect() { local name=$1; shift; tap_check "[setuid] $name" "$@"; }
-expect_not() { local name=$1; shift; tap_check_not "[setuid] $name" "$@"; }
-skip() { local why=$1 n; shift; for n in "$@"; do tap_skip "[setuid] $n" "$why"; done; }
-g() { lab_guest_exec "$DOM" "$@"; }
+e2e_stack
+TAP_PREFIX+="[setuid] "
 
 # protected DIR: DIR's mount is nosuid and nodev (statvfs, not virt-share's code).
 protected() {
@@ -84,38 +72,19 @@ mount_points() {
         /proc/self/mountinfo | sort
 }
 
-SHARES=$(mktemp -d /var/tmp/vs-setuid.XXXXXX)
 # 711: nobody may go through it (as QEMU's user must), but cannot list it:
 # the setuid programs made here are not found by chance while they work.
-chmod 711 "$SHARES"
+e2e_scratch setuid 711
 FSTAB_ORIG=$(mktemp)
 cp -p /etc/fstab "$FSTAB_ORIG" 2>/dev/null || : >"$FSTAB_ORIG"
 MOUNTS_ORIG=$(mount_points)
-HOOK_LINK=/etc/libvirt/hooks/qemu.d/virt-share
-HOOK_SAVED=
-restore_hook() {
-    [ -n "$HOOK_SAVED" ] || return 0
-    if [ "$HOOK_SAVED" = none ]; then rm -f "$HOOK_LINK"; else ln -sfn "$HOOK_SAVED" "$HOOK_LINK"; fi
-    HOOK_SAVED=
-}
-# cleanup: whatever a failed run left: the domains, the bind mounts in
-# $SHARES and the lines naming $SHARES in /etc/fstab (only those: the
-# path is this run's own).
+# cleanup: whatever a failed run left: the domains; then e2e_exit takes the
+# bind mounts in $SHARES and their lines in /etc/fstab (lab_unprotect_under:
+# only those, the path is this run's own) and puts the hook back.
 cleanup() {
-    local m
-    restore_hook
     lab_remove_domain "$DOM" "$HOOKDOM"
-    while read -r m; do
-        [[ $m == "$SHARES"* ]] && umount -l "$m" 2>/dev/null
-    done < <(awk '{ print $5 }' /proc/self/mountinfo | sort -r)
-    if grep -qF "$SHARES" /etc/fstab 2>/dev/null; then
-        grep -vF "$SHARES" /etc/fstab >/etc/fstab.vs-setuid-cleanup
-        cat /etc/fstab.vs-setuid-cleanup >/etc/fstab
-        rm -f /etc/fstab.vs-setuid-cleanup
-    fi
-    rm -rf "$SHARES" "$FSTAB_ORIG"
+    rm -f "$FSTAB_ORIG"
 }
-trap cleanup EXIT
 
 vfs=$SHARES/vfs
 sq=$SHARES/sq
@@ -204,9 +173,7 @@ elif ! lab_may_restart; then
     skip "the libvirt daemon was not started by the lab: not restarting it to read the hook (VS_LAB_ALLOW_RESTART=1 allows it)" \
         "${hook_checks[@]}"
 else
-    mkdir -p "$(dirname "$HOOK_LINK")"
-    HOOK_SAVED=$(readlink "$HOOK_LINK" || echo none)
-    ln -sfn "$HOOK_BIN" "$HOOK_LINK"
+    e2e_hook_install
     lab_restart_libvirtd || tap_diag "restarting the daemon failed"
     out=$(virsh -q start "$DOM" 2>&1); rc=$?
     tap_diag "$out"
@@ -219,18 +186,7 @@ else
     # A folder of the same kind with no fstab line: refused.
     bare=$SHARES/bare
     mkdir "$bare"
-    bash "$top/tests/lab/guest.sh" "$HOOKDOM" >"$SHARES/hook.xml"
-    python3 - "$SHARES/hook.xml" "$bare" <<'PY'
-import sys, xml.etree.ElementTree as ET
-path, src = sys.argv[1:3]
-root = ET.parse(path).getroot()
-fs = ET.SubElement(root.find("devices"), "filesystem", type="mount", accessmode="passthrough")
-ET.SubElement(fs, "driver", type="virtiofs")
-ET.SubElement(fs, "source", dir=src)
-ET.SubElement(fs, "target", dir="bare")
-open(path, "w").write(ET.tostring(root, encoding="unicode"))
-PY
-    virsh -q define "$SHARES/hook.xml" >/dev/null
+    e2e_define_shared "$HOOKDOM" "$bare" bare passthrough virtiofs
     out=$(virsh -q start "$HOOKDOM" 2>&1); rc=$?
     tap_diag "$out"
     expect "the hook refuses a domain whose folder is not nosuid,nodev and has no fstab line" \
@@ -238,7 +194,7 @@ PY
     expect "libvirt reports virt-share's reason and the fix" \
         grep -q "virt-share: domain '$HOOKDOM'.*allows setuid programs.*virt-share doctor $HOOKDOM --fix" <<<"$out"
     lab_remove_domain "$HOOKDOM"
-    restore_hook
+    e2e_hook_restore
 fi
 
 # ---- doctor --fix: the protection of a folder that lost it ----
