@@ -280,6 +280,9 @@ fi
 
 # ---- 4. daemons (tests/lab/daemons.sh: whatever answers, else our own) ----
 t=$(lab_now)
+# Before the daemons: a /dev/kvm QEMU's user cannot open makes every define
+# probe QEMU again (lib.sh); teardown.sh puts it back.
+lab_kvm_usable_begin || echo "setup: could not make /dev/kvm usable by $LAB_QEMU_USER; going on (slower)" >&2
 lab_daemons_start || exit 1
 t_daemons=$(lab_since "$t")
 
