@@ -447,6 +447,6 @@ for STACK in ${VS_INSTALLED_STACKS:-debian12 debian13}; do
     cleanup
     TIMES+=("$STACK: $((SECONDS - t)) s in all")
 done
-tap_diag "Timings:" "${TIMES[@]}" "systemd-analyze security exposure: ${EXPOSURES[*]:-none measured}" \
-    "installed.sh: $((SECONDS - T0)) s"
+tap_diag "$(printf '%s\n' "Timings:" "${TIMES[@]/#/  }" \
+    "systemd-analyze security exposure: ${EXPOSURES[*]:-none measured}" "installed.sh: $((SECONDS - T0)) s")"
 tap_done
