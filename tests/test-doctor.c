@@ -295,6 +295,55 @@ test_doctor_guest_exec_blocked(void **state)
     assert_true(report->errors >= 1);
 }
 
+/* A Windows guest: its agent answers, nothing is disabled, and the system
+ * is the finding (what it would need, said once, as an error). */
+static char *
+windows_agent(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    JsonObject *req;
+    const char *execute;
+
+    assert_true(json_parser_load_from_data(p, request, -1, NULL));
+    req = json_node_get_object(json_parser_get_root(p));
+    execute = json_object_get_string_member(req, "execute");
+    if (g_str_equal(execute, "guest-get-osinfo"))
+        return g_strdup_printf("{\"return\": {\"id\": \"mswindows\", \"pretty-name\": "
+                               "\"Windows 11 Pro\", \"kernel-release\": \"22621\"}, "
+                               "\"id\": \"%s\"}", json_object_get_string_member(req, "id"));
+    if (g_str_equal(execute, "guest-info"))
+        return g_strdup_printf("{\"return\": {\"version\": \"8.0\", \"supported_commands\": "
+                               "[]}, \"id\": \"%s\"}", json_object_get_string_member(req, "id"));
+    *fault = VS_AGENT_FAULT_FAILED;
+    g_set_error(error, VS_ERROR, VS_ERROR_AGENT, "no such file");
+    return NULL;
+}
+
+static void
+test_doctor_windows_guest(void **state)
+{
+    Fixture *fx = *state;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsDoctorReport) report = NULL;
+    VsDoctorOptions opts = { 0 };
+    VsFinding *f;
+
+    fx->state->running = TRUE;
+    fx->state->live_doc = xmlCopyDoc(fx->state->config_doc, 1);
+    vs_agent_set_transport(windows_agent);
+    report = vs_doctor_run(fx->state, NULL, &opts, &err);
+    vs_agent_set_transport(NULL);
+    assert_no_gerror(err);
+    assert_non_null(report->guest_os);
+    assert_string_equal(report->guest_os->id, "mswindows");
+    assert_int_equal(report->findings->len, 1);
+    f = g_ptr_array_index(report->findings, 0);
+    assert_string_equal(f->code, "guest-os-unsupported");
+    assert_int_equal(f->severity, VS_SEVERITY_ERROR);
+    assert_non_null(strstr(f->message, "WinFsp"));
+    assert_true(report->errors >= 1);
+}
+
 /* The guest-side finding for every device and guest state: a share that
  * was removed (pending stop) and is not mounted is as the user left it, so
  * the doctor offers no mount for it. */
@@ -579,6 +628,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_and_doctor_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_guest_exec_blocked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doctor_windows_guest, setup, teardown),
         cmocka_unit_test(test_doctor_guest_finding_states),
         cmocka_unit_test_setup_teardown(test_doctor_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_missing_folder, setup, teardown),
