@@ -899,6 +899,20 @@ record_message(const char *message, gpointer data)
     g_ptr_array_add(data, g_strdup(message));
 }
 
+/* A running domain named "dom" with the devices of @xml, for the vs_run_*
+ * tests against the gfs guest. */
+static VsDomainState *
+running_domain(const char *xml)
+{
+    VsDomainState *st = g_new0(VsDomainState, 1);
+
+    st->name = g_strdup("dom");
+    st->running = TRUE;
+    st->live_doc = vs_xml_parse(xml, "test", NULL);
+    assert_non_null(st->live_doc);
+    return st;
+}
+
 /* After a restart or a boot (restart, add --restart, the watcher): a share
  * that cannot be mounted is a warning and the later ones are still mounted;
  * a share unmounted with umount (automount='no'), one mounted already, one
@@ -928,7 +942,7 @@ test_mount_managed_goes_on(void **state)
         "<filesystem type='mount' accessmode='squash'><source dir='/srv/none'/>"
         "<target dir='vs-none'/></filesystem>"
         "</devices></domain>";
-    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    g_autoptr(VsDomainState) st = running_domain(xml);
     g_autoptr(VsShare) unused = gfs_mount_setup("vs-up /mnt/up 9p rw 0 0\n", "x", "/x");
     g_autoptr(GPtrArray) said = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) warned = g_ptr_array_new_with_free_func(g_free);
@@ -936,10 +950,6 @@ test_mount_managed_goes_on(void **state)
     const char *mounts;
     VsRunOptions ropts;
 
-    st->name = g_strdup("dom");
-    st->running = TRUE;
-    st->live_doc = vs_xml_parse(xml, "test", &err);
-    assert_no_gerror(err);
     g_hash_table_insert(gfs, g_strdup("/proc/filesystems"), g_string_new("nodev\t9p\n"));
     script = script_guestfs_info;
     gfs_fail_mkdir = "/proc/no-mkdir";
@@ -1024,13 +1034,9 @@ test_mount_managed_dead_agent(void **state)
         "<target dir='vs-c'/></filesystem>"
         "</devices></domain>";
     static const gboolean dead_at_start[] = { TRUE, FALSE };
-    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    g_autoptr(VsDomainState) st = running_domain(xml);
     VsRunOptions ropts;
 
-    st->name = g_strdup("dom");
-    st->running = TRUE;
-    st->live_doc = vs_xml_parse(xml, "test", NULL);
-    assert_non_null(st->live_doc);
     vs_run_options_init(&ropts);
     ropts.timeout_ms = 1000;
     ropts.notify = record_message;
@@ -1244,14 +1250,24 @@ osinfo_of(const char *reply, GError **error)
     return os;
 }
 
-static void
-test_osinfo_linux(void **state)
+/* A reply the parser must take. */
+static VsGuestOs *
+osinfo_ok(const char *reply)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(VsGuestOs) os = osinfo_of(OSINFO_DEBIAN, &err);
+    VsGuestOs *os = osinfo_of(reply, &err);
 
     assert_no_gerror(err);
     assert_non_null(os);
+    return os;
+}
+
+static void
+test_osinfo_linux(void **state)
+{
+    g_autoptr(VsGuestOs) os = osinfo_ok(OSINFO_DEBIAN);
+    g_autoptr(GError) err = NULL;
+
     assert_string_equal(os->id, "debian");
     assert_string_equal(os->name, "Debian GNU/Linux 12 (bookworm)");
     assert_string_equal(os->version_id, "12");
@@ -1267,11 +1283,9 @@ test_osinfo_linux(void **state)
 static void
 test_osinfo_windows(void **state)
 {
+    g_autoptr(VsGuestOs) os = osinfo_ok(OSINFO_WINDOWS);
     g_autoptr(GError) err = NULL;
-    g_autoptr(VsGuestOs) os = osinfo_of(OSINFO_WINDOWS, &err);
 
-    assert_no_gerror(err);
-    assert_non_null(os);
     assert_int_equal(vs_guest_os_kind(os), VS_GUEST_OS_WINDOWS);
     assert_int_equal(vs_guest_family(os->id, NULL), VS_GUEST_FAMILY_UNKNOWN);
     assert_false(vs_guest_os_check(os, &err));
@@ -1287,9 +1301,9 @@ test_osinfo_windows(void **state)
 static void
 test_osinfo_other(void **state)
 {
+    g_autoptr(VsGuestOs) os = osinfo_ok("{\"id\": \"freebsd\", \"kernel-release\": "
+                                        "\"14.0-RELEASE\"}");
     g_autoptr(GError) err = NULL;
-    g_autoptr(VsGuestOs) os = osinfo_of("{\"id\": \"freebsd\", \"kernel-release\": "
-                                        "\"14.0-RELEASE\"}", NULL);
 
     assert_int_equal(vs_guest_os_kind(os), VS_GUEST_OS_OTHER);
     assert_false(vs_guest_os_check(os, &err));
@@ -1302,12 +1316,9 @@ test_osinfo_other(void **state)
 static void
 test_osinfo_missing_fields(void **state)
 {
-    g_autoptr(GError) err = NULL;
-    g_autoptr(VsGuestOs) none = osinfo_of("{}", &err);
-    g_autoptr(VsGuestOs) empty = osinfo_of("{\"id\": \"\", \"name\": \"Linux\"}", &err);
+    g_autoptr(VsGuestOs) none = osinfo_ok("{}");
+    g_autoptr(VsGuestOs) empty = osinfo_ok("{\"id\": \"\", \"name\": \"Linux\"}");
 
-    assert_no_gerror(err);
-    assert_non_null(none);
     assert_null(none->id);
     assert_null(none->name);
     assert_int_equal(vs_guest_os_kind(none), VS_GUEST_OS_UNKNOWN);
@@ -1402,14 +1413,12 @@ test_osinfo_hostile_shapes(void **state)
 static void
 test_osinfo_control_chars(void **state)
 {
-    g_autoptr(GError) err = NULL;
-    g_autoptr(VsGuestOs) os = osinfo_of("{\"id\": \"MSWindows\", \"pretty-name\": "
+    g_autoptr(VsGuestOs) os = osinfo_ok("{\"id\": \"MSWindows\", \"pretty-name\": "
                                         "\"Win\\u001b]0;owned\\u0007dows \u202e11\", "
                                         "\"kernel-release\": \"1\\r\\n2\", "
-                                        "\"machine\": \"x\\u0000y\"}", &err);
+                                        "\"machine\": \"x\\u0000y\"}");
+    g_autoptr(GError) err = NULL;
 
-    assert_no_gerror(err);
-    assert_non_null(os);
     assert_string_equal(os->id, "mswindows");
     assert_null(strchr(os->name, '\x1b'));
     assert_null(strchr(os->name, '\a'));
@@ -1467,19 +1476,15 @@ static void
 test_mount_refuses_windows(void **state)
 {
     const char *xml =
-        "<domain type='kvm'><name>win</name><devices>"
+        "<domain type='kvm'><name>dom</name><devices>"
         "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
         "<source dir='/srv/a'/><target dir='vs-a'/></filesystem>"
         "</devices></domain>";
-    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    g_autoptr(VsDomainState) st = running_domain(xml);
     g_autoptr(VsShare) unused = gfs_mount_setup("", "x", "/x");
     g_autoptr(GError) err = NULL;
     VsRunOptions ropts;
 
-    st->name = g_strdup("win");
-    st->running = TRUE;
-    st->live_doc = vs_xml_parse(xml, "test", &err);
-    assert_no_gerror(err);
     g_hash_table_insert(gfs, g_strdup("/proc/filesystems"), g_string_new("nodev\tvirtiofs\n"));
     script = script_osinfo;
     osinfo_reply = OSINFO_WINDOWS;

@@ -730,24 +730,24 @@ vs_agent_disabled_commands(virDomain *dom, GError **error)
 gboolean
 vs_agent_osinfo(virDomain *dom, VsGuestOs **os, GError **error)
 {
-    g_autoptr(GError) local_error = NULL;
-    g_autoptr(JsonNode) ret = NULL;
+    g_autoptr(GError) why = NULL;
     VsAgentFault fault;
+    g_autoptr(JsonNode) ret = vs_agent_command(dom,
+                                               vs_agent_make_command("guest-get-osinfo", NULL),
+                                               &fault, &why);
 
     *os = NULL;
-    ret = vs_agent_command(dom, vs_agent_make_command("guest-get-osinfo", NULL), &fault,
-                           &local_error);
-    if (ret)
-        return (*os = vs_agent_parse_osinfo(ret, error)) != NULL;
     /* A refusal is no answer about the system: unknown, as before agents
      * had the command.  Told by the fault, never by the agent's text. */
-    if (fault == VS_AGENT_FAULT_FAILED || fault == VS_AGENT_FAULT_DISABLED) {
-        g_debug("agent: %s: guest system unknown: %s", vs_agent_debug_name(dom),
-                local_error->message);
+    if (!ret && (fault == VS_AGENT_FAULT_FAILED || fault == VS_AGENT_FAULT_DISABLED)) {
+        g_debug("agent: %s: guest system unknown: %s", vs_agent_debug_name(dom), why->message);
         return TRUE;
     }
-    g_propagate_error(error, g_steal_pointer(&local_error));
-    return FALSE;
+    if (!ret) {
+        g_propagate_error(error, g_steal_pointer(&why));
+        return FALSE;
+    }
+    return (*os = vs_agent_parse_osinfo(ret, error)) != NULL;
 }
 
 VsExecResult *
