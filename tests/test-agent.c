@@ -1470,6 +1470,42 @@ test_guest_family(void **state)
     }
 }
 
+/* The family virt-install recorded (libosinfo's OS id in the metadata). */
+static void
+test_guest_family_of_domain(void **state)
+{
+    const struct {
+        const char *os;
+        VsGuestFamily family;
+    } cases[] = {
+        { "http://debian.org/debian/12", VS_GUEST_FAMILY_DEBIAN },
+        { "http://ubuntu.com/ubuntu/24.04", VS_GUEST_FAMILY_DEBIAN },
+        { "http://redhat.com/rhel/9.4", VS_GUEST_FAMILY_FEDORA },
+        { "http://centos.org/centos-stream/9", VS_GUEST_FAMILY_FEDORA },
+        { "http://opensuse.org/opensuse/15.6", VS_GUEST_FAMILY_SUSE },
+        { "http://alpinelinux.org/alpinelinux/3.20", VS_GUEST_FAMILY_ALPINE },
+        { "http://archlinux.org/archlinux/rolling", VS_GUEST_FAMILY_ARCH },
+        { "http://microsoft.com/win/11", VS_GUEST_FAMILY_UNKNOWN },
+        { "http://debian.org", VS_GUEST_FAMILY_UNKNOWN },
+        { "debian", VS_GUEST_FAMILY_UNKNOWN },
+        { NULL, VS_GUEST_FAMILY_UNKNOWN },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *xml = g_strdup_printf(
+            "<domain type='kvm'><name>d</name><metadata>"
+            "<libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>"
+            "%s%s%s</libosinfo:libosinfo></metadata></domain>",
+            cases[i].os ? "<libosinfo:os id='" : "", cases[i].os ? cases[i].os : "",
+            cases[i].os ? "'/>" : "");
+        g_autoptr(xmlDoc) doc = vs_xml_parse(xml, "test", NULL);
+
+        assert_non_null(doc);
+        assert_int_equal(vs_guest_family_of_domain(doc), cases[i].family);
+    }
+    assert_int_equal(vs_guest_family_of_domain(NULL), VS_GUEST_FAMILY_UNKNOWN);
+}
+
 /* mount on a Windows guest: refused before any guest command or mount
  * point record, with the guest system error. */
 static void
@@ -1538,6 +1574,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_osinfo_hostile_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_osinfo_control_chars, setup, teardown),
         cmocka_unit_test(test_guest_family),
+        cmocka_unit_test(test_guest_family_of_domain),
         cmocka_unit_test_setup_teardown(test_mount_refuses_windows, setup, teardown),
     };
 

@@ -257,6 +257,7 @@ test_remove_and_doctor_resolve(void **state)
  * answers. */
 static gboolean agent_blocks_exec;
 static const char *agent_osinfo;
+static gboolean agent_dead;         /* not connected: every command fails so */
 
 static char *
 scripted_agent(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
@@ -266,6 +267,11 @@ scripted_agent(virDomain *dom, const char *request, VsAgentFault *fault, GError 
     const char *execute;
     const char *ret = NULL;
 
+    if (agent_dead) {
+        *fault = VS_AGENT_FAULT_UNRESPONSIVE;
+        g_set_error(error, VS_ERROR, VS_ERROR_AGENT, "not connected");
+        return NULL;
+    }
     assert_true(json_parser_load_from_data(p, request, -1, NULL));
     req = json_node_get_object(json_parser_get_root(p));
     execute = json_object_get_string_member(req, "execute");
@@ -285,14 +291,19 @@ scripted_agent(virDomain *dom, const char *request, VsAgentFault *fault, GError 
 }
 
 /* doctor on the fixture's definition, now running, with the scripted
- * agent: the guest was checked and *@only is its one finding, an error. */
+ * agent set as given: the guest was checked and *@only is its one finding,
+ * an error. */
 static VsDoctorReport *
-doctor_running_guest(Fixture *fx, VsFinding **only)
+doctor_running_guest(Fixture *fx, gboolean dead, gboolean blocks_exec, const char *osinfo,
+                     VsFinding **only)
 {
     g_autoptr(GError) err = NULL;
     VsDoctorReport *report;
     VsDoctorOptions opts = { 0 };
 
+    agent_dead = dead;
+    agent_blocks_exec = blocks_exec;
+    agent_osinfo = osinfo;
     fx->state->running = TRUE;
     fx->state->live_doc = xmlCopyDoc(fx->state->config_doc, 1);
     vs_agent_set_transport(scripted_agent);
@@ -313,9 +324,7 @@ test_doctor_guest_exec_blocked(void **state)
     g_autoptr(VsDoctorReport) report = NULL;
     VsFinding *f;
 
-    agent_blocks_exec = TRUE;
-    agent_osinfo = NULL;
-    report = doctor_running_guest(*state, &f);
+    report = doctor_running_guest(*state, FALSE, TRUE, NULL, &f);
     assert_string_equal(f->code, "agent-command-disabled");
     assert_non_null(strstr(f->message, "'guest-exec'"));
     assert_null(report->guest_os);
@@ -329,14 +338,40 @@ test_doctor_windows_guest(void **state)
     g_autoptr(VsDoctorReport) report = NULL;
     VsFinding *f;
 
-    agent_blocks_exec = TRUE;
-    agent_osinfo = "{\"id\": \"mswindows\", \"pretty-name\": \"Windows 11 Pro\", "
-                   "\"kernel-release\": \"22621\"}";
-    report = doctor_running_guest(*state, &f);
+    report = doctor_running_guest(*state, FALSE, TRUE,
+                                  "{\"id\": \"mswindows\", \"pretty-name\": "
+                                  "\"Windows 11 Pro\", \"kernel-release\": \"22621\"}", &f);
     assert_string_equal(f->code, "guest-os-unsupported");
     assert_non_null(strstr(f->message, "WinFsp"));
     assert_non_null(report->guest_os);
     assert_string_equal(report->guest_os->id, "mswindows");
+}
+
+/* No agent answers: the finding names the command that installs one, for
+ * the family virt-install recorded (libosinfo metadata), and none without. */
+static void
+test_doctor_agent_install_hint(void **state)
+{
+    Fixture *fx = *state;
+    const char *xml =
+        "<domain type='test'><name>dom</name><metadata>"
+        "<libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>"
+        "<libosinfo:os id='http://fedoraproject.org/fedora/40'/></libosinfo:libosinfo>"
+        "</metadata><devices/></domain>";
+    g_autoptr(VsDoctorReport) report = NULL;
+    g_autoptr(VsDoctorReport) plain = NULL;
+    VsFinding *f;
+
+    plain = doctor_running_guest(fx, TRUE, FALSE, NULL, &f);
+    assert_string_equal(f->code, "agent-unavailable");
+    assert_null(f->fix_command);
+    xmlFreeDoc(fx->state->live_doc);
+    xmlFreeDoc(fx->state->config_doc);
+    fx->state->config_doc = vs_xml_parse(xml, "test", NULL);
+    report = doctor_running_guest(fx, TRUE, FALSE, NULL, &f);
+    assert_string_equal(f->code, "agent-unavailable");
+    assert_string_equal(f->fix_command, "dnf install qemu-guest-agent  # in the guest");
+    assert_false(vs_doctor_fixable(f));
 }
 
 /* The guest-side finding for every device and guest state: a share that
@@ -624,6 +659,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_remove_and_doctor_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_guest_exec_blocked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_windows_guest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doctor_agent_install_hint, setup, teardown),
         cmocka_unit_test(test_doctor_guest_finding_states),
         cmocka_unit_test_setup_teardown(test_doctor_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_missing_folder, setup, teardown),

@@ -236,9 +236,14 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
     }
     report->guest_checked = TRUE;
     if (!(disabled = vs_agent_disabled_commands(state->dom, &err))) {
+        /* Untranslated, as every command; only where the family is known. */
+        const char *install = vs_guest_family_agent_install(vs_guest_family_of_domain(
+            state->config_doc ? state->config_doc : state->live_doc));
+
         f = vs_finding_new("agent-unavailable",
                            g_strdup_printf(_("no share can be mounted in the guest, nor its "
-                                             "mount state read: %s"), err->message), NULL);
+                                             "mount state read: %s"), err->message),
+                           install ? g_strdup_printf("%s  # in the guest", install) : NULL);
         f->severity = VS_SEVERITY_ERROR;
         g_ptr_array_add(report->findings, f);
         return;

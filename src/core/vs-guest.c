@@ -9,6 +9,7 @@
 #include "vs-path.h"
 #include "vs-text.h"
 #include "vs-time.h"
+#include "vs-xml.h"
 
 void
 vs_guest_mount_free(VsGuestMount *m)
@@ -542,6 +543,38 @@ vs_guest_family(const char *id, const char *id_like)
     for (guint i = 0; family == VS_GUEST_FAMILY_UNKNOWN && likes[i]; i++)
         family = vs_family_of_id(likes[i]);
     return family;
+}
+
+#define VS_LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+
+/* libosinfo's short names that are not os-release's ID */
+static const struct {
+    const char *libosinfo, *id;
+} vs_libosinfo_names[] = {
+    { "alpinelinux", "alpine" }, { "archlinux", "arch" }, { "centos-stream", "centos" },
+};
+
+VsGuestFamily
+vs_guest_family_of_domain(xmlDoc *doc)
+{
+    xmlNode *os = doc ? vs_xml_find_one(doc, NULL, "/domain/metadata/*[namespace-uri()='"
+                                        VS_LIBOSINFO_NS "']/*[local-name()='os']") : NULL;
+    g_autofree char *url = os ? vs_xml_prop(os, "id") : NULL;
+    g_auto(GStrv) parts = NULL;
+    const char *name;
+
+    /* "http://debian.org/debian/12": the distribution is the path's first part */
+    if (!url || !g_str_has_prefix(url, "http://"))
+        return VS_GUEST_FAMILY_UNKNOWN;
+    parts = g_strsplit(url + strlen("http://"), "/", 3);
+    if (g_strv_length(parts) < 2)
+        return VS_GUEST_FAMILY_UNKNOWN;
+    name = parts[1];
+    for (guint i = 0; i < G_N_ELEMENTS(vs_libosinfo_names); i++) {
+        if (g_str_equal(name, vs_libosinfo_names[i].libosinfo))
+            name = vs_libosinfo_names[i].id;
+    }
+    return vs_guest_family(name, NULL);
 }
 
 const char *

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include <libvirt/libvirt.h>
+#include <libxml/tree.h>
 
 #include "vs-agent.h"
 #include "vs-enum.h"
@@ -107,6 +108,12 @@ VS_ENUM_DECL(vs_guest_family);
 /* The family of os-release's @id, else of the first ID of @id_like (space
  * separated) that has one; either may be NULL. */
 VsGuestFamily vs_guest_family(const char *id, const char *id_like);
+
+/* The family of the system the domain was made for, as virt-install and
+ * virt-manager record it (libosinfo's <os id="http://debian.org/debian/12"/>
+ * in the metadata of @doc): known without an agent, so the hint for
+ * installing one can name the package manager. */
+VsGuestFamily vs_guest_family_of_domain(xmlDoc *doc);
 
 /* The command that installs qemu-guest-agent in a guest of @family
  * ("apt install qemu-guest-agent"), untranslated like every command; NULL
