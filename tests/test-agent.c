@@ -899,6 +899,20 @@ record_message(const char *message, gpointer data)
     g_ptr_array_add(data, g_strdup(message));
 }
 
+/* A running domain named "dom" with the devices of @xml, for the vs_run_*
+ * tests against the gfs guest. */
+static VsDomainState *
+running_domain(const char *xml)
+{
+    VsDomainState *st = g_new0(VsDomainState, 1);
+
+    st->name = g_strdup("dom");
+    st->running = TRUE;
+    st->live_doc = vs_xml_parse(xml, "test", NULL);
+    assert_non_null(st->live_doc);
+    return st;
+}
+
 /* After a restart or a boot (restart, add --restart, the watcher): a share
  * that cannot be mounted is a warning and the later ones are still mounted;
  * a share unmounted with umount (automount='no'), one mounted already, one
@@ -928,7 +942,7 @@ test_mount_managed_goes_on(void **state)
         "<filesystem type='mount' accessmode='squash'><source dir='/srv/none'/>"
         "<target dir='vs-none'/></filesystem>"
         "</devices></domain>";
-    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    g_autoptr(VsDomainState) st = running_domain(xml);
     g_autoptr(VsShare) unused = gfs_mount_setup("vs-up /mnt/up 9p rw 0 0\n", "x", "/x");
     g_autoptr(GPtrArray) said = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) warned = g_ptr_array_new_with_free_func(g_free);
@@ -936,10 +950,6 @@ test_mount_managed_goes_on(void **state)
     const char *mounts;
     VsRunOptions ropts;
 
-    st->name = g_strdup("dom");
-    st->running = TRUE;
-    st->live_doc = vs_xml_parse(xml, "test", &err);
-    assert_no_gerror(err);
     g_hash_table_insert(gfs, g_strdup("/proc/filesystems"), g_string_new("nodev\t9p\n"));
     script = script_guestfs_info;
     gfs_fail_mkdir = "/proc/no-mkdir";
@@ -1024,13 +1034,9 @@ test_mount_managed_dead_agent(void **state)
         "<target dir='vs-c'/></filesystem>"
         "</devices></domain>";
     static const gboolean dead_at_start[] = { TRUE, FALSE };
-    g_autoptr(VsDomainState) st = g_new0(VsDomainState, 1);
+    g_autoptr(VsDomainState) st = running_domain(xml);
     VsRunOptions ropts;
 
-    st->name = g_strdup("dom");
-    st->running = TRUE;
-    st->live_doc = vs_xml_parse(xml, "test", NULL);
-    assert_non_null(st->live_doc);
     vs_run_options_init(&ropts);
     ropts.timeout_ms = 1000;
     ropts.notify = record_message;
@@ -1206,6 +1212,328 @@ test_default_target(void **state)
     assert_string_equal(plain, "/mnt/vs-data-1");
 }
 
+/* ---- the guest's system (guest-get-osinfo) ---- */
+
+/* What qemu-ga 8.x answers on Windows 11 and on Debian 12. */
+#define OSINFO_WINDOWS \
+    "{\"name\": \"Microsoft Windows\", \"kernel-release\": \"22621\", " \
+    "\"version\": \"Microsoft Windows 11\", \"variant\": \"client\", " \
+    "\"pretty-name\": \"Windows 11 Pro\", \"version-id\": \"11\", \"variant-id\": \"client\", " \
+    "\"kernel-version\": \"10.0\", \"machine\": \"x86_64\", \"id\": \"mswindows\"}"
+#define OSINFO_DEBIAN \
+    "{\"name\": \"Debian GNU/Linux\", \"kernel-release\": \"6.1.0-13-amd64\", " \
+    "\"version\": \"12 (bookworm)\", \"pretty-name\": \"Debian GNU/Linux 12 (bookworm)\", " \
+    "\"version-id\": \"12\", \"kernel-version\": \"#1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1\", " \
+    "\"machine\": \"x86_64\", \"id\": \"debian\"}"
+
+static char *osinfo_reply;
+
+static char *
+script_osinfo(const char *execute, JsonObject *args)
+{
+    if (g_str_equal(execute, "guest-get-osinfo"))
+        return g_strdup(osinfo_reply);
+    if (g_str_equal(execute, "guest-info"))
+        return g_strdup("{\"version\": \"8.0\", \"supported_commands\": []}");
+    return g_strdup("{}");
+}
+
+static VsGuestOs *
+osinfo_of(const char *reply, GError **error)
+{
+    VsGuestOs *os = NULL;
+
+    script = script_osinfo;
+    osinfo_reply = (char *)reply;
+    if (!vs_agent_osinfo(NULL, &os, error))
+        assert_null(os);
+    return os;
+}
+
+/* A reply the parser must take. */
+static VsGuestOs *
+osinfo_ok(const char *reply)
+{
+    g_autoptr(GError) err = NULL;
+    VsGuestOs *os = osinfo_of(reply, &err);
+
+    assert_no_gerror(err);
+    assert_non_null(os);
+    return os;
+}
+
+static void
+test_osinfo_linux(void **state)
+{
+    g_autoptr(VsGuestOs) os = osinfo_ok(OSINFO_DEBIAN);
+    g_autoptr(GError) err = NULL;
+
+    assert_string_equal(os->id, "debian");
+    assert_string_equal(os->name, "Debian GNU/Linux 12 (bookworm)");
+    assert_string_equal(os->version_id, "12");
+    assert_string_equal(os->kernel_release, "6.1.0-13-amd64");
+    assert_string_equal(os->machine, "x86_64");
+    assert_int_equal(vs_guest_os_kind(os), VS_GUEST_OS_LINUX);
+    assert_int_equal(vs_guest_family(os->id, NULL), VS_GUEST_FAMILY_DEBIAN);
+    assert_true(vs_guest_os_check(os, &err));
+    assert_no_gerror(err);
+    assert_non_null(strstr(last_request, "\"guest-get-osinfo\""));
+}
+
+static void
+test_osinfo_windows(void **state)
+{
+    g_autoptr(VsGuestOs) os = osinfo_ok(OSINFO_WINDOWS);
+    g_autoptr(GError) err = NULL;
+
+    assert_int_equal(vs_guest_os_kind(os), VS_GUEST_OS_WINDOWS);
+    assert_int_equal(vs_guest_family(os->id, NULL), VS_GUEST_FAMILY_UNKNOWN);
+    assert_false(vs_guest_os_check(os, &err));
+    assert_vs_error(err, VS_ERROR_GUEST_OS);
+    /* what it runs, and what it would need */
+    assert_non_null(strstr(err->message, "Windows 11 Pro"));
+    assert_non_null(strstr(err->message, "virtio-win"));
+    assert_non_null(strstr(err->message, "WinFsp"));
+    assert_int_equal(vs_error_exit_code(err), VS_EXIT_USAGE);
+}
+
+/* Another system than Linux or Windows; an ID alone names it. */
+static void
+test_osinfo_other(void **state)
+{
+    g_autoptr(VsGuestOs) os = osinfo_ok("{\"id\": \"freebsd\", \"kernel-release\": "
+                                        "\"14.0-RELEASE\"}");
+    g_autoptr(GError) err = NULL;
+
+    assert_int_equal(vs_guest_os_kind(os), VS_GUEST_OS_OTHER);
+    assert_false(vs_guest_os_check(os, &err));
+    assert_vs_error(err, VS_ERROR_GUEST_OS);
+    assert_non_null(strstr(err->message, "freebsd"));
+}
+
+/* Every member is optional: none at all is a system that cannot be told,
+ * which may mount, as before agents had the command. */
+static void
+test_osinfo_missing_fields(void **state)
+{
+    g_autoptr(VsGuestOs) none = osinfo_ok("{}");
+    g_autoptr(VsGuestOs) empty = osinfo_ok("{\"id\": \"\", \"name\": \"Linux\"}");
+
+    assert_null(none->id);
+    assert_null(none->name);
+    assert_int_equal(vs_guest_os_kind(none), VS_GUEST_OS_UNKNOWN);
+    assert_true(vs_guest_os_check(none, NULL));
+    assert_true(vs_guest_os_check(NULL, NULL));
+    assert_null(empty->id);
+    assert_string_equal(empty->name, "Linux");      /* "name" when there is no pretty-name */
+    assert_int_equal(vs_guest_os_kind(empty), VS_GUEST_OS_UNKNOWN);
+}
+
+/* An old agent (no guest-get-osinfo) or one that has it disabled refuses:
+ * unknown, not a failure.  Told by the fault, whatever its words. */
+static gboolean refuse_osinfo;
+
+static char *
+osinfo_refusing_transport(virDomain *dom, const char *request, VsAgentFault *fault,
+                          GError **error)
+{
+    if (strstr(request, "\"guest-get-osinfo\"")) {
+        *fault = refuse_osinfo ? VS_AGENT_FAULT_FAILED : VS_AGENT_FAULT_UNRESPONSIVE;
+        g_set_error_literal(error, VS_ERROR, VS_ERROR_AGENT,
+                            refuse_osinfo ? "The command guest-get-osinfo has not been found"
+                                          : "not connected");
+        return NULL;
+    }
+    return fake_transport(dom, request, fault, error);
+}
+
+static void
+test_osinfo_old_agent(void **state)
+{
+    g_autoptr(GError) err = NULL;
+    VsGuestOs *os = NULL;
+
+    script = script_osinfo;
+    vs_agent_set_transport(osinfo_refusing_transport);
+    refuse_osinfo = TRUE;
+    assert_true(vs_agent_osinfo(NULL, &os, &err));
+    assert_no_gerror(err);
+    assert_null(os);
+    assert_true(vs_guest_os_check(os, NULL));
+    /* an agent that does not answer is no "unknown system": it fails */
+    refuse_osinfo = FALSE;
+    assert_false(vs_agent_osinfo(NULL, &os, &err));
+    CHECK_AGENT_ERROR(err);
+    assert_null(os);
+}
+
+/* Hostile replies: wrong types, over-long strings, an ID that is not one.
+ * Each is a broken reply (an agent error), never a guess. */
+static void
+test_osinfo_hostile_shapes(void **state)
+{
+    g_autofree char *huge = NULL;
+    g_autofree char *just = NULL;
+    g_autoptr(GString) big = g_string_new("{\"pretty-name\": \"");
+    const char *bad[] = {
+        "[]", "\"mswindows\"", "7", "null",
+        "{\"id\": 5}", "{\"id\": null}", "{\"name\": [\"Windows\"]}", "{\"id\": {}}",
+        "{\"kernel-release\": true}", "{\"machine\": 1.5}",
+        "{\"id\": \"deb ian\"}", "{\"id\": \"debian\\u001b[2J\"}", "{\"id\": \"../etc\"}",
+        "{\"id\": \"d\u00e9bian\"}", "{\"id\": \"debian\\nrhel\"}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VsGuestOs) os = osinfo_of(bad[i], &err);
+
+        assert_null(os);
+        CHECK_AGENT_ERROR(err);
+    }
+    /* VS_GUEST_OS_FIELD_MAX bytes pass, one more does not */
+    for (guint i = 0; i < VS_GUEST_OS_FIELD_MAX; i++)
+        g_string_append_c(big, 'W');
+    just = g_strconcat(big->str, "\"}", NULL);
+    huge = g_strconcat(big->str, "W\"}", NULL);
+    {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VsGuestOs) ok = osinfo_of(just, &err);
+        g_autoptr(VsGuestOs) no = osinfo_of(huge, &err);
+
+        assert_non_null(ok);
+        assert_int_equal(strlen(ok->name), VS_GUEST_OS_FIELD_MAX);
+        assert_null(no);
+        CHECK_AGENT_ERROR(err);
+        assert_true(strlen(err->message) < 512);   /* the text itself is not quoted */
+    }
+}
+
+/* Control and format characters in what is only shown: escaped, in the
+ * struct and in the refusal; an upper-case ID is taken as os-release's. */
+static void
+test_osinfo_control_chars(void **state)
+{
+    g_autoptr(VsGuestOs) os = osinfo_ok("{\"id\": \"MSWindows\", \"pretty-name\": "
+                                        "\"Win\\u001b]0;owned\\u0007dows \u202e11\", "
+                                        "\"kernel-release\": \"1\\r\\n2\", "
+                                        "\"machine\": \"x\\u0000y\"}");
+    g_autoptr(GError) err = NULL;
+
+    assert_string_equal(os->id, "mswindows");
+    assert_null(strchr(os->name, '\x1b'));
+    assert_null(strchr(os->name, '\a'));
+    assert_null(strstr(os->name, "\u202e"));
+    assert_null(strchr(os->kernel_release, '\n'));
+    assert_null(strchr(os->kernel_release, '\r'));
+    assert_false(vs_guest_os_check(os, &err));
+    assert_vs_error(err, VS_ERROR_GUEST_OS);
+    assert_null(strchr(err->message, '\x1b'));
+    assert_null(strstr(err->message, "\u202e"));
+}
+
+static void
+test_guest_family(void **state)
+{
+    const struct {
+        const char *id, *like;
+        VsGuestFamily family;
+        const char *install;
+    } cases[] = {
+        { "debian", NULL, VS_GUEST_FAMILY_DEBIAN, "apt install qemu-guest-agent" },
+        { "ubuntu", "debian", VS_GUEST_FAMILY_DEBIAN, "apt install qemu-guest-agent" },
+        { "neon", "ubuntu debian", VS_GUEST_FAMILY_DEBIAN, "apt install qemu-guest-agent" },
+        { "fedora", NULL, VS_GUEST_FAMILY_FEDORA, "dnf install qemu-guest-agent" },
+        { "rhel", "fedora", VS_GUEST_FAMILY_FEDORA, "dnf install qemu-guest-agent" },
+        { "centos", NULL, VS_GUEST_FAMILY_FEDORA, "dnf install qemu-guest-agent" },
+        { "navy", "rhel centos fedora", VS_GUEST_FAMILY_FEDORA, "dnf install qemu-guest-agent" },
+        { "opensuse-leap", "suse opensuse", VS_GUEST_FAMILY_SUSE,
+          "zypper install qemu-guest-agent" },
+        { "sles", NULL, VS_GUEST_FAMILY_SUSE, "zypper install qemu-guest-agent" },
+        { "alpine", NULL, VS_GUEST_FAMILY_ALPINE, "apk add qemu-guest-agent" },
+        { "arch", NULL, VS_GUEST_FAMILY_ARCH, "pacman -S qemu-guest-agent" },
+        { "garuda", "arch", VS_GUEST_FAMILY_ARCH, "pacman -S qemu-guest-agent" },
+        { "mswindows", NULL, VS_GUEST_FAMILY_UNKNOWN, NULL },
+        { "nixos", NULL, VS_GUEST_FAMILY_UNKNOWN, NULL },
+        { NULL, NULL, VS_GUEST_FAMILY_UNKNOWN, NULL },
+        { NULL, "  debian ", VS_GUEST_FAMILY_DEBIAN, "apt install qemu-guest-agent" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        VsGuestFamily f = vs_guest_family(cases[i].id, cases[i].like);
+
+        assert_int_equal(f, cases[i].family);
+        assert_non_null(vs_guest_family_to_string(f));
+        if (cases[i].install)
+            assert_string_equal(vs_guest_family_agent_install(f), cases[i].install);
+        else
+            assert_null(vs_guest_family_agent_install(f));
+    }
+}
+
+/* The family virt-install recorded (libosinfo's OS id in the metadata). */
+static void
+test_guest_family_of_domain(void **state)
+{
+    const struct {
+        const char *os;
+        VsGuestFamily family;
+    } cases[] = {
+        { "http://debian.org/debian/12", VS_GUEST_FAMILY_DEBIAN },
+        { "http://ubuntu.com/ubuntu/24.04", VS_GUEST_FAMILY_DEBIAN },
+        { "http://redhat.com/rhel/9.4", VS_GUEST_FAMILY_FEDORA },
+        { "http://centos.org/centos-stream/9", VS_GUEST_FAMILY_FEDORA },
+        { "http://opensuse.org/opensuse/15.6", VS_GUEST_FAMILY_SUSE },
+        { "http://alpinelinux.org/alpinelinux/3.20", VS_GUEST_FAMILY_ALPINE },
+        { "http://archlinux.org/archlinux/rolling", VS_GUEST_FAMILY_ARCH },
+        { "http://microsoft.com/win/11", VS_GUEST_FAMILY_UNKNOWN },
+        { "http://debian.org", VS_GUEST_FAMILY_UNKNOWN },
+        { "debian", VS_GUEST_FAMILY_UNKNOWN },
+        { NULL, VS_GUEST_FAMILY_UNKNOWN },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *xml = g_strdup_printf(
+            "<domain type='kvm'><name>d</name><metadata>"
+            "<libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>"
+            "%s%s%s</libosinfo:libosinfo></metadata></domain>",
+            cases[i].os ? "<libosinfo:os id='" : "", cases[i].os ? cases[i].os : "",
+            cases[i].os ? "'/>" : "");
+        g_autoptr(xmlDoc) doc = vs_xml_parse(xml, "test", NULL);
+
+        assert_non_null(doc);
+        assert_int_equal(vs_guest_family_of_domain(doc), cases[i].family);
+    }
+    assert_int_equal(vs_guest_family_of_domain(NULL), VS_GUEST_FAMILY_UNKNOWN);
+}
+
+/* mount on a Windows guest: refused before any guest command or mount
+ * point record, with the guest system error. */
+static void
+test_mount_refuses_windows(void **state)
+{
+    const char *xml =
+        "<domain type='kvm'><name>dom</name><devices>"
+        "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
+        "<source dir='/srv/a'/><target dir='vs-a'/></filesystem>"
+        "</devices></domain>";
+    g_autoptr(VsDomainState) st = running_domain(xml);
+    g_autoptr(VsShare) unused = gfs_mount_setup("", "x", "/x");
+    g_autoptr(GError) err = NULL;
+    VsRunOptions ropts;
+
+    g_hash_table_insert(gfs, g_strdup("/proc/filesystems"), g_string_new("nodev\tvirtiofs\n"));
+    script = script_osinfo;
+    osinfo_reply = OSINFO_WINDOWS;
+    vs_run_options_init(&ropts);
+    ropts.timeout_ms = 1000;
+    calls = 0;
+    assert_false(vs_run_mount(st, NULL, NULL, &ropts, &err));
+    assert_vs_error(err, VS_ERROR_GUEST_OS);
+    assert_int_equal(gfs_commands, 0);
+    assert_null(strstr(last_request, "guest-exec"));
+    gfs_teardown();
+}
+
 int
 main(void)
 {
@@ -1238,6 +1566,16 @@ main(void)
         cmocka_unit_test_setup_teardown(test_debug_trace_sanitised, setup, teardown),
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_default_target),
+        cmocka_unit_test_setup_teardown(test_osinfo_linux, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_osinfo_windows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_osinfo_other, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_osinfo_missing_fields, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_osinfo_old_agent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_osinfo_hostile_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_osinfo_control_chars, setup, teardown),
+        cmocka_unit_test(test_guest_family),
+        cmocka_unit_test(test_guest_family_of_domain),
+        cmocka_unit_test_setup_teardown(test_mount_refuses_windows, setup, teardown),
     };
 
     g_setenv("G_MESSAGES_DEBUG", "all", TRUE);

@@ -248,51 +248,130 @@ test_remove_and_doctor_resolve(void **state)
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
 }
 
-/* ---- the guest side: a running guest whose agent blocks guest-exec ---- */
+/* ---- the guest side: a running guest whose agent blocks guest-exec, or
+ * that runs Windows ---- */
 
 /* A scripted agent (vs_agent_set_transport): guest-info lists guest-exec
- * as disabled; nothing else answers. */
+ * as disabled when agent_blocks_exec; guest-get-osinfo answers agent_osinfo
+ * (NULL: refused, as by an agent without the command); nothing else
+ * answers. */
+static gboolean agent_blocks_exec;
+static const char *agent_osinfo;
+static gboolean agent_dead;         /* not connected: every command fails so */
+
 static char *
-blocking_agent(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
+scripted_agent(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
 {
     g_autoptr(JsonParser) p = json_parser_new();
     JsonObject *req;
+    const char *execute;
+    const char *ret = NULL;
 
+    if (agent_dead) {
+        *fault = VS_AGENT_FAULT_UNRESPONSIVE;
+        g_set_error(error, VS_ERROR, VS_ERROR_AGENT, "not connected");
+        return NULL;
+    }
     assert_true(json_parser_load_from_data(p, request, -1, NULL));
     req = json_node_get_object(json_parser_get_root(p));
-    if (g_str_equal(json_object_get_string_member(req, "execute"), "guest-info"))
-        return g_strdup_printf("{\"return\": {\"version\": \"8.0\", \"supported_commands\": "
-                               "[{\"name\": \"guest-ping\", \"enabled\": true}, "
-                               "{\"name\": \"guest-exec\", \"enabled\": false}]}, "
-                               "\"id\": \"%s\"}", json_object_get_string_member(req, "id"));
+    execute = json_object_get_string_member(req, "execute");
+    if (g_str_equal(execute, "guest-info"))
+        ret = agent_blocks_exec ?
+            "{\"version\": \"8.0\", \"supported_commands\": [{\"name\": \"guest-ping\", "
+            "\"enabled\": true}, {\"name\": \"guest-exec\", \"enabled\": false}]}" :
+            "{\"version\": \"8.0\", \"supported_commands\": []}";
+    else if (g_str_equal(execute, "guest-get-osinfo"))
+        ret = agent_osinfo;
+    if (ret)
+        return g_strdup_printf("{\"return\": %s, \"id\": \"%s\"}", ret,
+                               json_object_get_string_member(req, "id"));
     *fault = VS_AGENT_FAULT_FAILED;
     g_set_error(error, VS_ERROR, VS_ERROR_AGENT, "command disabled");
     return NULL;
 }
 
-static void
-test_doctor_guest_exec_blocked(void **state)
+/* doctor on the fixture's definition, now running, with the scripted
+ * agent set as given: the guest was checked and *@only is its one finding,
+ * an error. */
+static VsDoctorReport *
+doctor_running_guest(Fixture *fx, gboolean dead, gboolean blocks_exec, const char *osinfo,
+                     VsFinding **only)
 {
-    Fixture *fx = *state;
     g_autoptr(GError) err = NULL;
-    g_autoptr(VsDoctorReport) report = NULL;
+    VsDoctorReport *report;
     VsDoctorOptions opts = { 0 };
-    VsFinding *f;
 
-    /* the same definition, now running */
+    agent_dead = dead;
+    agent_blocks_exec = blocks_exec;
+    agent_osinfo = osinfo;
     fx->state->running = TRUE;
     fx->state->live_doc = xmlCopyDoc(fx->state->config_doc, 1);
-    vs_agent_set_transport(blocking_agent);
+    vs_agent_set_transport(scripted_agent);
     report = vs_doctor_run(fx->state, NULL, &opts, &err);
     vs_agent_set_transport(NULL);
     assert_no_gerror(err);
     assert_true(report->guest_checked);
     assert_int_equal(report->findings->len, 1);
-    f = g_ptr_array_index(report->findings, 0);
-    assert_string_equal(f->code, "agent-command-disabled");
-    assert_int_equal(f->severity, VS_SEVERITY_ERROR);
-    assert_non_null(strstr(f->message, "'guest-exec'"));
+    *only = g_ptr_array_index(report->findings, 0);
+    assert_int_equal((*only)->severity, VS_SEVERITY_ERROR);
     assert_true(report->errors >= 1);
+    return report;
+}
+
+static void
+test_doctor_guest_exec_blocked(void **state)
+{
+    g_autoptr(VsDoctorReport) report = NULL;
+    VsFinding *f;
+
+    report = doctor_running_guest(*state, FALSE, TRUE, NULL, &f);
+    assert_string_equal(f->code, "agent-command-disabled");
+    assert_non_null(strstr(f->message, "'guest-exec'"));
+    assert_null(report->guest_os);
+}
+
+/* A Windows guest: its system is the finding (what it would need, said
+ * once), even where a command mounting needs is disabled too. */
+static void
+test_doctor_windows_guest(void **state)
+{
+    g_autoptr(VsDoctorReport) report = NULL;
+    VsFinding *f;
+
+    report = doctor_running_guest(*state, FALSE, TRUE,
+                                  "{\"id\": \"mswindows\", \"pretty-name\": "
+                                  "\"Windows 11 Pro\", \"kernel-release\": \"22621\"}", &f);
+    assert_string_equal(f->code, "guest-os-unsupported");
+    assert_non_null(strstr(f->message, "WinFsp"));
+    assert_non_null(report->guest_os);
+    assert_string_equal(report->guest_os->id, "mswindows");
+}
+
+/* No agent answers: the finding names the command that installs one, for
+ * the family virt-install recorded (libosinfo metadata), and none without. */
+static void
+test_doctor_agent_install_hint(void **state)
+{
+    Fixture *fx = *state;
+    const char *xml =
+        "<domain type='test'><name>dom</name><metadata>"
+        "<libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>"
+        "<libosinfo:os id='http://fedoraproject.org/fedora/40'/></libosinfo:libosinfo>"
+        "</metadata><devices/></domain>";
+    g_autoptr(VsDoctorReport) report = NULL;
+    g_autoptr(VsDoctorReport) plain = NULL;
+    VsFinding *f;
+
+    plain = doctor_running_guest(fx, TRUE, FALSE, NULL, &f);
+    assert_string_equal(f->code, "agent-unavailable");
+    assert_null(f->fix_command);
+    xmlFreeDoc(fx->state->live_doc);
+    xmlFreeDoc(fx->state->config_doc);
+    fx->state->config_doc = vs_xml_parse(xml, "test", NULL);
+    report = doctor_running_guest(fx, TRUE, FALSE, NULL, &f);
+    assert_string_equal(f->code, "agent-unavailable");
+    assert_string_equal(f->fix_command, "dnf install qemu-guest-agent  # in the guest");
+    assert_false(vs_doctor_fixable(f));
 }
 
 /* The guest-side finding for every device and guest state: a share that
@@ -621,6 +700,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_and_doctor_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_guest_exec_blocked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doctor_windows_guest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doctor_agent_install_hint, setup, teardown),
         cmocka_unit_test(test_doctor_guest_finding_states),
         cmocka_unit_test(test_status_answers),
         cmocka_unit_test(test_doctor_summary),

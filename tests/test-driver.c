@@ -34,8 +34,10 @@
 #include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-domxml.h"
+#include "vs-agent.h"
 #include "vs-error.h"
 #include "vs-ops.h"
+#include "vs-run.h"
 #include "vs-tag.h"
 #include "vs-xml.h"
 
@@ -1188,6 +1190,73 @@ test_harden_remove(void **state)
     g_unsetenv("VIRT_SHARE_FSTAB");
 }
 
+/* ---- a Windows guest: add refuses before anything changes ---- */
+
+/* A scripted agent (vs_agent_set_transport) of a Windows guest: qemu-ga's
+ * own guest-get-osinfo, nothing disabled, every other command a success. */
+static char *
+windows_agent(virDomain *dom, const char *request, VsAgentFault *fault, GError **error)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    JsonObject *req;
+    const char *execute;
+    const char *ret = "{}";
+
+    assert_true(json_parser_load_from_data(p, request, -1, NULL));
+    req = json_node_get_object(json_parser_get_root(p));
+    execute = json_object_get_string_member(req, "execute");
+    if (g_str_equal(execute, "guest-info"))
+        ret = "{\"version\": \"8.0\", \"supported_commands\": []}";
+    else if (g_str_equal(execute, "guest-get-osinfo"))
+        ret = "{\"name\": \"Microsoft Windows\", \"pretty-name\": \"Windows 11 Pro\", "
+              "\"kernel-release\": \"22621\", \"id\": \"mswindows\", \"machine\": \"x86_64\"}";
+    else if (strstr(execute, "exec") || strstr(execute, "file"))
+        fail_msg("%s reached a Windows guest", execute);
+    return g_strdup_printf("{\"return\": %s, \"id\": \"%s\"}", ret,
+                           json_object_get_string_member(req, "id"));
+}
+
+/* A live add (virtiofs, mounted now), a 9p add that waits for a restart
+ * and its dry run: each refused with the guest system error, and neither
+ * the definition nor the running domain changed by a byte. */
+static void
+test_add_refuses_windows(void **state)
+{
+    Fixture *fx = *state;
+    g_autofree char *dir = make_dir(fx, "for windows");
+    g_autofree char *before_i = inactive_xml(fx->running);
+    g_autofree char *before_l = live_xml(fx->running);
+    const VsDriver drivers[] = { VS_DRIVER_VIRTIOFS, VS_DRIVER_9P, VS_DRIVER_9P };
+
+    vs_agent_set_transport(windows_agent);
+    for (guint i = 0; i < G_N_ELEMENTS(drivers); i++) {
+        g_autoptr(VsDomainState) st = load_state(fx->running);
+        g_autoptr(VsAddJob) job = NULL;
+        g_autoptr(GError) err = NULL;
+        g_autofree char *after_i = NULL;
+        g_autofree char *after_l = NULL;
+        VsAddOptions opts = { .source = dir, .driver = drivers[i] };
+        VsRunOptions ropts;
+
+        vs_run_options_init(&ropts);
+        ropts.force = TRUE;                 /* only the guest is asked */
+        ropts.dry_run = i == 2;
+        job = vs_ops_add_prepare(st, &opts, &err);
+        assert_no_gerror(err);
+        assert_int_equal(job->plan.live, drivers[i] == VS_DRIVER_VIRTIOFS);
+        assert_false(vs_run_add(st, job, &ropts, &err));
+        assert_vs_error(err, VS_ERROR_GUEST_OS);
+        assert_non_null(strstr(err->message, "Windows 11 Pro"));
+        assert_false(job->did_define);
+        assert_false(job->did_attach);
+        after_i = inactive_xml(fx->running);
+        after_l = live_xml(fx->running);
+        assert_text_equal(before_i, after_i, "definition after a refused add");
+        assert_text_equal(before_l, after_l, "running domain after a refused add");
+    }
+    vs_agent_set_transport(NULL);
+}
+
 int
 main(void)
 {
@@ -1215,6 +1284,7 @@ main(void)
         T(test_record_apply_failure_restores),
         T(test_harden_add_plan),
         T(test_harden_remove),
+        T(test_add_refuses_windows),
     };
 #undef T
 

@@ -112,7 +112,10 @@ const char vs_add_description[] = N_(
     "\n"
     "After attaching, the share is mounted in the guest through the QEMU guest agent\n"
     "(guest-exec of mkdir and mount, no shell). If the mount fails, the device is\n"
-    "detached again and the domain is left as it was (unless --keep-device).");
+    "detached again and the domain is left as it was (unless --keep-device).\n"
+    "virt-share mounts only in Linux guests: when the agent of a running guest\n"
+    "reports another system (guest-get-osinfo), such as Windows, add refuses\n"
+    "before changing anything; --no-mount still attaches the device.");
 
 /* The add options from the command line, over the configuration's defaults. */
 static gboolean
@@ -134,12 +137,14 @@ vs_add_options_from_cli(VsAddOptions *opts, const VsConfig *config, const char *
     return TRUE;
 }
 
-/* The core's agent errors name no option: --no-mount is add's own, and means
- * nothing to 'mount', the watcher or the desktop program. */
+/* The core's agent and guest system errors name no option: --no-mount is
+ * add's own, and means nothing to 'mount', the watcher or the desktop
+ * program. */
 static void
 vs_add_hint_no_mount(const VsRunOptions *ropts, GError **error)
 {
-    if (ropts->mount && error && g_error_matches(*error, VS_ERROR, VS_ERROR_AGENT)) {
+    if (ropts->mount && error && *error && (*error)->domain == VS_ERROR &&
+        ((*error)->code == VS_ERROR_AGENT || (*error)->code == VS_ERROR_GUEST_OS)) {
         g_autofree char *msg = (*error)->message;
 
         (*error)->message = g_strdup_printf(_("%s (or add with --no-mount, which only "

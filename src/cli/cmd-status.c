@@ -6,6 +6,7 @@
 #include "vs-cli.h"
 #include "vs-conn.h"
 #include "vs-error.h"
+#include "vs-guest.h"
 #include "vs-i18n.h"
 #include "vs-status.h"
 
@@ -36,18 +37,28 @@ vs_cmd_status(int argc, char **argv, GError **error)
     g_autoptr(VsDomainState) state = NULL;
     g_autoptr(GPtrArray) all = NULL;
     g_autofree char *agent_error = NULL;
+    g_autoptr(VsGuestOs) os = NULL;
 
     if (!(state = vs_cli_load_domain(argv[0], &conn, error)))
         return FALSE;
     all = vs_status_collect(state, &agent_error);
+    /* Only shown: a system that cannot be told is left out. */
+    if (state->running && !agent_error)
+        vs_agent_osinfo(state->dom, &os, NULL);
 
     if (opt.json) {
-        vs_cli_json_status(state, all, agent_error);
+        vs_cli_json_status(state, all, agent_error, os);
         return TRUE;
     }
     printf(_("Domain %s: %s\n"), state->name, state->running ? _("running") : _("shut off"));
     if (agent_error)
         printf(_("Guest agent: %s\n"), agent_error);
+    if (os && (os->name || os->id))
+        printf(_("Guest system: %s%s%s%s\n"), os->name ? os->name : os->id,
+               os->kernel_release ? " (" : "", os->kernel_release ? os->kernel_release : "",
+               os->kernel_release ? ")" : "");
+    if (vs_guest_os_kind(os) == VS_GUEST_OS_WINDOWS || vs_guest_os_kind(os) == VS_GUEST_OS_OTHER)
+        printf(_("  virt-share mounts shares only in Linux guests.\n"));
     if (all->len == 0)
         printf(_("No shares.\n"));
     for (guint i = 0; i < all->len; i++) {

@@ -12,6 +12,7 @@
 
 #include "vs-cli.h"
 #include "vs-doctor.h"
+#include "vs-guest.h"
 #include "vs-harden.h"
 #include "vs-status.h"
 
@@ -110,6 +111,27 @@ vs_json_share(JsonBuilder *b, const VsShare *s, const VsShareStatus *st)
     json_builder_end_object(b);
 }
 
+/* The guest's system as its agent tells it (guest text, sanitised by the
+ * parser), or null when it cannot be told. */
+static void
+vs_json_guest_os(JsonBuilder *b, const VsGuestOs *os)
+{
+    json_builder_set_member_name(b, "guest_os");
+    if (!os) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    json_builder_begin_object(b);
+    vs_json_string(b, "kind", vs_guest_os_kind_to_string(vs_guest_os_kind(os)));
+    vs_json_string(b, "id", os->id);
+    vs_json_string(b, "name", os->name);
+    vs_json_string(b, "version_id", os->version_id);
+    vs_json_string(b, "kernel_release", os->kernel_release);
+    vs_json_string(b, "machine", os->machine);
+    vs_json_string(b, "family", vs_guest_family_to_string(vs_guest_family(os->id, NULL)));
+    json_builder_end_object(b);
+}
+
 void
 vs_cli_json_list(GPtrArray *shares)
 {
@@ -124,7 +146,8 @@ vs_cli_json_list(GPtrArray *shares)
 }
 
 void
-vs_cli_json_status(const VsDomainState *state, GPtrArray *statuses, const char *agent_error)
+vs_cli_json_status(const VsDomainState *state, GPtrArray *statuses, const char *agent_error,
+                   const VsGuestOs *guest_os)
 {
     g_autoptr(JsonBuilder) b = vs_json_begin();
 
@@ -133,6 +156,7 @@ vs_cli_json_status(const VsDomainState *state, GPtrArray *statuses, const char *
     vs_json_bool(b, "persistent", state->persistent);
     vs_json_string(b, "agent", vs_agent_state_to_string(vs_agent_state(state->running,
                                                                         agent_error)));
+    vs_json_guest_os(b, guest_os);
     json_builder_set_member_name(b, "shares");
     json_builder_begin_array(b);
     for (guint i = 0; i < statuses->len; i++) {
@@ -236,6 +260,7 @@ vs_cli_json_doctor(const VsDoctorReport *r)
     vs_json_bool(b, "dynamic_ownership", !r->dynamic_ownership_off);
     vs_json_string(b, "agent", vs_agent_state_to_string(r->agent));
     vs_json_bool(b, "guest_checked", r->guest_checked);
+    vs_json_guest_os(b, r->guest_os);
     json_builder_set_member_name(b, "shares");
     json_builder_begin_array(b);
     for (guint i = 0; i < r->shares->len; i++) {

@@ -125,10 +125,11 @@ VsDomainState *vs_cli_load_domain(const char *name, virConnect **conn, GError **
 void vs_cli_say(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /* --json documents on stdout (vs-cli-json.c; the schema: virt-share.pod,
- * JSON OUTPUT).  list: VsShare; status: VsShareStatus. */
+ * JSON OUTPUT).  list: VsShare; status: VsShareStatus and the guest's system
+ * (NULL: unknown). */
 void vs_cli_json_list(GPtrArray *shares);
 void vs_cli_json_status(const VsDomainState *state, GPtrArray *statuses,
-                        const char *agent_error);
+                        const char *agent_error, const VsGuestOs *guest_os);
 void vs_cli_json_doctor(const VsDoctorReport *report);
 
 /* A VsNotifyFunc that prints progress with vs_cli_say. */

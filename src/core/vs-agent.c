@@ -31,6 +31,19 @@ vs_agent_set_transport(VsAgentTransport transport)
 }
 
 void
+vs_guest_os_free(VsGuestOs *os)
+{
+    if (!os)
+        return;
+    g_free(os->id);
+    g_free(os->name);
+    g_free(os->version_id);
+    g_free(os->kernel_release);
+    g_free(os->machine);
+    g_free(os);
+}
+
+void
 vs_exec_result_free(VsExecResult *res)
 {
     if (!res)
@@ -535,6 +548,59 @@ vs_agent_parse_file_write(JsonNode *ret, gint64 *count, GError **error)
                                 count, error);
 }
 
+/* One optional string member of guest-get-osinfo, bounded and made
+ * printable; an empty one counts as absent. */
+static gboolean
+vs_osinfo_member(JsonObject *obj, const char *name, char **out, GError **error)
+{
+    JsonNode *n = vs_member(obj, name, G_TYPE_STRING);
+    const char *s;
+
+    *out = NULL;
+    if (!n && !json_object_has_member(obj, name))
+        return TRUE;
+    if (!n) {
+        vs_bad_reply(error, "guest-get-osinfo", _("\"%s\" is not a string"), name);
+        return FALSE;
+    }
+    s = json_node_get_string(n);
+    if (strlen(s) > VS_GUEST_OS_FIELD_MAX) {
+        vs_bad_reply(error, "guest-get-osinfo", _("\"%s\" is longer than %d bytes"), name,
+                     VS_GUEST_OS_FIELD_MAX);
+        return FALSE;
+    }
+    if (*s)
+        *out = vs_text_sanitize(s, -1);
+    return TRUE;
+}
+
+VsGuestOs *
+vs_agent_parse_osinfo(JsonNode *ret, GError **error)
+{
+    JsonObject *obj = vs_reply_object(ret, "guest-get-osinfo", error);
+    g_autoptr(VsGuestOs) os = g_new0(VsGuestOs, 1);
+    g_autofree char *name = NULL;
+
+    if (!obj || !vs_osinfo_member(obj, "id", &os->id, error) ||
+        !vs_osinfo_member(obj, "pretty-name", &os->name, error) ||
+        !vs_osinfo_member(obj, "name", &name, error) ||
+        !vs_osinfo_member(obj, "version-id", &os->version_id, error) ||
+        !vs_osinfo_member(obj, "kernel-release", &os->kernel_release, error) ||
+        !vs_osinfo_member(obj, "machine", &os->machine, error))
+        return NULL;
+    /* the ID decides what virt-share does: os-release allows no more
+     * (upper case forgiven: some hand-made images have it) */
+    for (char *c = os->id; c && *c; c++)
+        *c = g_ascii_tolower(*c);
+    if (os->id && strspn(os->id, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(os->id)) {
+        vs_bad_reply(error, "guest-get-osinfo", _("\"id\" is not an os-release ID"));
+        return NULL;
+    }
+    if (!os->name)
+        os->name = g_steal_pointer(&name);
+    return g_steal_pointer(&os);
+}
+
 /* ---- sending ---- */
 
 /* After a refusal: is @execute disabled in the guest?  Asked through the
@@ -659,6 +725,29 @@ vs_agent_disabled_commands(virDomain *dom, GError **error)
                                                NULL, error);
 
     return ret ? vs_agent_parse_disabled(ret, error) : NULL;
+}
+
+gboolean
+vs_agent_osinfo(virDomain *dom, VsGuestOs **os, GError **error)
+{
+    g_autoptr(GError) why = NULL;
+    VsAgentFault fault;
+    g_autoptr(JsonNode) ret = vs_agent_command(dom,
+                                               vs_agent_make_command("guest-get-osinfo", NULL),
+                                               &fault, &why);
+
+    *os = NULL;
+    /* A refusal is no answer about the system: unknown, as before agents
+     * had the command.  Told by the fault, never by the agent's text. */
+    if (!ret && (fault == VS_AGENT_FAULT_FAILED || fault == VS_AGENT_FAULT_DISABLED)) {
+        g_debug("agent: %s: guest system unknown: %s", vs_agent_debug_name(dom), why->message);
+        return TRUE;
+    }
+    if (!ret) {
+        g_propagate_error(error, g_steal_pointer(&why));
+        return FALSE;
+    }
+    return (*os = vs_agent_parse_osinfo(ret, error)) != NULL;
 }
 
 VsExecResult *

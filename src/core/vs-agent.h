@@ -23,6 +23,7 @@
 #define VS_GUEST_EXEC_MAX_OUTPUT (1024 * 1024)     /* decoded bytes of stdout, of stderr */
 #define VS_GUEST_EXEC_MAX_POLLS 2000               /* guest-exec-status calls per command */
 #define VS_AGENT_MAX_COMMANDS 4096                 /* entries in guest-info */
+#define VS_GUEST_OS_FIELD_MAX 256                  /* bytes of one guest-get-osinfo string */
 
 /* Result of a program run in the guest with guest-exec. */
 typedef struct {
@@ -34,6 +35,22 @@ typedef struct {
 
 void vs_exec_result_free(VsExecResult *res);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsExecResult, vs_exec_result_free)
+
+/* The guest's operating system as guest-get-osinfo tells it (os-release on
+ * Linux, the registry on Windows).  Each member is NULL when the agent left
+ * it out; every one is guest text already made printable (vs_text_sanitize),
+ * so front ends show it as it is.  @id is an os-release ID: lower case,
+ * [a-z0-9._-] only ("debian"; "mswindows" on Windows). */
+typedef struct {
+    char *id;
+    char *name;             /* pretty-name, else name ("Debian GNU/Linux 12 (bookworm)") */
+    char *version_id;       /* "12" */
+    char *kernel_release;   /* "6.1.0-13-amd64"; on Windows the build number */
+    char *machine;          /* "x86_64" */
+} VsGuestOs;
+
+void vs_guest_os_free(VsGuestOs *os);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsGuestOs, vs_guest_os_free)
 
 /* Why talking to the agent failed, for callers that react differently
  * (e.g. "not connected yet" is worth waiting for).  The GError is always
@@ -88,6 +105,10 @@ gboolean vs_agent_parse_handle(JsonNode *ret, gint64 *handle, GError **error);
 GBytes *vs_agent_parse_file_read(JsonNode *ret, gsize max, gboolean *eof, GError **error);
 /* guest-file-write: the number of bytes written. */
 gboolean vs_agent_parse_file_write(JsonNode *ret, gint64 *count, GError **error);
+/* guest-get-osinfo: every member optional; one that is not a string, is
+ * longer than VS_GUEST_OS_FIELD_MAX or (for "id") not an os-release ID
+ * breaks the reply. */
+VsGuestOs *vs_agent_parse_osinfo(JsonNode *ret, GError **error);
 
 /* ---- Commands ---- */
 
@@ -101,6 +122,12 @@ gboolean vs_agent_wait(virDomain *dom, guint timeout_ms, GError **error);
 
 /* The commands the agent reports as disabled (guest-info), as a set. */
 GHashTable *vs_agent_disabled_commands(virDomain *dom, GError **error);
+
+/* The guest's operating system (guest-get-osinfo).  An agent that refuses
+ * the command (older than qemu-ga 2.10, the command disabled, a system it
+ * cannot tell) leaves it unknown: TRUE with *@os NULL.  Fails when the
+ * agent does not answer or breaks the protocol. */
+gboolean vs_agent_osinfo(virDomain *dom, VsGuestOs **os, GError **error);
 
 /* Run @argv (argv[0] is looked up in PATH) in the guest with guest-exec and
  * wait for it with guest-exec-status, for at most @timeout_ms and

@@ -35,6 +35,7 @@ vs_doctor_report_free(VsDoctorReport *report)
     vs_identity_clear(&report->identity);
     g_free(report->security_models);
     g_free(report->agent_error);
+    vs_guest_os_free(report->guest_os);
     g_clear_pointer(&report->host_findings, g_ptr_array_unref);
     g_clear_pointer(&report->findings, g_ptr_array_unref);
     g_clear_pointer(&report->shares, g_ptr_array_unref);
@@ -235,9 +236,25 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
     }
     report->guest_checked = TRUE;
     if (!(disabled = vs_agent_disabled_commands(state->dom, &err))) {
+        /* Untranslated, as every command; only where the family is known. */
+        const char *install = vs_guest_family_agent_install(vs_guest_family_of_domain(
+            state->config_doc ? state->config_doc : state->live_doc));
+
         f = vs_finding_new("agent-unavailable",
                            g_strdup_printf(_("no share can be mounted in the guest, nor its "
-                                             "mount state read: %s"), err->message), NULL);
+                                             "mount state read: %s"), err->message),
+                           install ? g_strdup_printf("%s  # in the guest", install) : NULL);
+        f->severity = VS_SEVERITY_ERROR;
+        g_ptr_array_add(report->findings, f);
+        return;
+    }
+    /* A broken answer leaves the system unknown here: the commands
+     * mounting needs are still worth checking. */
+    if (!vs_agent_osinfo(state->dom, &report->guest_os, &err))
+        g_debug("%s: guest system unknown: %s", state->name, err->message);
+    g_clear_error(&err);
+    if (!vs_guest_os_check(report->guest_os, &err)) {
+        f = vs_finding_new("guest-os-unsupported", g_strdup(err->message), NULL);
         f->severity = VS_SEVERITY_ERROR;
         g_ptr_array_add(report->findings, f);
         return;

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "vs-agent.h"
 #include "vs-identity.h"
 #include "vs-ops.h"
 #include "vs-perm.h"
@@ -32,10 +33,12 @@ typedef struct {
     VsAgentState agent;
     char *agent_error;          /* why the guest side is unknown, or NULL */
     gboolean guest_checked;     /* the guest side could be examined (domain running) */
+    VsGuestOs *guest_os;        /* the guest's system as its agent tells it, or NULL */
     GPtrArray *host_findings;   /* VsFinding about the host the daemon runs on (/dev/kvm),
                                  * for qemu:///system on this host only */
     GPtrArray *findings;        /* VsFinding about the domain: guest agent missing,
-                                 * a command mounting needs disabled, not running */
+                                 * the guest not Linux, a command mounting needs
+                                 * disabled, not running */
     GPtrArray *shares;          /* VsDoctorShare */
     guint errors;               /* ERROR findings left (host, domain and shares) */
     guint warnings;             /* WARNING findings (host, domain and shares) */

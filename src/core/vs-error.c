@@ -9,7 +9,8 @@ VS_ENUM_IMPL(vs_error_code, VS_ERROR_LAST,
              "VS_ERROR_INVALID", "VS_ERROR_NOT_FOUND", "VS_ERROR_EXISTS",
              "VS_ERROR_UNSUPPORTED", "VS_ERROR_POLICY", "VS_ERROR_LIBVIRT",
              "VS_ERROR_AGENT", "VS_ERROR_GUEST", "VS_ERROR_TIMEOUT", "VS_ERROR_REMOTE",
-             "VS_ERROR_DOMAIN_GONE", "VS_ERROR_INCOMPLETE", "VS_ERROR_PROBLEMS")
+             "VS_ERROR_DOMAIN_GONE", "VS_ERROR_INCOMPLETE", "VS_ERROR_PROBLEMS",
+             "VS_ERROR_GUEST_OS")
 
 int
 vs_error_exit_code(const GError *error)
@@ -27,6 +28,7 @@ vs_error_exit_code(const GError *error)
     case VS_ERROR_EXISTS:
     case VS_ERROR_UNSUPPORTED:
     case VS_ERROR_POLICY:
+    case VS_ERROR_GUEST_OS:     /* refused before anything changed, like a bad combination */
         return VS_EXIT_USAGE;
     case VS_ERROR_LIBVIRT:
     case VS_ERROR_AGENT:

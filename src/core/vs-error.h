@@ -22,6 +22,7 @@ typedef enum {
     VS_ERROR_DOMAIN_GONE,  /* the domain vanished while we worked on it (libvirt's NO_DOMAIN) */
     VS_ERROR_INCOMPLETE,   /* failed, and what was done could not all be undone */
     VS_ERROR_PROBLEMS,     /* a check (doctor) ran and found problems */
+    VS_ERROR_GUEST_OS,     /* the guest's operating system cannot mount shares (not Linux) */
     VS_ERROR_LAST
 } VsErrorCode;
 

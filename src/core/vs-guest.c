@@ -9,6 +9,7 @@
 #include "vs-path.h"
 #include "vs-text.h"
 #include "vs-time.h"
+#include "vs-xml.h"
 
 void
 vs_guest_mount_free(VsGuestMount *m)
@@ -472,4 +473,155 @@ vs_guest_fstab_remove(virDomain *dom, const char *tag, gboolean *removed, GError
     if (!*removed)
         return TRUE;
     return vs_guest_replace_fstab(dom, exists, kept, error);
+}
+
+/* ---- the guest's operating system ---- */
+
+VS_ENUM_IMPL(vs_guest_os_kind, VS_GUEST_OS_LAST, "unknown", "linux", "windows", "other")
+
+VS_ENUM_IMPL(vs_guest_family, VS_GUEST_FAMILY_LAST,
+             "unknown", "debian", "fedora", "suse", "alpine", "arch")
+
+/* os-release IDs of systems that are not Linux.  Any other ID is taken for
+ * Linux: an unknown one must not stop what works today. */
+static const char *const vs_not_linux_ids[] = {
+    "freebsd", "netbsd", "openbsd", "dragonfly", "midnightbsd", "ghostbsd", "illumos",
+    "omnios", "openindiana", "smartos", "solaris", "haiku", "macos", "darwin", NULL
+};
+
+VsGuestOsKind
+vs_guest_os_kind(const VsGuestOs *os)
+{
+    if (!os || !os->id)
+        return VS_GUEST_OS_UNKNOWN;
+    /* qemu-ga's Windows build always reports this ID */
+    if (g_str_equal(os->id, "mswindows"))
+        return VS_GUEST_OS_WINDOWS;
+    if (g_strv_contains(vs_not_linux_ids, os->id))
+        return VS_GUEST_OS_OTHER;
+    return VS_GUEST_OS_LINUX;
+}
+
+/* Well-known IDs and their family; an ID not listed is looked up by its
+ * ID_LIKE. */
+static const struct {
+    const char *id;
+    VsGuestFamily family;
+} vs_family_ids[] = {
+    { "debian", VS_GUEST_FAMILY_DEBIAN }, { "ubuntu", VS_GUEST_FAMILY_DEBIAN },
+    { "linuxmint", VS_GUEST_FAMILY_DEBIAN }, { "pop", VS_GUEST_FAMILY_DEBIAN },
+    { "raspbian", VS_GUEST_FAMILY_DEBIAN }, { "kali", VS_GUEST_FAMILY_DEBIAN },
+    { "devuan", VS_GUEST_FAMILY_DEBIAN }, { "elementary", VS_GUEST_FAMILY_DEBIAN },
+    { "fedora", VS_GUEST_FAMILY_FEDORA }, { "rhel", VS_GUEST_FAMILY_FEDORA },
+    { "centos", VS_GUEST_FAMILY_FEDORA }, { "rocky", VS_GUEST_FAMILY_FEDORA },
+    { "almalinux", VS_GUEST_FAMILY_FEDORA }, { "ol", VS_GUEST_FAMILY_FEDORA },
+    { "amzn", VS_GUEST_FAMILY_FEDORA },
+    { "suse", VS_GUEST_FAMILY_SUSE }, { "opensuse", VS_GUEST_FAMILY_SUSE },
+    { "opensuse-leap", VS_GUEST_FAMILY_SUSE }, { "opensuse-tumbleweed", VS_GUEST_FAMILY_SUSE },
+    { "sles", VS_GUEST_FAMILY_SUSE }, { "sled", VS_GUEST_FAMILY_SUSE },
+    { "alpine", VS_GUEST_FAMILY_ALPINE }, { "postmarketos", VS_GUEST_FAMILY_ALPINE },
+    { "arch", VS_GUEST_FAMILY_ARCH }, { "manjaro", VS_GUEST_FAMILY_ARCH },
+    { "endeavouros", VS_GUEST_FAMILY_ARCH }, { "artix", VS_GUEST_FAMILY_ARCH },
+};
+
+static VsGuestFamily
+vs_family_of_id(const char *id)
+{
+    for (guint i = 0; id && i < G_N_ELEMENTS(vs_family_ids); i++) {
+        if (g_str_equal(id, vs_family_ids[i].id))
+            return vs_family_ids[i].family;
+    }
+    return VS_GUEST_FAMILY_UNKNOWN;
+}
+
+VsGuestFamily
+vs_guest_family(const char *id, const char *id_like)
+{
+    g_auto(GStrv) likes = g_strsplit_set(id_like ? id_like : "", " \t", -1);
+    VsGuestFamily family = vs_family_of_id(id);
+
+    for (guint i = 0; family == VS_GUEST_FAMILY_UNKNOWN && likes[i]; i++)
+        family = vs_family_of_id(likes[i]);
+    return family;
+}
+
+#define VS_LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+
+/* libosinfo's short names that are not os-release's ID */
+static const struct {
+    const char *libosinfo, *id;
+} vs_libosinfo_names[] = {
+    { "alpinelinux", "alpine" }, { "archlinux", "arch" }, { "centos-stream", "centos" },
+};
+
+VsGuestFamily
+vs_guest_family_of_domain(xmlDoc *doc)
+{
+    xmlNode *os = doc ? vs_xml_find_one(doc, NULL, "/domain/metadata/*[namespace-uri()='"
+                                        VS_LIBOSINFO_NS "']/*[local-name()='os']") : NULL;
+    g_autofree char *url = os ? vs_xml_prop(os, "id") : NULL;
+    g_auto(GStrv) parts = NULL;
+    const char *name;
+
+    /* "http://debian.org/debian/12": the distribution is the path's first part */
+    if (!url || !g_str_has_prefix(url, "http://"))
+        return VS_GUEST_FAMILY_UNKNOWN;
+    parts = g_strsplit(url + strlen("http://"), "/", 3);
+    if (g_strv_length(parts) < 2)
+        return VS_GUEST_FAMILY_UNKNOWN;
+    name = parts[1];
+    for (guint i = 0; i < G_N_ELEMENTS(vs_libosinfo_names); i++) {
+        if (g_str_equal(name, vs_libosinfo_names[i].libosinfo))
+            name = vs_libosinfo_names[i].id;
+    }
+    return vs_guest_family(name, NULL);
+}
+
+const char *
+vs_guest_family_agent_install(VsGuestFamily family)
+{
+    switch (family) {
+    case VS_GUEST_FAMILY_DEBIAN:
+        return "apt install qemu-guest-agent";
+    case VS_GUEST_FAMILY_FEDORA:
+        return "dnf install qemu-guest-agent";
+    case VS_GUEST_FAMILY_SUSE:
+        return "zypper install qemu-guest-agent";
+    case VS_GUEST_FAMILY_ALPINE:
+        return "apk add qemu-guest-agent";
+    case VS_GUEST_FAMILY_ARCH:
+        return "pacman -S qemu-guest-agent";
+    case VS_GUEST_FAMILY_UNKNOWN:
+    case VS_GUEST_FAMILY_LAST:
+        break;
+    }
+    return NULL;
+}
+
+gboolean
+vs_guest_os_check(const VsGuestOs *os, GError **error)
+{
+    /* both sanitised by the parser */
+    const char *what = os && os->name ? os->name : os ? os->id : NULL;
+
+    switch (vs_guest_os_kind(os)) {
+    case VS_GUEST_OS_WINDOWS:
+        g_set_error(error, VS_ERROR, VS_ERROR_GUEST_OS,
+                    _("the guest runs %s: virt-share mounts shares only in Linux guests. "
+                      "Windows can use a virtiofs share through virtio-win's VirtIO-FS "
+                      "service with WinFsp, set up in the guest by hand (9p has no Windows "
+                      "driver)"), what);
+        return FALSE;
+    case VS_GUEST_OS_OTHER:
+        g_set_error(error, VS_ERROR, VS_ERROR_GUEST_OS,
+                    _("the guest runs %s, not Linux: virt-share mounts shares only in Linux "
+                      "guests. Mount the share in the guest by hand with that system's 9p "
+                      "or virtiofs client, if it has one"), what);
+        return FALSE;
+    case VS_GUEST_OS_UNKNOWN:
+    case VS_GUEST_OS_LINUX:
+    case VS_GUEST_OS_LAST:
+        break;
+    }
+    return TRUE;
 }

@@ -3,7 +3,10 @@
 
 #include <glib.h>
 #include <libvirt/libvirt.h>
+#include <libxml/tree.h>
 
+#include "vs-agent.h"
+#include "vs-enum.h"
 #include "vs-share.h"
 
 typedef struct {
@@ -73,3 +76,50 @@ gboolean vs_guest_fstab_add(virDomain *dom, const VsShare *share, GError **error
 /* Take the tag's line out again; not there is success. */
 gboolean vs_guest_fstab_remove(virDomain *dom, const char *tag, gboolean *removed,
                                GError **error);
+
+/* ---- The guest's operating system (guest-get-osinfo, vs_agent_osinfo) ---- */
+
+typedef enum {
+    VS_GUEST_OS_UNKNOWN,        /* the agent cannot tell: Linux assumed, as always */
+    VS_GUEST_OS_LINUX,
+    VS_GUEST_OS_WINDOWS,
+    VS_GUEST_OS_OTHER,          /* a BSD, illumos, ...: not Linux */
+    VS_GUEST_OS_LAST
+} VsGuestOsKind;
+/* "unknown", "linux", "windows", "other" */
+VS_ENUM_DECL(vs_guest_os_kind);
+
+/* What @os (NULL: unknown) is, from its ID. */
+VsGuestOsKind vs_guest_os_kind(const VsGuestOs *os);
+
+/* Distribution families, by package manager. */
+typedef enum {
+    VS_GUEST_FAMILY_UNKNOWN,
+    VS_GUEST_FAMILY_DEBIAN,     /* apt: Debian, Ubuntu, Mint, ... */
+    VS_GUEST_FAMILY_FEDORA,     /* dnf: Fedora, RHEL, CentOS, Rocky, Alma, ... */
+    VS_GUEST_FAMILY_SUSE,       /* zypper: openSUSE, SLES */
+    VS_GUEST_FAMILY_ALPINE,     /* apk */
+    VS_GUEST_FAMILY_ARCH,       /* pacman: Arch, Manjaro, ... */
+    VS_GUEST_FAMILY_LAST
+} VsGuestFamily;
+/* "unknown", "debian", "fedora", "suse", "alpine", "arch" */
+VS_ENUM_DECL(vs_guest_family);
+
+/* The family of os-release's @id, else of the first ID of @id_like (space
+ * separated) that has one; either may be NULL. */
+VsGuestFamily vs_guest_family(const char *id, const char *id_like);
+
+/* The family of the system the domain was made for, as virt-install and
+ * virt-manager record it (libosinfo's <os id="http://debian.org/debian/12"/>
+ * in the metadata of @doc): known without an agent, so the hint for
+ * installing one can name the package manager. */
+VsGuestFamily vs_guest_family_of_domain(xmlDoc *doc);
+
+/* The command that installs qemu-guest-agent in a guest of @family
+ * ("apt install qemu-guest-agent"), untranslated like every command; NULL
+ * for an unknown family. */
+const char *vs_guest_family_agent_install(VsGuestFamily family);
+
+/* Can virt-share mount shares in @os (NULL: unknown, which can)?  Else
+ * VS_ERROR_GUEST_OS, saying what that system would need instead. */
+gboolean vs_guest_os_check(const VsGuestOs *os, GError **error);

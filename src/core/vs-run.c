@@ -59,17 +59,22 @@ vs_warn(const VsRunOptions *ropts, const char *fmt, ...)
     va_end(args);
 }
 
-/* The guest is ready for @driver: agent answers, the commands we need are not
- * disabled, the kernel knows the file system (loaded, unless a dry run). */
+/* The guest is ready for @driver: agent answers, the system is Linux (or
+ * cannot be told), the commands we need are not disabled, the kernel knows
+ * the file system (loaded, unless a dry run). */
 static gboolean
 vs_guest_preflight(virDomain *dom, VsDriver driver, const VsRunOptions *ropts, GError **error)
 {
     g_autoptr(GHashTable) disabled = NULL;
+    g_autoptr(VsGuestOs) os = NULL;
     gboolean has = FALSE;
     const char *blocked;
 
     /* guest-info fails like guest-ping when the agent is not there: no ping. */
     if (!(disabled = vs_agent_disabled_commands(dom, error)))
+        return FALSE;
+    /* Before the disabled commands: on Windows no command list helps. */
+    if (!vs_agent_osinfo(dom, &os, error) || !vs_guest_os_check(os, error))
         return FALSE;
     if ((blocked = vs_guest_blocked_command(disabled))) {
         g_set_error(error, VS_ERROR, VS_ERROR_AGENT,
@@ -88,8 +93,22 @@ vs_guest_preflight(virDomain *dom, VsDriver driver, const VsRunOptions *ropts, G
     return TRUE;
 }
 
-/* Mount the share just attached; undo the attach if that fails.  After a
- * restart (@restarted) a 9p device cannot leave the running guest again. */
+/* A share a running guest gets at its next start needs no agent now, as
+ * ever; but an agent that says the guest is not Linux is heard, before the
+ * definition changes for a mount that could never happen. */
+static gboolean
+vs_guest_os_heard(virDomain *dom, GError **error)
+{
+    g_autoptr(VsGuestOs) os = NULL;
+    g_autoptr(GError) agent_error = NULL;
+
+    if (!vs_agent_osinfo(dom, &os, &agent_error)) {
+        g_debug("guest system not checked: %s", agent_error->message);
+        return TRUE;
+    }
+    return vs_guest_os_check(os, error);
+}
+
 /* vs_guest_preflight, once per file system type in @checked. */
 static gboolean
 vs_guest_preflight_once(GHashTable *checked, virDomain *dom, VsDriver driver,
@@ -105,6 +124,8 @@ vs_guest_preflight_once(GHashTable *checked, virDomain *dom, VsDriver driver,
     return TRUE;
 }
 
+/* Mount the share just attached; undo the attach if that fails.  After a
+ * restart (@restarted) a 9p device cannot leave the running guest again. */
 static gboolean
 vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
                  gboolean restarted, GError **error)
@@ -273,8 +294,9 @@ vs_run_add_check(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
         return FALSE;
     }
     /* Check the guest before changing anything. */
-    return !(mount_now || restart) ||
-           vs_guest_preflight(state->dom, job->share->driver, ropts, error);
+    if (mount_now || restart)
+        return vs_guest_preflight(state->dom, job->share->driver, ropts, error);
+    return !ropts->mount || !state->running || vs_guest_os_heard(state->dom, error);
 }
 
 gboolean

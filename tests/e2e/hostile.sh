@@ -60,14 +60,16 @@ hostile_seen() {
 }
 # hostile_reached SCENARIO: the command whose reply SCENARIO crafts, that the
 # watcher sends on its way to mount the share (ping, then /proc/self/mounts
-# through guest-file-open and -read, then guest-info before mounting):
-# wrongid spoils the ping itself, huge the open, nameless guest-info.
+# through guest-file-open and -read, then guest-info and guest-get-osinfo
+# before mounting): wrongid spoils the ping itself, huge the open, nameless
+# guest-info, windows guest-get-osinfo.
 hostile_reached() {
     local want seen
     case $1 in
         wrongid) want=guest-ping ;;
         huge) want=guest-file-open ;;
         nameless) want=guest-info ;;
+        windows) want=guest-get-osinfo ;;
         *) want=guest-file-read ;;
     esac
     seen=$(hostile_seen) || { tap_diag "hostile $1: the fake agent did not say what reached it"; return 1; }
@@ -113,6 +115,64 @@ if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent
         hostile_same_xml "hostile $sc: definition byte-identical" "$before_i" xml_inactive
         hostile_same_xml "hostile $sc: live XML byte-identical" "$before_l" xml_live
     done
+    # A Windows guest, as its agent's own guest-get-osinfo tells: add
+    # refuses before anything changes (a live virtiofs add, a 9p add that
+    # would wait for a restart, the dry run), says what Windows would need
+    # and that --no-mount only attaches; mount and doctor say the same.
+    if hostile_switch windows; then
+        # --force for 9p: QEMU's user cannot write the root-owned folder, and
+        # the host's permission check would refuse first.
+        for drv in virtiofs 9p; do
+            hwin_force=()
+            [ "$drv" = 9p ] && hwin_force=(--force)
+            hostile_run add "$HOSTILE" "$d_h2" --driver "$drv" --target /mnt/h2 "${hwin_force[@]}"
+            hostile_checks "hostile windows: add ($drv)"
+            expect "hostile windows: add ($drv) refuses as an impossible combination (exit 1)" test "$h_rc" -eq 1
+            expect "hostile windows: add ($drv) names the guest's system" grep -q "Windows 11 Pro" <<<"$h_out"
+            expect "hostile windows: add ($drv) says what Windows would need" grep -q "virtio-win.*WinFsp" <<<"$h_out"
+            expect "hostile windows: add ($drv) offers --no-mount" grep -q -- "--no-mount" <<<"$h_out"
+            hostile_same_xml "hostile windows: add ($drv): definition byte-identical" "$before_i" xml_inactive
+            hostile_same_xml "hostile windows: add ($drv): live XML byte-identical" "$before_l" xml_live
+        done
+        hostile_run add "$HOSTILE" "$d_h2" --driver virtiofs --target /mnt/h2 --dry-run
+        hostile_checks "hostile windows: add --dry-run"
+        expect "hostile windows: the dry run fails with the same refusal" grep -q "dry run: add would fail: .*Windows 11 Pro" <<<"$h_out"
+        hostile_run mount "$HOSTILE"
+        hostile_checks "hostile windows: mount"
+        expect "hostile windows: mount says what Windows would need" grep -q "WinFsp" <<<"$h_out"
+        # What reached the agent: its system asked, no command run in it.
+        hwin_seen=$(hostile_seen) || hwin_seen=
+        tap_diag "hostile windows: commands that reached the fake agent: ${hwin_seen:-none}"
+        expect "hostile windows: the agent was asked guest-get-osinfo" grep -qw guest-get-osinfo <<<"$hwin_seen"
+        expect_not "hostile windows: no guest-exec reached the guest" grep -qw guest-exec <<<"$hwin_seen"
+        hostile_run status "$HOSTILE"
+        hostile_checks "hostile windows: status" any
+        expect "hostile windows: status shows the guest's system" grep -q "Windows 11 Pro (22621)" <<<"$h_out"
+        hwin_json=$(timeout 300 "$VS" status "$HOSTILE" --json 2>/dev/null)
+        expect "hostile windows: status --json carries guest_os" \
+            jq -e '.guest_os.kind == "windows" and .guest_os.id == "mswindows" and .guest_os.kernel_release == "22621"' <<<"$hwin_json"
+        hwin_json=$(timeout 300 "$VS" doctor "$HOSTILE" --json 2>/dev/null); hwin_rc=$?
+        expect "hostile windows: doctor finds problems (exit 4)" test "$hwin_rc" -eq 4
+        expect "hostile windows: doctor --json has the finding guest-os-unsupported" \
+            jq -e '[.findings[] | select(.code == "guest-os-unsupported" and .severity == "error")] | length == 1' <<<"$hwin_json"
+        expect "hostile windows: doctor --json carries guest_os" jq -e '.guest_os.kind == "windows"' <<<"$hwin_json"
+        hostile_run doctor "$HOSTILE"
+        expect "hostile windows: doctor says what Windows would need" grep -q "virtio-win.*WinFsp" <<<"$h_out"
+        hostile_same_xml "hostile windows: definition byte-identical at the end" "$before_i" xml_inactive
+        hostile_same_xml "hostile windows: live XML byte-identical at the end" "$before_l" xml_live
+    fi
+    # A system whose name carries terminal escapes: refused, shown escaped.
+    if hostile_switch osinfo-escapes; then
+        hostile_run add "$HOSTILE" "$d_h2" --driver virtiofs --target /mnt/h2
+        hostile_checks "hostile osinfo-escapes: add"
+        expect "hostile osinfo-escapes: add refuses (exit 1)" test "$h_rc" -eq 1
+        expect "hostile osinfo-escapes: the system's name is shown escaped" \
+            grep -qF 'Free\x1b]0;pwned\x07\x1b[2JBSD \u{202e}14, not Linux' <<<"$h_out"
+        hostile_run status "$HOSTILE" --json
+        hostile_checks "hostile osinfo-escapes: status --json" any
+        hostile_same_xml "hostile osinfo-escapes: definition byte-identical" "$before_i" xml_inactive
+        hostile_same_xml "hostile osinfo-escapes: live XML byte-identical" "$before_l" xml_live
+    fi
     if hostile_switch escapes "status"; then
         hostile_run status "$HOSTILE"
         expect "hostile escapes: status shows the mount point escaped" \
@@ -120,7 +180,7 @@ if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent
     fi
     # The watcher mounts the shares of every guest whose agent answers (at
     # start, and when an agent connects): it must survive every scenario.
-    for sc in nameless nonobject endless escapes wrongid huge; do
+    for sc in nameless nonobject endless escapes wrongid huge windows; do
         hostile_switch "$sc" "watcher" || continue
         "$VS" watch >"$SHARES/hostile-watch.log" 2>&1 &
         hwatch=$!

@@ -6,6 +6,47 @@
 #include "fuzz.h"
 #include "vs-agent.h"
 #include "vs-error.h"
+#include "vs-guest.h"
+
+/* Guest text kept: printable (no C0, DEL or C1 byte left raw) and bounded
+ * (a field of VS_GUEST_OS_FIELD_MAX bytes, each escaped in at most 10). */
+static void
+check_shown(const char *s)
+{
+    if (!s)
+        return;
+    FUZZ_CHECK(g_utf8_validate(s, -1, NULL));
+    FUZZ_CHECK(strlen(s) <= 10 * VS_GUEST_OS_FIELD_MAX);
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        FUZZ_CHECK(c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0));
+    }
+}
+
+static void
+check_osinfo(JsonNode *ret)
+{
+    g_autoptr(VsGuestOs) os = vs_agent_parse_osinfo(ret, NULL);
+    g_autoptr(GError) refusal = NULL;
+
+    if (!os)
+        return;
+    /* the ID that decides is os-release's shape, whatever was sent */
+    FUZZ_CHECK(!os->id || (*os->id && strspn(os->id, "abcdefghijklmnopqrstuvwxyz0123456789._-") ==
+                                      strlen(os->id)));
+    check_shown(os->id);
+    check_shown(os->name);
+    check_shown(os->version_id);
+    check_shown(os->kernel_release);
+    check_shown(os->machine);
+    /* a refusal is the guest system error, and as printable */
+    if (!vs_guest_os_check(os, &refusal)) {
+        FUZZ_CHECK(g_error_matches(refusal, VS_ERROR, VS_ERROR_GUEST_OS));
+        FUZZ_CHECK(vs_guest_os_kind(os) == VS_GUEST_OS_WINDOWS ||
+                   vs_guest_os_kind(os) == VS_GUEST_OS_OTHER);
+    }
+    FUZZ_CHECK(vs_guest_family_to_string(vs_guest_family(os->id, os->name)) != NULL);
+}
 
 static void
 parse_all(JsonNode *ret)
@@ -30,6 +71,7 @@ parse_all(JsonNode *ret)
         FUZZ_CHECK(g_bytes_get_size(chunk) <= 16);
     if (vs_agent_parse_file_write(ret, &n, NULL))
         FUZZ_CHECK(n >= 0);
+    check_osinfo(ret);
 }
 
 int

@@ -18,6 +18,11 @@
 #              /proc/self/mounts, command stderr
 #   wrongid    every reply carries another request's id
 #   huge       numbers beyond any integer type
+#   windows    guest-get-osinfo answers as qemu-ga does on Windows 11
+#   osinfo-escapes  guest-get-osinfo names a FreeBSD with terminal escapes
+#              and a bidi override in its pretty-name
+# In every other scenario guest-get-osinfo is unknown, as to an agent older
+# than the command (CommandNotFound).
 # Usage: fake-agent.sh PORT
 port=$1
 scenario=ok
@@ -72,6 +77,14 @@ file_read() {
     esac
 }
 
+osinfo() {
+    case $scenario in
+        windows) ret '{"name": "Microsoft Windows", "kernel-release": "22621", "version": "Microsoft Windows 11", "variant": "client", "pretty-name": "Windows 11 Pro", "version-id": "11", "variant-id": "client", "kernel-version": "10.0", "machine": "x86_64", "id": "mswindows"}' ;;
+        osinfo-escapes) ret '{"id": "freebsd", "pretty-name": "Free\u001b]0;pwned\u0007\u001b[2JBSD \u202e14", "kernel-release": "14.0-RELEASE"}' ;;
+        *) printf '{"error": {"class": "CommandNotFound", "desc": "The command guest-get-osinfo has not been found"}}\n' >&3 ;;
+    esac
+}
+
 exec_status() {
     case $scenario in
         nonobject) ret '[1, 2]' ;;
@@ -104,6 +117,7 @@ handle() {
         guest-file-write) ret '{"count": 0, "eof": false}' ;;
         guest-exec) if [ "$scenario" = huge ]; then ret '{"pid": 99999999999999999999999}'; else ret '{"pid": 77}'; fi ;;
         guest-exec-status) exec_status ;;
+        guest-get-osinfo) osinfo ;;
         *) printf '{"error": {"class": "CommandNotFound", "desc": "not here"}}\n' >&3 ;;
     esac
 }
