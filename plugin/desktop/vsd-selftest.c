@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <adwaita.h>
+
 #include "vsd-selftest.h"
 
 #define VSD_POLL_MS 100
@@ -177,7 +179,8 @@ vsd_ready(VsdSelfTest *t, const char *cmd, char **args)
         return TRUE;
     if (!g_str_equal(cmd, "wait") && !g_str_equal(cmd, "wait-text") &&
         !g_str_equal(cmd, "click") && !g_str_equal(cmd, "set") &&
-        !g_str_equal(cmd, "select") && !g_str_equal(cmd, "check"))
+        !g_str_equal(cmd, "select") && !g_str_equal(cmd, "check") &&
+        !g_str_equal(cmd, "respond"))
         return TRUE;
     if (!(w = vsd_find(args[0])) || !gtk_widget_is_sensitive(w))
         return FALSE;
@@ -200,10 +203,17 @@ vsd_act(VsdSelfTest *t, const char *cmd, char **args)
         gtk_widget_activate(w);
     else if (g_str_equal(cmd, "set"))
         gtk_editable_set_text(GTK_EDITABLE(w), args[1]);
+    else if (g_str_equal(cmd, "select") && ADW_IS_COMBO_ROW(w))
+        adw_combo_row_set_selected(ADW_COMBO_ROW(w), (guint)atoi(args[1]));
     else if (g_str_equal(cmd, "select"))
         gtk_drop_down_set_selected(GTK_DROP_DOWN(w), (guint)atoi(args[1]));
+    else if (g_str_equal(cmd, "check") && GTK_IS_SWITCH(w))
+        gtk_switch_set_active(GTK_SWITCH(w), g_str_equal(args[1], "on"));
     else if (g_str_equal(cmd, "check"))
         gtk_check_button_set_active(GTK_CHECK_BUTTON(w), g_str_equal(args[1], "on"));
+    else if (g_str_equal(cmd, "respond"))
+        /* What a click on the message dialog's button with that id does. */
+        adw_message_dialog_response(ADW_MESSAGE_DIALOG(w), args[1]);
     else if (g_str_equal(cmd, "wait-error"))
         /* Expected: close it as a person would. */
         gtk_window_destroy(GTK_WINDOW(vsd_find("error-dialog")));
@@ -228,6 +238,7 @@ vsd_arity(const char *cmd)
         { "timeout", 1 }, { "wait", 1 }, { "wait-gone", 1 }, { "wait-text", 2 },
         { "wait-idle", 0 }, { "wait-file", 1 }, { "click", 1 }, { "set", 2 }, { "select", 2 }, { "check", 2 },
         { "shot", 1 }, { "quit", 0 }, { "wait-error", 1 }, { "stall-max", 1 },
+        { "respond", 2 },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(table); i++)
