@@ -190,6 +190,34 @@ vsd_ready(VsdSelfTest *t, const char *cmd, char **args)
     return strstr(text, args[1]) != NULL;
 }
 
+static GtkWidget *
+vsd_button_labelled(GtkWidget *w, const char *label)
+{
+    if (GTK_IS_BUTTON(w) && g_strcmp0(gtk_button_get_label(GTK_BUTTON(w)), label) == 0)
+        return w;
+    for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = vsd_button_labelled(c, label);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+/* The button of the message dialog @w that answers @id (the dialog makes
+ * its buttons itself: found by their label). */
+static GtkWidget *
+vsd_response_button(VsdSelfTest *t, GtkWidget *w, const char *id)
+{
+    GtkWidget *b = NULL;
+
+    if (ADW_IS_MESSAGE_DIALOG(w) && adw_message_dialog_has_response(ADW_MESSAGE_DIALOG(w), id))
+        b = vsd_button_labelled(w, adw_message_dialog_get_response_label(ADW_MESSAGE_DIALOG(w), id));
+    if (!b)
+        vsd_test_exit(t, 1, "FAIL at line %u: no response '%s' in %s", t->next, id,
+                      gtk_widget_get_name(w));
+    return b;
+}
+
 static void
 vsd_act(VsdSelfTest *t, const char *cmd, char **args)
 {
@@ -212,8 +240,14 @@ vsd_act(VsdSelfTest *t, const char *cmd, char **args)
     else if (g_str_equal(cmd, "check"))
         gtk_check_button_set_active(GTK_CHECK_BUTTON(w), g_str_equal(args[1], "on"));
     else if (g_str_equal(cmd, "respond"))
-        /* What a click on the message dialog's button with that id does. */
-        adw_message_dialog_response(ADW_MESSAGE_DIALOG(w), args[1]);
+        g_signal_emit_by_name(vsd_response_button(t, w, args[1]), "clicked");
+    else if (g_str_equal(cmd, "action") && g_str_has_prefix(args[0], "app."))
+        /* What its menu item or shortcut does. */
+        g_action_group_activate_action(G_ACTION_GROUP(gtk_window_get_application(GTK_WINDOW(t->win))),
+                                       args[0] + strlen("app."), NULL);
+    else if (g_str_equal(cmd, "action") &&
+             !gtk_widget_activate_action(GTK_WIDGET(t->win), args[0], NULL))
+        vsd_test_exit(t, 1, "FAIL at line %u: no action %s", t->next, args[0]);
     else if (g_str_equal(cmd, "wait-error"))
         /* Expected: close it as a person would. */
         gtk_window_destroy(GTK_WINDOW(vsd_find("error-dialog")));
@@ -238,7 +272,7 @@ vsd_arity(const char *cmd)
         { "timeout", 1 }, { "wait", 1 }, { "wait-gone", 1 }, { "wait-text", 2 },
         { "wait-idle", 0 }, { "wait-file", 1 }, { "click", 1 }, { "set", 2 }, { "select", 2 }, { "check", 2 },
         { "shot", 1 }, { "quit", 0 }, { "wait-error", 1 }, { "stall-max", 1 },
-        { "respond", 2 },
+        { "respond", 2 }, { "action", 1 },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(table); i++)

@@ -388,7 +388,7 @@ vsd_share_form(VsdShareDialog *sd)
     GtkWidget *group = adw_preferences_group_new();
     GtkWidget *choose = vsd_named(gtk_button_new_from_icon_name("folder-open-symbolic"),
                                   "choose-folder");
-    GtkWidget *cancel = gtk_button_new_with_mnemonic(_("_Cancel"));
+    GtkWidget *cancel = vsd_named(gtk_button_new_with_mnemonic(_("_Cancel")), "share-cancel");
 
     for (guint i = 0; i < G_N_ELEMENTS(vsd_driver_texts); i++) {
         driver_labels[i] = vsd_driver_texts[i].label;
@@ -458,7 +458,7 @@ static GtkWidget *
 vsd_share_plan_page(VsdShareDialog *sd)
 {
     GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
-    GtkWidget *back = gtk_button_new_with_mnemonic(_("_Back"));
+    GtkWidget *back = vsd_named(gtk_button_new_with_mnemonic(_("_Back")), "plan-back");
     GtkWidget *offer_text = gtk_label_new(_("To keep the owners the VM gives its files, share it "
                                             "with virtiofs instead: shared memory is added to the "
                                             "VM's settings and takes effect when it starts."));
@@ -511,7 +511,7 @@ vsd_share_dialog_open(VsdWindow *win, const char *uri, const char *domain)
     gtk_window_set_title(GTK_WINDOW(sd->window), title);
     gtk_window_set_transient_for(GTK_WINDOW(sd->window), GTK_WINDOW(win));
     gtk_window_set_modal(GTK_WINDOW(sd->window), TRUE);
-    gtk_window_set_default_size(GTK_WINDOW(sd->window), 620, -1);
+    gtk_window_set_default_size(GTK_WINDOW(sd->window), 640, 580);
     g_object_set_data_full(G_OBJECT(sd->window), "vsd-share-dialog", sd, vsd_share_dialog_free);
     sd->stack = gtk_stack_new();
     g_object_set(sd->stack, "margin-top", 18, "margin-bottom", 18, "margin-start", 18,
