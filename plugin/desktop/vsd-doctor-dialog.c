@@ -3,6 +3,7 @@
 
 #include "vs-i18n.h"
 #include "vsd-dialogs.h"
+#include "vsd-rows.h"
 
 typedef struct {
     VsdWindow *win;
@@ -12,6 +13,7 @@ typedef struct {
     GtkWidget *identity;
     GtkWidget *list;            /* the findings' rows, or the no-problem page */
     GPtrArray *findings;        /* VsdFinding, shown: doctor.fix's target indexes it */
+    char *qemu_user;            /* who QEMU runs as, from the last check */
     GtkWidget *spinner;
     GtkWidget *status;          /* what runs now, beside the spinner */
 } VsdDoctorDialog;
@@ -25,6 +27,7 @@ vsd_doctor_dialog_free(gpointer data)
 
     g_object_unref(dd->win);
     g_clear_pointer(&dd->findings, g_ptr_array_unref);
+    g_free(dd->qemu_user);
     g_free(dd->uri);
     g_free(dd->domain);
     g_free(dd);
@@ -104,6 +107,42 @@ vsd_doctor_on_fix(GSimpleAction *action, GVariant *param, gpointer data)
     vsd_doctor_run(dd, op);
 }
 
+/* The findings whose words are the command line's (its options, 9p's mode
+ * names) in the window's words; the others as the core says them. */
+static char *
+vsd_finding_words(const VsdDoctorDialog *dd, const VsdFinding *f)
+{
+    const char *code = f->finding->code;
+    const char *user = dd->qemu_user ? dd->qemu_user : _("the user QEMU runs as");
+
+    if (g_str_equal(code, "not-running"))
+        return g_strdup(_("The VM is shut off, so its guest agent and its mounts cannot be "
+                          "checked. When it starts, its shared folders appear in it and are "
+                          "mounted."));
+    if (g_str_equal(code, "agent-unavailable"))
+        return g_strdup(vsd_agent_hint());
+    if (g_str_equal(code, "pending-restart"))
+        return g_strdup(_("Added, but the running VM sees it only after a restart "
+                          "(Restart VM…)."));
+    if (g_str_equal(code, "not-mounted"))
+        return g_strdup(_("Attached to the VM, but not mounted in it."));
+    if (g_str_equal(code, "folder-write"))
+        return g_strdup_printf(_("QEMU runs as %s and cannot write to this folder: creating "
+                                 "files in the VM fails with “Permission denied”. Fix gives it "
+                                 "access, or share the folder read-only."), user);
+    if (g_str_equal(code, "squash-owner"))
+        return g_strdup_printf(_("Every file the VM creates here belongs to %s on this "
+                                 "computer; changing owners in the VM fails."), user);
+    if (g_str_equal(code, "passthrough-unprivileged"))
+        return g_strdup_printf(_("“Keep owners” needs QEMU to run as root; it runs as %s, so "
+                                 "the VM cannot create files here. Share the folder again with "
+                                 "“One owner” or “Owners in attributes”."), user);
+    if (g_str_equal(code, "mapped-xattr"))
+        return g_strdup(_("“Owners in attributes” needs extended attributes, which the file "
+                          "system of this folder lacks: share it again with “One owner”."));
+    return NULL;
+}
+
 /* Each finding is named "finding:TAG:CODE", its button "fix:TAG:CODE";
  * the domain's own findings have "domain" for TAG, the host's "host" (no
  * tag contains ':'). */
@@ -116,9 +155,12 @@ vsd_finding_row(VsdDoctorDialog *dd, const VsdFinding *f, guint index)
                           f->host ? g_strdup(_("This computer")) :
                           g_strdup_printf(_("Virtual machine %s"), dd->domain);
     g_autofree char *name = g_strdup_printf("finding:%s:%s", about, f->finding->code);
-    g_autofree char *subtitle = f->finding->fix_command ?
-        g_strdup_printf(_("%s\nIn a terminal: %s"), f->finding->message, f->finding->fix_command) :
-        g_strdup(f->finding->message);
+    g_autofree char *words = vsd_finding_words(dd, f);
+    /* A command to type only where no button does it. */
+    g_autofree char *subtitle = f->finding->fix_command && f->fix == VSD_FIX_NONE ?
+        g_strdup_printf(_("%s\nIn a terminal: %s"), words ? words : f->finding->message,
+                        f->finding->fix_command) :
+        g_strdup(words ? words : f->finding->message);
     const char *severity = f->finding->severity == VS_SEVERITY_ERROR ? _("Problem") :
                            f->finding->severity == VS_SEVERITY_WARNING ? _("Warning") :
                            _("Note");
@@ -130,6 +172,9 @@ vsd_finding_row(VsdDoctorDialog *dd, const VsdFinding *f, guint index)
     adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), f->tag ? f->source : vm);
     adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
     adw_action_row_set_subtitle_lines(ADW_ACTION_ROW(row), 0);
+    /* The core's own words, for a bug report. */
+    if (words)
+        gtk_widget_set_tooltip_text(row, f->finding->message);
     /* An error looks like one: the symbolic icon takes the theme's colour,
      * and says it in words to a screen reader. */
     if (f->finding->severity == VS_SEVERITY_ERROR)
@@ -161,6 +206,8 @@ vsd_doctor_show(VsdDoctorDialog *dd, VsdOp *op)
     while ((child = gtk_widget_get_first_child(dd->list)))
         gtk_box_remove(GTK_BOX(dd->list), child);
     gtk_label_set_text(GTK_LABEL(dd->identity), op->identity);
+    g_free(dd->qemu_user);
+    dd->qemu_user = g_strdup(op->qemu_user);
     /* The dialog owns the findings from here; the rows name them by index. */
     g_clear_pointer(&dd->findings, g_ptr_array_unref);
     dd->findings = g_steal_pointer(&op->findings);

@@ -267,6 +267,8 @@ vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
     if (report->agent_error && report->findings->len == 0)
         g_string_append_printf(about, "\n%s %s", _("Guest agent:"), report->agent_error);
     op->identity = g_string_free(g_steal_pointer(&about), FALSE);
+    g_free(op->qemu_user);
+    op->qemu_user = g_strdup(report->identity.user);
     op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
     /* The host's and the domain's findings first: they decide about every share. */
     vsd_op_take_findings(op, report->host_findings, TRUE, NULL);

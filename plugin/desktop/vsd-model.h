@@ -87,7 +87,7 @@ typedef struct {
     /* results */
     char *description;          /* ADD_PREPARE */
     VsPlan plan;                /* ADD_PREPARE, ADD */
-    char *qemu_user;            /* ADD_PREPARE: who QEMU runs as (owns what 9p writes) */
+    char *qemu_user;            /* ADD_PREPARE, DOCTOR: who QEMU runs as (owns what 9p writes) */
     gboolean virtiofs_offer;    /* ADD_PREPARE: automatic chose 9p for a shut-off VM,
                                  * and the core would share it with virtiofs (adding
                                  * shared memory), which keeps owners */

@@ -6,6 +6,15 @@
 #include "vs-i18n.h"
 #include "vsd-rows.h"
 
+const char *
+vsd_agent_hint(void)
+{
+    return _("Folders cannot be mounted in this VM, nor their state shown, until "
+             "qemu-guest-agent is installed and running in it: for example "
+             "“apt install qemu-guest-agent” (Debian, Ubuntu) or "
+             "“dnf install qemu-guest-agent” (Fedora, RHEL), then restart the VM.");
+}
+
 char *
 vsd_share_kind(VsDriver driver, VsMode mode, gboolean readonly)
 {
@@ -214,11 +223,7 @@ vsd_agent_row(const VsdDomain *d)
     gtk_widget_set_name(row, name);
     adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
     adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("The guest agent does not answer"));
-    adw_action_row_set_subtitle(ADW_ACTION_ROW(row),
-        _("Folders cannot be mounted in this VM, nor their state shown, until "
-          "qemu-guest-agent is installed and running in it: for example "
-          "“apt install qemu-guest-agent” (Debian, Ubuntu) or "
-          "“dnf install qemu-guest-agent” (Fedora, RHEL), then restart the VM."));
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), vsd_agent_hint());
     adw_action_row_add_prefix(ADW_ACTION_ROW(row),
                               vsd_state_icon("dialog-warning-symbolic", "warning",
                                              _("The guest agent does not answer")));

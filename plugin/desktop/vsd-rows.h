@@ -13,3 +13,6 @@ void vsd_rows_fill(GtkWidget *box, const char *uri, const VsdSnapshot *snap);
 
 /* Plain words for a share's driver and mode ("9p, one owner for all files"). */
 char *vsd_share_kind(VsDriver driver, VsMode mode, gboolean readonly);
+
+/* What to install in a VM whose guest agent does not answer (translated). */
+const char *vsd_agent_hint(void);
