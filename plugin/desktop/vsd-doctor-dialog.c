@@ -108,38 +108,45 @@ vsd_doctor_on_fix(GSimpleAction *action, GVariant *param, gpointer data)
 }
 
 /* The findings whose words are the command line's (its options, 9p's mode
- * names) in the window's words; the others as the core says them. */
+ * names) in the window's words, "%s" standing for QEMU's user; the others
+ * as the core says them. */
+static const struct {
+    const char *code;
+    const char *words;
+} vsd_finding_texts[] = {
+    { "not-running", N_("The VM is shut off, so its guest agent and its mounts cannot be "
+                        "checked. When it starts, its shared folders appear in it and are "
+                        "mounted.") },
+    { "pending-restart", N_("Added, but the running VM sees it only after a restart "
+                            "(Restart VM…).") },
+    { "not-mounted", N_("Attached to the VM, but not mounted in it.") },
+    { "folder-write", N_("QEMU runs as %s and cannot write to this folder: creating files in "
+                         "the VM fails with “Permission denied”. Fix gives it access, or "
+                         "share the folder read-only.") },
+    { "squash-owner", N_("Every file the VM creates here belongs to %s on this computer; "
+                         "changing owners in the VM fails.") },
+    { "passthrough-unprivileged", N_("“Keep owners” needs QEMU to run as root; it runs as %s, "
+                                     "so the VM cannot create files here. Share the folder "
+                                     "again with “One owner” or “Owners in attributes”.") },
+    { "mapped-xattr", N_("“Owners in attributes” needs extended attributes, which the file "
+                         "system of this folder lacks: share it again with “One owner”.") },
+};
+
 static char *
 vsd_finding_words(const VsdDoctorDialog *dd, const VsdFinding *f)
 {
-    const char *code = f->finding->code;
     const char *user = dd->qemu_user ? dd->qemu_user : _("the user QEMU runs as");
+    GString *words;
 
-    if (g_str_equal(code, "not-running"))
-        return g_strdup(_("The VM is shut off, so its guest agent and its mounts cannot be "
-                          "checked. When it starts, its shared folders appear in it and are "
-                          "mounted."));
-    if (g_str_equal(code, "agent-unavailable"))
+    if (g_str_equal(f->finding->code, "agent-unavailable"))
         return g_strdup(vsd_agent_hint());
-    if (g_str_equal(code, "pending-restart"))
-        return g_strdup(_("Added, but the running VM sees it only after a restart "
-                          "(Restart VM…)."));
-    if (g_str_equal(code, "not-mounted"))
-        return g_strdup(_("Attached to the VM, but not mounted in it."));
-    if (g_str_equal(code, "folder-write"))
-        return g_strdup_printf(_("QEMU runs as %s and cannot write to this folder: creating "
-                                 "files in the VM fails with “Permission denied”. Fix gives it "
-                                 "access, or share the folder read-only."), user);
-    if (g_str_equal(code, "squash-owner"))
-        return g_strdup_printf(_("Every file the VM creates here belongs to %s on this "
-                                 "computer; changing owners in the VM fails."), user);
-    if (g_str_equal(code, "passthrough-unprivileged"))
-        return g_strdup_printf(_("“Keep owners” needs QEMU to run as root; it runs as %s, so "
-                                 "the VM cannot create files here. Share the folder again with "
-                                 "“One owner” or “Owners in attributes”."), user);
-    if (g_str_equal(code, "mapped-xattr"))
-        return g_strdup(_("“Owners in attributes” needs extended attributes, which the file "
-                          "system of this folder lacks: share it again with “One owner”."));
+    for (guint i = 0; i < G_N_ELEMENTS(vsd_finding_texts); i++) {
+        if (!g_str_equal(f->finding->code, vsd_finding_texts[i].code))
+            continue;
+        words = g_string_new(_(vsd_finding_texts[i].words));
+        g_string_replace(words, "%s", user, 1);
+        return g_string_free(words, FALSE);
+    }
     return NULL;
 }
 

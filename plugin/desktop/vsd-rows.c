@@ -18,24 +18,14 @@ vsd_agent_hint(void)
 char *
 vsd_share_kind(VsDriver driver, VsMode mode, gboolean readonly)
 {
-    const char *how;
+    static const char *const how[VS_MODE_LAST] = {
+        [VS_MODE_PASSTHROUGH] = N_("keeps the VM's owners"),
+        [VS_MODE_MAPPED] = N_("owners stored separately"),
+        [VS_MODE_SQUASH] = N_("one owner for all files"),
+    };
 
-    switch (mode) {
-    case VS_MODE_PASSTHROUGH:
-        how = _("keeps the VM's owners");
-        break;
-    case VS_MODE_MAPPED:
-        how = _("owners stored separately");
-        break;
-    case VS_MODE_SQUASH:
-        how = _("one owner for all files");
-        break;
-    default:
-        how = NULL;
-        break;
-    }
-    return g_strdup_printf("%s%s%s%s", vs_driver_to_string(driver), how ? ", " : "", how ? how : "",
-                           readonly ? _(", read-only") : "");
+    return g_strdup_printf("%s%s%s%s", vs_driver_to_string(driver), how[mode] ? ", " : "",
+                           how[mode] ? _(how[mode]) : "", readonly ? _(", read-only") : "");
 }
 
 /* A button that activates @action with the target (uri, domain, tag), named

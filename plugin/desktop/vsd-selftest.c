@@ -34,17 +34,36 @@ vsd_test_exit(VsdSelfTest *t, int code, const char *fmt, ...)
     exit(code);
 }
 
+/* The first widget under @w (itself included) that @match takes. */
 static GtkWidget *
-vsd_find_in(GtkWidget *w, const char *name)
+vsd_find_under(GtkWidget *w, gboolean (*match)(GtkWidget *w, const char *what), const char *what)
 {
-    if (gtk_widget_get_mapped(w) && g_pattern_match_simple(name, gtk_widget_get_name(w)))
+    if (match(w, what))
         return w;
     for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c)) {
-        GtkWidget *found = vsd_find_in(c, name);
+        GtkWidget *found = vsd_find_under(c, match, what);
         if (found)
             return found;
     }
     return NULL;
+}
+
+static gboolean
+vsd_named_shown(GtkWidget *w, const char *pattern)
+{
+    return gtk_widget_get_mapped(w) && g_pattern_match_simple(pattern, gtk_widget_get_name(w));
+}
+
+static gboolean
+vsd_button_labelled(GtkWidget *w, const char *label)
+{
+    return GTK_IS_BUTTON(w) && g_strcmp0(gtk_button_get_label(GTK_BUTTON(w)), label) == 0;
+}
+
+static GtkWidget *
+vsd_find_in(GtkWidget *w, const char *name)
+{
+    return vsd_find_under(w, vsd_named_shown, name);
 }
 
 /* The shown widget named @name in any window. */
@@ -190,19 +209,6 @@ vsd_ready(VsdSelfTest *t, const char *cmd, char **args)
     return strstr(text, args[1]) != NULL;
 }
 
-static GtkWidget *
-vsd_button_labelled(GtkWidget *w, const char *label)
-{
-    if (GTK_IS_BUTTON(w) && g_strcmp0(gtk_button_get_label(GTK_BUTTON(w)), label) == 0)
-        return w;
-    for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c)) {
-        GtkWidget *found = vsd_button_labelled(c, label);
-        if (found)
-            return found;
-    }
-    return NULL;
-}
-
 /* The button of the message dialog @w that answers @id (the dialog makes
  * its buttons itself: found by their label). */
 static GtkWidget *
@@ -211,7 +217,8 @@ vsd_response_button(VsdSelfTest *t, GtkWidget *w, const char *id)
     GtkWidget *b = NULL;
 
     if (ADW_IS_MESSAGE_DIALOG(w) && adw_message_dialog_has_response(ADW_MESSAGE_DIALOG(w), id))
-        b = vsd_button_labelled(w, adw_message_dialog_get_response_label(ADW_MESSAGE_DIALOG(w), id));
+        b = vsd_find_under(w, vsd_button_labelled,
+                           adw_message_dialog_get_response_label(ADW_MESSAGE_DIALOG(w), id));
     if (!b)
         vsd_test_exit(t, 1, "FAIL at line %u: no response '%s' in %s", t->next, id,
                       gtk_widget_get_name(w));

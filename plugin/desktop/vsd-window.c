@@ -587,89 +587,73 @@ vsd_on_mount(GSimpleAction *action, GVariant *param, gpointer data)
     vsd_window_run(data, op, what, NULL, NULL);
 }
 
+static void
+vsd_on_confirm_response(AdwMessageDialog *d, const char *response, VsdWindow *win)
+{
+    if (!g_str_equal(response, g_object_get_data(G_OBJECT(d), "vsd-ok")))
+        return;
+    vsd_window_run(win, g_object_steal_data(G_OBJECT(d), "vsd-op"),
+                   g_object_get_data(G_OBJECT(d), "vsd-what"), NULL, NULL);
+}
+
 /* The question of a change that cannot be taken back: the safe answer is
  * the default one, the change is marked destructive.  Named NAME-dialog
- * (the self-test answers it by that name and the response's id); its op
- * runs on the answer @ok_id. */
+ * (the self-test answers it by that name and the response's id NAME); @op
+ * runs on that answer, with @what as its progress. */
 static void
 vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *detail,
-            const char *ok_id, const char *ok_label, GCallback on_response, VsdOp *op)
+            const char *ok_label, VsdOp *op, const char *what)
 {
     GtkWidget *d = adw_message_dialog_new(GTK_WINDOW(win), question, NULL);
     g_autofree char *dialog_name = g_strdup_printf("%s-dialog", name);
 
     adw_message_dialog_set_body(ADW_MESSAGE_DIALOG(d), detail);
     adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(d), "cancel", _("_Cancel"),
-                                     ok_id, ok_label, NULL);
-    adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(d), ok_id,
+                                     name, ok_label, NULL);
+    adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(d), name,
                                                ADW_RESPONSE_DESTRUCTIVE);
     adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(d), "cancel");
     adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(d), "cancel");
     gtk_widget_set_name(d, dialog_name);
     g_object_set_data_full(G_OBJECT(d), "vsd-op", op, (GDestroyNotify)vsd_op_free);
-    g_signal_connect(d, "response", on_response, win);
+    g_object_set_data_full(G_OBJECT(d), "vsd-what", g_strdup(what), g_free);
+    g_object_set_data_full(G_OBJECT(d), "vsd-ok", g_strdup(name), g_free);
+    g_signal_connect(d, "response", G_CALLBACK(vsd_on_confirm_response), win);
     gtk_window_present(GTK_WINDOW(d));
 }
 
-/* The dialog's operation, taken from it. */
+/* A remove of the share @t names, with its folder for the words. */
 static VsdOp *
-vsd_confirm_op(AdwMessageDialog *d)
+vsd_remove_op(VsdWindow *win, VsdTarget t, char **what)
 {
-    return g_object_steal_data(G_OBJECT(d), "vsd-op");
-}
+    const VsShare *share = vsd_window_share(win, t);
+    VsdOp *op = vsd_target_op(VSD_OP_REMOVE, t);
 
-static void
-vsd_on_remove_response(AdwMessageDialog *d, const char *response, VsdWindow *win)
-{
-    VsdOp *op;
-    g_autofree char *what = NULL;
-
-    if (!g_str_equal(response, "remove"))
-        return;
-    op = vsd_confirm_op(d);
-    what = g_strdup_printf(_("Removing %s from %s…"), op->source ? op->source : op->tag, op->domain);
-    vsd_window_run(win, op, what, NULL, NULL);
+    op->source = g_strdup(share ? share->source : t.tag);
+    *what = g_strdup_printf(_("Removing %s from %s…"), op->source, op->domain);
+    return op;
 }
 
 static void
 vsd_on_remove(GSimpleAction *action, GVariant *param, gpointer data)
 {
     VsdTarget t = vsd_target(param);
-    const VsShare *share = vsd_window_share(data, t);
-    VsdOp *op = vsd_target_op(VSD_OP_REMOVE, t);
-    g_autofree char *detail = NULL;
+    g_autofree char *what = NULL;
+    VsdOp *op = vsd_remove_op(data, t, &what);
+    g_autofree char *detail = g_strdup_printf(_("%s is unmounted in the guest and no longer "
+                                                "shared with %s. The files stay on this "
+                                                "computer."), op->source, t.domain);
 
-    op->source = g_strdup(share ? share->source : t.tag);
-    detail = g_strdup_printf(_("%s is unmounted in the guest and no longer shared with %s. "
-                               "The files stay on this computer."), op->source, t.domain);
-    vsd_confirm(data, "remove", _("Stop Sharing This Folder?"), detail, "remove", _("_Remove"),
-                G_CALLBACK(vsd_on_remove_response), op);
+    vsd_confirm(data, "remove", _("Stop Sharing This Folder?"), detail, _("_Remove"), op, what);
 }
 
 static void
 vsd_on_undo_add(GSimpleAction *action, GVariant *param, gpointer data)
 {
-    VsdTarget t = vsd_target(param);
-    VsdOp *op = vsd_target_op(VSD_OP_REMOVE, t);
-    const VsShare *share = vsd_window_share(data, t);
     g_autofree char *what = NULL;
+    VsdOp *op = vsd_remove_op(data, vsd_target(param), &what);
 
-    op->source = g_strdup(share ? share->source : t.tag);
-    what = g_strdup_printf(_("Removing %s from %s…"), op->source, op->domain);
     vsd_window_run(data, op, what, NULL, NULL);
-}
-
-static void
-vsd_on_restart_response(AdwMessageDialog *d, const char *response, VsdWindow *win)
-{
-    VsdOp *op;
-    g_autofree char *what = NULL;
-
-    if (!g_str_equal(response, "restart"))
-        return;
-    op = vsd_confirm_op(d);
-    what = g_strdup_printf(_("Restarting %s and mounting its shares…"), op->domain);
-    vsd_window_run(win, op, what, NULL, NULL);
 }
 
 /* Shares pending a restart appear only after a shutdown and a start (a
@@ -679,12 +663,12 @@ vsd_on_restart(GSimpleAction *action, GVariant *param, gpointer data)
 {
     VsdTarget t = vsd_target(param);
     g_autofree char *question = g_strdup_printf(_("Restart %s Now?"), t.domain);
+    g_autofree char *what = g_strdup_printf(_("Restarting %s and mounting its shares…"), t.domain);
 
     vsd_confirm(data, "restart", question,
                 _("The guest is asked to shut down, as with its power button, and started again; "
                   "then the shared folders are mounted. Unsaved work in the guest may be lost."),
-                "restart", _("_Restart"), G_CALLBACK(vsd_on_restart_response),
-                vsd_target_op(VSD_OP_RESTART, t));
+                _("_Restart"), vsd_target_op(VSD_OP_RESTART, t), what);
 }
 
 static const GActionEntry vsd_window_actions[] = {
