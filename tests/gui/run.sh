@@ -17,8 +17,8 @@
 # the Start and the stopped agent the main loop must never stall 5 s (the
 # window would freeze).
 #
-# The program is driven by its hidden --self-test mode (plugin/desktop/
-# vsd-selftest.h): each step activates the same widget signals a click or a
+# The program is driven by the --self-test mode of its test build
+# (virt-share-desktop-selftest, plugin/desktop/vsd-selftest.h): each step activates the same widget signals a click or a
 # keyboard entry emits (a message dialog's button: its response).  The oracle is independent of the program: virsh
 # dumpxml and guest-exec through tests/lab/lib.sh.  Screenshots of each state
 # go to $GUI_ARTIFACTS (rendered by the program's windows), plus one of the
@@ -32,7 +32,8 @@ top=$(cd "$here/../.." && pwd)
 # shellcheck source=../tap.sh
 . "$top/tests/tap.sh"
 
-BIN=${VIRT_SHARE_DESKTOP:-$top/plugin/desktop/virt-share-desktop}
+# The build with the self-test interpreter (the installed program has none).
+BIN=${VIRT_SHARE_DESKTOP:-$top/plugin/desktop/virt-share-desktop-selftest}
 VS=${VIRT_SHARE:-$top/src/virt-share}
 ART=${GUI_ARTIFACTS:-$top/gui-artifacts}
 DOM=vs-test-gui
