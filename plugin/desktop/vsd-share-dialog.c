@@ -464,6 +464,7 @@ vsd_share_plan_page(VsdShareDialog *sd)
                                             "VM's settings and takes effect when it starts."));
     GtkWidget *use_virtiofs = vsd_named(gtk_button_new_with_mnemonic(_("Use _virtiofs")),
                                         "use-virtiofs");
+    GtkWidget *buttons;
 
     sd->plan_heading = vsd_wrapped(gtk_label_new(NULL), "plan-heading");
     gtk_widget_add_css_class(sd->plan_heading, "title-4");
@@ -478,8 +479,6 @@ vsd_share_plan_page(VsdShareDialog *sd)
     g_signal_connect(use_virtiofs, "clicked", G_CALLBACK(vsd_share_use_virtiofs), sd);
     gtk_box_append(GTK_BOX(sd->offer), offer_text);
     gtk_box_append(GTK_BOX(sd->offer), use_virtiofs);
-    gtk_widget_set_vexpand(sd->offer, TRUE);
-    gtk_widget_set_valign(sd->offer, GTK_ALIGN_START);
     sd->apply = vsd_named(gtk_button_new_with_mnemonic(_("_Share")), "apply");
     gtk_widget_add_css_class(sd->apply, "suggested-action");
     sd->restart_now = vsd_named(gtk_button_new_with_mnemonic(_("Share and _Restart Now")),
@@ -493,7 +492,11 @@ vsd_share_plan_page(VsdShareDialog *sd)
     gtk_box_append(GTK_BOX(box), sd->plan_text);
     gtk_box_append(GTK_BOX(box), sd->plan_owners);
     gtk_box_append(GTK_BOX(box), sd->offer);
-    gtk_box_append(GTK_BOX(box), vsd_button_row(back, sd->restart_now, sd->apply, NULL));
+    buttons = vsd_button_row(back, sd->restart_now, sd->apply, NULL);
+    /* At the bottom, where the form has its own. */
+    gtk_widget_set_vexpand(buttons, TRUE);
+    gtk_widget_set_valign(buttons, GTK_ALIGN_END);
+    gtk_box_append(GTK_BOX(box), buttons);
     return box;
 }
 
