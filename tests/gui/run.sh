@@ -18,11 +18,13 @@
 # window would freeze).
 #
 # The program is driven by the --self-test mode of its test build
-# (virt-share-desktop-selftest, plugin/desktop/vsd-selftest.h): each step activates the same widget signals a click or a
-# keyboard entry emits (a message dialog's button: its response).  The oracle is independent of the program: virsh
-# dumpxml and guest-exec through tests/lab/lib.sh.  Screenshots of each state
-# go to $GUI_ARTIFACTS (rendered by the program's windows), plus one of the
-# whole X screen (ImageMagick import).  Needs root, like the e2e suite.
+# (virt-share-desktop-selftest, plugin/desktop/vsd-selftest.h): each step
+# activates the same widget signals a click or a keyboard entry emits (a
+# message dialog's: the click of its button).  The oracle is independent of
+# the program: virsh dumpxml and guest-exec through tests/lab/lib.sh.
+# Screenshots of each state go to $GUI_ARTIFACTS (rendered by the program's
+# windows), plus one of the whole X screen (ImageMagick import).  Needs
+# root, like the e2e suite.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
