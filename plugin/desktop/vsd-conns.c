@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "vs-conn.h"
 #include "vs-i18n.h"
 #include "vsd-conns.h"
 
@@ -56,14 +57,34 @@ vsd_connection_uris(const char *const *override)
     return (GStrv)g_ptr_array_free(uris, FALSE);
 }
 
+/* Titled as virt-manager titles its connections: the hypervisor, "User
+ * session" for a per-user daemon, the host of a remote one. */
 char *
 vsd_connection_title(const char *uri)
 {
+    g_autoptr(VsUriInfo) info = NULL;
+    g_autofree char *driver = NULL;
+    GString *title;
+    const char *socket;
+
     if (!uri || !*uri)
         return g_strdup(_("Default connection"));
-    if (g_str_equal(uri, "qemu:///system"))
-        return g_strdup(_("QEMU/KVM (system)"));
-    if (g_str_equal(uri, "qemu:///session"))
-        return g_strdup(_("QEMU/KVM (user session)"));
-    return g_strdup(uri);
+    if (!(info = vs_uri_info_parse(uri, NULL)))
+        return g_strdup(uri);
+    if (g_strcmp0(info->driver, "qemu") == 0)
+        driver = g_strdup(_("QEMU/KVM"));
+    else if (g_strcmp0(info->driver, "test") == 0)
+        /* TRANSLATORS: libvirt's test driver, a simulated hypervisor */
+        driver = g_strdup(_("Test"));
+    else
+        driver = g_strdup(info->driver);
+    title = g_string_new(driver);
+    if (info->session)
+        g_string_append_printf(title, " %s", _("User session"));
+    if (info->remote && info->host)
+        g_string_append_printf(title, ": %s", info->host);
+    /* Another daemon than the usual one (a socket of its own) is another connection. */
+    if (info->params && (socket = g_hash_table_lookup(info->params, "socket")))
+        g_string_append_printf(title, " (%s)", socket);
+    return g_string_free(title, FALSE);
 }

@@ -9,5 +9,6 @@
  * qemu:///system. */
 GStrv vsd_connection_uris(const char *const *override);
 
-/* A title for @uri ("" is the default connection), translated. */
+/* A title for @uri ("" is the default connection), translated, in
+ * virt-manager's words ("QEMU/KVM", "QEMU/KVM User session", "QEMU/KVM: host"). */
 char *vsd_connection_title(const char *uri);

@@ -3,6 +3,7 @@
 
 #include "vs-i18n.h"
 #include "vsd-dialogs.h"
+#include "vsd-rows.h"
 
 typedef struct {
     VsdWindow *win;
@@ -10,7 +11,9 @@ typedef struct {
     char *domain;
     GtkWidget *window;
     GtkWidget *identity;
-    GtkWidget *list;
+    GtkWidget *list;            /* the findings' rows, or the no-problem page */
+    GPtrArray *findings;        /* VsdFinding, shown: doctor.fix's target indexes it */
+    char *qemu_user;            /* who QEMU runs as, from the last check */
     GtkWidget *spinner;
     GtkWidget *status;          /* what runs now, beside the spinner */
 } VsdDoctorDialog;
@@ -23,6 +26,8 @@ vsd_doctor_dialog_free(gpointer data)
     VsdDoctorDialog *dd = data;
 
     g_object_unref(dd->win);
+    g_clear_pointer(&dd->findings, g_ptr_array_unref);
+    g_free(dd->qemu_user);
     g_free(dd->uri);
     g_free(dd->domain);
     g_free(dd);
@@ -81,12 +86,19 @@ vsd_finding_copy(const VsFinding *f)
     return c;
 }
 
+/* doctor.fix(u): apply the fix of the finding shown at that index. */
 static void
-vsd_doctor_on_fix(GtkWidget *button, VsdDoctorDialog *dd)
+vsd_doctor_on_fix(GSimpleAction *action, GVariant *param, gpointer data)
 {
-    const VsdFinding *f = g_object_get_data(G_OBJECT(button), "vsd-finding");
-    VsdOp *op = vsd_op_new(VSD_OP_FIX, dd->uri, dd->domain);
+    VsdDoctorDialog *dd = data;
+    guint i = g_variant_get_uint32(param);
+    const VsdFinding *f;
+    VsdOp *op;
 
+    if (!dd->findings || i >= dd->findings->len)
+        return;
+    f = g_ptr_array_index(dd->findings, i);
+    op = vsd_op_new(VSD_OP_FIX, dd->uri, dd->domain);
     op->fix = g_new0(VsdFinding, 1);
     op->fix->tag = g_strdup(f->tag);
     op->fix->source = g_strdup(f->source);
@@ -95,60 +107,100 @@ vsd_doctor_on_fix(GtkWidget *button, VsdDoctorDialog *dd)
     vsd_doctor_run(dd, op);
 }
 
+/* The findings whose words are the command line's (its options, 9p's mode
+ * names) in the window's words, "%s" standing for QEMU's user; the others
+ * as the core says them. */
+static const struct {
+    const char *code;
+    const char *words;
+} vsd_finding_texts[] = {
+    { "not-running", N_("The VM is shut off, so its guest agent and its mounts cannot be "
+                        "checked. When it starts, its shared folders appear in it and are "
+                        "mounted.") },
+    { "pending-restart", N_("Added, but the running VM sees it only after a restart "
+                            "(Restart VM…).") },
+    { "not-mounted", N_("Attached to the VM, but not mounted in it.") },
+    { "folder-write", N_("QEMU runs as %s and cannot write to this folder: creating files in "
+                         "the VM fails with “Permission denied”. Fix gives it access, or "
+                         "share the folder read-only.") },
+    { "squash-owner", N_("Every file the VM creates here belongs to %s on this computer; "
+                         "changing owners in the VM fails.") },
+    { "passthrough-unprivileged", N_("“Keep owners” needs QEMU to run as root; it runs as %s, "
+                                     "so the VM cannot create files here. Share the folder "
+                                     "again with “One owner” or “Owners in attributes”.") },
+    { "mapped-xattr", N_("“Owners in attributes” needs extended attributes, which the file "
+                         "system of this folder lacks: share it again with “One owner”.") },
+};
+
+static char *
+vsd_finding_words(const VsdDoctorDialog *dd, const VsdFinding *f)
+{
+    const char *user = dd->qemu_user ? dd->qemu_user : _("the user QEMU runs as");
+    GString *words;
+
+    if (g_str_equal(f->finding->code, "agent-unavailable"))
+        return g_strdup(vsd_agent_hint());
+    for (guint i = 0; i < G_N_ELEMENTS(vsd_finding_texts); i++) {
+        if (!g_str_equal(f->finding->code, vsd_finding_texts[i].code))
+            continue;
+        words = g_string_new(_(vsd_finding_texts[i].words));
+        g_string_replace(words, "%s", user, 1);
+        return g_string_free(words, FALSE);
+    }
+    return NULL;
+}
+
 /* Each finding is named "finding:TAG:CODE", its button "fix:TAG:CODE";
  * the domain's own findings have "domain" for TAG, the host's "host" (no
  * tag contains ':'). */
 static GtkWidget *
-vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
+vsd_finding_row(VsdDoctorDialog *dd, const VsdFinding *f, guint index)
 {
-    GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 10);
-    GtkWidget *text = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+    GtkWidget *row = adw_action_row_new();
     const char *about = f->tag ? f->tag : f->host ? "host" : "domain";
     g_autofree char *vm = f->tag ? NULL :
-                          f->host ? g_strdup(_("This host")) :
+                          f->host ? g_strdup(_("This computer")) :
                           g_strdup_printf(_("Virtual machine %s"), dd->domain);
-    /* Plain text, never markup: paths and guest replies may hold '<' or '&'. */
-    GtkWidget *what = gtk_label_new(f->tag ? f->source : vm);
-    GtkWidget *msg = gtk_label_new(f->finding->message);
     g_autofree char *name = g_strdup_printf("finding:%s:%s", about, f->finding->code);
+    g_autofree char *words = vsd_finding_words(dd, f);
+    /* A command to type only where no button does it. */
+    g_autofree char *subtitle = f->finding->fix_command && f->fix == VSD_FIX_NONE ?
+        g_strdup_printf(_("%s\nIn a terminal: %s"), words ? words : f->finding->message,
+                        f->finding->fix_command) :
+        g_strdup(words ? words : f->finding->message);
+    const char *severity = f->finding->severity == VS_SEVERITY_ERROR ? _("Problem") :
+                           f->finding->severity == VS_SEVERITY_WARNING ? _("Warning") :
+                           _("Note");
     GtkWidget *icon = gtk_image_new_from_icon_name(vsd_severity_icon(f->finding->severity));
 
     gtk_widget_set_name(row, name);
-    /* An error looks like one: the symbolic icon takes the theme's colour. */
+    /* Plain text, never markup: paths and guest replies may hold '<' or '&'. */
+    adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), f->tag ? f->source : vm);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
+    adw_action_row_set_subtitle_lines(ADW_ACTION_ROW(row), 0);
+    /* The core's own words, for a bug report. */
+    if (words)
+        gtk_widget_set_tooltip_text(row, f->finding->message);
+    /* An error looks like one: the symbolic icon takes the theme's colour,
+     * and says it in words to a screen reader. */
     if (f->finding->severity == VS_SEVERITY_ERROR)
         gtk_widget_add_css_class(icon, "error");
     else if (f->finding->severity == VS_SEVERITY_WARNING)
         gtk_widget_add_css_class(icon, "warning");
-    gtk_widget_set_valign(icon, GTK_ALIGN_START);
-    gtk_box_append(GTK_BOX(row), icon);
-    gtk_widget_add_css_class(what, "heading");
-    for (GtkWidget **l = (GtkWidget *[]){ what, msg, NULL }; *l; l++) {
-        gtk_label_set_xalign(GTK_LABEL(*l), 0);
-        gtk_label_set_wrap(GTK_LABEL(*l), TRUE);
-        gtk_box_append(GTK_BOX(text), *l);
-    }
-    if (f->finding->fix_command) {
-        GtkWidget *cmd = gtk_label_new(f->finding->fix_command);
-        gtk_label_set_xalign(GTK_LABEL(cmd), 0);
-        gtk_label_set_wrap(GTK_LABEL(cmd), TRUE);
-        gtk_label_set_selectable(GTK_LABEL(cmd), TRUE);
-        gtk_widget_add_css_class(cmd, "dim-label");
-        gtk_widget_add_css_class(cmd, "monospace");
-        gtk_box_append(GTK_BOX(text), cmd);
-    }
-    gtk_widget_set_hexpand(text, TRUE);
-    gtk_box_append(GTK_BOX(row), text);
+    gtk_accessible_update_property(GTK_ACCESSIBLE(icon), GTK_ACCESSIBLE_PROPERTY_LABEL, severity, -1);
+    gtk_widget_set_tooltip_text(icon, severity);
+    adw_action_row_add_prefix(ADW_ACTION_ROW(row), icon);
     if (f->fix != VSD_FIX_NONE) {
         GtkWidget *fix = gtk_button_new_with_mnemonic(_(vsd_fix_texts[f->fix].label));
         g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", about, f->finding->code);
+
         gtk_widget_set_name(fix, fix_name);
         gtk_widget_set_valign(fix, GTK_ALIGN_CENTER);
         gtk_widget_set_tooltip_text(fix, _(vsd_fix_texts[f->fix].tooltip));
-        g_object_set_data_full(G_OBJECT(fix), "vsd-finding", f, (GDestroyNotify)vsd_finding_free);
-        g_signal_connect(fix, "clicked", G_CALLBACK(vsd_doctor_on_fix), dd);
-        gtk_box_append(GTK_BOX(row), fix);
-    } else {
-        vsd_finding_free(f);
+        gtk_actionable_set_action_name(GTK_ACTIONABLE(fix), "doctor.fix");
+        gtk_actionable_set_action_target(GTK_ACTIONABLE(fix), "u", index);
+        adw_action_row_add_suffix(ADW_ACTION_ROW(row), fix);
     }
     return row;
 }
@@ -161,16 +213,28 @@ vsd_doctor_show(VsdDoctorDialog *dd, VsdOp *op)
     while ((child = gtk_widget_get_first_child(dd->list)))
         gtk_box_remove(GTK_BOX(dd->list), child);
     gtk_label_set_text(GTK_LABEL(dd->identity), op->identity);
-    /* The rows own the findings from here. */
-    for (guint i = 0; i < op->findings->len; i++)
-        gtk_box_append(GTK_BOX(dd->list), vsd_finding_row(dd, g_ptr_array_steal_index(op->findings, i--)));
-    /* The verdict under them, the CLI's sentence. */
+    g_free(dd->qemu_user);
+    dd->qemu_user = g_strdup(op->qemu_user);
+    /* The dialog owns the findings from here; the rows name them by index. */
+    g_clear_pointer(&dd->findings, g_ptr_array_unref);
+    dd->findings = g_steal_pointer(&op->findings);
+    if (dd->findings->len) {
+        GtkWidget *group = adw_preferences_group_new();
+
+        for (guint i = 0; i < dd->findings->len; i++)
+            adw_preferences_group_add(ADW_PREFERENCES_GROUP(group),
+                                      vsd_finding_row(dd, g_ptr_array_index(dd->findings, i), i));
+        gtk_box_append(GTK_BOX(dd->list), group);
+    }
+    /* The verdict under them: the CLI's sentence, from the core. */
     if (op->summary) {
-        GtkWidget *ok = gtk_label_new(op->summary);
+        GtkWidget *ok = adw_status_page_new();
 
         gtk_widget_set_name(ok, "doctor-summary");
-        gtk_label_set_xalign(GTK_LABEL(ok), 0);
-        gtk_label_set_wrap(GTK_LABEL(ok), TRUE);
+        gtk_widget_add_css_class(ok, "compact");
+        if (dd->findings->len == 0)
+            adw_status_page_set_icon_name(ADW_STATUS_PAGE(ok), "emblem-ok-symbolic");
+        adw_status_page_set_title(ADW_STATUS_PAGE(ok), op->summary);
         gtk_box_append(GTK_BOX(dd->list), ok);
     }
 }
@@ -219,29 +283,37 @@ vsd_doctor_run(VsdDoctorDialog *dd, VsdOp *op)
 void
 vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain)
 {
+    static const GActionEntry actions[] = {
+        { "fix", vsd_doctor_on_fix, "u", NULL, NULL, { 0 } },
+    };
     VsdDoctorDialog *dd = g_new0(VsdDoctorDialog, 1);
     g_autofree char *title = g_strdup_printf(_("Check the Shares of %s"), domain);
+    GtkWidget *content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
     GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
     GtkWidget *scroll = gtk_scrolled_window_new();
     GtkWidget *close = gtk_button_new_with_mnemonic(_("_Close"));
     GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new();
 
     gtk_widget_set_name(close, "doctor-close");
     dd->win = g_object_ref(win);
     dd->uri = g_strdup(uri);
     dd->domain = g_strdup(domain);
-    dd->window = gtk_window_new();
+    dd->window = adw_window_new();
     gtk_widget_set_name(dd->window, "doctor-dialog");
     gtk_window_set_title(GTK_WINDOW(dd->window), title);
-    gtk_window_set_titlebar(GTK_WINDOW(dd->window), gtk_header_bar_new());
     gtk_window_set_transient_for(GTK_WINDOW(dd->window), GTK_WINDOW(win));
     gtk_window_set_modal(GTK_WINDOW(dd->window), TRUE);
-    gtk_window_set_default_size(GTK_WINDOW(dd->window), 640, 420);
+    gtk_window_set_default_size(GTK_WINDOW(dd->window), 680, 480);
     g_object_set_data_full(G_OBJECT(dd->window), "vsd-doctor-dialog", dd, vsd_doctor_dialog_free);
+    g_action_map_add_action_entries(G_ACTION_MAP(group), actions, G_N_ELEMENTS(actions), dd);
+    gtk_widget_insert_action_group(dd->window, "doctor", G_ACTION_GROUP(group));
+    vsd_close_on_escape(GTK_WINDOW(dd->window));
 
     dd->identity = gtk_label_new(_("Checking…"));
     gtk_label_set_xalign(GTK_LABEL(dd->identity), 0);
     gtk_label_set_wrap(GTK_LABEL(dd->identity), TRUE);
+    gtk_widget_add_css_class(dd->identity, "dim-label");
     dd->list = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
     dd->spinner = gtk_spinner_new();
     dd->status = gtk_label_new(NULL);
@@ -251,17 +323,22 @@ vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain)
     gtk_label_set_xalign(GTK_LABEL(dd->status), 0);
     gtk_label_set_ellipsize(GTK_LABEL(dd->status), PANGO_ELLIPSIZE_END);
     gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), dd->list);
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
+                                   GTK_POLICY_AUTOMATIC);
     gtk_widget_set_vexpand(scroll, TRUE);
     g_signal_connect_swapped(close, "clicked", G_CALLBACK(gtk_window_destroy), dd->window);
     gtk_box_append(GTK_BOX(buttons), dd->spinner);
     gtk_box_append(GTK_BOX(buttons), dd->status);
     gtk_box_append(GTK_BOX(buttons), close);
-    g_object_set(box, "margin-top", 18, "margin-bottom", 18, "margin-start", 18, "margin-end", 18,
+    g_object_set(box, "margin-top", 12, "margin-bottom", 18, "margin-start", 18, "margin-end", 18,
                  NULL);
     gtk_box_append(GTK_BOX(box), dd->identity);
     gtk_box_append(GTK_BOX(box), scroll);
     gtk_box_append(GTK_BOX(box), buttons);
-    gtk_window_set_child(GTK_WINDOW(dd->window), box);
+    gtk_box_append(GTK_BOX(content), adw_header_bar_new());
+    gtk_box_append(GTK_BOX(content), box);
+    adw_window_set_content(ADW_WINDOW(dd->window), content);
+    gtk_window_set_default_widget(GTK_WINDOW(dd->window), close);
     gtk_window_present(GTK_WINDOW(dd->window));
     vsd_doctor_run(dd, vsd_op_new(VSD_OP_DOCTOR, uri, domain));
 }

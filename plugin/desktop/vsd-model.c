@@ -7,6 +7,7 @@
 #include "vs-doctor.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
+#include "vs-identity.h"
 #include "vs-op.h"
 #include "vsd-model.h"
 
@@ -121,6 +122,7 @@ vsd_op_free(VsdOp *op)
     g_free(op->target);
     vsd_finding_free(op->fix);
     g_free(op->description);
+    g_free(op->qemu_user);
     g_free(op->identity);
     g_free(op->summary);
     g_clear_pointer(&op->findings, g_ptr_array_unref);
@@ -133,6 +135,37 @@ vsd_op_ropts(VsdOp *op, VsRunOptions *ropts)
     vs_run_options_init(ropts);
     ropts->notify = op->notify;
     ropts->notify_data = op->notify_data;
+}
+
+/* Who QEMU runs as for @domain (the user that owns what 9p writes), or NULL. */
+static char *
+vsd_qemu_user(virConnect *conn, const char *domain)
+{
+    g_autoptr(virDomain) dom = vs_domain_lookup(conn, domain, NULL);
+    g_autoptr(VsDomainState) state = dom ? vs_domain_state_load(dom, NULL) : NULL;
+    g_auto(VsIdentity) id = { 0 };
+
+    if (!state || !vs_identity_for_domain(state, NULL, &id, NULL))
+        return NULL;
+    return g_strdup(id.user);
+}
+
+/* Automatic chose 9p for a shut-off VM: would the core take virtiofs,
+ * adding shared memory, for the same folder?  Asked, not guessed. */
+static gboolean
+vsd_virtiofs_offer(const VsdOp *op, virConnect *conn, const VsAddOptions *opts,
+                   const VsRunOptions *ropts)
+{
+    VsAddOptions alt = *opts;
+    g_autoptr(VsAddJob) job = NULL;
+
+    if (op->driver != VS_DRIVER_AUTO || op->mode != VS_MODE_DEFAULT ||
+        op->plan.driver != VS_DRIVER_9P || op->plan.live || op->plan.restart_needed)
+        return FALSE;
+    alt.driver = VS_DRIVER_VIRTIOFS;
+    alt.mode = VS_MODE_DEFAULT;
+    job = vs_op_add_plan(conn, op->domain, &alt, ropts, NULL);
+    return job && !job->plan.live && !job->plan.restart_needed;
 }
 
 /* Add: the plan only, or (VSD_OP_ADD) the change, which the core refuses
@@ -160,6 +193,8 @@ vsd_op_add(VsdOp *op, virConnect *conn, GError **error)
             return FALSE;
         op->description = g_strdup(job->description);
         op->plan = job->plan;
+        op->qemu_user = vsd_qemu_user(conn, op->domain);
+        op->virtiofs_offer = vsd_virtiofs_offer(op, conn, &opts, &ropts);
         return TRUE;
     }
     opts.expect_plan = &op->shown_plan;
@@ -172,6 +207,8 @@ vsd_op_add(VsdOp *op, virConnect *conn, GError **error)
     if (!vs_op_add(conn, op->domain, &opts, &ropts, &job, error))
         return FALSE;
     op->plan = job->plan;
+    g_free(op->tag);
+    op->tag = g_strdup(job->share->tag);
     return TRUE;
 }
 
@@ -232,6 +269,8 @@ vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
         g_string_append_printf(about, "\n%s %s", _("Guest agent:"), report->agent_error);
     op->identity = g_string_free(g_steal_pointer(&about), FALSE);
     op->summary = g_strdup(vs_doctor_summary(report));
+    g_free(op->qemu_user);
+    op->qemu_user = g_strdup(report->identity.user);
     op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
     /* The host's and the domain's findings first: they decide about every share. */
     vsd_op_take_findings(op, report->host_findings, TRUE, NULL);

@@ -68,7 +68,8 @@ typedef struct {
     VsdOpKind kind;
     char *uri;
     char *domain;
-    char *tag;                  /* remove, mount, umount; NULL: all (mount/umount) */
+    char *tag;                  /* remove, mount, umount; NULL: all (mount/umount);
+                                 * ADD: the new share's, once added */
     /* add */
     char *source;
     char *target;
@@ -86,6 +87,10 @@ typedef struct {
     /* results */
     char *description;          /* ADD_PREPARE */
     VsPlan plan;                /* ADD_PREPARE, ADD */
+    char *qemu_user;            /* ADD_PREPARE, DOCTOR: who QEMU runs as (owns what 9p writes) */
+    gboolean virtiofs_offer;    /* ADD_PREPARE: automatic chose 9p for a shut-off VM,
+                                 * and the core would share it with virtiofs (adding
+                                 * shared memory), which keeps owners */
     char *identity;             /* DOCTOR: who QEMU runs as, what else decides access */
     char *summary;              /* DOCTOR: the verdict (vs_doctor_summary), or NULL */
     GPtrArray *findings;        /* DOCTOR: VsdFinding */

@@ -4,7 +4,15 @@
 #include <gtk/gtk.h>
 
 #include "vsd-model.h"
-#include "vsd-window.h"
 
-/* Replace the children of @box with one block per domain of @snap (NULL: none). */
-void vsd_rows_fill(GtkWidget *box, VsdWindow *win, const char *uri, const VsdSnapshot *snap);
+/* Replace the children of @box with one group per domain of @snap (NULL:
+ * none).  The buttons activate the window's actions (win.share, win.check,
+ * win.restart with the target (uri, domain, ""); win.mount, win.umount,
+ * win.remove with (uri, domain, tag)). */
+void vsd_rows_fill(GtkWidget *box, const char *uri, const VsdSnapshot *snap);
+
+/* Plain words for a share's driver and mode ("9p, one owner for all files"). */
+char *vsd_share_kind(VsDriver driver, VsMode mode, gboolean readonly);
+
+/* What to install in a VM whose guest agent does not answer (translated). */
+const char *vsd_agent_hint(void);

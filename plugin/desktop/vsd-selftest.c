@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <adwaita.h>
+
 #include "vsd-selftest.h"
 
 #define VSD_POLL_MS 100
@@ -32,17 +34,36 @@ vsd_test_exit(VsdSelfTest *t, int code, const char *fmt, ...)
     exit(code);
 }
 
+/* The first widget under @w (itself included) that @match takes. */
 static GtkWidget *
-vsd_find_in(GtkWidget *w, const char *name)
+vsd_find_under(GtkWidget *w, gboolean (*match)(GtkWidget *w, const char *what), const char *what)
 {
-    if (gtk_widget_get_mapped(w) && g_pattern_match_simple(name, gtk_widget_get_name(w)))
+    if (match(w, what))
         return w;
     for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c)) {
-        GtkWidget *found = vsd_find_in(c, name);
+        GtkWidget *found = vsd_find_under(c, match, what);
         if (found)
             return found;
     }
     return NULL;
+}
+
+static gboolean
+vsd_named_shown(GtkWidget *w, const char *pattern)
+{
+    return gtk_widget_get_mapped(w) && g_pattern_match_simple(pattern, gtk_widget_get_name(w));
+}
+
+static gboolean
+vsd_button_labelled(GtkWidget *w, const char *label)
+{
+    return GTK_IS_BUTTON(w) && g_strcmp0(gtk_button_get_label(GTK_BUTTON(w)), label) == 0;
+}
+
+static GtkWidget *
+vsd_find_in(GtkWidget *w, const char *name)
+{
+    return vsd_find_under(w, vsd_named_shown, name);
 }
 
 /* The shown widget named @name in any window. */
@@ -177,7 +198,8 @@ vsd_ready(VsdSelfTest *t, const char *cmd, char **args)
         return TRUE;
     if (!g_str_equal(cmd, "wait") && !g_str_equal(cmd, "wait-text") &&
         !g_str_equal(cmd, "click") && !g_str_equal(cmd, "set") &&
-        !g_str_equal(cmd, "select") && !g_str_equal(cmd, "check"))
+        !g_str_equal(cmd, "select") && !g_str_equal(cmd, "check") &&
+        !g_str_equal(cmd, "respond"))
         return TRUE;
     if (!(w = vsd_find(args[0])) || !gtk_widget_is_sensitive(w))
         return FALSE;
@@ -185,6 +207,22 @@ vsd_ready(VsdSelfTest *t, const char *cmd, char **args)
         return TRUE;
     text = vsd_text_under(w);
     return strstr(text, args[1]) != NULL;
+}
+
+/* The button of the message dialog @w that answers @id (the dialog makes
+ * its buttons itself: found by their label). */
+static GtkWidget *
+vsd_response_button(VsdSelfTest *t, GtkWidget *w, const char *id)
+{
+    GtkWidget *b = NULL;
+
+    if (ADW_IS_MESSAGE_DIALOG(w) && adw_message_dialog_has_response(ADW_MESSAGE_DIALOG(w), id))
+        b = vsd_find_under(w, vsd_button_labelled,
+                           adw_message_dialog_get_response_label(ADW_MESSAGE_DIALOG(w), id));
+    if (!b)
+        vsd_test_exit(t, 1, "FAIL at line %u: no response '%s' in %s", t->next, id,
+                      gtk_widget_get_name(w));
+    return b;
 }
 
 static void
@@ -200,10 +238,23 @@ vsd_act(VsdSelfTest *t, const char *cmd, char **args)
         gtk_widget_activate(w);
     else if (g_str_equal(cmd, "set"))
         gtk_editable_set_text(GTK_EDITABLE(w), args[1]);
+    else if (g_str_equal(cmd, "select") && ADW_IS_COMBO_ROW(w))
+        adw_combo_row_set_selected(ADW_COMBO_ROW(w), (guint)atoi(args[1]));
     else if (g_str_equal(cmd, "select"))
         gtk_drop_down_set_selected(GTK_DROP_DOWN(w), (guint)atoi(args[1]));
+    else if (g_str_equal(cmd, "check") && GTK_IS_SWITCH(w))
+        gtk_switch_set_active(GTK_SWITCH(w), g_str_equal(args[1], "on"));
     else if (g_str_equal(cmd, "check"))
         gtk_check_button_set_active(GTK_CHECK_BUTTON(w), g_str_equal(args[1], "on"));
+    else if (g_str_equal(cmd, "respond"))
+        g_signal_emit_by_name(vsd_response_button(t, w, args[1]), "clicked");
+    else if (g_str_equal(cmd, "action") && g_str_has_prefix(args[0], "app."))
+        /* What its menu item or shortcut does. */
+        g_action_group_activate_action(G_ACTION_GROUP(gtk_window_get_application(GTK_WINDOW(t->win))),
+                                       args[0] + strlen("app."), NULL);
+    else if (g_str_equal(cmd, "action") &&
+             !gtk_widget_activate_action(GTK_WIDGET(t->win), args[0], NULL))
+        vsd_test_exit(t, 1, "FAIL at line %u: no action %s", t->next, args[0]);
     else if (g_str_equal(cmd, "wait-error"))
         /* Expected: close it as a person would. */
         gtk_window_destroy(GTK_WINDOW(vsd_find("error-dialog")));
@@ -228,6 +279,7 @@ vsd_arity(const char *cmd)
         { "timeout", 1 }, { "wait", 1 }, { "wait-gone", 1 }, { "wait-text", 2 },
         { "wait-idle", 0 }, { "wait-file", 1 }, { "click", 1 }, { "set", 2 }, { "select", 2 }, { "check", 2 },
         { "shot", 1 }, { "quit", 0 }, { "wait-error", 1 }, { "stall-max", 1 },
+        { "respond", 2 }, { "action", 1 },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(table); i++)

@@ -16,8 +16,11 @@
  *                          since the last stall-max (or the start)
  *   click NAME             activate the button (waits for it first)
  *   set NAME TEXT          set the text of an entry
- *   select NAME INDEX      choose an item of a drop-down
- *   check NAME on|off      set a check button
+ *   select NAME INDEX      choose an item of a drop-down or combo row
+ *   check NAME on|off      set a check button or a switch
+ *   respond NAME ID        answer the message dialog NAME with its response ID
+ *   action NAME            activate the window's or application's action
+ *                          (app.about, win.show-help-overlay: menu items)
  *   shot FILE              save every shown window as FILE.png, FILE-1.png, …
  *   quit
  * The program exits 0 after "quit", 1 (with the reason) on the first failure,

@@ -3,6 +3,7 @@
 
 #include "vs-i18n.h"
 #include "vsd-conns.h"
+#include "vsd-dialogs.h"
 #include "vsd-events.h"
 #include "vsd-rows.h"
 #include "vsd-window.h"
@@ -15,8 +16,10 @@ typedef struct {
     VsdWindow *win;             /* owns the section */
     char *uri;
     GtkWidget *box;             /* title + domains */
-    GtkWidget *note;            /* connection error, or empty */
+    GtkWidget *title;
+    GtkWidget *note;            /* status page: connecting, connection error, or no VMs */
     GtkWidget *domains;
+    VsdSnapshot *snap;          /* what the domains show, or NULL */
     VsdWatch *watch;
     gboolean watch_opening;
     gboolean loading;
@@ -28,56 +31,47 @@ typedef struct {
 } VsdSection;
 
 struct _VsdWindow {
-    GtkApplicationWindow parent;
+    AdwApplicationWindow parent;
     GPtrArray *sections;
     GtkWidget *sections_box;
+    GtkWidget *toasts;          /* AdwToastOverlay: the results */
     GtkWidget *progress;        /* spinner row, visible while busy */
     GtkWidget *progress_label;
-    GtkWidget *message;         /* the last message of the last operation */
     guint busy;
     gboolean disposed;
 };
 
-G_DEFINE_TYPE(VsdWindow, vsd_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_TYPE(VsdWindow, vsd_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void vsd_section_refresh(VsdSection *sec);
 static void vsd_section_watch(VsdSection *sec);
 
 /* ---- errors ---- */
 
-#if GTK_CHECK_VERSION(4, 10, 0)
 void
 vsd_error_dialog(GtkWindow *parent, const char *primary, const char *secondary)
 {
-    g_autoptr(GtkAlertDialog) d = gtk_alert_dialog_new("%s", primary);
+    GtkWidget *d = adw_message_dialog_new(parent, primary, NULL);
 
-    /* Plain text: the detail may come from the guest. */
-    gtk_alert_dialog_set_detail(d, secondary);
-    gtk_alert_dialog_show(d, parent);
-}
-#else
-static void
-vsd_error_response(GtkDialog *dialog, int response, gpointer data)
-{
-    gtk_window_destroy(GTK_WINDOW(dialog));
-}
-
-/* GTK 4.8 (Debian 12) has no GtkAlertDialog. */
-void
-vsd_error_dialog(GtkWindow *parent, const char *primary, const char *secondary)
-{
-    GtkWidget *d = gtk_message_dialog_new(parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                          GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", primary);
-
-    /* format "%s" and no markup: the text may come from the guest. */
-    gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s", secondary);
+    /* Plain text (the default): the detail may come from the guest. */
+    adw_message_dialog_set_body(ADW_MESSAGE_DIALOG(d), secondary);
+    adw_message_dialog_add_response(ADW_MESSAGE_DIALOG(d), "close", _("_Close"));
     gtk_widget_set_name(d, "error-dialog");
     g_object_set_data_full(G_OBJECT(d), "vsd-error-text",
                            g_strdup_printf("%s: %s", primary, secondary), g_free);
-    g_signal_connect(d, "response", G_CALLBACK(vsd_error_response), NULL);
     gtk_window_present(GTK_WINDOW(d));
 }
-#endif
+
+void
+vsd_close_on_escape(GtkWindow *window)
+{
+    GtkEventController *keys = gtk_shortcut_controller_new();
+
+    gtk_shortcut_controller_add_shortcut(GTK_SHORTCUT_CONTROLLER(keys),
+        gtk_shortcut_new(gtk_keyval_trigger_new(GDK_KEY_Escape, 0),
+                         gtk_named_action_new("window.close")));
+    gtk_widget_add_controller(GTK_WIDGET(window), keys);
+}
 
 /* ---- sections: one per connection ---- */
 
@@ -107,36 +101,55 @@ vsd_section_is_duplicate(VsdSection *sec)
     return FALSE;
 }
 
+/* The section's status page: @description is plain text (it may be libvirt's). */
+static void
+vsd_section_note(VsdSection *sec, const char *icon, const char *title, const char *description)
+{
+    g_autofree char *markup = description ? g_markup_escape_text(description, -1) : NULL;
+
+    adw_status_page_set_icon_name(ADW_STATUS_PAGE(sec->note), icon);
+    adw_status_page_set_title(ADW_STATUS_PAGE(sec->note), title);
+    adw_status_page_set_description(ADW_STATUS_PAGE(sec->note), markup);
+    gtk_widget_set_visible(sec->note, TRUE);
+}
+
 static void
 vsd_section_show(VsdSection *sec, VsdSnapshot *snap)
 {
+    g_autofree char *title = NULL;
+
     g_free(sec->resolved_uri);
     sec->resolved_uri = g_strdup(snap->resolved_uri);
     if (vsd_section_is_duplicate(sec)) {
         sec->duplicate = TRUE;
         gtk_widget_set_visible(sec->box, FALSE);
         g_clear_pointer(&sec->watch, vsd_watch_close);
+        vsd_snapshot_free(snap);
         return;
     }
+    /* The default connection is titled by what it turned out to be. */
+    if (!*sec->uri && snap->resolved_uri) {
+        title = vsd_connection_title(snap->resolved_uri);
+        gtk_label_set_text(GTK_LABEL(sec->title), title);
+    }
     gtk_widget_set_visible(sec->box, TRUE);
-    gtk_widget_set_visible(sec->note, snap->domains->len == 0);
-    gtk_label_set_text(GTK_LABEL(sec->note), _("No virtual machines."));
-    gtk_widget_remove_css_class(sec->note, "error");
-    gtk_widget_add_css_class(sec->note, "dim-label");
-    vsd_rows_fill(sec->domains, sec->win, sec->uri, snap);
+    if (snap->domains->len == 0)
+        vsd_section_note(sec, "computer-symbolic", _("No Virtual Machines"),
+                         _("The virtual machines of this connection appear here once "
+                           "they are created, for example in virt-manager."));
+    else
+        gtk_widget_set_visible(sec->note, FALSE);
+    vsd_rows_fill(sec->domains, sec->uri, snap);
+    vsd_snapshot_free(sec->snap);
+    sec->snap = snap;
 }
 
 static void
 vsd_section_show_error(VsdSection *sec, const GError *error)
 {
-    g_autofree char *text = g_strdup_printf(_("Not connected: %s"), error->message);
-
-    gtk_label_set_text(GTK_LABEL(sec->note), text);
-    /* An error, in the error colour (not greyed like "No virtual machines."). */
-    gtk_widget_remove_css_class(sec->note, "dim-label");
-    gtk_widget_add_css_class(sec->note, "error");
-    gtk_widget_set_visible(sec->note, TRUE);
-    vsd_rows_fill(sec->domains, sec->win, sec->uri, NULL);
+    vsd_section_note(sec, "network-offline-symbolic", _("Not Connected"), error->message);
+    vsd_rows_fill(sec->domains, sec->uri, NULL);
+    g_clear_pointer(&sec->snap, vsd_snapshot_free);
 }
 
 static void
@@ -157,13 +170,15 @@ vsd_snapshot_done(GObject *source, GAsyncResult *res, gpointer data)
     VsdSection *sec = data;
     VsdWindow *win = VSD_WINDOW(source);
     g_autoptr(GError) error = NULL;
-    g_autoptr(VsdSnapshot) snap = g_task_propagate_pointer(G_TASK(res), &error);
+    VsdSnapshot *snap = g_task_propagate_pointer(G_TASK(res), &error);
 
     sec->loading = FALSE;
-    if (win->disposed)
+    if (win->disposed) {
+        vsd_snapshot_free(snap);
         return;
+    }
     if (snap)
-        vsd_section_show(sec, snap);
+        vsd_section_show(sec, snap);    /* takes it */
     else
         vsd_section_show_error(sec, error);
     if (sec->again) {
@@ -284,21 +299,23 @@ vsd_section_new(VsdWindow *win, const char *uri)
     VsdSection *sec = g_new0(VsdSection, 1);
     g_autofree char *title = vsd_connection_title(uri);
     g_autofree char *note_name = g_strdup_printf("note:%s", uri);
-    GtkWidget *label = gtk_label_new(title);
 
     sec->win = win;
     sec->uri = g_strdup(uri);
-    sec->box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
-    gtk_widget_add_css_class(label, "title-3");
-    gtk_widget_add_css_class(label, "heading");
-    gtk_label_set_xalign(GTK_LABEL(label), 0);
-    sec->note = gtk_label_new(_("Connecting…"));
+    sec->box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
+    sec->title = gtk_label_new(title);
+    gtk_widget_add_css_class(sec->title, "title-2");
+    gtk_label_set_xalign(GTK_LABEL(sec->title), 0);
+    gtk_label_set_wrap(GTK_LABEL(sec->title), TRUE);
+    /* Where the connection leads, for who wants to know (virt-manager's title hides it too). */
+    if (*uri)
+        gtk_widget_set_tooltip_text(sec->title, uri);
+    sec->note = adw_status_page_new();
     gtk_widget_set_name(sec->note, note_name);
-    gtk_widget_add_css_class(sec->note, "dim-label");
-    gtk_label_set_xalign(GTK_LABEL(sec->note), 0);
-    gtk_label_set_wrap(GTK_LABEL(sec->note), TRUE);
-    sec->domains = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
-    gtk_box_append(GTK_BOX(sec->box), label);
+    gtk_widget_add_css_class(sec->note, "compact");
+    vsd_section_note(sec, "network-workgroup-symbolic", _("Connecting…"), NULL);
+    sec->domains = gtk_box_new(GTK_ORIENTATION_VERTICAL, 18);
+    gtk_box_append(GTK_BOX(sec->box), sec->title);
     gtk_box_append(GTK_BOX(sec->box), sec->note);
     gtk_box_append(GTK_BOX(sec->box), sec->domains);
     return sec;
@@ -310,6 +327,7 @@ vsd_section_free(VsdSection *sec)
     g_clear_handle_id(&sec->refresh_id, g_source_remove);
     g_clear_handle_id(&sec->reconnect_id, g_source_remove);
     g_clear_pointer(&sec->watch, vsd_watch_close);
+    vsd_snapshot_free(sec->snap);
     g_free(sec->uri);
     g_free(sec->resolved_uri);
     g_free(sec);
@@ -339,42 +357,6 @@ vsd_run_free(VsdRun *run)
     g_free(run);
 }
 
-typedef struct {
-    VsdWindow *win;
-    char *message;
-} VsdNotice;
-
-static gboolean
-vsd_notice_show(gpointer data)
-{
-    VsdNotice *n = data;
-
-    if (!n->win->disposed)
-        gtk_label_set_text(GTK_LABEL(n->win->message), n->message);
-    return G_SOURCE_REMOVE;
-}
-
-static void
-vsd_notice_free(gpointer data)
-{
-    VsdNotice *n = data;
-
-    g_object_unref(n->win);
-    g_free(n->message);
-    g_free(n);
-}
-
-/* VsNotifyFunc, called in the worker: show the message in the main context. */
-static void
-vsd_run_notify(const char *message, gpointer data)
-{
-    VsdNotice *n = g_new0(VsdNotice, 1);
-
-    n->win = g_object_ref(data);
-    n->message = g_strdup(message);
-    g_main_context_invoke_full(NULL, G_PRIORITY_DEFAULT, vsd_notice_show, n, vsd_notice_free);
-}
-
 static void
 vsd_run_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
 {
@@ -398,17 +380,80 @@ vsd_busy_changed(VsdWindow *win, int delta, const char *what)
     gtk_widget_set_visible(win->progress, win->busy > 0);
 }
 
-/* After an add that mounts nothing yet, the core's last word names CLI
- * commands; say it the window's way. */
-static const char *
-vsd_run_last_word(const VsdOp *op)
+/* A toast (plain text: it names folders), with an Undo for a share just
+ * added, where removing it again leaves the VM as it was. */
+static void
+vsd_toast(VsdWindow *win, const char *text, const VsdOp *undo)
 {
-    if (op->kind != VSD_OP_ADD || op->plan.live || op->restart)
-        return NULL;
-    if (op->plan.restart_needed)
-        return _("Added to the definition: the share appears when the VM is restarted; "
-                 "Restart VM… restarts it and mounts the share.");
-    return _("Added to the definition: start the VM, then use Mount.");
+    g_autofree char *markup = g_markup_escape_text(text, -1);
+    AdwToast *toast = adw_toast_new(markup);
+
+    if (undo) {
+        adw_toast_set_button_label(toast, _("_Undo"));
+        adw_toast_set_action_name(toast, "win.undo-add");
+        adw_toast_set_action_target(toast, "(sss)", undo->uri, undo->domain, undo->tag);
+    }
+    adw_toast_overlay_add_toast(ADW_TOAST_OVERLAY(win->toasts), toast);
+}
+
+/* What a finished operation did, in a few words. */
+static void
+vsd_run_toast(VsdWindow *win, const VsdOp *op)
+{
+    g_autofree char *text = NULL;
+    gboolean undo = FALSE;
+
+    switch (op->kind) {
+    case VSD_OP_ADD:
+        if (op->restart)
+            text = g_strdup_printf(_("%s restarted: %s is shared and mounted"), op->domain, op->source);
+        else if (op->plan.live)
+            text = g_strdup_printf(_("%s is shared with %s and mounted"), op->source, op->domain);
+        else if (op->plan.restart_needed)
+            text = g_strdup_printf(_("%s is shared with %s: it appears when the VM is restarted"),
+                                   op->source, op->domain);
+        else
+            text = g_strdup_printf(_("%s is shared with %s: start the VM, then use Mount"),
+                                   op->source, op->domain);
+        /* Removing it again undoes it, except a restart. */
+        undo = !op->restart && op->tag;
+        break;
+    case VSD_OP_REMOVE:
+        text = g_strdup_printf(_("%s is no longer shared with %s"), op->source ? op->source : op->tag,
+                               op->domain);
+        break;
+    case VSD_OP_MOUNT:
+        text = g_strdup_printf(_("Mounted in %s"), op->domain);
+        break;
+    case VSD_OP_UMOUNT:
+        text = g_strdup_printf(_("Unmounted in %s"), op->domain);
+        break;
+    case VSD_OP_RESTART:
+        text = g_strdup_printf(_("%s restarted and its shares mounted"), op->domain);
+        break;
+    default:
+        return;
+    }
+    vsd_toast(win, text, undo ? op : NULL);
+}
+
+static const char *
+vsd_run_failed(const VsdOp *op)
+{
+    switch (op->kind) {
+    case VSD_OP_ADD:
+        return _("The folder could not be shared");
+    case VSD_OP_REMOVE:
+        return _("The folder could not be removed");
+    case VSD_OP_MOUNT:
+        return _("The folder could not be mounted");
+    case VSD_OP_UMOUNT:
+        return _("The folder could not be unmounted");
+    case VSD_OP_RESTART:
+        return _("The VM could not be restarted");
+    default:
+        return _("The operation failed");
+    }
 }
 
 static void
@@ -416,7 +461,6 @@ vsd_run_done(GObject *source, GAsyncResult *res, gpointer data)
 {
     VsdRun *run = g_task_get_task_data(G_TASK(res));
     g_autoptr(GError) error = NULL;
-    const char *last;
     VsdSection *sec;
 
     g_task_propagate_boolean(G_TASK(res), &error);
@@ -424,12 +468,12 @@ vsd_run_done(GObject *source, GAsyncResult *res, gpointer data)
     g_application_release(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(run->win))));
     if (run->win->disposed)
         return;
-    if (!error && (last = vsd_run_last_word(run->op)))
-        gtk_label_set_text(GTK_LABEL(run->win->message), last);
     if (run->done)
         run->done(run->win, run->op, error, run->user_data);
     else if (error)
-        vsd_error_dialog(GTK_WINDOW(run->win), _("The operation failed"), error->message);
+        vsd_error_dialog(GTK_WINDOW(run->win), vsd_run_failed(run->op), error->message);
+    else
+        vsd_run_toast(run->win, run->op);
     if (run->op->kind != VSD_OP_ADD_PREPARE && (sec = vsd_section_find(run->win, run->op->uri)))
         vsd_section_schedule(sec);
 }
@@ -444,9 +488,6 @@ vsd_window_run(VsdWindow *win, VsdOp *op, const char *what, VsdOpDone done, gpoi
     run->op = op;
     run->done = done;
     run->user_data = user_data;
-    op->notify = vsd_run_notify;
-    op->notify_data = win;
-    gtk_label_set_text(GTK_LABEL(win->message), "");
     vsd_busy_changed(win, +1, what);
     /* Closing the window must not kill a guest restart half-way. */
     g_application_hold(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(win))));
@@ -467,6 +508,180 @@ vsd_window_is_idle(VsdWindow *win)
     return TRUE;
 }
 
+/* ---- actions: their target is (uri, domain, tag), tag "" for the VM's ---- */
+
+typedef struct {
+    const char *uri;
+    const char *domain;
+    const char *tag;
+} VsdTarget;
+
+static VsdTarget
+vsd_target(GVariant *param)
+{
+    VsdTarget t;
+
+    g_variant_get(param, "(&s&s&s)", &t.uri, &t.domain, &t.tag);
+    return t;
+}
+
+static VsdOp *
+vsd_target_op(VsdOpKind kind, VsdTarget t)
+{
+    VsdOp *op = vsd_op_new(kind, t.uri, t.domain);
+
+    op->tag = *t.tag ? g_strdup(t.tag) : NULL;
+    return op;
+}
+
+/* The share as the window last read it, or NULL. */
+static const VsShare *
+vsd_window_share(VsdWindow *win, VsdTarget t)
+{
+    VsdSection *sec = vsd_section_find(win, t.uri);
+
+    for (guint i = 0; sec && sec->snap && i < sec->snap->domains->len; i++) {
+        const VsdDomain *d = g_ptr_array_index(sec->snap->domains, i);
+
+        for (guint j = 0; g_str_equal(d->name, t.domain) && j < d->shares->len; j++) {
+            const VsShareStatus *st = g_ptr_array_index(d->shares, j);
+            if (g_strcmp0(st->share->tag, t.tag) == 0)
+                return st->share;
+        }
+    }
+    return NULL;
+}
+
+static void
+vsd_on_refresh(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    vsd_window_refresh(data);
+}
+
+static void
+vsd_on_share(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    VsdTarget t = vsd_target(param);
+
+    vsd_share_dialog_open(data, t.uri, t.domain);
+}
+
+static void
+vsd_on_check(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    VsdTarget t = vsd_target(param);
+
+    vsd_doctor_dialog_open(data, t.uri, t.domain);
+}
+
+static void
+vsd_on_mount(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    gboolean mount = g_str_equal(g_action_get_name(G_ACTION(action)), "mount");
+    VsdOp *op = vsd_target_op(mount ? VSD_OP_MOUNT : VSD_OP_UMOUNT, vsd_target(param));
+    const VsShare *share = vsd_window_share(data, vsd_target(param));
+    const char *what_name = share ? share->source : op->tag;
+    g_autofree char *what = g_strdup_printf(mount ? _("Mounting %s in %s…") : _("Unmounting %s in %s…"),
+                                            what_name, op->domain);
+
+    vsd_window_run(data, op, what, NULL, NULL);
+}
+
+static void
+vsd_on_confirm_response(AdwMessageDialog *d, const char *response, VsdWindow *win)
+{
+    if (!g_str_equal(response, g_object_get_data(G_OBJECT(d), "vsd-ok")))
+        return;
+    vsd_window_run(win, g_object_steal_data(G_OBJECT(d), "vsd-op"),
+                   g_object_get_data(G_OBJECT(d), "vsd-what"), NULL, NULL);
+}
+
+/* The question of a change that cannot be taken back: the safe answer is
+ * the default one, the change is marked destructive.  Named NAME-dialog
+ * (the self-test answers it by that name and the response's id NAME); @op
+ * runs on that answer, with @what as its progress. */
+static void
+vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *detail,
+            const char *ok_label, VsdOp *op, const char *what)
+{
+    GtkWidget *d = adw_message_dialog_new(GTK_WINDOW(win), question, NULL);
+    g_autofree char *dialog_name = g_strdup_printf("%s-dialog", name);
+
+    adw_message_dialog_set_body(ADW_MESSAGE_DIALOG(d), detail);
+    adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(d), "cancel", _("_Cancel"),
+                                     name, ok_label, NULL);
+    adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(d), name,
+                                               ADW_RESPONSE_DESTRUCTIVE);
+    adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(d), "cancel");
+    adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(d), "cancel");
+    gtk_widget_set_name(d, dialog_name);
+    g_object_set_data_full(G_OBJECT(d), "vsd-op", op, (GDestroyNotify)vsd_op_free);
+    g_object_set_data_full(G_OBJECT(d), "vsd-what", g_strdup(what), g_free);
+    g_object_set_data_full(G_OBJECT(d), "vsd-ok", g_strdup(name), g_free);
+    g_signal_connect(d, "response", G_CALLBACK(vsd_on_confirm_response), win);
+    gtk_window_present(GTK_WINDOW(d));
+}
+
+/* A remove of the share @t names, with its folder for the words. */
+static VsdOp *
+vsd_remove_op(VsdWindow *win, VsdTarget t, char **what)
+{
+    const VsShare *share = vsd_window_share(win, t);
+    VsdOp *op = vsd_target_op(VSD_OP_REMOVE, t);
+
+    op->source = g_strdup(share ? share->source : t.tag);
+    *what = g_strdup_printf(_("Removing %s from %s…"), op->source, op->domain);
+    return op;
+}
+
+static void
+vsd_on_remove(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    VsdTarget t = vsd_target(param);
+    g_autofree char *what = NULL;
+    VsdOp *op = vsd_remove_op(data, t, &what);
+    g_autofree char *detail = g_strdup_printf(_("%s is unmounted in the guest and no longer "
+                                                "shared with %s. The files stay on this "
+                                                "computer."), op->source, t.domain);
+
+    vsd_confirm(data, "remove", _("Stop Sharing This Folder?"), detail, _("_Remove"), op, what);
+}
+
+static void
+vsd_on_undo_add(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    g_autofree char *what = NULL;
+    VsdOp *op = vsd_remove_op(data, vsd_target(param), &what);
+
+    vsd_window_run(data, op, what, NULL, NULL);
+}
+
+/* Shares pending a restart appear only after a shutdown and a start (a
+ * reboot inside the guest keeps the old devices): offer both, asked first. */
+static void
+vsd_on_restart(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    VsdTarget t = vsd_target(param);
+    g_autofree char *question = g_strdup_printf(_("Restart %s Now?"), t.domain);
+    g_autofree char *what = g_strdup_printf(_("Restarting %s and mounting its shares…"), t.domain);
+
+    vsd_confirm(data, "restart", question,
+                _("The guest is asked to shut down, as with its power button, and started again; "
+                  "then the shared folders are mounted. Unsaved work in the guest may be lost."),
+                _("_Restart"), vsd_target_op(VSD_OP_RESTART, t), what);
+}
+
+static const GActionEntry vsd_window_actions[] = {
+    { "refresh", vsd_on_refresh, NULL, NULL, NULL, { 0 } },
+    { "share", vsd_on_share, "(sss)", NULL, NULL, { 0 } },
+    { "check", vsd_on_check, "(sss)", NULL, NULL, { 0 } },
+    { "restart", vsd_on_restart, "(sss)", NULL, NULL, { 0 } },
+    { "mount", vsd_on_mount, "(sss)", NULL, NULL, { 0 } },
+    { "umount", vsd_on_mount, "(sss)", NULL, NULL, { 0 } },
+    { "remove", vsd_on_remove, "(sss)", NULL, NULL, { 0 } },
+    { "undo-add", vsd_on_undo_add, "(sss)", NULL, NULL, { 0 } },
+};
+
 /* ---- the window ---- */
 
 static GtkWidget *
@@ -478,50 +693,121 @@ vsd_progress_new(VsdWindow *win)
     gtk_spinner_start(GTK_SPINNER(spinner));
     win->progress_label = gtk_label_new(NULL);
     gtk_widget_set_name(win->progress_label, "progress");
+    gtk_label_set_ellipsize(GTK_LABEL(win->progress_label), PANGO_ELLIPSIZE_MIDDLE);
     gtk_box_append(GTK_BOX(box), spinner);
     gtk_box_append(GTK_BOX(box), win->progress_label);
+    g_object_set(box, "margin-top", 6, "margin-bottom", 6, "margin-start", 12, "margin-end", 12,
+                 NULL);
     gtk_widget_set_visible(box, FALSE);
     return box;
+}
+
+static GtkWidget *
+vsd_primary_menu(void)
+{
+    g_autoptr(GMenu) menu = g_menu_new();
+    g_autoptr(GMenu) first = g_menu_new();
+    g_autoptr(GMenu) second = g_menu_new();
+    GtkWidget *button = gtk_menu_button_new();
+
+    g_menu_append(first, _("_Refresh"), "win.refresh");
+    g_menu_append(second, _("_Keyboard Shortcuts"), "win.show-help-overlay");
+    g_menu_append(second, _("_Help"), "app.help");
+    g_menu_append(second, _("_About Shared Folders"), "app.about");
+    g_menu_append_section(menu, NULL, G_MENU_MODEL(first));
+    g_menu_append_section(menu, NULL, G_MENU_MODEL(second));
+    gtk_menu_button_set_icon_name(GTK_MENU_BUTTON(button), "open-menu-symbolic");
+    gtk_menu_button_set_menu_model(GTK_MENU_BUTTON(button), G_MENU_MODEL(menu));
+    /* F10 opens it. */
+    gtk_menu_button_set_primary(GTK_MENU_BUTTON(button), TRUE);
+    gtk_widget_set_name(button, "main-menu");
+    gtk_widget_set_tooltip_text(button, _("Main Menu"));
+    gtk_accessible_update_property(GTK_ACCESSIBLE(button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                   _("Main Menu"), -1);
+    return button;
+}
+
+/* The keyboard shortcuts window (GTK 4.8 builds it only from a description). */
+static GtkWidget *
+vsd_shortcuts_window(void)
+{
+    g_autofree char *ui = g_markup_printf_escaped(
+        "<interface><object class='GtkShortcutsWindow' id='w'><property name='modal'>1</property>"
+        "<child><object class='GtkShortcutsSection'><property name='section-name'>main</property>"
+        "<child><object class='GtkShortcutsGroup'><property name='title'>%s</property>"
+        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
+        "<property name='accelerator'>&lt;Ctrl&gt;r F5</property></object></child>"
+        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
+        "<property name='accelerator'>F10</property></object></child>"
+        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
+        "<property name='accelerator'>&lt;Ctrl&gt;question</property></object></child>"
+        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
+        "<property name='accelerator'>F1</property></object></child>"
+        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
+        "<property name='accelerator'>&lt;Ctrl&gt;w</property></object></child>"
+        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
+        "<property name='accelerator'>&lt;Ctrl&gt;q</property></object></child>"
+        "</object></child>"
+        "<child><object class='GtkShortcutsGroup'><property name='title'>%s</property>"
+        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
+        "<property name='accelerator'>Escape</property></object></child>"
+        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
+        "<property name='accelerator'>Return</property></object></child>"
+        "</object></child>"
+        "</object></child></object></interface>",
+        _("General"), _("Read every connection again"), _("Open the main menu"),
+        _("Keyboard shortcuts"), _("Help"), _("Close the window"), _("Quit"),
+        _("Dialogs"), _("Cancel or close"), _("The highlighted button"));
+    g_autoptr(GtkBuilder) builder = gtk_builder_new_from_string(ui, -1);
+    GtkWidget *w = GTK_WIDGET(gtk_builder_get_object(builder, "w"));
+
+    gtk_widget_set_name(w, "shortcuts-window");
+    return w;
 }
 
 static void
 vsd_window_build(VsdWindow *win)
 {
-    GtkWidget *header = gtk_header_bar_new();
+    GtkWidget *header = adw_header_bar_new();
     GtkWidget *refresh = gtk_button_new_from_icon_name("view-refresh-symbolic");
     GtkWidget *scroll = gtk_scrolled_window_new();
+    GtkWidget *clamp = adw_clamp_new();
     GtkWidget *outer = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-    GtkWidget *bottom = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+    GtkWidget *content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
 
     gtk_window_set_title(GTK_WINDOW(win), _("Shared Folders"));
-    gtk_window_set_default_size(GTK_WINDOW(win), 860, 620);
+    gtk_window_set_default_size(GTK_WINDOW(win), 900, 680);
+    g_action_map_add_action_entries(G_ACTION_MAP(win), vsd_window_actions,
+                                    G_N_ELEMENTS(vsd_window_actions), win);
     gtk_widget_set_name(refresh, "refresh");
     gtk_widget_set_tooltip_text(refresh, _("Read every connection again"));
-    g_signal_connect_swapped(refresh, "clicked", G_CALLBACK(vsd_window_refresh), win);
-    gtk_header_bar_pack_start(GTK_HEADER_BAR(header), refresh);
-    gtk_window_set_titlebar(GTK_WINDOW(win), header);
+    gtk_accessible_update_property(GTK_ACCESSIBLE(refresh), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                   _("Refresh"), -1);
+    gtk_actionable_set_action_name(GTK_ACTIONABLE(refresh), "win.refresh");
+    adw_header_bar_pack_start(ADW_HEADER_BAR(header), refresh);
+    adw_header_bar_pack_end(ADW_HEADER_BAR(header), vsd_primary_menu());
+    gtk_application_window_set_help_overlay(GTK_APPLICATION_WINDOW(win),
+                                            GTK_SHORTCUTS_WINDOW(vsd_shortcuts_window()));
 
-    win->sections_box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 18);
-    g_object_set(win->sections_box, "margin-top", 12, "margin-bottom", 12, "margin-start", 12,
+    win->sections_box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 30);
+    g_object_set(win->sections_box, "margin-top", 18, "margin-bottom", 18, "margin-start", 12,
                  "margin-end", 12, NULL);
-    gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), win->sections_box);
+    adw_clamp_set_maximum_size(ADW_CLAMP(clamp), 960);
+    adw_clamp_set_child(ADW_CLAMP(clamp), win->sections_box);
+    gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), clamp);
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
+                                   GTK_POLICY_AUTOMATIC);
     gtk_widget_set_vexpand(scroll, TRUE);
 
     win->progress = vsd_progress_new(win);
-    win->message = gtk_label_new(NULL);
-    gtk_widget_set_name(win->message, "message");
-    gtk_label_set_wrap(GTK_LABEL(win->message), TRUE);
-    gtk_label_set_xalign(GTK_LABEL(win->message), 0);
-    gtk_label_set_selectable(GTK_LABEL(win->message), TRUE);
-    g_object_set(bottom, "margin-top", 6, "margin-bottom", 6, "margin-start", 12,
-                 "margin-end", 12, NULL);
-    gtk_box_append(GTK_BOX(bottom), win->progress);
-    gtk_box_append(GTK_BOX(bottom), win->message);
-
-    gtk_box_append(GTK_BOX(outer), scroll);
-    gtk_box_append(GTK_BOX(outer), gtk_separator_new(GTK_ORIENTATION_HORIZONTAL));
-    gtk_box_append(GTK_BOX(outer), bottom);
-    gtk_window_set_child(GTK_WINDOW(win), outer);
+    gtk_box_append(GTK_BOX(content), scroll);
+    gtk_box_append(GTK_BOX(content), win->progress);
+    win->toasts = adw_toast_overlay_new();
+    adw_toast_overlay_set_child(ADW_TOAST_OVERLAY(win->toasts), content);
+    gtk_widget_set_vexpand(win->toasts, TRUE);
+    gtk_box_append(GTK_BOX(outer), header);
+    gtk_box_append(GTK_BOX(outer), win->toasts);
+    adw_application_window_set_content(ADW_APPLICATION_WINDOW(win), outer);
 }
 
 static void

@@ -17,12 +17,14 @@
 # the Start and the stopped agent the main loop must never stall 5 s (the
 # window would freeze).
 #
-# The program is driven by its hidden --self-test mode (plugin/desktop/
-# vsd-selftest.h): each step activates the same widget signals a click or a
-# keyboard entry emits.  The oracle is independent of the program: virsh
-# dumpxml and guest-exec through tests/lab/lib.sh.  Screenshots of each state
-# go to $GUI_ARTIFACTS (rendered by the program's windows), plus one of the
-# whole X screen (ImageMagick import).  Needs root, like the e2e suite.
+# The program is driven by the --self-test mode of its test build
+# (virt-share-desktop-selftest, plugin/desktop/vsd-selftest.h): each step
+# activates the same widget signals a click or a keyboard entry emits (a
+# message dialog's: the click of its button).  The oracle is independent of
+# the program: virsh dumpxml and guest-exec through tests/lab/lib.sh.
+# Screenshots of each state go to $GUI_ARTIFACTS (rendered by the program's
+# windows), plus one of the whole X screen (ImageMagick import).  Needs
+# root, like the e2e suite.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,7 +34,8 @@ top=$(cd "$here/../.." && pwd)
 # shellcheck source=../tap.sh
 . "$top/tests/tap.sh"
 
-BIN=${VIRT_SHARE_DESKTOP:-$top/plugin/desktop/virt-share-desktop}
+# The build with the self-test interpreter (the installed program has none).
+BIN=${VIRT_SHARE_DESKTOP:-$top/plugin/desktop/virt-share-desktop-selftest}
 VS=${VIRT_SHARE:-$top/src/virt-share}
 ART=${GUI_ARTIFACTS:-$top/gui-artifacts}
 DOM=vs-test-gui
@@ -145,7 +148,7 @@ bad_uri="qemu+unix:///system?socket=$SHARES/no-such-socket"
 GUI_ARGS="--connect $bad_uri" gui share-virtiofs <<EOF2
 timeout 90
 wait vm:$DOM
-wait-text note:$bad_uri Not connected:
+wait-text note:$bad_uri Not Connected
 wait-idle
 shot 01-vm-listed
 click share:$DOM
@@ -250,10 +253,10 @@ wait-idle
 shot 09-mounted-again
 wait-file $ART/.mount-meta
 click remove:$DOM:$TAG
-wait confirm-remove
+wait remove-dialog
 wait-text remove-dialog $docs is unmounted in the guest
 shot 10-confirm-remove
-click confirm-remove
+respond remove-dialog remove
 wait-gone row:$DOM:$TAG
 wait-idle
 shot 11-removed
@@ -300,8 +303,8 @@ wait-text vm:$DOM Pending restart
 wait-idle
 shot 14-pending-restart
 click remove:$DOM:*
-wait confirm-remove
-click confirm-remove
+wait remove-dialog
+respond remove-dialog remove
 wait-gone row:$DOM:*
 wait-idle
 click share:$DOM
@@ -367,10 +370,10 @@ wait restart:$DOM
 wait-idle
 shot 18a-restart-vm-offered
 click restart:$DOM
-wait confirm-restart
+wait restart-dialog
 shot 18b-restart-vm-asked
 timeout 240
-click confirm-restart
+respond restart-dialog restart
 wait-text vm:$DOM Mounted in the guest at /mnt/p9b
 wait-gone restart:$DOM
 wait-idle
@@ -378,8 +381,8 @@ stall-max 5
 shot 18c-restart-vm-done
 wait-file $ART/.p9b-read-done
 click remove:$DOM:vs-p9b-*
-wait confirm-remove
-click confirm-remove
+wait remove-dialog
+respond remove-dialog remove
 wait-text vm:$DOM Removed; gone when the VM stops
 wait-text row:$DOM:vs-p9b-* Not mounted in the guest
 wait-idle
