@@ -361,7 +361,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
     report->shares = g_ptr_array_new_with_free_func((GDestroyNotify)vs_doctor_share_free);
     report->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
     report->host_findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
-    if (!vs_identity_for_domain(state, opts->qemu_conf, &report->identity, error))
+    if (!vs_domain_state_identity(state, opts->qemu_conf, &report->identity, error))
         return NULL;
     if (opts->fix && !opts->config) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,

@@ -173,3 +173,15 @@ vs_domain_state_find_share(VsDomainState *state, const char *what, GError **erro
                 what);
     return NULL;
 }
+
+gboolean
+vs_domain_state_identity(VsDomainState *state, const char *qemu_conf, VsIdentity *id,
+                         GError **error)
+{
+    const VsUriInfo *uri = vs_domain_state_uri_info(state);
+    /* Only the path says session: "qemu+ssh://host/session" is someone else's. */
+    gboolean session = uri && uri->session;
+
+    return vs_identity_from_docs(state->live_doc, state->config_doc, session, qemu_conf, id,
+                                 error);
+}

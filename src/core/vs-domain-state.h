@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 
 #include "vs-conn.h"
+#include "vs-identity.h"
 #include "vs-share.h"
 
 /* A snapshot of a domain, taken before any change. */
@@ -50,3 +51,11 @@ GPtrArray *vs_domain_state_shares(VsDomainState *state);
  * as add takes it) and a share has that folder; else a mount tag.  A copy of
  * the share, or NULL with VS_ERROR_NOT_FOUND. */
 VsShare *vs_domain_state_find_share(VsDomainState *state, const char *what, GError **error);
+
+/* Who QEMU runs as for this domain: the running domain's DAC seclabel, else
+ * a static DAC seclabel in its definition, else user/group from qemu.conf
+ * (@qemu_conf; NULL: $VIRT_SHARE_QEMU_CONF or /etc/libvirt/qemu.conf), else
+ * the distribution default (libvirt-qemu, qemu).  For session URIs: the
+ * calling user. */
+gboolean vs_domain_state_identity(VsDomainState *state, const char *qemu_conf,
+                                  VsIdentity *id, GError **error);

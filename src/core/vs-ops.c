@@ -214,7 +214,7 @@ vs_ops_harden_need(VsDomainState *state, const VsShare *share)
 
     /* QEMU's user matters only for 9p passthrough; unknown counts as root. */
     if (kind == VS_HARDEN_URI_SYSTEM && share->driver == VS_DRIVER_9P &&
-        share->mode == VS_MODE_PASSTHROUGH && vs_identity_for_domain(state, NULL, &id, NULL))
+        share->mode == VS_MODE_PASSTHROUGH && vs_domain_state_identity(state, NULL, &id, NULL))
         uid = id.uid;
     return vs_harden_need(share->driver, share->mode, share->readonly, kind, uid);
 }
