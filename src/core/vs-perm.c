@@ -17,21 +17,6 @@
 #include "vs-i18n.h"
 #include "vs-perm.h"
 
-void
-vs_finding_free(VsFinding *f)
-{
-    if (!f)
-        return;
-    g_free(f->code);
-    g_free(f->path);
-    g_free(f->message);
-    g_free(f->fix_command);
-    g_free(f);
-}
-
-VS_ENUM_IMPL(vs_severity, VS_SEVERITY_LAST,
-             "info", "warning", "error")
-
 int
 vs_access_as(const VsIdentity *id, const char *path, int mode)
 {

@@ -1,0 +1,19 @@
+/* vs-finding.c: findings about a share, its domain or the host. */
+#include <config.h>
+
+#include "vs-finding.h"
+
+void
+vs_finding_free(VsFinding *f)
+{
+    if (!f)
+        return;
+    g_free(f->code);
+    g_free(f->path);
+    g_free(f->message);
+    g_free(f->fix_command);
+    g_free(f);
+}
+
+VS_ENUM_IMPL(vs_severity, VS_SEVERITY_LAST,
+             "info", "warning", "error")
