@@ -67,20 +67,6 @@ static const struct {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(vsd_fix_texts) == VSD_FIX_LAST);
 
-static VsFinding *
-vsd_finding_copy(const VsFinding *f)
-{
-    VsFinding *c = g_new0(VsFinding, 1);
-
-    c->severity = f->severity;
-    c->code = g_strdup(f->code);
-    c->path = g_strdup(f->path);
-    c->message = g_strdup(f->message);
-    c->fix_command = g_strdup(f->fix_command);
-    c->fix = f->fix;
-    return c;
-}
-
 static void
 vsd_doctor_on_fix(GtkWidget *button, VsdDoctorDialog *dd)
 {
@@ -90,7 +76,7 @@ vsd_doctor_on_fix(GtkWidget *button, VsdDoctorDialog *dd)
     op->fix = g_new0(VsdFinding, 1);
     op->fix->tag = g_strdup(f->tag);
     op->fix->source = g_strdup(f->source);
-    op->fix->finding = vsd_finding_copy(f->finding);
+    op->fix->finding = vs_finding_copy(f->finding);
     op->fix->fix = f->fix;
     vsd_doctor_run(dd, op);
 }

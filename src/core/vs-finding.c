@@ -15,5 +15,17 @@ vs_finding_free(VsFinding *f)
     g_free(f);
 }
 
+VsFinding *
+vs_finding_copy(const VsFinding *f)
+{
+    VsFinding *copy = g_memdup2(f, sizeof(*f));
+
+    copy->code = g_strdup(f->code);
+    copy->path = g_strdup(f->path);
+    copy->message = g_strdup(f->message);
+    copy->fix_command = g_strdup(f->fix_command);
+    return copy;
+}
+
 VS_ENUM_IMPL(vs_severity, VS_SEVERITY_LAST,
              "info", "warning", "error")

@@ -34,6 +34,9 @@ typedef struct {
                               * changes only a directory of root or of it */
 } VsFinding;
 
+/* A copy of every field (one written field by field in a front end
+ * missed the owner when it was added). */
+VsFinding *vs_finding_copy(const VsFinding *f);
 void vs_finding_free(VsFinding *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsFinding, vs_finding_free)
 /* "info", "warning", "error" */
