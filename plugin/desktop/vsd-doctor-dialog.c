@@ -96,7 +96,8 @@ vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
     /* Plain text, never markup: paths and guest replies may hold '<' or '&'. */
     GtkWidget *what = gtk_label_new(f->tag ? f->source : vm);
     GtkWidget *msg = gtk_label_new(f->finding->message);
-    g_autofree char *name = g_strdup_printf("finding:%s:%s", about, f->finding->code);
+    g_autofree char *name = g_strdup_printf("finding:%s:%s", about,
+                                            vs_finding_code_to_string(f->finding->code));
     GtkWidget *icon = gtk_image_new_from_icon_name(vsd_severity_icon(f->finding->severity));
 
     gtk_widget_set_name(row, name);
@@ -126,7 +127,8 @@ vsd_finding_row(VsdDoctorDialog *dd, VsdFinding *f)
     gtk_box_append(GTK_BOX(row), text);
     if (f->fix != VSD_FIX_NONE) {
         GtkWidget *fix = gtk_button_new_with_mnemonic(_(vsd_fix_texts[f->fix].label));
-        g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", about, f->finding->code);
+        g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", about,
+                                                    vs_finding_code_to_string(f->finding->code));
         gtk_widget_set_name(fix, fix_name);
         gtk_widget_set_valign(fix, GTK_ALIGN_CENTER);
         gtk_widget_set_tooltip_text(fix, _(vsd_fix_texts[f->fix].tooltip));

@@ -48,12 +48,12 @@ vs_doctor_fixable(const VsFinding *finding)
 }
 
 static VsFinding *
-vs_finding_new(const char *code, char *message, char *fix_command)
+vs_finding_new(VsFindingCode code, char *message, char *fix_command)
 {
     VsFinding *f = g_new0(VsFinding, 1);
 
     f->severity = VS_SEVERITY_WARNING;
-    f->code = g_strdup(code);
+    f->code = code;
     f->message = message;
     f->fix_command = fix_command;
     return f;
@@ -76,19 +76,19 @@ vs_doctor_guest_finding(const char *domain, const VsShareStatus *st)
 
     if (st->device == VS_DEVICE_PENDING_RESTART)
         /* The command stays untranslated (JSON prints it): the message says when. */
-        return vs_finding_new("pending-restart",
+        return vs_finding_new(VS_FINDING_PENDING_RESTART,
                               g_strdup(_("in the definition but not in the running domain: "
                                          "restart the domain, then mount it")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
     if (vs_share_status_wants_mount(st))
-        return vs_finding_new("not-mounted", g_strdup(_("attached but not mounted in the guest")),
+        return vs_finding_new(VS_FINDING_NOT_MOUNTED, g_strdup(_("attached but not mounted in the guest")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
     if (st->guest != VS_GUEST_MOUNTED || st->share->driver != VS_DRIVER_9P)
         return NULL;
     msize = vs_mount_msize(st->mount_options);
     if (!msize || msize >= VS_9P_MSIZE)
         return NULL;
-    return vs_finding_new("small-msize",
+    return vs_finding_new(VS_FINDING_SMALL_MSIZE,
                           g_strdup_printf(_("mounted with msize=%lu: large reads and writes are "
                                             "slow (virt-share uses %d)"),
                                           (unsigned long)msize, VS_9P_MSIZE),
@@ -219,7 +219,7 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
     VsFinding *f;
 
     if (!state->running) {
-        f = vs_finding_new("not-running",
+        f = vs_finding_new(VS_FINDING_NOT_RUNNING,
                            g_strdup_printf(_("domain '%s' is not running: its guest agent, "
                                              "the commands mounting needs and the mounts "
                                              "cannot be checked now. At start the shares "
@@ -235,7 +235,7 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
     }
     report->guest_checked = TRUE;
     if (!(disabled = vs_agent_disabled_commands(state->dom, &err))) {
-        f = vs_finding_new("agent-unavailable",
+        f = vs_finding_new(VS_FINDING_AGENT_UNAVAILABLE,
                            g_strdup_printf(_("no share can be mounted in the guest, nor its "
                                              "mount state read: %s"), err->message), NULL);
         f->severity = VS_SEVERITY_ERROR;
@@ -243,7 +243,7 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
         return;
     }
     if ((blocked = vs_guest_blocked_command(disabled))) {
-        f = vs_finding_new("agent-command-disabled",
+        f = vs_finding_new(VS_FINDING_AGENT_COMMAND_DISABLED,
                            g_strdup_printf(_("the guest agent has '%s' disabled, which "
                                              "mounting needs, so no share can be mounted in "
                                              "the guest: remove it from qemu-ga's "
@@ -302,7 +302,7 @@ vs_doctor_harden(VsDomainState *state, VsDoctorShare *ds, const VsDoctorOptions 
         ds->protected_now = TRUE;
         return TRUE;
     }
-    f = vs_finding_new("setuid-unprotected",
+    f = vs_finding_new(VS_FINDING_SETUID_UNPROTECTED,
                        g_strdup_printf(_("the mount of %s allows setuid programs and device "
                                          "files, and %s: any host user can run a setuid "
                                          "program the guest's root leaves there%s"),

@@ -23,9 +23,39 @@ typedef enum {
                               * applied by the doctor, not by vs_perm_fix */
 } VsFixKind;
 
+/* What was found: one value per kind of finding.  Its string is the
+ * finding's stable id ("code" in doctor --json, documented in
+ * virt-share.pod): front ends and scripts tell findings apart by it, never
+ * by the translated message. */
+typedef enum {
+    VS_FINDING_KVM_QEMU_DENIED,
+    VS_FINDING_KVM_NOT_WORKING,
+    VS_FINDING_NOT_RUNNING,
+    VS_FINDING_AGENT_UNAVAILABLE,
+    VS_FINDING_AGENT_COMMAND_DISABLED,
+    VS_FINDING_SOURCE_MISSING,
+    VS_FINDING_PARENT_SEARCH,
+    VS_FINDING_FOLDER_READ,
+    VS_FINDING_FOLDER_WRITE,
+    VS_FINDING_PASSTHROUGH_UNPRIVILEGED,
+    VS_FINDING_MAPPED_XATTR,
+    VS_FINDING_MAPPED_MODES,
+    VS_FINDING_SQUASH_OWNER,
+    VS_FINDING_VIRTIOFS_ROOT,
+    VS_FINDING_CANNOT_CHECK,
+    VS_FINDING_SETUID_UNPROTECTED,
+    VS_FINDING_PENDING_RESTART,
+    VS_FINDING_NOT_MOUNTED,
+    VS_FINDING_SMALL_MSIZE,
+    VS_FINDING_LAST
+} VsFindingCode;
+
+/* "kvm-qemu-denied", "kvm-not-working", "not-running", ... */
+VS_ENUM_DECL(vs_finding_code);
+
 typedef struct {
     VsSeverity severity;
-    char *code;              /* stable id for scripts, e.g. "parent-search" */
+    VsFindingCode code;
     char *path;              /* the host path concerned, or NULL */
     char *message;           /* translated, one line */
     char *fix_command;       /* the exact command that fixes it, or NULL */
