@@ -25,6 +25,7 @@
 #include "vs-lock.h"
 #include "vs-path.h"
 #include "vs-perm.h"
+#include "vs-policy.h"
 #include "vs-share.h"
 
 #define TEST_USER "vs-test-perm"

@@ -14,6 +14,7 @@
 #include "vs-i18n.h"
 #include "vs-kvm.h"
 #include "vs-path.h"
+#include "vs-policy.h"
 #include "vs-status.h"
 #include "vs-xml.h"
 

@@ -13,6 +13,7 @@
 #include "vs-identity.h"
 #include "vs-ops.h"
 #include "vs-path.h"
+#include "vs-policy.h"
 #include "vs-tag.h"
 #include "vs-userns.h"
 #include "vs-xml.h"

@@ -16,6 +16,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-perm.h"
+#include "vs-policy.h"
 
 int
 vs_access_as(const VsIdentity *id, const char *path, int mode)
