@@ -325,7 +325,7 @@ test_doctor_guest_exec_blocked(void **state)
     VsFinding *f;
 
     report = doctor_running_guest(*state, FALSE, TRUE, NULL, &f);
-    assert_string_equal(f->code, "agent-command-disabled");
+    assert_string_equal(vs_finding_code_to_string(f->code), "agent-command-disabled");
     assert_non_null(strstr(f->message, "'guest-exec'"));
     assert_null(report->guest_os);
 }
@@ -341,7 +341,7 @@ test_doctor_windows_guest(void **state)
     report = doctor_running_guest(*state, FALSE, TRUE,
                                   "{\"id\": \"mswindows\", \"pretty-name\": "
                                   "\"Windows 11 Pro\", \"kernel-release\": \"22621\"}", &f);
-    assert_string_equal(f->code, "guest-os-unsupported");
+    assert_string_equal(vs_finding_code_to_string(f->code), "guest-os-unsupported");
     assert_non_null(strstr(f->message, "WinFsp"));
     assert_non_null(report->guest_os);
     assert_string_equal(report->guest_os->id, "mswindows");
@@ -363,13 +363,13 @@ test_doctor_agent_install_hint(void **state)
     VsFinding *f;
 
     plain = doctor_running_guest(fx, TRUE, FALSE, NULL, &f);
-    assert_string_equal(f->code, "agent-unavailable");
+    assert_string_equal(vs_finding_code_to_string(f->code), "agent-unavailable");
     assert_null(f->fix_command);
     xmlFreeDoc(fx->state->live_doc);
     xmlFreeDoc(fx->state->config_doc);
     fx->state->config_doc = vs_xml_parse(xml, "test", NULL);
     report = doctor_running_guest(fx, TRUE, FALSE, NULL, &f);
-    assert_string_equal(f->code, "agent-unavailable");
+    assert_string_equal(vs_finding_code_to_string(f->code), "agent-unavailable");
     assert_string_equal(f->fix_command, "dnf install qemu-guest-agent  # in the guest");
     assert_false(vs_doctor_fixable(f));
 }
@@ -397,7 +397,7 @@ test_doctor_guest_finding_states(void **state)
                 continue;
             }
             assert_non_null(f);
-            assert_string_equal(f->code, want);
+            assert_string_equal(vs_finding_code_to_string(f->code), want);
             assert_string_equal(f->fix_command, "virt-share mount dom vs-t");
         }
     }
@@ -410,7 +410,7 @@ test_doctor_guest_finding_states(void **state)
         g_autoptr(VsFinding) none = NULL;
 
         assert_non_null(f);
-        assert_string_equal(f->code, "small-msize");
+        assert_string_equal(vs_finding_code_to_string(f->code), "small-msize");
         st.mount_options = (char *)"rw,trans=virtio";
         none = vs_doctor_guest_finding("dom", &st);
         assert_null(none);
@@ -433,7 +433,7 @@ test_doctor_stopped(void **state)
     assert_false(report->guest_checked);
     assert_int_equal(report->findings->len, 1);
     f = g_ptr_array_index(report->findings, 0);
-    assert_string_equal(f->code, "not-running");
+    assert_string_equal(vs_finding_code_to_string(f->code), "not-running");
     assert_int_equal(f->severity, VS_SEVERITY_WARNING);
 }
 
@@ -456,7 +456,7 @@ test_doctor_missing_folder(void **state)
     ds = g_ptr_array_index(report->shares, 0);
     assert_int_equal(ds->findings->len, 1);
     f = g_ptr_array_index(ds->findings, 0);
-    assert_string_equal(f->code, "source-missing");
+    assert_string_equal(vs_finding_code_to_string(f->code), "source-missing");
     assert_int_equal(f->severity, VS_SEVERITY_ERROR);
     assert_null(f->fix_command);
     assert_false(vs_doctor_fixable(f));
@@ -630,9 +630,9 @@ test_kvm_finding(void **state)
 
     assert_null(vs_kvm_finding(VS_KVM_CONSISTENT, "/dev/kvm", &id, NULL));
     assert_null(vs_kvm_finding(VS_KVM_LAST, "/dev/kvm", &id, NULL));
-    assert_string_equal(denied->code, "kvm-qemu-denied");
-    assert_string_equal(broken->code, "kvm-not-working");
-    assert_int_equal(vs_kvm_verdict_from_string("kvm-not-working"), VS_KVM_NOT_WORKING);
+    assert_string_equal(vs_finding_code_to_string(denied->code), "kvm-qemu-denied");
+    assert_string_equal(vs_finding_code_to_string(broken->code), "kvm-not-working");
+    assert_int_equal(vs_finding_code_from_string("kvm-not-working"), VS_FINDING_KVM_NOT_WORKING);
     for (VsFinding **f = (VsFinding *[]){ denied, broken, NULL }; *f; f++) {
         assert_int_equal((*f)->severity, VS_SEVERITY_WARNING);
         assert_string_equal((*f)->path, "/dev/kvm");

@@ -6,6 +6,7 @@
 
 #include "vs-enum.h"
 #include "vs-error.h"
+#include "vs-finding.h"
 #include "vs-perm.h"
 #include "vs-share.h"
 #include "vs-status.h"
@@ -57,6 +58,33 @@ test_enum_error_codes(void **state)
     assert_null(vs_error_code_to_string(VS_ERROR_LAST));
 }
 
+/* The finding codes are the "code" of doctor --json, a documented
+ * interface: exactly these strings, each named in the man page. */
+static void
+test_enum_finding_codes(void **state)
+{
+    static const char *const codes[] = {
+        "kvm-qemu-denied", "kvm-not-working", "not-running", "agent-unavailable",
+        "agent-command-disabled", "source-missing", "parent-search", "folder-read",
+        "folder-write", "passthrough-unprivileged", "mapped-xattr", "mapped-modes",
+        "squash-owner", "virtiofs-root", "cannot-check", "setuid-unprotected",
+        "pending-restart", "not-mounted", "small-msize", "guest-os-unsupported",
+    };
+    g_autofree char *pod = NULL;
+
+    assert_int_equal(G_N_ELEMENTS(codes), VS_FINDING_LAST);
+    assert_table(vs_finding_code_to_string, vs_finding_code_from_string, codes,
+                 VS_FINDING_LAST);
+    assert_true(g_file_get_contents(TEST_DATA_DIR "/../../src/cli/virt-share.pod", &pod, NULL,
+                                    NULL));
+    for (int i = 0; i < VS_FINDING_LAST; i++) {
+        g_autofree char *named = g_strdup_printf("C<%s>", codes[i]);
+
+        if (!strstr(pod, named))
+            fail_msg("virt-share.pod does not name the finding code %s", codes[i]);
+    }
+}
+
 /* Case matters: the names are identifiers, not words. */
 static void
 test_enum_exact_match(void **state)
@@ -101,6 +129,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enum_stable_strings),
         cmocka_unit_test(test_enum_error_codes),
+        cmocka_unit_test(test_enum_finding_codes),
         cmocka_unit_test(test_enum_exact_match),
         cmocka_unit_test(test_enum_parse),
     };

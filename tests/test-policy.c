@@ -26,6 +26,7 @@
 #include "vs-lock.h"
 #include "vs-path.h"
 #include "vs-perm.h"
+#include "vs-policy.h"
 #include "vs-share.h"
 
 #define TEST_USER "vs-test-perm"
@@ -738,7 +739,8 @@ has_error(GPtrArray *findings, const char *code, const char *path)
 {
     for (guint i = 0; i < findings->len; i++) {
         VsFinding *f = g_ptr_array_index(findings, i);
-        if (f->severity == VS_SEVERITY_ERROR && g_str_equal(f->code, code) &&
+        if (f->severity == VS_SEVERITY_ERROR &&
+            g_str_equal(vs_finding_code_to_string(f->code), code) &&
             (!path || g_strcmp0(f->path, path) == 0))
             return TRUE;
     }

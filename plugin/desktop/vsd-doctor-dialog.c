@@ -72,20 +72,6 @@ static const struct {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(vsd_fix_texts) == VSD_FIX_LAST);
 
-static VsFinding *
-vsd_finding_copy(const VsFinding *f)
-{
-    VsFinding *c = g_new0(VsFinding, 1);
-
-    c->severity = f->severity;
-    c->code = g_strdup(f->code);
-    c->path = g_strdup(f->path);
-    c->message = g_strdup(f->message);
-    c->fix_command = g_strdup(f->fix_command);
-    c->fix = f->fix;
-    return c;
-}
-
 /* doctor.fix(u): apply the fix of the finding shown at that index. */
 static void
 vsd_doctor_on_fix(GSimpleAction *action, GVariant *param, gpointer data)
@@ -102,7 +88,7 @@ vsd_doctor_on_fix(GSimpleAction *action, GVariant *param, gpointer data)
     op->fix = g_new0(VsdFinding, 1);
     op->fix->tag = g_strdup(f->tag);
     op->fix->source = g_strdup(f->source);
-    op->fix->finding = vsd_finding_copy(f->finding);
+    op->fix->finding = vs_finding_copy(f->finding);
     op->fix->fix = f->fix;
     vsd_doctor_run(dd, op);
 }
@@ -111,24 +97,24 @@ vsd_doctor_on_fix(GSimpleAction *action, GVariant *param, gpointer data)
  * names) in the window's words, "%s" standing for QEMU's user; the others
  * as the core says them. */
 static const struct {
-    const char *code;
+    VsFindingCode code;
     const char *words;
 } vsd_finding_texts[] = {
-    { "not-running", N_("The VM is shut off, so its guest agent and its mounts cannot be "
+    { VS_FINDING_NOT_RUNNING, N_("The VM is shut off, so its guest agent and its mounts cannot be "
                         "checked. When it starts, its shared folders appear in it and are "
                         "mounted.") },
-    { "pending-restart", N_("Added, but the running VM sees it only after a restart "
+    { VS_FINDING_PENDING_RESTART, N_("Added, but the running VM sees it only after a restart "
                             "(Restart VM…).") },
-    { "not-mounted", N_("Attached to the VM, but not mounted in it.") },
-    { "folder-write", N_("QEMU runs as %s and cannot write to this folder: creating files in "
+    { VS_FINDING_NOT_MOUNTED, N_("Attached to the VM, but not mounted in it.") },
+    { VS_FINDING_FOLDER_WRITE, N_("QEMU runs as %s and cannot write to this folder: creating files in "
                          "the VM fails with “Permission denied”. Fix gives it access, or "
                          "share the folder read-only.") },
-    { "squash-owner", N_("Every file the VM creates here belongs to %s on this computer; "
+    { VS_FINDING_SQUASH_OWNER, N_("Every file the VM creates here belongs to %s on this computer; "
                          "changing owners in the VM fails.") },
-    { "passthrough-unprivileged", N_("“Keep owners” needs QEMU to run as root; it runs as %s, "
+    { VS_FINDING_PASSTHROUGH_UNPRIVILEGED, N_("“Keep owners” needs QEMU to run as root; it runs as %s, "
                                      "so the VM cannot create files here. Share the folder "
                                      "again with “One owner” or “Owners in attributes”.") },
-    { "mapped-xattr", N_("“Owners in attributes” needs extended attributes, which the file "
+    { VS_FINDING_MAPPED_XATTR, N_("“Owners in attributes” needs extended attributes, which the file "
                          "system of this folder lacks: share it again with “One owner”.") },
 };
 
@@ -138,10 +124,10 @@ vsd_finding_words(const VsdDoctorDialog *dd, const VsdFinding *f)
     const char *user = dd->qemu_user ? dd->qemu_user : _("the user QEMU runs as");
     GString *words;
 
-    if (g_str_equal(f->finding->code, "agent-unavailable"))
+    if (f->finding->code == VS_FINDING_AGENT_UNAVAILABLE)
         return g_strdup(vsd_agent_hint());
     for (guint i = 0; i < G_N_ELEMENTS(vsd_finding_texts); i++) {
-        if (!g_str_equal(f->finding->code, vsd_finding_texts[i].code))
+        if (f->finding->code != vsd_finding_texts[i].code)
             continue;
         words = g_string_new(_(vsd_finding_texts[i].words));
         g_string_replace(words, "%s", user, 1);
@@ -161,7 +147,8 @@ vsd_finding_row(VsdDoctorDialog *dd, const VsdFinding *f, guint index)
     g_autofree char *vm = f->tag ? NULL :
                           f->host ? g_strdup(_("This computer")) :
                           g_strdup_printf(_("Virtual machine %s"), dd->domain);
-    g_autofree char *name = g_strdup_printf("finding:%s:%s", about, f->finding->code);
+    g_autofree char *name = g_strdup_printf("finding:%s:%s", about,
+                                           vs_finding_code_to_string(f->finding->code));
     g_autofree char *words = vsd_finding_words(dd, f);
     /* A command to type only where no button does it. */
     g_autofree char *subtitle = f->finding->fix_command && f->fix == VSD_FIX_NONE ?
@@ -193,7 +180,8 @@ vsd_finding_row(VsdDoctorDialog *dd, const VsdFinding *f, guint index)
     adw_action_row_add_prefix(ADW_ACTION_ROW(row), icon);
     if (f->fix != VSD_FIX_NONE) {
         GtkWidget *fix = gtk_button_new_with_mnemonic(_(vsd_fix_texts[f->fix].label));
-        g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", about, f->finding->code);
+        g_autofree char *fix_name = g_strdup_printf("fix:%s:%s", about,
+                                                    vs_finding_code_to_string(f->finding->code));
 
         gtk_widget_set_name(fix, fix_name);
         gtk_widget_set_valign(fix, GTK_ALIGN_CENTER);

@@ -145,7 +145,7 @@ vsd_qemu_user(virConnect *conn, const char *domain)
     g_autoptr(VsDomainState) state = dom ? vs_domain_state_load(dom, NULL) : NULL;
     g_auto(VsIdentity) id = { 0 };
 
-    if (!state || !vs_identity_for_domain(state, NULL, &id, NULL))
+    if (!state || !vs_domain_state_identity(state, NULL, &id, NULL))
         return NULL;
     return g_strdup(id.user);
 }
@@ -220,16 +220,16 @@ vsd_op_add(VsdOp *op, virConnect *conn, GError **error)
 static VsdFixKind
 vsd_fix_kind(const VsFinding *f)
 {
-    if (f->severity == VS_SEVERITY_ERROR && g_strcmp0(f->code, "setuid-unprotected") == 0 &&
+    if (f->severity == VS_SEVERITY_ERROR && f->code == VS_FINDING_SETUID_UNPROTECTED &&
         vs_doctor_fixable(f))
         return VSD_FIX_PROTECT;
     if (f->severity == VS_SEVERITY_ERROR && vs_doctor_fixable(f))
         return VSD_FIX_DOCTOR;
-    if (g_strcmp0(f->code, "not-running") == 0)
+    if (f->code == VS_FINDING_NOT_RUNNING)
         return VSD_FIX_START;
-    if (g_strcmp0(f->code, "not-mounted") == 0)
+    if (f->code == VS_FINDING_NOT_MOUNTED)
         return VSD_FIX_MOUNT;
-    if (g_strcmp0(f->code, "small-msize") == 0)
+    if (f->code == VS_FINDING_SMALL_MSIZE)
         return VSD_FIX_REMOUNT;
     return VSD_FIX_NONE;
 }

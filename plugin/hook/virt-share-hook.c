@@ -15,8 +15,9 @@
  * was mounted, an umount by hand), the hook mounts it again if virt-share's
  * line for it is in the host's fstab, else refuses the start, unless add
  * --allow-setuid was recorded for the share or setuid-shares=allow is
- * configured.  A hook must never call libvirt (the daemon waits for it):
- * mounting after boot is the job of 'virt-share watch'. */
+ * configured.  A hook must never call libvirt (the daemon waits for it), so
+ * it links only the base library, libvsbase.a, and not libvirt
+ * (tests/hook-libs.sh): mounting after boot is the job of 'virt-share watch'. */
 #include <config.h>
 
 #include <locale.h>

@@ -185,7 +185,7 @@ vs_json_finding(JsonBuilder *b, const char *tag, const VsFinding *f)
 {
     json_builder_begin_object(b);
     vs_json_string(b, "tag", tag);
-    vs_json_string(b, "code", f->code);
+    vs_json_string(b, "code", vs_finding_code_to_string(f->code));
     vs_json_string(b, "severity", vs_severity_to_string(f->severity));
     vs_json_string(b, "path", f->path);
     vs_json_string(b, "command", f->fix_command);

@@ -5,6 +5,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "vs-uri.h"
+
 void vs_conn_close(virConnect *conn);
 void vs_domain_free(virDomain *dom);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virConnect, vs_conn_close)
@@ -34,25 +36,6 @@ typedef enum {
  * prompts work where virsh's do. */
 virConnect *vs_connect(const char *uri, GError **error);
 virConnect *vs_connect_full(const char *uri, VsConnectFlags flags, GError **error);
-
-/* Where a connection's hypervisor runs, seen from this process. */
-typedef struct {
-    gboolean remote;    /* the URI names a server: its files are not ours */
-    gboolean session;   /* a per-user daemon (qemu:///session): QEMU runs as that user */
-    char *driver;       /* "qemu", "test", ... */
-    char *transport;    /* "ssh", "libssh", "tls", "tcp", ... or NULL */
-    char *user;         /* user@ of the URI, or NULL */
-    char *host;         /* server of the URI, or NULL when local */
-    int port;           /* or -1 */
-    char *path;         /* "/system", "/session", ... */
-    GHashTable *params; /* query parameters (keyfile, socket, ...) */
-} VsUriInfo;
-
-void vs_uri_info_free(VsUriInfo *info);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsUriInfo, vs_uri_info_free)
-
-/* Split a libvirt URI ("driver[+transport]://[user@][host][:port]/path[?query]"). */
-VsUriInfo *vs_uri_info_parse(const char *uri, GError **error);
 
 /* Look a domain up the way virsh does: by id, then UUID, then name. */
 virDomain *vs_domain_lookup(virConnect *conn, const char *name, GError **error);

@@ -14,6 +14,7 @@
 #include "vs-i18n.h"
 #include "vs-kvm.h"
 #include "vs-path.h"
+#include "vs-policy.h"
 #include "vs-status.h"
 #include "vs-xml.h"
 
@@ -49,12 +50,12 @@ vs_doctor_fixable(const VsFinding *finding)
 }
 
 static VsFinding *
-vs_finding_new(const char *code, char *message, char *fix_command)
+vs_finding_new(VsFindingCode code, char *message, char *fix_command)
 {
     VsFinding *f = g_new0(VsFinding, 1);
 
     f->severity = VS_SEVERITY_WARNING;
-    f->code = g_strdup(code);
+    f->code = code;
     f->message = message;
     f->fix_command = fix_command;
     return f;
@@ -77,19 +78,19 @@ vs_doctor_guest_finding(const char *domain, const VsShareStatus *st)
 
     if (st->device == VS_DEVICE_PENDING_RESTART)
         /* The command stays untranslated (JSON prints it): the message says when. */
-        return vs_finding_new("pending-restart",
+        return vs_finding_new(VS_FINDING_PENDING_RESTART,
                               g_strdup(_("in the definition but not in the running domain: "
                                          "restart the domain, then mount it")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
     if (vs_share_status_wants_mount(st))
-        return vs_finding_new("not-mounted", g_strdup(_("attached but not mounted in the guest")),
+        return vs_finding_new(VS_FINDING_NOT_MOUNTED, g_strdup(_("attached but not mounted in the guest")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
     if (st->guest != VS_GUEST_MOUNTED || st->share->driver != VS_DRIVER_9P)
         return NULL;
     msize = vs_mount_msize(st->mount_options);
     if (!msize || msize >= VS_9P_MSIZE)
         return NULL;
-    return vs_finding_new("small-msize",
+    return vs_finding_new(VS_FINDING_SMALL_MSIZE,
                           g_strdup_printf(_("mounted with msize=%lu: large reads and writes are "
                                             "slow (virt-share uses %d)"),
                                           (unsigned long)msize, VS_9P_MSIZE),
@@ -220,7 +221,7 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
     VsFinding *f;
 
     if (!state->running) {
-        f = vs_finding_new("not-running",
+        f = vs_finding_new(VS_FINDING_NOT_RUNNING,
                            g_strdup_printf(_("domain '%s' is not running: its guest agent, "
                                              "the commands mounting needs and the mounts "
                                              "cannot be checked now. At start the shares "
@@ -240,7 +241,7 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
         const char *install = vs_guest_family_agent_install(vs_guest_family_of_domain(
             state->config_doc ? state->config_doc : state->live_doc));
 
-        f = vs_finding_new("agent-unavailable",
+        f = vs_finding_new(VS_FINDING_AGENT_UNAVAILABLE,
                            g_strdup_printf(_("no share can be mounted in the guest, nor its "
                                              "mount state read: %s"), err->message),
                            install ? g_strdup_printf("%s  # in the guest", install) : NULL);
@@ -254,13 +255,13 @@ vs_doctor_guest(VsDoctorReport *report, VsDomainState *state)
         g_debug("%s: guest system unknown: %s", state->name, err->message);
     g_clear_error(&err);
     if (!vs_guest_os_check(report->guest_os, &err)) {
-        f = vs_finding_new("guest-os-unsupported", g_strdup(err->message), NULL);
+        f = vs_finding_new(VS_FINDING_GUEST_OS_UNSUPPORTED, g_strdup(err->message), NULL);
         f->severity = VS_SEVERITY_ERROR;
         g_ptr_array_add(report->findings, f);
         return;
     }
     if ((blocked = vs_guest_blocked_command(disabled))) {
-        f = vs_finding_new("agent-command-disabled",
+        f = vs_finding_new(VS_FINDING_AGENT_COMMAND_DISABLED,
                            g_strdup_printf(_("the guest agent has '%s' disabled, which "
                                              "mounting needs, so no share can be mounted in "
                                              "the guest: remove it from qemu-ga's "
@@ -319,7 +320,7 @@ vs_doctor_harden(VsDomainState *state, VsDoctorShare *ds, const VsDoctorOptions 
         ds->protected_now = TRUE;
         return TRUE;
     }
-    f = vs_finding_new("setuid-unprotected",
+    f = vs_finding_new(VS_FINDING_SETUID_UNPROTECTED,
                        g_strdup_printf(_("the mount of %s allows setuid programs and device "
                                          "files, and %s: any host user can run a setuid "
                                          "program the guest's root leaves there%s"),
@@ -378,7 +379,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
     report->shares = g_ptr_array_new_with_free_func((GDestroyNotify)vs_doctor_share_free);
     report->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
     report->host_findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
-    if (!vs_identity_for_domain(state, opts->qemu_conf, &report->identity, error))
+    if (!vs_domain_state_identity(state, opts->qemu_conf, &report->identity, error))
         return NULL;
     if (opts->fix && !opts->config) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,

@@ -26,6 +26,7 @@
 #include "vs-i18n.h"
 #include "vs-path.h"
 #include "vs-perm.h"
+#include "vs-policy.h"
 
 /* The most a child reports: a few messages, never unbounded. */
 #define VS_HOST_CHECK_MAX_REPORT 65536

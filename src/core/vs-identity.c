@@ -8,7 +8,6 @@
 
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-conn.h"
 #include "vs-identity.h"
 #include "vs-xml.h"
 
@@ -195,18 +194,6 @@ vs_dac_label(xmlDoc *doc, gboolean static_only)
     g_autoptr(VsXmlChar) text = label ? xmlNodeGetContent(label) : NULL;
 
     return text ? g_strdup((const char *)text) : NULL;
-}
-
-gboolean
-vs_identity_for_domain(VsDomainState *state, const char *qemu_conf, VsIdentity *id,
-                       GError **error)
-{
-    const VsUriInfo *uri = vs_domain_state_uri_info(state);
-    /* Only the path says session: "qemu+ssh://host/session" is someone else's. */
-    gboolean session = uri && uri->session;
-
-    return vs_identity_from_docs(state->live_doc, state->config_doc, session, qemu_conf, id,
-                                 error);
 }
 
 gboolean

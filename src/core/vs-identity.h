@@ -7,7 +7,6 @@
 #include <libxml/tree.h>
 
 #include "vs-enum.h"
-#include "vs-ops.h"
 
 /* Where the identity was found, in the order they are tried. */
 typedef enum {
@@ -49,15 +48,8 @@ void vs_qemu_conf_parse(const char *text, char **user, char **group);
  * /etc/libvirt/qemu.conf. */
 const char *vs_qemu_conf_path(const char *override);
 
-/* Who QEMU runs as for this domain: the running domain's DAC seclabel, else
- * a static DAC seclabel in its definition, else user/group from qemu.conf
- * (@qemu_conf; NULL: $VIRT_SHARE_QEMU_CONF or /etc/libvirt/qemu.conf), else
- * the distribution default (libvirt-qemu, qemu).  For session URIs: the
- * calling user. */
-gboolean vs_identity_for_domain(VsDomainState *state, const char *qemu_conf,
-                                VsIdentity *id, GError **error);
-
-/* The same from domain documents alone (no libvirt call: for the hook).
+/* Who QEMU runs as, from domain documents alone (no libvirt call: for the
+ * hook; vs_domain_state_identity reads them from a domain).
  * @live_doc may be NULL; @session: the domain belongs to a session daemon. */
 gboolean vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
                                const char *qemu_conf, VsIdentity *id, GError **error);

@@ -13,8 +13,12 @@
 #include "vs-i18n.h"
 #include "vs-kvm.h"
 
-VS_ENUM_IMPL(vs_kvm_verdict, VS_KVM_LAST,
-             "consistent", "kvm-qemu-denied", "kvm-not-working")
+/* The finding of each verdict that has one. */
+static const VsFindingCode vs_kvm_codes[] = {
+    [VS_KVM_QEMU_DENIED] = VS_FINDING_KVM_QEMU_DENIED,
+    [VS_KVM_NOT_WORKING] = VS_FINDING_KVM_NOT_WORKING,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(vs_kvm_codes) == VS_KVM_LAST);
 
 VsKvmVerdict
 vs_kvm_decide(const VsKvmFacts *facts)
@@ -101,12 +105,12 @@ vs_kvm_finding(VsKvmVerdict verdict, const char *node, const VsIdentity *id, con
 {
     VsFinding *f;
 
-    if (verdict == VS_KVM_CONSISTENT || !vs_kvm_verdict_to_string(verdict))
+    if (verdict == VS_KVM_CONSISTENT || (guint)verdict >= VS_KVM_LAST)
         return NULL;
     /* No fix, not even a command: who may use KVM is the host's policy. */
     f = g_new0(VsFinding, 1);
     f->severity = VS_SEVERITY_WARNING;
-    f->code = g_strdup(vs_kvm_verdict_to_string(verdict));
+    f->code = vs_kvm_codes[verdict];
     f->path = g_strdup(node);
     f->fix = VS_FIX_NONE;
     if (verdict == VS_KVM_QEMU_DENIED)

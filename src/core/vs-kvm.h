@@ -11,7 +11,6 @@
 
 #include <glib.h>
 
-#include "vs-enum.h"
 #include "vs-identity.h"
 #include "vs-perm.h"
 
@@ -29,8 +28,6 @@ typedef enum {
     VS_KVM_LAST
 } VsKvmVerdict;
 
-/* "consistent", then the finding codes: "kvm-qemu-denied", "kvm-not-working". */
-VS_ENUM_DECL(vs_kvm_verdict);
 
 /* Does libvirt's capability cache go stale at once with this node?  Pure. */
 VsKvmVerdict vs_kvm_decide(const VsKvmFacts *facts);

@@ -16,21 +16,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-perm.h"
-
-void
-vs_finding_free(VsFinding *f)
-{
-    if (!f)
-        return;
-    g_free(f->code);
-    g_free(f->path);
-    g_free(f->message);
-    g_free(f->fix_command);
-    g_free(f);
-}
-
-VS_ENUM_IMPL(vs_severity, VS_SEVERITY_LAST,
-             "info", "warning", "error")
+#include "vs-policy.h"
 
 int
 vs_access_as(const VsIdentity *id, const char *path, int mode)
@@ -65,7 +51,7 @@ vs_access_as(const VsIdentity *id, const char *path, int mode)
 }
 
 static void G_GNUC_PRINTF(6, 7)
-vs_add_finding(GPtrArray *findings, VsSeverity severity, const char *code, const char *path,
+vs_add_finding(GPtrArray *findings, VsSeverity severity, VsFindingCode code, const char *path,
                VsFixKind fix, const char *fmt, ...)
 {
     VsFinding *f = g_new0(VsFinding, 1);
@@ -75,7 +61,7 @@ vs_add_finding(GPtrArray *findings, VsSeverity severity, const char *code, const
     f->message = g_strdup_vprintf(fmt, args);
     va_end(args);
     f->severity = severity;
-    f->code = g_strdup(code);
+    f->code = code;
     f->path = g_strdup(path);
     f->fix = fix;
     g_ptr_array_add(findings, f);
@@ -168,7 +154,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
      * fix (setfacl) would name a path that does not exist. */
     if (stat(share->source, &st) < 0) {
         int stat_err = errno;
-        vs_add_finding(findings, VS_SEVERITY_ERROR, "source-missing", share->source,
+        vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_SOURCE_MISSING, share->source,
                        VS_FIX_NONE,
                        _("the shared folder %s is not there (%s): QEMU cannot open it, so the "
                          "domain does not start with this share; create the folder again, or "
@@ -176,7 +162,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         return FALSE;
     }
     if (!S_ISDIR(st.st_mode)) {
-        vs_add_finding(findings, VS_SEVERITY_ERROR, "source-missing", share->source,
+        vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_SOURCE_MISSING, share->source,
                        VS_FIX_NONE,
                        _("the shared folder %s is not a directory: QEMU cannot share it, so "
                          "the domain does not start with this share; remove the share"),
@@ -185,7 +171,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
     }
 
     if (share->driver == VS_DRIVER_VIRTIOFS) {
-        vs_add_finding(findings, VS_SEVERITY_INFO, "virtiofs-root", share->source, VS_FIX_NONE,
+        vs_add_finding(findings, VS_SEVERITY_INFO, VS_FINDING_VIRTIOFS_ROOT, share->source, VS_FIX_NONE,
                        _("virtiofsd runs as root: the folder needs no permissions for QEMU, "
                          "and files keep the owners the guest gives them"));
         return TRUE;
@@ -202,13 +188,13 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         const char *dir = g_ptr_array_index(ancestors, i);
         err = vs_access_as(id, dir, X_OK);
         if (err < 0) {
-            vs_add_finding(findings, VS_SEVERITY_WARNING, "cannot-check", NULL, VS_FIX_NONE,
+            vs_add_finding(findings, VS_SEVERITY_WARNING, VS_FINDING_CANNOT_CHECK, NULL, VS_FIX_NONE,
                            _("cannot check access as %s without root privileges"), id->user);
             return TRUE;
         }
         if (err) {
             parent_blocked = TRUE;
-            vs_add_finding(findings, VS_SEVERITY_ERROR, "parent-search", dir, VS_FIX_NONE,
+            vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_PARENT_SEARCH, dir, VS_FIX_NONE,
                            _("QEMU runs as %s and cannot enter %s (no search permission): "
                              "the guest gets 'Permission denied'"), id->user, dir);
             vs_set_fix(findings, id, VS_FIX_ACL_SEARCH, dir);
@@ -220,7 +206,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
     if (parent_blocked) {
         /* nothing */
     } else if (vs_access_as(id, share->source, R_OK | X_OK) != 0) {
-        vs_add_finding(findings, VS_SEVERITY_ERROR, "folder-read", share->source,
+        vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_FOLDER_READ, share->source,
                        VS_FIX_NONE,
                        _("QEMU runs as %s and cannot read %s: the guest gets 'Permission "
                          "denied'"), id->user, share->source);
@@ -228,7 +214,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         vs_set_fix(findings, id, share->readonly ? VS_FIX_ACL_READ : VS_FIX_ACL_WRITE,
                    share->source);
     } else if (!share->readonly && vs_access_as(id, share->source, W_OK) != 0) {
-        vs_add_finding(findings, VS_SEVERITY_ERROR, "folder-write", share->source,
+        vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_FOLDER_WRITE, share->source,
                        VS_FIX_NONE,
                        _("QEMU runs as %s and cannot write %s: creating files in the guest "
                          "fails with 'Permission denied' (or share it --readonly)"),
@@ -239,7 +225,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
     switch (share->mode) {
     case VS_MODE_PASSTHROUGH:
         if (id->uid != 0 && !share->readonly)
-            vs_add_finding(findings, VS_SEVERITY_ERROR, "passthrough-unprivileged",
+            vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_PASSTHROUGH_UNPRIVILEGED,
                            share->source, VS_FIX_NONE,
                            _("passthrough makes QEMU give each new file the guest's owner, "
                              "which only root may do: QEMU runs as %s, so every create in the "
@@ -248,13 +234,13 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         break;
     case VS_MODE_MAPPED:
         if (!vs_xattr_supported(share->source))
-            vs_add_finding(findings, VS_SEVERITY_ERROR, "mapped-xattr", share->source,
+            vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_MAPPED_XATTR, share->source,
                            VS_FIX_NONE,
                            _("mapped mode keeps guest owners in user.* extended attributes, "
                              "which the file system of %s does not support: use --mode "
                              "squash"), share->source);
         else
-            vs_add_finding(findings, VS_SEVERITY_INFO, "mapped-modes", share->source,
+            vs_add_finding(findings, VS_SEVERITY_INFO, VS_FINDING_MAPPED_MODES, share->source,
                            VS_FIX_NONE,
                            _("mapped: files appear on the host as 0600 (directories 0700), "
                              "owned by %s; the guest sees the owners and modes it set"),
@@ -262,7 +248,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         break;
     case VS_MODE_SQUASH:
     case VS_MODE_DEFAULT:
-        vs_add_finding(findings, VS_SEVERITY_INFO, "squash-owner", share->source, VS_FIX_NONE,
+        vs_add_finding(findings, VS_SEVERITY_INFO, VS_FINDING_SQUASH_OWNER, share->source, VS_FIX_NONE,
                        _("squash: files the guest creates belong to %s on the host; chown "
                          "in the guest fails"), id->user);
         break;

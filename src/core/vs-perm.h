@@ -7,40 +7,9 @@
 #include <glib.h>
 
 #include "vs-config.h"
+#include "vs-finding.h"
 #include "vs-identity.h"
 #include "vs-share.h"
-
-typedef enum {
-    VS_SEVERITY_INFO,
-    VS_SEVERITY_WARNING,
-    VS_SEVERITY_ERROR,       /* the share cannot work as asked */
-    VS_SEVERITY_LAST
-} VsSeverity;
-
-typedef enum {
-    VS_FIX_NONE,
-    VS_FIX_ACL_SEARCH,       /* u:USER:--x on a parent directory */
-    VS_FIX_ACL_READ,         /* u:USER:r-x on the folder (+ default ACL) */
-    VS_FIX_ACL_WRITE,        /* u:USER:rwx on the folder (+ default ACL) */
-    VS_FIX_NOSUID_MOUNT,     /* the folder mounted again nosuid,nodev (vs-harden.h);
-                              * applied by the doctor, not by vs_perm_fix */
-} VsFixKind;
-
-typedef struct {
-    VsSeverity severity;
-    char *code;              /* stable id for scripts, e.g. "parent-search" */
-    char *path;              /* the host path concerned, or NULL */
-    char *message;           /* translated, one line */
-    char *fix_command;       /* the exact command that fixes it, or NULL */
-    VsFixKind fix;           /* what --fix does */
-    uid_t owner;             /* the share folder's owner when checked: a fix
-                              * changes only a directory of root or of it */
-} VsFinding;
-
-void vs_finding_free(VsFinding *f);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsFinding, vs_finding_free)
-/* "info", "warning", "error" */
-VS_ENUM_DECL(vs_severity);
 
 /* Does @id have @mode (R_OK/W_OK/X_OK) on @path?  Asked of the kernel by a
  * child process that takes on @id (uid, gid and supplementary groups), so

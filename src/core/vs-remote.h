@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "vs-conn.h"
+#include "vs-uri.h"
 
 /* The program run on the remote host: $VIRT_SHARE_REMOTE_COMMAND, else "virt-share". */
 const char *vs_remote_command(void);

@@ -220,7 +220,7 @@ vs_host_preflight(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts
 
     if (ropts->force || (g_strcmp0(virttype, "qemu") != 0 && g_strcmp0(virttype, "kvm") != 0))
         return TRUE;
-    if (!vs_identity_for_domain(state, NULL, &id, &id_error)) {
+    if (!vs_domain_state_identity(state, NULL, &id, &id_error)) {
         vs_warn(ropts, _("Warning: permissions not checked: %s"), id_error->message);
         return TRUE;
     }

@@ -1,6 +1,8 @@
 /* vs-share.c: one shared folder and its <filesystem> element. */
 #include <config.h>
 
+#include <stdlib.h>
+
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-share.h"
@@ -39,6 +41,18 @@ vs_share_free(VsShare *share)
     g_strfreev(share->uid_map);
     g_strfreev(share->gid_map);
     g_free(share);
+}
+
+gboolean
+vs_share_has_folder(const VsShare *share, const char *path, const char *real)
+{
+    g_autofree char *real_source = NULL;
+
+    if (g_strcmp0(share->source, path) == 0 || g_strcmp0(share->source, real) == 0)
+        return TRUE;
+    /* The definition may name the folder through a link (virt-manager does not resolve). */
+    real_source = share->source ? realpath(share->source, NULL) : NULL;
+    return real && g_strcmp0(real_source, real) == 0;
 }
 
 VS_ENUM_IMPL(vs_driver, VS_DRIVER_LAST,

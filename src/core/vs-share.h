@@ -50,6 +50,10 @@ VsShare *vs_share_copy(const VsShare *share);
 void vs_share_free(VsShare *share);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsShare, vs_share_free)
 
+/* Does @share's folder equal @path (as given) or @real (@path with symbolic
+ * links resolved, or NULL)? */
+gboolean vs_share_has_folder(const VsShare *share, const char *path, const char *real);
+
 /* "auto", "9p", "virtiofs"; "default", "passthrough", "mapped", "squash". */
 VS_ENUM_DECL(vs_driver);
 VS_ENUM_DECL(vs_mode);

@@ -13,6 +13,7 @@
 #include "vs-config.h"
 #include "vs-defaults.h"
 #include "vs-error.h"
+#include "vs-policy.h"
 
 /* The input as a file vs_config_load can open by name: one memfd, rewritten
  * for every input (no temporary files left behind by the fuzzer). */

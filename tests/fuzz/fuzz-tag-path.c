@@ -9,6 +9,7 @@
 #include "vs-config.h"
 #include "vs-error.h"
 #include "vs-path.h"
+#include "vs-policy.h"
 #include "vs-run.h"
 #include "vs-tag.h"
 
