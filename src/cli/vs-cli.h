@@ -130,6 +130,11 @@ void vs_cli_json_list(GPtrArray *shares);
 void vs_cli_json_status(const VsDomainState *state, GPtrArray *statuses,
                         const char *agent_error);
 void vs_cli_json_doctor(const VsDoctorReport *report);
+/* add: @dry_run, and whether a --restart made a share that waited for one
+ * appear (@restarted). */
+void vs_cli_json_add(const VsAddJob *job, gboolean dry_run, gboolean restarted);
+/* remove of @domain; @job NULL: there was no such share (--exist-ok). */
+void vs_cli_json_remove(const char *domain, const VsRemoveJob *job);
 
 /* A VsNotifyFunc that prints progress with vs_cli_say. */
 void vs_cli_notify(const char *message, gpointer user_data);
