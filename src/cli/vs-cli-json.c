@@ -166,6 +166,8 @@ vs_json_finding(JsonBuilder *b, const char *tag, const VsFinding *f)
     vs_json_string(b, "path", f->path);
     vs_json_string(b, "command", f->fix_command);
     vs_json_bool(b, "fixable", vs_doctor_fixable(f));
+    /* For logs and scripts (cmd-doctor.c makes the report in English). */
+    vs_json_string(b, "message_en", f->message);
     json_builder_end_object(b);
 }
 
