@@ -71,11 +71,11 @@ const GOptionEntry vs_add_options[] = {
     { "gid-map", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.gid_map,
       N_("Map host gid to guest gid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
-    { "exist-ok", 0, 0, G_OPTION_ARG_NONE, &opt.exist_ok,
-      N_("Succeed without changing anything when HOST_DIR is shared with the domain already, "
-         "with the same options (other options are still an error)"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
-      N_("Print the result as JSON (whether anything changed, the share); no progress"), NULL },
+    VS_CLI_OPT_EXIST_OK(opt.exist_ok,
+                        N_("Succeed without changing anything when HOST_DIR is shared with the "
+                           "domain already, with the same options (other options are still an "
+                           "error)")),
+    VS_CLI_OPT_JSON_RESULT(opt.json),
     VS_CLI_OPT_TIMEOUT(opt.timeout,
                        N_("Seconds to wait for the guest agent, guest commands and shutdown "
                           "(default: 60, at most 86400)")),

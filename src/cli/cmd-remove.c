@@ -16,10 +16,10 @@ static struct {
 } opt;
 
 const GOptionEntry vs_remove_options[] = {
-    { "exist-ok", 0, 0, G_OPTION_ARG_NONE, &opt.exist_ok,
-      N_("Succeed without changing anything when the domain has no such share"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
-      N_("Print the result as JSON (whether anything changed, the share); no progress"), NULL },
+    VS_CLI_OPT_EXIST_OK(opt.exist_ok,
+                        N_("Succeed without changing anything when the domain has no such "
+                           "share")),
+    VS_CLI_OPT_JSON_RESULT(opt.json),
     { NULL }
 };
 

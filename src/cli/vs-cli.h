@@ -150,6 +150,14 @@ gboolean vs_cli_run_options_timeout(VsRunOptions *ropts, int seconds, GError **e
 #define VS_CLI_OPT_TIMEOUT(var, help) \
     { "timeout", 0, 0, G_OPTION_ARG_INT, &(var), (help), N_("SECONDS") }
 
+/* --json and --exist-ok of the commands that change a share (add, remove):
+ * into the gboolean @var; --exist-ok with @help (N_()) saying what "exists" means. */
+#define VS_CLI_OPT_JSON_RESULT(var) \
+    { "json", 0, 0, G_OPTION_ARG_NONE, &(var), \
+      N_("Print the result as JSON (whether anything changed, the share); no progress"), NULL }
+#define VS_CLI_OPT_EXIST_OK(var, help) \
+    { "exist-ok", 0, 0, G_OPTION_ARG_NONE, &(var), (help), NULL }
+
 /* Resolve a host path given on the command line: relative paths are taken
  * from the current directory, as users expect from a shell. */
 char *vs_cli_host_path(const char *arg);
