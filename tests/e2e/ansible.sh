@@ -17,12 +17,9 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lib.sh
-. "$top/tests/lab/lib.sh"
-# shellcheck source=../lab/daemons.sh
-. "$top/tests/lab/daemons.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
+# lib.sh, daemons.sh and tap.sh, and the "remote host" (lab_remote_host_start)
+# shellcheck source=../lab/remote-host.sh
+. "$top/tests/lab/remote-host.sh"
 
 VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
 DOM_L=vs-test-ans-local
@@ -45,8 +42,6 @@ LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
 STACK=libvirt-${LIBVIRT_VERSION%.*}
 TAP_PREFIX="[$STACK] "
 
-# shellcheck source=../lab/remote-host.sh
-. "$top/tests/lab/remote-host.sh"
 lab_remote_host_start "$VS"
 # Ansible runs its modules with the managed host's python3.
 [ -x "$HOST/usr/bin/python3" ] ||

@@ -18,12 +18,9 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lib.sh
-. "$top/tests/lab/lib.sh"
-# shellcheck source=../lab/daemons.sh
-. "$top/tests/lab/daemons.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
+# lib.sh, daemons.sh and tap.sh, and the "remote host" (lab_remote_host_start)
+# shellcheck source=../lab/remote-host.sh
+. "$top/tests/lab/remote-host.sh"
 
 VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
 DOM=vs-test-remote
@@ -41,8 +38,6 @@ LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
 TAP_PREFIX="[libvirt-${LIBVIRT_VERSION%.*}] "
 
 # ---- the "remote host": sshd on 127.0.0.1, keys of its own ----
-# shellcheck source=../lab/remote-host.sh
-. "$top/tests/lab/remote-host.sh"
 lab_remote_host_start "$VS"
 
 cleanup() {
