@@ -15,7 +15,7 @@ DATA=${TEST_DATA_DIR:-$here/data}
 URI="test://$DATA/testnode.xml"
 COLL=$top/plugin/ansible
 MODULES=$COLL/plugins/modules
-export LC_ALL=C.UTF-8 LANGUAGE= PYTHONDONTWRITEBYTECODE=1
+export LC_ALL=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 LANGUAGE=
 unset LIBVIRT_DEFAULT_URI
 
 # shellcheck source=tap.sh
