@@ -61,7 +61,12 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 2222)); s.listen(); print("held", flush=True); time.sleep(60)' \
     >"$T/hold.out" 2>&1 &
 HOLD_PID=$!
-for _ in $(seq 50); do grep -q held "$T/hold.out" && break; sleep 0.1; done
+# (up to 30 s: python's start alone takes seconds on a busy machine)
+for _ in $(seq 300); do
+    grep -q held "$T/hold.out" && break
+    kill -0 "$HOLD_PID" 2>/dev/null || break   # it could not bind: taken by another
+    sleep 0.1
+done
 # shellcheck source=lab/lib.sh
 port=$(. "$T/clone/tests/lab/lib.sh" && lab_free_port)
 tap_diag "2222 $(grep -q held "$T/hold.out" && echo held here || echo already taken); lab_free_port: $port"
@@ -71,6 +76,8 @@ s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$port"
 
 # ---- /dev/kvm: a host with no node, then each node the e2e stages ----
 kvm_before=$(stat -c '%a %u:%g %t:%T' /dev/kvm 2>/dev/null || echo absent)
+# This run's own staging directories (another test may stage at once).
+export LAB_DEV_STAGING=/run/vs-lab-dev-portable-$$
 lib=$T/clone/tests/lab/lib.sh
 # no_kvm CMD...: CMD on a host without /dev/kvm (a private /dev without it).
 no_kvm() { bash -c '. "$1"; shift; lab_with_dev_kvm none "$@"' _ "$lib" "$@"; }
@@ -88,7 +95,7 @@ done
 tap_check "the host's /dev/kvm is as it was ($kvm_before)" \
     test "$(stat -c '%a %u:%g %t:%T' /dev/kvm 2>/dev/null || echo absent)" = "$kvm_before"
 tap_check "no staging directory is left in /run" \
-    bash -c '! compgen -G "/run/vs-lab-dev.*" >/dev/null'
+    bash -c '! compgen -G "$1.*" >/dev/null' _ "$LAB_DEV_STAGING"
 
 # ---- the guest oracle: a "no" is the guest's, never a silent agent's ----
 # guest_false RC: lab_guest_false over a guest command that ended with RC.

@@ -9,6 +9,10 @@
 #   tap_diag TEXT...         a "# " comment (each line of TEXT)
 #   tap_bail REASON          stop here: "Bail out!", exit 1
 #   tap_done                 the plan "1..N", "N passed, M failed", exit 0/1
+# and the short names the end-to-end scripts use:
+#   expect NAME CMD...       tap_check
+#   expect_not NAME CMD...   tap_check_not
+#   skip REASON NAME...      tap_skip for each NAME, with one reason
 # The plan comes last (TAP allows it), so nobody counts checks by hand.
 # automake's tap-driver.sh reads this in `make check`; run by hand it stays
 # readable. The "N passed, M failed" line is not TAP; TAP readers ignore it.
@@ -56,6 +60,14 @@ tap_check_not() {
     local name=$1
     shift
     if "$@"; then tap_not_ok "$name"; else tap_ok "$name"; fi
+}
+
+expect() { tap_check "$@"; }
+expect_not() { tap_check_not "$@"; }
+skip() {
+    local why=$1 name
+    shift
+    for name in "$@"; do tap_skip "$name" "$why"; done
 }
 
 tap_bail() {

@@ -7,6 +7,7 @@
 #include "vs-ops.h"
 #include "vs-error.h"
 #include "vs-remote.h"
+#include "vs-text.h"
 
 static void
 test_uri_local_system(void **state)
@@ -136,6 +137,30 @@ test_connect_readonly(void **state)
     assert_int_equal(vs_libvirt_last_error_code(), VIR_ERR_OPERATION_DENIED);
 }
 
+/* libvirt's messages quote what it was given, also what a guest sent: an
+ * error carries them sanitised and bounded (a 6 KB quote with a terminal
+ * escape here). */
+static void
+test_libvirt_error_bounded(void **state)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virConnect) conn = vs_connect("test:///default", &err);
+    g_autofree char *filler = g_strnfill(6000, 'y');
+    g_autofree char *xml = g_strdup_printf("<domain type='x\033]0;pwned\007%s'><name>a</name>"
+                                           "</domain>", filler);
+    g_autoptr(GError) lv = NULL;
+
+    assert_no_gerror(err);
+    assert_null(virDomainDefineXML(conn, xml));
+    vs_set_libvirt_error(&lv, "defining");
+    assert_non_null(lv);
+    assert_null(strchr(lv->message, '\033'));
+    assert_null(strchr(lv->message, '\007'));
+    assert_true(strlen(lv->message) < VS_TEXT_ERROR_MAX * 4 + 64);
+    assert_non_null(strstr(lv->message, "yyyy"));    /* the quote is there, cut */
+    assert_null(strstr(lv->message, filler));
+}
+
 /* ---- running virt-share on the host that holds the folder ---- */
 
 static void
@@ -248,6 +273,7 @@ main(void)
         cmocka_unit_test(test_uri_invalid),
         cmocka_unit_test(test_conn_uri_info),
         cmocka_unit_test(test_connect_readonly),
+        cmocka_unit_test(test_libvirt_error_bounded),
         cmocka_unit_test(test_remote_local_uri),
         cmocka_unit_test(test_remote_local_uri_name),
         cmocka_unit_test(test_remote_argv),

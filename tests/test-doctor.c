@@ -470,6 +470,31 @@ test_transient_device_state(void **state)
     assert_int_equal(((VsShareStatus *)g_ptr_array_index(status, 0))->device, VS_DEVICE_DEFINED);
 }
 
+/* The status answers the front ends ask instead of deriving them. */
+static void
+test_status_answers(void **state)
+{
+    g_autoptr(VsShare) share = vs_share_new();
+    VsShareStatus st = { .share = share };
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+
+    share->driver = VS_DRIVER_9P;
+    share->where = VS_WHERE_LIVE;           /* pending stop */
+    assert_false(vs_share_status_can_remove(&st));
+    share->driver = VS_DRIVER_VIRTIOFS;     /* detached live */
+    assert_true(vs_share_status_can_remove(&st));
+    share->driver = VS_DRIVER_9P;
+    share->where = VS_WHERE_CONFIG | VS_WHERE_LIVE;
+    assert_true(vs_share_status_can_remove(&st));
+
+    st.device = VS_DEVICE_ATTACHED;
+    g_ptr_array_add(all, &st);
+    assert_false(vs_status_restart_pending(all, TRUE));
+    st.device = VS_DEVICE_PENDING_RESTART;
+    assert_true(vs_status_restart_pending(all, TRUE));
+    assert_false(vs_status_restart_pending(all, FALSE));
+}
+
 /* ---- /dev/kvm: libvirt's probe and its cache check must agree ---- */
 
 /* Every combination against the rule as libvirt 9.0 behaves: its probe
@@ -580,6 +605,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_remove_and_doctor_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_guest_exec_blocked, setup, teardown),
         cmocka_unit_test(test_doctor_guest_finding_states),
+        cmocka_unit_test(test_status_answers),
         cmocka_unit_test_setup_teardown(test_doctor_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_missing_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_host_scope, setup, teardown),

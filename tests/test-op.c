@@ -7,6 +7,7 @@
 
 #include "vs-test-util.h"
 
+#include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-op.h"
 
@@ -40,14 +41,25 @@ test_add(void **state)
     VsRunOptions ropts;
     VsPlan other;
 
+    vs_run_options_init(&ropts);
     /* The plan: changes nothing, says what would happen. */
-    plan = vs_op_add_plan(conn, "stopped", &opts, &err);
+    plan = vs_op_add_plan(conn, "stopped", &opts, &ropts, &err);
     assert_no_gerror(err);
     assert_non_null(plan);
     assert_non_null(strstr(plan->device_xml, dir));
     assert_non_null(plan->description);
+    /* ... as add's own dry run says it (the same code) */
+    {
+        g_autoptr(VsAddJob) dry_job = NULL;
+        VsRunOptions dry = ropts;
 
-    vs_run_options_init(&ropts);
+        dry.dry_run = TRUE;
+        assert_true(vs_op_add(conn, "stopped", &opts, &dry, &dry_job, &err));
+        assert_no_gerror(err);
+        assert_string_equal(dry_job->device_xml, plan->device_xml);
+        assert_true(vs_plan_equal(&dry_job->plan, &plan->plan));
+    }
+
     ropts.notify = record;
     ropts.notify_data = said;
     /* A front end that showed another plan: refused before anything is done. */
@@ -67,6 +79,36 @@ test_add(void **state)
     assert_true(said->len >= 1);
     assert_string_equal(g_ptr_array_index(said, 0), plan->description);
     assert_non_null(job);
+    g_rmdir(dir);
+}
+
+/* The configuration's defaults are applied in the core, with one meaning:
+ * a mode or driver left open is the configured one. */
+static void
+test_add_config_defaults(void **state)
+{
+    g_autoptr(virConnect) conn = test_connect();
+    g_autofree char *dir = g_dir_make_tmp("vs-op-XXXXXX", NULL);
+    g_autoptr(VsConfig) cfg = vs_config_new_default();
+    g_autoptr(GError) err = NULL;
+    VsAddOptions opts = { .source = dir, .driver = VS_DRIVER_AUTO, .config = cfg };
+    VsRunOptions ropts;
+
+    vs_run_options_init(&ropts);
+    cfg->driver = VS_DRIVER_9P;
+    cfg->mode = VS_MODE_MAPPED;
+    {
+        g_autoptr(VsAddJob) job = vs_op_add_plan(conn, "stopped", &opts, &ropts, &err);
+        assert_no_gerror(err);
+        assert_int_equal(job->share->driver, VS_DRIVER_9P);
+        assert_int_equal(job->share->mode, VS_MODE_MAPPED);
+    }
+    opts.mode = VS_MODE_SQUASH;    /* chosen: the configured one does not count */
+    {
+        g_autoptr(VsAddJob) job = vs_op_add_plan(conn, "stopped", &opts, &ropts, &err);
+        assert_no_gerror(err);
+        assert_int_equal(job->share->mode, VS_MODE_SQUASH);
+    }
     g_rmdir(dir);
 }
 
@@ -96,7 +138,7 @@ test_not_found(void **state)
     assert_false(vs_op_umount(conn, "nosuchdomain", NULL, &ropts, &err));
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
     g_clear_error(&err);
-    assert_null(vs_op_add_plan(conn, "nosuchdomain", &opts, &err));
+    assert_null(vs_op_add_plan(conn, "nosuchdomain", &opts, &ropts, &err));
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
     g_clear_error(&err);
     assert_null(vs_op_doctor(conn, "nosuchdomain", NULL, &dopts, &err));
@@ -115,6 +157,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add),
+        cmocka_unit_test(test_add_config_defaults),
         cmocka_unit_test(test_not_found),
     };
 

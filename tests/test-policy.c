@@ -11,6 +11,7 @@
 #include "vs-test-util.h"
 
 #include <acl/libacl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <sched.h>
@@ -446,7 +447,7 @@ static void
 assert_lock_refused(const char *dir, const char *name)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(VsLock) lock = vs_lock_acquire(dir, name, "d", 0, &err);
+    g_autoptr(VsLock) lock = vs_lock_acquire(dir, (gid_t)-1, name, "d", 0, &err);
 
     assert_null(lock);
     assert_vs_error(err, VS_ERROR_POLICY);
@@ -463,7 +464,7 @@ test_lock_private_dir(void **state)
     struct stat st;
 
     /* created private, and held: a second taker times out */
-    lock = vs_lock_acquire(dir, "u.lock", "d", 0, &err);
+    lock = vs_lock_acquire(dir, (gid_t)-1, "u.lock", "d", 0, &err);
     assert_no_gerror(err);
     assert_non_null(lock);
     assert_int_equal(lstat(dir, &st), 0);
@@ -473,17 +474,18 @@ test_lock_private_dir(void **state)
     assert_true(S_ISREG(st.st_mode));
     {
         g_autoptr(GError) busy = NULL;
-        g_autoptr(VsLock) second = vs_lock_acquire(dir, "u.lock", "d", 0, &busy);
+        g_autoptr(VsLock) second = vs_lock_acquire(dir, (gid_t)-1, "u.lock", "d", 0, &busy);
         assert_null(second);
         assert_vs_error(busy, VS_ERROR_TIMEOUT);
     }
     g_clear_pointer(&lock, vs_lock_release);
-    lock = vs_lock_acquire(dir, "u.lock", "d", 0, &err);
+    lock = vs_lock_acquire(dir, (gid_t)-1, "u.lock", "d", 0, &err);
     assert_no_gerror(err);
     g_clear_pointer(&lock, vs_lock_release);
     /* root uses a directory of its own, not world-writable /run/lock */
     if (geteuid() == 0) {
-        g_autofree char *where = vs_lock_dir();
+        gid_t group;
+        g_autofree char *where = vs_lock_dir("test:///default", &group);
         assert_string_equal(where, "/run/virt-share");
     }
     rm_rf(base);
@@ -544,6 +546,109 @@ test_lock_foreign_dir(void **state)
     assert_true(g_file_set_contents(file, "", -1, NULL));
     assert_int_equal(chown(file, 65534, 65534), 0);
     assert_lock_refused(foreign, "x.lock");
+    rm_rf(base);
+}
+
+/* Root and a user of the group lock in one shared directory and exclude
+ * each other (a lock each in a directory of its own excluded nobody). */
+#define LOCK_GID 4242
+static gboolean ensure_test_user(VsIdentity *id);
+
+static int
+lock_as_group_user(const char *dir, uid_t uid)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsLock) lock = NULL;
+    gid_t groups[] = { LOCK_GID };
+
+    if (setgroups(1, groups) < 0 || setgid(LOCK_GID) < 0 || setuid(uid) < 0)
+        return 90;
+    lock = vs_lock_acquire(dir, LOCK_GID, "u.lock", "d", 0, &err);
+    if (lock)
+        return 0;
+    return g_error_matches(err, VS_ERROR, VS_ERROR_TIMEOUT) ? 1 :
+           g_error_matches(err, VS_ERROR, VS_ERROR_POLICY) ? 2 : 3;
+}
+
+static int
+child_status(const char *dir, uid_t uid)
+{
+    int status;
+    pid_t pid = fork();
+
+    if (pid == 0)
+        _exit(lock_as_group_user(dir, uid));
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+static void
+test_lock_shared_dir(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *base = NULL;
+    g_autofree char *dir = NULL;
+    g_autofree char *file = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VsLock) lock = NULL;
+    struct stat st;
+
+    if (!ensure_test_user(&id)) {
+        print_message("skipped: needs root\n");
+        skip();
+    }
+    base = g_strdup("/var/tmp/vs-lock-XXXXXX");
+    assert_non_null(g_mkdtemp_full(base, 0755));
+    dir = g_build_filename(base, "locks", NULL);
+    file = g_build_filename(dir, "u.lock", NULL);
+    lock = vs_lock_acquire(dir, LOCK_GID, "u.lock", "d", 0, &err);
+    assert_no_gerror(err);
+    assert_int_equal(lstat(dir, &st), 0);
+    assert_int_equal(st.st_uid, 0);
+    assert_int_equal(st.st_gid, LOCK_GID);
+    assert_int_equal(st.st_mode & 07777, 02770);
+    assert_int_equal(lstat(file, &st), 0);
+    assert_int_equal(st.st_gid, LOCK_GID);
+    assert_int_equal(st.st_mode & 0007, 0);
+    /* root holds it: the group's user waits (times out at once here) */
+    assert_int_equal(child_status(dir, id.uid), 1);
+    g_clear_pointer(&lock, vs_lock_release);
+    assert_int_equal(child_status(dir, id.uid), 0);
+    /* a shared directory open to others, or root's private one: refused */
+    assert_int_equal(chmod(dir, 02777), 0);
+    assert_int_equal(child_status(dir, id.uid), 2);
+    assert_int_equal(chown(dir, 0, 0), 0);
+    assert_int_equal(chmod(dir, 0700), 0);
+    assert_int_equal(child_status(dir, id.uid), 2);
+    /* root takes its private one of before over for the group */
+    lock = vs_lock_acquire(dir, LOCK_GID, "u.lock", "d", 0, &err);
+    assert_no_gerror(err);
+    g_clear_pointer(&lock, vs_lock_release);
+    assert_int_equal(lstat(dir, &st), 0);
+    assert_int_equal(st.st_gid, LOCK_GID);
+    assert_int_equal(st.st_mode & 07777, 02770);
+    /* a system URI puts a user's locks with root's, a session URI not */
+    if (getgrnam("libvirt")) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid == 0) {
+            gid_t group, group2;
+            g_autofree char *sys = NULL;
+            g_autofree char *ses = NULL;
+
+            if (setuid(id.uid) < 0)
+                _exit(90);
+            sys = vs_lock_dir("qemu:///system", &group);
+            ses = vs_lock_dir("qemu:///session", &group2);
+            _exit(g_str_equal(sys, "/run/virt-share") &&
+                  group == getgrnam("libvirt")->gr_gid &&
+                  !g_str_equal(ses, "/run/virt-share") && group2 == (gid_t)-1 ? 0 : 1);
+        }
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
     rm_rf(base);
 }
 
@@ -761,6 +866,76 @@ test_perm_fix_symlink_refused(void **state)
     rm_rf(base);
 }
 
+/* doctor --fix after a swap in an allowed place: the share's folder moved
+ * away and a link to another user's folder (allowed by the policy too) put
+ * at its path; or the path now a directory of someone else.  Neither gets
+ * an ACL entry for QEMU. */
+static void
+test_perm_fix_swap_refused(void **state)
+{
+    g_auto(VsIdentity) id = { 0 };
+    g_autofree char *base = NULL;
+    g_autofree char *folder = NULL;
+    g_autofree char *other = NULL;
+    g_autoptr(VsConfig) cfg = vs_config_new_default();
+    g_autoptr(VsShare) share = vs_share_new();
+    g_autoptr(GPtrArray) f = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
+    g_autofree char *moved = NULL;
+    VsFinding *fix = NULL;
+
+    if (!ensure_test_user(&id)) {
+        print_message("skipped: needs root\n");
+        skip();
+    }
+    base = g_strdup("/var/tmp/vs-swap-XXXXXX");
+    assert_non_null(g_mkdtemp_full(base, 0755));
+    folder = g_build_filename(base, "share", NULL);
+    other = g_build_filename(base, "someone-elses", NULL);
+    assert_int_equal(g_mkdir(folder, 0700), 0);
+    assert_int_equal(g_mkdir(other, 0700), 0);
+    assert_int_equal(chown(other, 4242, 4242), 0);
+    share->source = g_strdup(folder);
+    share->driver = VS_DRIVER_9P;
+    share->mode = VS_MODE_SQUASH;
+    assert_false(vs_perm_check(share, &id, f));
+    for (guint i = 0; i < f->len; i++) {
+        VsFinding *x = g_ptr_array_index(f, i);
+        if (x->fix != VS_FIX_NONE && g_strcmp0(x->path, folder) == 0)
+            fix = x;
+    }
+    assert_non_null(fix);
+    assert_int_equal(fix->owner, 0);
+
+    /* a link to the other folder at the share's path */
+    moved = g_strconcat(folder, "-moved", NULL);
+    assert_int_equal(rename(folder, moved), 0);
+    assert_int_equal(symlink(other, folder), 0);
+    {
+        g_autoptr(GError) err = NULL;
+        assert_false(vs_perm_fix(fix, &id, cfg, NULL, &err));
+        assert_vs_error(err, VS_ERROR_POLICY);
+        assert_int_equal(acl_extended_file(other), 0);
+    }
+    /* the other folder itself at the share's path */
+    assert_int_equal(unlink(folder), 0);
+    assert_int_equal(rename(other, folder), 0);
+    {
+        g_autoptr(GError) err = NULL;
+        assert_false(vs_perm_fix(fix, &id, cfg, NULL, &err));
+        assert_vs_error(err, VS_ERROR_POLICY);
+        assert_int_equal(acl_extended_file(folder), 0);
+    }
+    /* its owner's own folder is fixed as before */
+    fix->owner = 4242;
+    {
+        g_autoptr(GError) err = NULL;
+        assert_true(vs_perm_fix(fix, &id, cfg, NULL, &err));
+        assert_no_gerror(err);
+        assert_int_equal(acl_extended_file(folder), 1);
+    }
+    rm_rf(base);
+}
+
 /* The handle is what gets the ACL: a symbolic link planted at the path
  * after the check (the folder moved away, a link to a root-only folder put
  * in its place) is never followed. */
@@ -938,6 +1113,7 @@ main(void)
         cmocka_unit_test(test_lock_private_dir),
         cmocka_unit_test(test_lock_planted_symlink),
         cmocka_unit_test(test_lock_foreign_dir),
+        cmocka_unit_test(test_lock_shared_dir),
         cmocka_unit_test(test_idmap),
         cmocka_unit_test(test_identity_parse),
         cmocka_unit_test(test_perm_engine),
@@ -945,6 +1121,7 @@ main(void)
         cmocka_unit_test(test_perm_fix_applies_what_it_prints),
         cmocka_unit_test(test_perm_fix_symlink_refused),
         cmocka_unit_test(test_perm_fix_late_link),
+        cmocka_unit_test(test_perm_fix_swap_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -149,18 +149,19 @@ vsd_op_add(VsdOp *op, virConnect *conn, GError **error)
     opts.config = config;
     opts.source = op->source;
     opts.target = op->target && *op->target ? op->target : NULL;
-    opts.driver = op->driver == VS_DRIVER_AUTO ? config->driver : op->driver;
-    opts.mode = op->mode == VS_MODE_DEFAULT ? config->mode : op->mode;
+    opts.driver = op->driver;
+    opts.mode = op->mode;
     opts.readonly = op->readonly;
+    vsd_op_ropts(op, &ropts);
     if (op->kind == VSD_OP_ADD_PREPARE) {
-        if (!(job = vs_op_add_plan(conn, op->domain, &opts, error)))
+        ropts.mount = TRUE;
+        if (!(job = vs_op_add_plan(conn, op->domain, &opts, &ropts, error)))
             return FALSE;
         op->description = g_strdup(job->description);
         op->plan = job->plan;
         return TRUE;
     }
     opts.expect_plan = &op->shown_plan;
-    vsd_op_ropts(op, &ropts);
     ropts.mount = TRUE;
     ropts.restart = op->restart;
     /* The window does not wait: give a slow guest time to boot again. */

@@ -253,7 +253,7 @@ vsd_share_row(VsdWindow *win, const char *uri, const VsdDomain *d, const VsShare
         vsd_button_target(b, win, uri, d->name, s->tag);
         gtk_box_append(GTK_BOX(row), b);
     }
-    if (s->where & VS_WHERE_CONFIG || !(s->where & VS_WHERE_LIVE) || s->driver == VS_DRIVER_VIRTIOFS) {
+    if (vs_share_status_can_remove(st)) {
         b = vsd_button(_("_Remove…"), "remove", d->name, s->tag);
         vsd_button_target(b, win, uri, d->name, s->tag);
         g_object_set_data_full(G_OBJECT(b), "vsd-source", g_strdup(s->source), g_free);
@@ -261,18 +261,6 @@ vsd_share_row(VsdWindow *win, const char *uri, const VsdDomain *d, const VsShare
         gtk_box_append(GTK_BOX(row), b);
     }
     return row;
-}
-
-static gboolean
-vsd_pending_restart(const VsdDomain *d)
-{
-    for (guint i = 0; i < d->shares->len; i++) {
-        const VsShareStatus *st = g_ptr_array_index(d->shares, i);
-
-        if (st->device == VS_DEVICE_PENDING_RESTART)
-            return TRUE;
-    }
-    return FALSE;
 }
 
 static GtkWidget *
@@ -297,7 +285,7 @@ vsd_domain_header(VsdWindow *win, const char *uri, const VsdDomain *d)
     gtk_box_append(GTK_BOX(box), gtk_image_new_from_icon_name("computer-symbolic"));
     gtk_box_append(GTK_BOX(box), name);
     gtk_box_append(GTK_BOX(box), state);
-    if (d->running && vsd_pending_restart(d)) {
+    if (vs_status_restart_pending(d->shares, d->running)) {
         restart = vsd_button(_("_Restart VM…"), "restart", d->name, NULL);
         gtk_widget_set_tooltip_text(restart, _("Shut the VM down and start it again, so that "
                                                "the shares pending a restart appear"));

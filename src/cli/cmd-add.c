@@ -130,9 +130,7 @@ static gboolean
 vs_add_options_from_cli(VsAddOptions *opts, const VsConfig *config, const char *source,
                         GError **error)
 {
-    opts->config = config;
-    opts->mode = config->mode;
-    opts->driver = config->driver;
+    opts->config = config;     /* its defaults: applied by the core */
     if (opt.mode && !vs_mode_parse(opt.mode, &opts->mode, error))
         return FALSE;
     if (opt.driver && !vs_driver_parse(opt.driver, &opts->driver, error))
@@ -172,9 +170,9 @@ static gboolean
 vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts,
                const VsRunOptions *ropts, GError **error)
 {
-    g_autoptr(VsAddJob) job = NULL;
+    g_autoptr(VsAddJob) job = vs_op_add_plan(conn, domain, opts, ropts, error);
 
-    if (!vs_op_add(conn, domain, opts, ropts, &job, error)) {
+    if (!job) {
         vs_add_hint_no_mount(ropts, error);
         g_prefix_error(error, _("dry run: add would fail: "));
         return FALSE;

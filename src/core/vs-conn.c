@@ -56,11 +56,13 @@ vs_set_libvirt_error(GError **error, const char *context)
     const char *msg = err && err->message ? err->message : _("unknown libvirt error");
     VsErrorCode code = err && err->code == VIR_ERR_NO_DOMAIN ? VS_ERROR_DOMAIN_GONE
                                                                : VS_ERROR_LIBVIRT;
-    g_autofree char *shown = vs_text_sanitize(msg, -1);   /* may quote the guest */
+    /* libvirt's message may quote the guest (an agent's error reply): sanitised
+     * and bounded as any guest text in an error. */
+    g_autofree char *shown = vs_text_for_error(msg, -1);
 
     g_debug("libvirt: error %d: %s", err ? err->code : 0, shown);
 
-    g_set_error(error, VS_ERROR, code, "%s: %s", context, msg);
+    g_set_error(error, VS_ERROR, code, "%s: %s", context, shown);
 }
 
 virConnect *

@@ -1,4 +1,4 @@
-/* vs-defaults.h: tuned defaults (chosen as the README, "Performance and defaults", says). */
+/* vs-defaults.h: tuned defaults (chosen as tests/bench/README, "Defaults chosen from it", says). */
 #pragma once
 
 /* 9p message size: the Linux default (8 KiB before 5.15, 128 KiB after) makes

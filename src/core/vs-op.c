@@ -37,11 +37,18 @@ vs_op_tag(VsDomainState *state, const char *what, char **tag, GError **error)
 }
 
 VsAddJob *
-vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOptions *opts, GError **error)
+vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOptions *opts,
+               const VsRunOptions *ropts, GError **error)
 {
-    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, NULL, 0, error);
+    VsRunOptions dry = *ropts;
+    g_autoptr(VsAddJob) job = NULL;
 
-    return state ? vs_ops_add_prepare(state, opts, error) : NULL;
+    /* The dry run of add itself, so that a front end's review passes exactly
+     * what add would pass. */
+    dry.dry_run = TRUE;
+    if (!vs_op_add(conn, domain, opts, &dry, &job, error))
+        return NULL;
+    return g_steal_pointer(&job);
 }
 
 gboolean

@@ -14,10 +14,12 @@
 #include "vs-ops.h"
 #include "vs-run.h"
 
-/* Plan an add and change nothing (a dry run): the job has the plan, its
- * description and the device XML. */
+/* Plan an add and change nothing: add's dry run (vs_op_add with
+ * @ropts->dry_run), every check add makes included, so that a review passes
+ * only what add would pass.  The job has the plan, its description and the
+ * device XML. */
 VsAddJob *vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOptions *opts,
-                         GError **error);
+                         const VsRunOptions *ropts, GError **error);
 
 /* Add a share to @domain and mount it in the guest (as @ropts says); the
  * domain's lock is held for @ropts->timeout_ms at most.  With

@@ -223,7 +223,8 @@ vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **err
     const VsMountRecord *rec;
     const VsShare *s = NULL;
     const char *target;
-    VsMode mode;
+    VsDriver driver = opts->driver;
+    VsMode mode = opts->mode;
 
     if (!real)
         return NULL;
@@ -238,8 +239,14 @@ vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **err
     }
     if (!s)
         return NULL;
+    /* The configured defaults first, as vs_ops_add_prepare takes them. */
+    if (opts->config && driver == VS_DRIVER_AUTO)
+        driver = opts->config->driver;
+    if (opts->config && mode == VS_MODE_DEFAULT)
+        mode = opts->config->mode;
+    if (mode == VS_MODE_DEFAULT)
+        mode = vs_mode_default_for(s->driver);
     target = opts->target ? opts->target : real;
-    mode = opts->mode == VS_MODE_DEFAULT ? vs_mode_default_for(s->driver) : opts->mode;
     records = vs_domxml_mount_records(state->live_doc ? state->live_doc : state->config_doc);
     rec = g_hash_table_lookup(records, s->tag);
     if (opts->tag && g_strcmp0(opts->tag, s->tag) != 0)
@@ -249,8 +256,8 @@ vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **err
     if (s->target ? g_strcmp0(target, s->target) != 0 : opts->target != NULL)
         vs_differs(diff, _("--target %s (it has %s)"), target,
                    s->target ? s->target : _("no recorded mount point"));
-    if (opts->driver != VS_DRIVER_AUTO && opts->driver != s->driver)
-        vs_differs(diff, _("--driver %s (it has %s)"), vs_driver_to_string(opts->driver),
+    if (driver != VS_DRIVER_AUTO && driver != s->driver)
+        vs_differs(diff, _("--driver %s (it has %s)"), vs_driver_to_string(driver),
                    vs_driver_to_string(s->driver));
     if (mode != s->mode)
         vs_differs(diff, _("--mode %s (it has %s)"), vs_mode_to_string(mode),
@@ -543,14 +550,22 @@ vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
 }
 
 VsAddJob *
-vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error)
+vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **error)
 {
+    /* The configuration's defaults, here for every front end alike: a driver
+     * or mode left open (auto) is the configured one, which may be auto too. */
+    VsAddOptions resolved = *given;
+    const VsAddOptions *opts = &resolved;
     g_autoptr(VsAddJob) job = g_new0(VsAddJob, 1);
     g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     xmlDoc *docs[] = { state->config_doc, state->live_doc };
     VsPlanFacts facts;
     VsShare *share;
 
+    if (given->config && resolved.driver == VS_DRIVER_AUTO)
+        resolved.driver = given->config->driver;
+    if (given->config && resolved.mode == VS_MODE_DEFAULT)
+        resolved.mode = given->config->mode;
     job->share = share = vs_share_new();
     share->domain = g_strdup(state->name);
     share->readonly = opts->readonly;

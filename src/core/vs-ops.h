@@ -60,10 +60,10 @@ typedef struct {
     const char *source;     /* host directory (absolute) */
     const char *target;     /* guest mount point; NULL: the same path as source */
     const char *tag;        /* NULL: generated from the source */
-    VsDriver driver;
-    VsMode mode;
+    VsDriver driver;        /* AUTO: the configured driver (which may be auto) */
+    VsMode mode;            /* DEFAULT: the configured mode (which may be default) */
     gboolean readonly;
-    const VsConfig *config; /* host path policy; NULL: built-in defaults */
+    const VsConfig *config; /* host path policy and defaults; NULL: built-in ones */
     GStrv uid_map;          /* "HOST:GUEST" entries, or NULL */
     GStrv gid_map;
     /* --allow-setuid: leave a folder that needs the nosuid,nodev mount
@@ -142,9 +142,9 @@ VsHardenNeed vs_ops_harden_need(VsDomainState *state, const VsShare *share);
 
 /* add --exist-ok: the share of @opts->source already in @state (in the
  * definition, or in the running transient domain), when it has the options
- * @opts asks for (an unset driver or tag takes any; an unset mode the
- * driver's default; --persist is not compared: the guest's fstab is not
- * read).  NULL without error when there is none; NULL with VS_ERROR_EXISTS
+ * @opts asks for (an unset driver, after the configured default, or tag
+ * takes any; an unset mode the configured one, else the driver's default;
+ * --persist is not compared: the guest's fstab is not read).  NULL without error when there is none; NULL with VS_ERROR_EXISTS
  * naming each option that differs. */
 VsShare *vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **error);
 

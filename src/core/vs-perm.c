@@ -270,6 +270,8 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         break;
     }
 
+    for (guint i = before; i < findings->len; i++)
+        ((VsFinding *)g_ptr_array_index(findings, i))->owner = st.st_uid;
     for (guint i = before; i < findings->len; i++) {
         if (((VsFinding *)g_ptr_array_index(findings, i))->severity == VS_SEVERITY_ERROR)
             return FALSE;
@@ -437,6 +439,8 @@ vs_perm_fix(const VsFinding *finding, const VsIdentity *id, const VsConfig *cfg,
             VsAclChange **applied, GError **error)
 {
     g_autofree char *resolved = NULL;
+    g_autofree char *canonical = NULL;
+    struct stat st;
     gboolean ok;
     int fd;
 
@@ -444,6 +448,27 @@ vs_perm_fix(const VsFinding *finding, const VsIdentity *id, const VsConfig *cfg,
         return TRUE;
     if ((fd = vs_perm_open_checked(finding->path, cfg, &resolved, error)) < 0)
         return FALSE;
+    /* The doctor fixes what it checked: a path that now leads elsewhere, or
+     * a directory someone else owns, would open another user's files to QEMU. */
+    canonical = g_canonicalize_filename(finding->path, "/");
+    if (strcmp(canonical, resolved) != 0) {
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("not changing the ACL of %s: it leads to %s, not to the folder that was "
+                      "checked (a symbolic link on the way); set the share's path to the real "
+                      "folder"), finding->path, resolved);
+        close(fd);
+        return FALSE;
+    }
+    if (fstat(fd, &st) < 0)
+        st.st_uid = (uid_t)-1;      /* an owner that is never allowed */
+    if (st.st_uid != 0 && st.st_uid != finding->owner) {
+        g_set_error(error, VS_ERROR, VS_ERROR_POLICY,
+                    _("not changing the ACL of %s: it belongs to uid %u, neither root nor the "
+                      "owner of the shared folder (uid %u)"), resolved, (unsigned)st.st_uid,
+                    (unsigned)finding->owner);
+        close(fd);
+        return FALSE;
+    }
     ok = vs_perm_fix_handle(fd, resolved, finding->fix, id, applied, error);
     close(fd);
     return ok;

@@ -33,6 +33,8 @@ typedef struct {
     char *message;           /* translated, one line */
     char *fix_command;       /* the exact command that fixes it, or NULL */
     VsFixKind fix;           /* what --fix does */
+    uid_t owner;             /* the share folder's owner when checked: a fix
+                              * changes only a directory of root or of it */
 } VsFinding;
 
 void vs_finding_free(VsFinding *f);
@@ -68,7 +70,9 @@ char *vs_acl_change_command(const VsAclChange *change);
 /* Apply the fix of @finding for @id (ACL entries): finding->path is resolved
  * once, the host path policy @cfg is checked on where it leads, and the ACL
  * is set through an O_PATH handle of exactly that directory, so a symbolic
- * link planted on the way later is never followed.  @applied (may be NULL):
+ * link planted on the way later is never followed.  Refused when the path
+ * leads elsewhere (a link swapped in after the check, even to an allowed
+ * place) or to a directory owned by anyone but root and finding->owner.  @applied (may be NULL):
  * the entries set, read back from the ACL (NULL when @finding has no fix).
  * VS_ERROR_POLICY when refused or when the ACL cannot be set. */
 gboolean vs_perm_fix(const VsFinding *finding, const VsIdentity *id, const VsConfig *cfg,

@@ -12,6 +12,7 @@
 #include "vs-identity.h"
 #include "vs-i18n.h"
 #include "vs-lifecycle.h"
+#include "vs-lock.h"
 #include "vs-path.h"
 #include "vs-perm.h"
 #include "vs-run.h"
@@ -617,6 +618,66 @@ vs_run_restart(VsDomainState *state, const VsRunOptions *ropts, GError **error)
     return vs_run_mount_managed(fresh, NULL, ropts, error);
 }
 
+/* Is @share still to be mounted: live, with a mount point, not unmounted by
+ * hand?  For a caller without the domain lock (ropts->unlocked), read again
+ * under the lock, which is held only for that read: a guest that answers
+ * slowly or keeps reconnecting never keeps a command waiting, and what a
+ * command changed meanwhile wins. */
+static gboolean
+vs_run_still_wanted(VsDomainState *state, const VsShare *share, const VsRunOptions *ropts,
+                    GError **error)
+{
+    g_autoptr(VsLock) lock = NULL;
+    g_autoptr(VsDomainState) fresh = NULL;
+    g_autoptr(GPtrArray) shares = NULL;
+
+    if (!ropts->unlocked)
+        return TRUE;
+    if (!(lock = vs_lock_domain(state->dom, ropts->timeout_ms, error)) ||
+        !(fresh = vs_domain_state_load(state->dom, error)))
+        return FALSE;
+    shares = vs_domain_state_shares(fresh);
+    for (guint i = 0; i < shares->len; i++) {
+        const VsShare *now = g_ptr_array_index(shares, i);
+
+        if (g_strcmp0(now->tag, share->tag) == 0)
+            return (now->where & VS_WHERE_LIVE) && !now->no_automount &&
+                   g_strcmp0(now->target, share->target) == 0;
+    }
+    return FALSE;
+}
+
+/* Mount @share unless a command changed it meanwhile (vs_run_still_wanted,
+ * before and after the guest's steps, which run without the lock).  A mount
+ * that a command made unwanted while it ran is taken back. */
+static gboolean
+vs_run_mount_one(VsDomainState *state, GHashTable *checked, const VsShare *share,
+                 const VsRunOptions *ropts, gboolean *mounted, GError **error)
+{
+    g_autoptr(GError) wanted_error = NULL;
+    gboolean was_mounted = FALSE;
+
+    *mounted = FALSE;
+    if (!vs_run_still_wanted(state, share, ropts, &wanted_error)) {
+        if (!wanted_error)
+            return TRUE;    /* removed or unmounted by a command: nothing to do */
+        g_propagate_error(error, g_steal_pointer(&wanted_error));
+        return FALSE;
+    }
+    if (!vs_guest_preflight_once(checked, state->dom, share->driver, ropts, error) ||
+        !vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, error))
+        return FALSE;
+    if (vs_run_still_wanted(state, share, ropts, &wanted_error)) {
+        *mounted = TRUE;
+        return TRUE;
+    }
+    if (!vs_guest_umount(state->dom, share->tag, &was_mounted, ropts->timeout_ms, error))
+        return FALSE;
+    vs_notify(ropts, _("%s: '%s' was changed by another virt-share while it was being "
+                       "mounted; unmounted it again"), state->name, share->tag);
+    return TRUE;
+}
+
 gboolean
 vs_run_mount_managed(VsDomainState *state, const char *skip_tag, const VsRunOptions *ropts,
                      GError **error)
@@ -643,18 +704,22 @@ vs_run_mount_managed(VsDomainState *state, const char *skip_tag, const VsRunOpti
              * only wait out its timeout once more per share. */
             mount_error = g_error_copy(agent_error);
         } else {
+            gboolean mounted = FALSE;
+
             /* Read once; a failed read is that share's failure, and the next
-             * one reads again unless the agent itself failed (below). */
-            if (!mounts)
+             * one reads again unless the agent itself failed (below).  Without
+             * the lock a command may have mounted one meanwhile: read each time. */
+            if (!mounts || ropts->unlocked) {
+                g_clear_pointer(&mounts, g_ptr_array_unref);
                 mounts = vs_guest_mounts(state->dom, &mount_error);
+            }
             if (mounts && vs_guest_find_mount(mounts, share->tag))
                 continue;   /* already mounted: nothing to say */
             if (mounts &&
-                vs_guest_preflight_once(checked, state->dom, share->driver, ropts,
-                                        &mount_error) &&
-                vs_guest_mount(state->dom, share, ropts->timeout_ms, NULL, &mount_error)) {
-                vs_notify(ropts, _("%s: mounted '%s' at %s"), state->name, share->tag,
-                          share->target);
+                vs_run_mount_one(state, checked, share, ropts, &mounted, &mount_error)) {
+                if (mounted)
+                    vs_notify(ropts, _("%s: mounted '%s' at %s"), state->name, share->tag,
+                              share->target);
                 continue;
             }
             /* VS_ERROR_AGENT is about the agent, not this share (a command
@@ -664,7 +729,7 @@ vs_run_mount_managed(VsDomainState *state, const char *skip_tag, const VsRunOpti
                 agent_error = g_error_copy(mount_error);
         }
         /* One share that cannot be mounted must not keep the others unmounted. */
-        vs_warn(ropts, _("Warning: could not mount '%s' again: %s"), share->tag,
+        vs_warn(ropts, _("Warning: %s: could not mount '%s' again: %s"), state->name, share->tag,
                 mount_error->message);
         g_ptr_array_add(failed, g_strdup_printf("'%s'", share->tag));
         if (!first_error)

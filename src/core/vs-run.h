@@ -23,6 +23,8 @@ typedef struct {
     gboolean exist_ok;      /* add: the share there already with the same options is
                              * success; remove: an absent share is (vs-op.h) */
     guint timeout_ms;       /* agent, guest commands and shutdown */
+    gboolean unlocked;      /* vs_run_mount_managed: the caller holds no domain lock
+                             * (the watcher); it is taken only for short reads */
     VsNotifyFunc notify;    /* progress messages (translated), may be NULL */
     VsNotifyFunc warn;      /* warnings (translated, "Warning: ..."): NULL sends them
                              * to notify */

@@ -55,6 +55,28 @@ vs_share_status_wants_mount(const VsShareStatus *st)
     return st->guest == VS_GUEST_NOT_MOUNTED && st->device != VS_DEVICE_PENDING_STOP;
 }
 
+gboolean
+vs_share_status_can_remove(const VsShareStatus *st)
+{
+    const VsShare *s = st->share;
+
+    /* Only in the running domain (pending stop): removing it now means
+     * detaching it live, which 9p cannot do; it goes when the domain stops. */
+    return (s->where & VS_WHERE_CONFIG) || !(s->where & VS_WHERE_LIVE) ||
+           s->driver == VS_DRIVER_VIRTIOFS;
+}
+
+gboolean
+vs_status_restart_pending(GPtrArray *statuses, gboolean running)
+{
+    for (guint i = 0; running && statuses && i < statuses->len; i++) {
+        if (((const VsShareStatus *)g_ptr_array_index(statuses, i))->device ==
+            VS_DEVICE_PENDING_RESTART)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 const char *
 vs_status_summary(VsDeviceState device, VsGuestState guest)
 {

@@ -59,6 +59,12 @@ VsAgentState vs_agent_state(gboolean running, const char *agent_error);
  * (pending stop: remove unmounted it on purpose): mounting it is what is
  * missing.  The doctor's not-mounted finding and the desktop's Mount. */
 gboolean vs_share_status_wants_mount(const VsShareStatus *st);
+/* Can remove take the share away now?  Not a 9p share that is only in the
+ * running domain: it leaves when the domain stops. */
+gboolean vs_share_status_can_remove(const VsShareStatus *st);
+/* Does the running domain (@running) wait for a shutdown and a start before
+ * a share of @statuses appears? */
+gboolean vs_status_restart_pending(GPtrArray *statuses, gboolean running);
 /* One translated line for people: e.g. "pending restart", "attached, not mounted". */
 const char *vs_status_summary(VsDeviceState device, VsGuestState guest);
 

@@ -259,13 +259,17 @@ vs_watch_work(gpointer data, gpointer user_data)
         /* warnings name the job's domain for the repeat filter */
         ropts.warn = vs_watch_warn;
         ropts.notify_data = job;
-        /* The lock the commands take, before reading: a 'virt-share restart'
-         * or 'add --restart' mounting after the same boot goes first or after
-         * (what it mounted is then skipped), and an umount's mark is seen.
+        /* The lock the commands take, only while reading: the guest's steps
+         * run without it, each share read again under it before and after
+         * (ropts.unlocked), so a slow or reconnecting guest never keeps an
+         * admin's command waiting, and what a command changed meanwhile wins.
          * A timeout is a failure, retried as any other. */
+        ropts.unlocked = TRUE;
         if ((lock = vs_lock_domain(dom, ropts.timeout_ms, &job->error)) &&
-            (state = vs_domain_state_load(dom, &job->error)))
+            (state = vs_domain_state_load(dom, &job->error))) {
+            g_clear_pointer(&lock, vs_lock_release);
             vs_run_mount_managed(state, NULL, &ropts, &job->error);
+        }
     }
     g_idle_add(vs_watch_done, job);
 }

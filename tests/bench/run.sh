@@ -243,7 +243,7 @@ for fs in ET.parse(sys.stdin).getroot().iter("filesystem"):
     print(" ".join(out) or "libvirt defaults")' "$1"
 }
 # VIRTIOFS_VARIANTS: the alternatives to virt-share's virtiofs defaults
-# (README, "Performance and defaults"), one per line:
+# (tests/bench/README, "Defaults chosen from it"), one per line:
 # "NAME|<driver> attributes|<binary> children".
 virtiofs_variants() {
     if [ -n "${VIRTIOFS_VARIANTS:-}" ]; then printf '%s\n' "$VIRTIOFS_VARIANTS"; return; fi

@@ -16,52 +16,46 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# lib.sh, daemons.sh and tap.sh, and the "remote host" (lab_remote_host_start)
+# shellcheck source=common.sh
+. "$here/common.sh"
 # shellcheck source=../lab/remote-host.sh
 . "$top/tests/lab/remote-host.sh"
 
-VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
+VS=$(realpath "$VS")
 DOM_L=vs-test-ans-local
 DOM_R=vs-test-ans-remote
-# /var/tmp: the trixie daemons see it at the same path (stack-trixie.sh binds it).
-LOCAL_DIR=/var/tmp/vs-ansible-test/local
 # On the remote host; from here: $HOST$REMOTE_ROOT.
 REMOTE_ROOT=/srv/vs-ansible-test
 TARGET=/mnt/ans
 
-expect() { local name=$1; shift; tap_check "[ansible] $name" "$@"; }
-
-[ "$(id -u)" -eq 0 ] || { echo "ansible.sh: needs root" >&2; exit 1; }
-[ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "ansible.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
+e2e_need_root
+e2e_need_guest
 [ -x /usr/sbin/sshd ] || { echo "ansible.sh: no /usr/sbin/sshd: run tests/lab/setup.sh" >&2; exit 1; }
-command -v ansible-playbook >/dev/null ||
-    { echo "Bail out! no ansible-playbook (apt-get install ansible-core)"; echo "0 passed, 1 failed"; exit 1; }
-LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
-[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
-STACK=libvirt-${LIBVIRT_VERSION%.*}
-TAP_PREFIX="[$STACK] "
+e2e_stack
+TAP_PREFIX+="[ansible] "
+command -v ansible-playbook >/dev/null || tap_bail "no ansible-playbook (apt-get install ansible-core)"
 
 lab_remote_host_start "$VS"
 # Ansible runs its modules with the managed host's python3.
 [ -x "$HOST/usr/bin/python3" ] ||
     tap_bail "no python3 on the remote host ($HOST/usr/bin/python3): the trixie root predates python3 in LAB_TRIXIE_PKGS; run tests/lab/setup.sh again"
 
+# /var/tmp: the trixie daemons see it at the same path (stack-trixie.sh binds it).
+e2e_scratch ansible
+LOCAL_DIR=$SHARES/local
 TMP=$(mktemp -d)
 cleanup() {
     lab_remove_domain "$DOM_L" "$DOM_R"
     stop_sshd
-    lab_unprotect_under "${LOCAL_DIR%/*}"
     if [ -n "$HOST" ]; then
         lab_trixie_nsenter chroot "$HOST" bash -c "$(declare -f lab_unprotect_under); lab_unprotect_under \"\$1\"" _ "$REMOTE_ROOT"
     else
         lab_unprotect_under "$REMOTE_ROOT"
     fi
-    rm -rf "${LOCAL_DIR%/*}" "$HOST$REMOTE_ROOT" "$TMP"
+    rm -rf "$HOST$REMOTE_ROOT" "$TMP"
 }
-trap cleanup EXIT
 
-rm -rf "${LOCAL_DIR%/*}" "$HOST$REMOTE_ROOT"
+rm -rf "$HOST$REMOTE_ROOT"
 install -d -m 755 "$LOCAL_DIR" "$HOST$REMOTE_ROOT/remote"
 bash "$top/tests/lab/start-guest.sh" "$DOM_L" >/dev/null || tap_bail "guest $DOM_L did not boot"
 bash "$top/tests/lab/start-guest.sh" "$DOM_R" >/dev/null || tap_bail "guest $DOM_R did not boot"
@@ -124,10 +118,7 @@ xml_is() { local x; x=$(xml "$1") && [ -n "$2" ] && [ "$x" = "$2" ]; }
 mounted() { lab_guest_exec "$1" /bin/grep -q " $TARGET virtiofs " /proc/mounts; }
 # not_mounted DOM: the agent answers, and the share is not in /proc/mounts
 # (an agent that does not answer is no "not mounted").
-not_mounted() {
-    local m
-    m=$(lab_guest_exec "$1" /bin/cat /proc/mounts) && [ -n "$m" ] && ! grep -q " $TARGET virtiofs " <<<"$m"
-}
+not_mounted() { lab_guest_false "$1" /bin/grep -q " $TARGET virtiofs " /proc/mounts; }
 # writes DOM FILE_ON_HOST: a file written in DOM's share shows up on its host.
 writes() {
     local word

@@ -13,21 +13,13 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lib.sh
-. "$top/tests/lab/lib.sh"
-# shellcheck source=../lab/daemons.sh
-. "$top/tests/lab/daemons.sh"
+# shellcheck source=common.sh
+. "$here/common.sh"
 # shellcheck source=../lab/distro.sh
 . "$top/tests/lab/distro.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
 
-VS=${VIRT_SHARE:-$top/src/virt-share}
 export LIBVIRT_DEFAULT_URI=$LAB_URI
-LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
-[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
-STACK=libvirt-${LIBVIRT_VERSION%.*}
+e2e_stack
 TAP_PREFIX="[$STACK debian13] "
 DOM=vs-test-debian13
 # TCG boots systemd to its agent in 60-100 s on a 2-core host at load 2-8;
@@ -37,22 +29,14 @@ DOM=vs-test-debian13
 BOOT=${LAB_DISTRO_BOOT_TIMEOUT:-480}
 CONSOLE=$LAB_STATE/$DOM-console.log
 
-expect() { tap_check "$@"; }
-expect_not() { tap_check_not "$@"; }
-g() { lab_guest_exec "$DOM" "$@"; }
-gmounted() { g /usr/bin/grep -q " $1 $2 " /proc/mounts; }
 # gfalse PATH ARG...: the guest ran PATH and it said no (exit 1-123); an
 # agent that did not answer is no "no" (lab_guest_false).
 gfalse() { lab_guest_false "$DOM" "$@"; }
-gnot_mounted() { gfalse /usr/bin/grep -q " $1 $2 " /proc/mounts; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 tag_of() {   # tag_of SOURCE: its tag, from virt-share status --json
     "$VS" status "$DOM" --json | python3 -c '
 import json, sys
 print([s["tag"] for s in json.load(sys.stdin)["shares"] if s["source"] == sys.argv[1]][0])' "$1"
 }
-xml_inactive() { virsh -q dumpxml --inactive --security-info "$DOM"; }
 # xml_lacks PATTERN [DUMPXML-OPTION...]: the domain's XML, which virsh must
 # give (a virsh failure is no "gone"), has no line matching PATTERN.
 xml_lacks() { local x; x=$(virsh -q dumpxml "${@:2}" "$DOM") && [ -n "$x" ] && ! grep -q "$1" <<<"$x"; }
@@ -65,26 +49,6 @@ console_tail() {
 }
 # expect_boot NAME CMD...: like expect; on failure shows the console.
 expect_boot() { if "${@:2}"; then tap_ok "$1"; else tap_not_ok "$1"; console_tail; fi; }
-# boot_id: the guest's boot id (changes with every boot).
-boot_id() { g /usr/bin/cat /proc/sys/kernel/random/boot_id; }
-# new_boot OLD: the guest answers with a boot id, not OLD; OLD must be one
-# (an agent that did not answer before proves no reboot after).
-new_boot() {
-    local id
-    [ -n "$1" ] || { tap_diag "no boot id was read before"; return 1; }
-    id=$(boot_id) && [ -n "$id" ] && [ "$id" != "$1" ]
-}
-# wait_new_boot OLD: until the agent answers with another boot id ($BOOT s).
-wait_new_boot() {
-    local t0 id
-    [ -n "$1" ] || { tap_diag "no boot id was read before"; return 1; }
-    t0=$(lab_ms)
-    while [ $(($(lab_ms) - t0)) -lt $((BOOT * 1000)) ]; do
-        id=$(LAB_EXEC_TIMEOUT=10 boot_id 2>/dev/null) && [ -n "$id" ] && [ "$id" != "$1" ] && return 0
-        sleep 1
-    done
-    return 1
-}
 # system_state: systemctl is-system-running once the boot is over (no job
 # left): "running" or "degraded"; "starting" means something still waits.
 system_state() {
@@ -133,17 +97,13 @@ back_by_systemd() { gmounted "$1" "$2" && by_systemd "$3"; }
 # domain_log: libvirt's log of the domain (in the stack's root for trixie).
 domain_log() { cat "$LAB_EXE_ROOT/var/log/libvirt/qemu/$DOM.log" 2>/dev/null; }
 
-SHARES=$(mktemp -d /var/tmp/vs-distro.XXXXXX)
-chmod 755 "$SHARES"
+e2e_scratch distro
+# (e2e_exit then removes $SHARES)
 cleanup() {
     [ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null
     lab_remove_domain "$DOM"
     rm -f "$LAB_STATE/$DOM-disk.qcow2"
-    lab_unprotect_under "$SHARES"   # add's nosuid,nodev mounts and fstab lines
-    rm -rf "$SHARES"
 }
-trap cleanup EXIT
-mkshare() { mkdir -p "$SHARES/$1" && chown "$2" "$SHARES/$1" && echo "$SHARES/$1"; }
 timings=()
 
 tap_diag "== boot Debian 13 (systemd) with direct kernel boot"
@@ -169,7 +129,7 @@ fstab_orig=$(g /usr/bin/base64 /etc/fstab) || fstab_orig=
 # same_fstab: the guest's /etc/fstab, read now, is the one read at the start
 # (both reads answered: two failed reads are no "unchanged").
 same_fstab() { local now; now=$(g /usr/bin/base64 /etc/fstab) && [ -n "$now" ] && [ "$now" = "$fstab_orig" ]; }
-xi_orig=$(xml_inactive) || xi_orig=
+xi_orig=$(xml_inactive "$DOM") || xi_orig=
 
 tap_diag "== virtiofs added live, --persist"
 d_vfs=$(mkshare vfs root:root)
@@ -190,7 +150,7 @@ expect "the guest's fstab has its line, nofail" fstab_has "$vfs_tag /srv/vfs vir
 tap_diag "== 9p with --restart: a graceful shutdown systemd carries out (no --force)"
 d_9p=$(mkshare ninep libvirt-qemu:libvirt-qemu)
 printf 'nine' >"$d_9p/n.txt"
-old=$(boot_id)
+old=$(lab_boot_id "$DOM")
 log_lines=$(domain_log | wc -l)
 t0=$(now)
 out=$("$VS" add "$DOM" "$d_9p" --driver 9p --mode squash --target /srv/9p --restart --persist --timeout "$BOOT" 2>&1); rc=$?
@@ -198,7 +158,7 @@ timings+=("restart cycle, add 9p --restart (shutdown, start, agent, mount): $(el
 tap_diag "$out"
 expect_boot "add 9p --restart exits 0" test "$rc" -eq 0
 expect "it said it restarts the guest" grep -q "Restarting" <<<"$out"
-expect "the guest booted again (new boot id)" new_boot "$old"
+expect "the guest booted again (new boot id)" lab_new_boot "$DOM" "$old"
 reasons=$(domain_log | tail -n +"$((log_lines + 1))" | grep -o 'shutting down, reason=[a-z-]*' | sort -u)
 tap_diag "libvirt: $reasons"
 expect "libvirt saw the guest shut itself down (reason=shutdown), never destroyed" \
@@ -221,12 +181,12 @@ expect "an fstab line for a share that is not there" \
 "$VS" watch >"$SHARES/watch.log" 2>&1 &
 WATCH_PID=$!
 sleep 2
-old=$(boot_id)
+old=$(lab_boot_id "$DOM")
 t0=$(now)
 # systemctl reboot, started by a guest process (guest-exec returns at once;
 # the exit status is not waited for: the guest goes away).
 lab_qga "$DOM" '{"execute":"guest-exec","arguments":{"path":"/usr/bin/systemctl","arg":["reboot"]}}' >/dev/null
-expect_boot "the guest rebooted (new boot id)" wait_new_boot "$old"
+expect_boot "the guest rebooted (new boot id)" lab_wait_new_boot "$DOM" "$old" "$BOOT"
 timings+=("reboot inside the guest to agent: $(elapsed "$t0") s")
 state=$(system_state)
 timings+=("reboot inside the guest to system up ($state): $(elapsed "$t0") s")
@@ -252,19 +212,13 @@ for s in "$d_vfs:/srv/vfs:virtiofs" "$d_9p:/srv/9p:9p" "$d_w:/srv/w:virtiofs"; d
     out=$("$VS" remove "$DOM" "$src" 2>&1); rc=$?
     tap_diag "$out"
     expect "remove $fs $mnt exits 0" test "$rc" -eq 0
-    expect "$mnt unmounted" gnot_mounted "$mnt" "$fs"
+    expect "$mnt unmounted" gunmounted "$mnt" "$fs"
 done
 expect "the fstab lines are gone" gfalse /usr/bin/grep -qE "^($vfs_tag|$p9_tag) " /etc/fstab
 expect "the guest's fstab is byte for byte what it was" same_fstab
 expect "no share left in the definition" xml_lacks "<filesystem" --inactive
 expect "no virtiofs left in the running domain" xml_lacks "type=.virtiofs"
-# Both reads of the definition must answer: two failed virsh calls are no "unchanged".
-if xi_now=$(xml_inactive) && [ -n "$xi_orig" ] && [ "$xi_now" = "$xi_orig" ]; then
-    tap_ok "the definition is byte for byte the original"
-else
-    tap_not_ok "the definition is byte for byte the original" \
-        "$(diff <(printf '%s\n' "$xi_orig") <(printf '%s\n' "$xi_now"))"
-fi
+same_xml "the definition is byte for byte the original" "$xi_orig" "$(xml_inactive "$DOM")"
 
 tap_diag "Timings on $STACK (libvirt $LIBVIRT_VERSION, QEMU $(lab_libvirt_version hypervisor); Debian 13 guest with systemd, TCG, this machine):"
 tap_diag "$(printf '  %s\n' "${timings[@]}")"

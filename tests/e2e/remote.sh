@@ -17,25 +17,21 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# lib.sh, daemons.sh and tap.sh, and the "remote host" (lab_remote_host_start)
+# shellcheck source=common.sh
+. "$here/common.sh"
 # shellcheck source=../lab/remote-host.sh
 . "$top/tests/lab/remote-host.sh"
 
-VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
+VS=$(realpath "$VS")
 DOM=vs-test-remote
 ROOT=/srv/vs-remote-test          # the client sees a different folder here
 
-expect() { local name=$1; shift; tap_check "[remote] $name" "$@"; }
-expect_not() { local name=$1; shift; tap_check_not "[remote] $name" "$@"; }
-
-[ "$(id -u)" -eq 0 ] || { echo "remote.sh: needs root" >&2; exit 1; }
-[ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "remote.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
+e2e_need_root
+e2e_need_guest
 # setup.sh installs openssh-server with no service started (policy-rc.d).
 [ -x /usr/sbin/sshd ] || { echo "remote.sh: no /usr/sbin/sshd: run tests/lab/setup.sh" >&2; exit 1; }
-LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
-[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
-TAP_PREFIX="[libvirt-${LIBVIRT_VERSION%.*}] "
+e2e_stack
+TAP_PREFIX+="[remote] "
 
 # ---- the "remote host": sshd on 127.0.0.1, keys of its own ----
 lab_remote_host_start "$VS"
@@ -52,7 +48,6 @@ cleanup() {
     rm -rf "$HOST$ROOT"
     [ -z "$HOST" ] || rm -rf "$ROOT"
 }
-trap cleanup EXIT
 
 # ---- the host's folders, and a guest ----
 rm -rf "$HOST$ROOT"

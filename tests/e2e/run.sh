@@ -10,21 +10,11 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lib.sh
-. "$top/tests/lab/lib.sh"
-# shellcheck source=../lab/daemons.sh
-. "$top/tests/lab/daemons.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
+# shellcheck source=common.sh
+. "$here/common.sh"
 
-VS=${VIRT_SHARE:-$top/src/virt-share}
 export LIBVIRT_DEFAULT_URI=$LAB_URI
-# The daemon's libvirt version names the stack; it also decides what to expect.
-LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
-[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
-STACK=libvirt-${LIBVIRT_VERSION%.*}
-TAP_PREFIX="[$STACK] "
+e2e_stack
 # libvirt >= 11.0 shares virtiofs read-only: --readonly then picks virtiofs.
 RO_FS=9p
 [ "${LIBVIRT_VERSION%%.*}" -ge 11 ] 2>/dev/null && RO_FS=virtiofs
@@ -36,22 +26,8 @@ HOOKDOM=vs-test-hook
 HUNG=vs-test-hung
 QEMU_USER=libvirt-qemu
 
-# skip REASON NAME...: each NAME is a check that was not run, and why.
-skip() { local why=$1 n; shift; for n in "$@"; do tap_skip "$n" "$why"; done; }
-# expect NAME COMMAND...: the command must succeed
-expect() { tap_check "$@"; }
-# expect_not NAME COMMAND...: the command must fail
-expect_not() { tap_check_not "$@"; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
-g() { lab_guest_exec "$DOM" "$@"; }
 # Write $2 into file $1 in the guest (path passed as an argument, not spliced into the script).
 gwrite() { g /bin/sh -c 'printf %s "$2" > "$1"' sh "$1" "$2"; }
-gmounted() { g /bin/grep -q " $1 $2 " /proc/mounts; }
-# gunmounted MOUNTPOINT FSTYPE: the guest answered, and nothing is mounted there
-# (a dead agent is no proof of "not mounted": lab_guest_false).
-gunmounted() { lab_guest_false "$DOM" /bin/grep -q " $1 $2 " /proc/mounts; }
 # gwrite_fails FILE ERROR: the guest's shell could not create FILE, with the
 # errno text ERROR (busybox: "can't create FILE: Permission denied").
 gwrite_fails() {
@@ -61,11 +37,6 @@ gwrite_fails() {
     tap_diag "guest write of $1: exit $rc, '$err', wanted '$2'"
     return 1
 }
-# new_boot OLD_ID: the guest answers with a boot id, and another than OLD_ID.
-new_boot() {
-    local id
-    id=$(boot_id "$DOM") && [ -n "$id" ] && [ -n "$1" ] && [ "$id" != "$1" ]
-}
 # xml_lacks live|inactive DOMAIN TEXT: virsh gave the XML, and TEXT is not
 # in it (a virsh failure is no proof of "gone").
 xml_lacks() {
@@ -73,16 +44,6 @@ xml_lacks() {
     if [ "$1" = inactive ]; then x=$(xml_inactive "$2"); else x=$(xml_live "$2"); fi || return 1
     [ -n "$x" ] && [[ $x != *"$3"* ]]
 }
-# same_xml NAME EXPECTED ACTUAL: byte-identical, else show the difference.
-same_xml() {
-    if [ -n "$2" ] && [ "$2" = "$3" ]; then
-        tap_ok "$1"
-    else
-        tap_not_ok "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3"))"
-    fi
-}
-xml_inactive() { virsh -q dumpxml --inactive --security-info "$1"; }
-xml_live() { virsh -q dumpxml --security-info "$1"; }
 # status_of SOURCE: "DEVICE GUEST" of that share from `virt-share status --json`.
 status_of() {
     "$VS" status "$DOM" --json | python3 -c '
@@ -91,46 +52,16 @@ for s in json.load(sys.stdin)["shares"]:
     if s["source"] == sys.argv[1]:
         print(s["state"], s["guest"])' "$1"
 }
-# (--restart checks give the guest 180 s: a loaded 2-core TCG host boots it in 80 s.)
-# reboot_guest: reboot $DOM through its agent and wait (60 s at most) until it
-# answers with a new boot id; fails if it does not.
-reboot_guest() {
-    local before now_id
-    before=$(boot_id "$DOM") && [ -n "$before" ] || return 1
-    lab_qga "$DOM" '{"execute":"guest-shutdown","arguments":{"mode":"reboot"}}' >/dev/null 2>&1
-    for _ in $(seq 1 120); do
-        now_id=$(boot_id "$DOM" 2>/dev/null) && [ -n "$now_id" ] && [ "$now_id" != "$before" ] && return 0
-        sleep 0.5
-    done
-    return 1
-}
-boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
+# reboot_guest: reboot $DOM through its agent; it must answer with a new
+# boot id within 120 s (a loaded 2-core TCG host boots it in 80 s).
+reboot_guest() { lab_reboot "$DOM" 120; }
 
-SHARES=$(mktemp -d /var/tmp/vs-e2e.XXXXXX)
-chmod 755 "$SHARES"
+e2e_scratch e2e
 remove_domains() { lab_remove_domain "$DOM" "$NOAGENT" "$NOEXEC" "$NOMEM" "$HOOKDOM" "$HUNG" vs-test-hostile; }
-# The hook link is put back as it was (an installed virt-share may have one).
-HOOK_LINK=/etc/libvirt/hooks/qemu.d/virt-share
-HOOK_SAVED=
-restore_hook() {
-    [ -n "$HOOK_SAVED" ] || return 0
-    if [ "$HOOK_SAVED" = none ]; then rm -f "$HOOK_LINK"; else ln -sfn "$HOOK_SAVED" "$HOOK_LINK"; fi
-    HOOK_SAVED=
-}
+# (e2e_exit then puts the hook back and removes $SHARES)
 cleanup() {
     [ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null
-    restore_hook
     remove_domains
-    lab_unprotect_under "$SHARES"   # add's nosuid,nodev mounts and fstab lines
-    rm -rf "$SHARES"
-}
-trap cleanup EXIT
-
-mkshare() {   # mkshare NAME OWNER -> path
-    local d="$SHARES/$1"
-    mkdir -p "$d"
-    chown "$2" "$d"
-    echo "$d"
 }
 
 timings=()
@@ -210,7 +141,7 @@ expect "pending share is in the definition only" \
     bash -c '"$1" list "$2" --json | python3 -c "import json,sys; s=[x for x in json.load(sys.stdin)[\"shares\"] if x[\"source\"]==sys.argv[1]]; assert len(s)==1 and s[0][\"config\"] and not s[0][\"live\"]" "$3"' _ "$VS" "$DOM" "$d_pt"
 expect "status: config-only share is pending-restart" test "$(status_of "$d_pt")" = "pending-restart n/a"
 expect "status: squash share is attached and mounted" test "$(status_of "$d_sq")" = "attached mounted"
-boot_id=$(g /bin/cat /proc/sys/kernel/random/boot_id)
+boot_id=$(lab_boot_id "$DOM")
 # The devices appear only with a shutdown and a start; restart then mounts
 # what add recorded (--target), as the watcher would at boot.
 t0=$(now)
@@ -218,7 +149,7 @@ out=$("$VS" restart "$DOM" --timeout 180 2>&1); rc=$?
 timings+=("virt-share restart (shutdown, start, agent, 5 mounts): $(elapsed "$t0") s")
 tap_diag "$out"
 expect "restart exits 0" test "$rc" -eq 0
-expect "restart: a new boot" new_boot "$boot_id"
+expect "restart: a new boot" lab_new_boot "$DOM" "$boot_id"
 expect "status: after restart, attached and mounted" test "$(status_of "$d_pt")" = "attached mounted"
 out=$("$VS" mount "$DOM" 2>&1); rc=$?
 tap_diag "$out"
@@ -545,8 +476,6 @@ expect "umount marks its record for the watcher, keeping the mount point" \
     grep -Eq 'target=./mnt/c2. automount=.no.' <<<"$(vs_meta --live)"
 
 tap_diag "== watcher and hook: libvirtd restart, guest reboot, missing source"
-HOOKDIR=/etc/libvirt/hooks/qemu.d
-HOOK_BIN=${VIRT_SHARE_HOOK:-$top/plugin/virt-share-hook}
 "$VS" watch >"$SHARES/watch.log" 2>&1 &
 WATCH_PID=$!
 wait_log() {   # wait_log PATTERN TIMEOUT_S
@@ -561,9 +490,7 @@ can_restart=false
 if lab_may_restart; then can_restart=true; fi
 if $can_restart; then
     if [ "$LAB_STACK" = host ]; then   # installed only where the daemon restarts to read it
-        mkdir -p "$HOOKDIR"
-        HOOK_SAVED=$(readlink "$HOOK_LINK" || echo none)
-        ln -sfn "$HOOK_BIN" "$HOOK_LINK"
+        e2e_hook_install
     fi
     expect "libvirt daemon restarted" lab_restart_libvirtd
     expect "watcher notices the daemon going away" wait_log "lost; reconnecting" 15
@@ -595,17 +522,7 @@ if [ "$LAB_STACK" != host ]; then
     skip "the $LAB_STACK stack's daemon reads its hooks inside its root, and the hook is built for this host" \
         "${hook_checks[@]}"
 elif $can_restart; then
-    bash "$top/tests/lab/guest.sh" "$HOOKDOM" >"$SHARES/hook.xml"
-    python3 - "$SHARES/hook.xml" "$SHARES/does-not-exist" <<'PY'
-import sys, xml.etree.ElementTree as ET
-path, src = sys.argv[1:3]
-root = ET.parse(path).getroot()
-fs = ET.SubElement(root.find("devices"), "filesystem", type="mount", accessmode="squash")
-ET.SubElement(fs, "source", dir=src)
-ET.SubElement(fs, "target", dir="gone")
-open(path, "w").write(ET.tostring(root, encoding="unicode"))
-PY
-    virsh -q define "$SHARES/hook.xml" >/dev/null
+    e2e_define_shared "$HOOKDOM" "$SHARES/does-not-exist" gone squash
     out=$(virsh -q start "$HOOKDOM" 2>&1); rc=$?
     tap_diag "$out"
     expect "hook: a domain whose shared folder is missing does not start" test "$rc" -ne 0
@@ -621,7 +538,7 @@ else
     skip "$no_restart; libvirtd reads its hooks at start" "${hook_checks[@]}"
 fi
 kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null
-restore_hook
+e2e_hook_restore
 tap_diag "$(cat "$SHARES/watch.log")"
 
 tap_diag "== the watcher: a guest whose mount hangs does not delay another guest's mount"

@@ -12,26 +12,17 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lib.sh
-. "$top/tests/lab/lib.sh"
-# shellcheck source=../lab/daemons.sh
-. "$top/tests/lab/daemons.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
+# shellcheck source=common.sh
+. "$here/common.sh"
 
-VS=${VIRT_SHARE:-$top/src/virt-share}
 USER_NAME=${VS_SESSION_USER:-vs-lab-session}
 DOM=vs-test-session
 
-# Every check is named after its stack (TAP_PREFIX) and URI.
-TAP_PREFIX="[$LAB_STACK] "
-expect() { local name=$1; shift; tap_check "[session] $name" "$@"; }
-fail() { tap_not_ok "[session] $1" "${@:2}"; }
-pass() { tap_ok "[session] $1"; }
+# Every check is named after its stack and URI (TAP_PREFIX).
+TAP_PREFIX="[$LAB_STACK] [session] "
 
-[ "$(id -u)" -eq 0 ] || { echo "session.sh: needs root (creates a user)" >&2; exit 1; }
-[ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "session.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
+e2e_need_root   # it creates a user
+e2e_need_guest
 
 # The user: created by this test (so its session daemon is ours to stop),
 # in no libvirt group; a runtime directory as logind would make it.
@@ -72,7 +63,6 @@ cleanup() {
     for _ in $(seq 50); do [ -z "$(session_daemons)" ] && break; sleep 0.1; done
     return 0
 }
-trap cleanup EXIT
 cleanup
 
 # The user's subordinate ids: useradd's, or a range of our own.
@@ -107,7 +97,7 @@ import sys, libvirt
 v = libvirt.open(sys.argv[1]).getLibVersion()
 print("%d.%d.%d" % (v // 1000000, v // 1000 % 1000, v % 1000))' "$SURI" 2>/dev/null) \
     || tap_bail "no session daemon answers on $SURI"
-TAP_PREFIX="[libvirt-${lib_version%.*}] "
+TAP_PREFIX="[libvirt-${lib_version%.*}] [session] "
 lib_major=${lib_version%%.*}
 
 tap_diag "qemu:///session as $USER_NAME (uid $uid, groups: $(id -Gn "$USER_NAME"))"
@@ -118,7 +108,7 @@ chmod 644 "$xml"
 t0=$(lab_now)
 if ! virsh -c "$SURI" -q define "$xml" >/dev/null || ! virsh -c "$SURI" -q start "$DOM" >/dev/null \
     || ! lab_wait_agent "$DOM" "${LAB_BOOT_TIMEOUT:-180}"; then
-    fail "session guest boots with its agent"
+    tap_not_ok "session guest boots with its agent"
     tap_diag "$(tail -20 "$runtime/console.log" 2>/dev/null)"
     tap_done
 fi
@@ -170,8 +160,7 @@ tap_diag "$out"
 expect "remove exits 0 as the user" test "$rc" -eq 0
 expect "unmounted in the guest" not_mounted /mnt/s
 after=$(virsh -c "$SURI" -q dumpxml --inactive "$DOM") || after=
-if [ -n "$before" ] && [ "$before" = "$after" ]; then pass "definition back to what it was"; else
-    fail "definition back to what it was" "$(diff <(printf '%s\n' "$before") <(printf '%s\n' "$after"))"; fi
+same_xml "definition back to what it was" "$before" "$after"
 
 # ---- virtiofs and id maps ----
 if [ "$lib_major" -lt 10 ]; then

@@ -13,39 +13,29 @@
 # that it reads the hook) mounts it again at the next start, and refuses a
 # domain whose folder has no fstab line.  remove leaves /etc/fstab byte for
 # byte and the host's mount points as they were before add.
-# The oracle: statvfs (python3), setpriv, stat and /proc/self/mountinfo on
-# the host, guest-exec through tests/lab/lib.sh in the guest.  Needs the lab
-# (tests/lab/setup.sh) and root.  Prints TAP and "N passed, M failed".
+# Last, a 9p passthrough share of a domain whose QEMU runs as root (a static
+# DAC label).  The oracle: statvfs (python3), setpriv, stat and
+# /proc/self/mountinfo on the host, guest-exec through tests/lab/lib.sh in
+# the guest.  Needs the lab (tests/lab/setup.sh) and root.  Prints TAP and
+# "N passed, M failed".
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lib.sh
-. "$top/tests/lab/lib.sh"
-# shellcheck source=../lab/daemons.sh
-. "$top/tests/lab/daemons.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
+# shellcheck source=common.sh
+. "$here/common.sh"
 
-VS=$(realpath "${VIRT_SHARE:-$top/src/virt-share}")
-HOOK_BIN=${VIRT_SHARE_HOOK:-$top/plugin/virt-share-hook}
+VS=$(realpath "$VS")
 export LIBVIRT_DEFAULT_URI=$LAB_URI
 DOM=vs-test-setuid
 HOOKDOM=vs-test-setuid-hook
 QEMU_USER=libvirt-qemu
 NOBODY=65534
 
-[ "$(id -u)" -eq 0 ] || { echo "setuid.sh: needs root" >&2; exit 1; }
-[ -s "$LAB_GUEST/initramfs.cpio.gz" ] || { echo "setuid.sh: no lab guest: run tests/lab/setup.sh" >&2; exit 1; }
+e2e_need_root
+e2e_need_guest
 command -v setpriv >/dev/null || { echo "setuid.sh: needs setpriv (util-linux)" >&2; exit 1; }
-LIBVIRT_VERSION=$(lab_libvirt_version libvirt)
-[ -n "$LIBVIRT_VERSION" ] || { echo "Bail out! no libvirt daemon answers on $LAB_URI"; echo "0 passed, 1 failed"; exit 1; }
-TAP_PREFIX="[libvirt-${LIBVIRT_VERSION%.*}] "
-
-expect() { local name=$1; shift; tap_check "[setuid] $name" "$@"; }
-expect_not() { local name=$1; shift; tap_check_not "[setuid] $name" "$@"; }
-skip() { local why=$1 n; shift; for n in "$@"; do tap_skip "[setuid] $n" "$why"; done; }
-g() { lab_guest_exec "$DOM" "$@"; }
+e2e_stack
+TAP_PREFIX+="[setuid] "
 
 # protected DIR: DIR's mount is nosuid and nodev (statvfs, not virt-share's code).
 protected() {
@@ -74,41 +64,27 @@ device_unusable() {
     [ -e "$1/$2" ] || return 0
     ! dd if="$1/$2" of=/dev/null bs=1 count=1 status=none 2>/dev/null
 }
-# mount_points: the host's mount points (what add and remove may change).
-mount_points() { awk '{ print $5 }' /proc/self/mountinfo | sort; }
+# mount_points: the host's mount points in and above the shared folders,
+# the only ones add and remove may change (other tests on the machine may
+# mount elsewhere meanwhile).
+mount_points() {
+    awk -v s="$SHARES/" '{ m = $5 "/" } index(m, s) == 1 || index(s, m) == 1 { print $5 }' \
+        /proc/self/mountinfo | sort
+}
 
-SHARES=$(mktemp -d /var/tmp/vs-setuid.XXXXXX)
 # 711: nobody may go through it (as QEMU's user must), but cannot list it:
 # the setuid programs made here are not found by chance while they work.
-chmod 711 "$SHARES"
+e2e_scratch setuid 711
 FSTAB_ORIG=$(mktemp)
 cp -p /etc/fstab "$FSTAB_ORIG" 2>/dev/null || : >"$FSTAB_ORIG"
 MOUNTS_ORIG=$(mount_points)
-HOOK_LINK=/etc/libvirt/hooks/qemu.d/virt-share
-HOOK_SAVED=
-restore_hook() {
-    [ -n "$HOOK_SAVED" ] || return 0
-    if [ "$HOOK_SAVED" = none ]; then rm -f "$HOOK_LINK"; else ln -sfn "$HOOK_SAVED" "$HOOK_LINK"; fi
-    HOOK_SAVED=
-}
-# cleanup: whatever a failed run left: the domains, the bind mounts in
-# $SHARES and the lines naming $SHARES in /etc/fstab (only those: the
-# path is this run's own).
+# cleanup: whatever a failed run left: the domains; then e2e_exit takes the
+# bind mounts in $SHARES and their lines in /etc/fstab (lab_unprotect_under:
+# only those, the path is this run's own) and puts the hook back.
 cleanup() {
-    local m
-    restore_hook
     lab_remove_domain "$DOM" "$HOOKDOM"
-    while read -r m; do
-        [[ $m == "$SHARES"* ]] && umount -l "$m" 2>/dev/null
-    done < <(awk '{ print $5 }' /proc/self/mountinfo | sort -r)
-    if grep -qF "$SHARES" /etc/fstab 2>/dev/null; then
-        grep -vF "$SHARES" /etc/fstab >/etc/fstab.vs-setuid-cleanup
-        cat /etc/fstab.vs-setuid-cleanup >/etc/fstab
-        rm -f /etc/fstab.vs-setuid-cleanup
-    fi
-    rm -rf "$SHARES" "$FSTAB_ORIG"
+    rm -f "$FSTAB_ORIG"
 }
-trap cleanup EXIT
 
 vfs=$SHARES/vfs
 sq=$SHARES/sq
@@ -197,9 +173,7 @@ elif ! lab_may_restart; then
     skip "the libvirt daemon was not started by the lab: not restarting it to read the hook (VS_LAB_ALLOW_RESTART=1 allows it)" \
         "${hook_checks[@]}"
 else
-    mkdir -p "$(dirname "$HOOK_LINK")"
-    HOOK_SAVED=$(readlink "$HOOK_LINK" || echo none)
-    ln -sfn "$HOOK_BIN" "$HOOK_LINK"
+    e2e_hook_install
     lab_restart_libvirtd || tap_diag "restarting the daemon failed"
     out=$(virsh -q start "$DOM" 2>&1); rc=$?
     tap_diag "$out"
@@ -212,18 +186,7 @@ else
     # A folder of the same kind with no fstab line: refused.
     bare=$SHARES/bare
     mkdir "$bare"
-    bash "$top/tests/lab/guest.sh" "$HOOKDOM" >"$SHARES/hook.xml"
-    python3 - "$SHARES/hook.xml" "$bare" <<'PY'
-import sys, xml.etree.ElementTree as ET
-path, src = sys.argv[1:3]
-root = ET.parse(path).getroot()
-fs = ET.SubElement(root.find("devices"), "filesystem", type="mount", accessmode="passthrough")
-ET.SubElement(fs, "driver", type="virtiofs")
-ET.SubElement(fs, "source", dir=src)
-ET.SubElement(fs, "target", dir="bare")
-open(path, "w").write(ET.tostring(root, encoding="unicode"))
-PY
-    virsh -q define "$SHARES/hook.xml" >/dev/null
+    e2e_define_shared "$HOOKDOM" "$bare" bare passthrough virtiofs
     out=$(virsh -q start "$HOOKDOM" 2>&1); rc=$?
     tap_diag "$out"
     expect "the hook refuses a domain whose folder is not nosuid,nodev and has no fstab line" \
@@ -231,7 +194,7 @@ PY
     expect "libvirt reports virt-share's reason and the fix" \
         grep -q "virt-share: domain '$HOOKDOM'.*allows setuid programs.*virt-share doctor $HOOKDOM --fix" <<<"$out"
     lab_remove_domain "$HOOKDOM"
-    restore_hook
+    e2e_hook_restore
 fi
 
 # ---- doctor --fix: the protection of a folder that lost it ----
@@ -264,5 +227,63 @@ expect "after remove: /etc/fstab is byte for byte as before add" cmp -s /etc/fst
 expect "after remove: the host's mount points are as before add" \
     test "$(mount_points)" = "$MOUNTS_ORIG"
 expect "after remove: the folders allow setuid again (nothing of virt-share's left)" unprotected "$vfs"
+
+# ---- 9p passthrough with QEMU as root ----
+# A static DAC label +0:+0 runs this domain's QEMU as root (no qemu.conf
+# change, no daemon restart); passthrough then keeps the guest's owners, so
+# the guest's root creates root's files on the host.
+tap_diag "== 9p passthrough, QEMU as root"
+pt=$SHARES/pt
+mkdir "$pt"
+virsh -q destroy "$DOM" >/dev/null 2>&1
+virsh -q dumpxml --inactive "$DOM" >"$SHARES/pt.xml"
+python3 - "$SHARES/pt.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+path = sys.argv[1]
+tree = ET.parse(path)
+root = tree.getroot()
+for old in root.findall("seclabel"):
+    root.remove(old)
+label = ET.SubElement(root, "seclabel", type="static", model="dac", relabel="no")
+ET.SubElement(label, "label").text = "+0:+0"
+tree.write(path)
+PY
+virsh -q define "$SHARES/pt.xml" >/dev/null
+virsh -q start "$DOM" >/dev/null 2>&1 && lab_wait_agent "$DOM" 120; rc=$?
+expect "the domain runs with QEMU as root" test "$rc" -eq 0
+qemu_pid=$(pgrep -f -- "guest=$DOM," | head -n 1)
+expect "its QEMU process is uid 0 (pid ${qemu_pid:-none})" \
+    test -n "$qemu_pid" -a "$(stat -c %u "/proc/${qemu_pid:-0}" 2>/dev/null)" = 0
+expect "before add: the passthrough folder allows setuid programs" unprotected "$pt"
+out=$("$VS" add "$DOM" "$pt" --driver 9p --mode passthrough --target /mnt/pt --restart 2>&1); rc=$?
+tap_diag "$out"
+expect "add 9p passthrough exits 0" test "$rc" -eq 0
+expect "its plan has the nosuid,nodev step" grep -qF "Mount $pt again with nosuid,nodev" <<<"$out"
+expect "the passthrough folder is nosuid,nodev" protected "$pt"
+install -m 644 /usr/bin/id "$pt/payload.in"
+g /bin/cp /mnt/pt/payload.in /mnt/pt/p; rc_cp=$?
+g /bin/chmod 6755 /mnt/pt/p; rc_chmod=$?
+g /bin/mknod /mnt/pt/b b 7 0; rc_b=$?
+g /bin/mknod /mnt/pt/c c 1 3; rc_c=$?
+tap_diag "pt: cp $rc_cp, chmod 6755 $rc_chmod, mknod b $rc_b, mknod c $rc_c"
+expect "pt: the guest copied the program" test "$rc_cp" -eq 0
+expect "pt: the program is root's and setuid on the host (the guest's owner kept)" \
+    test -u "$pt/p" -a "$(stat -c %u "$pt/p" 2>/dev/null)" = 0
+expect "pt: nobody running it through the folder's path stays nobody" gains_nothing "$pt/p"
+expect "pt: nobody running it through the parent directory stays nobody" \
+    gains_nothing_from_parent "$SHARES" pt
+expect "pt: the block device node is refused or unusable" device_unusable "$pt" b
+expect "pt: the character device node is refused or unusable" device_unusable "$pt" c
+virsh -q destroy "$DOM" >/dev/null 2>&1
+umount -l "$pt"
+expect "without the protection, nobody running the passthrough program gets uid 0 (the threat is real)" \
+    test "$(uid_as_nobody "$pt/p")" = 0
+rm -f "$pt/p" "$pt/payload.in" "$pt/b" "$pt/c"
+out=$("$VS" remove "$DOM" "$pt" 2>&1); rc=$?
+tap_diag "$out"
+expect "remove pt exits 0" test "$rc" -eq 0
+expect "after remove pt: /etc/fstab is byte for byte as before add" cmp -s /etc/fstab "$FSTAB_ORIG"
+expect "after remove pt: the host's mount points are as before add" \
+    test "$(mount_points)" = "$MOUNTS_ORIG"
 
 tap_done

@@ -38,17 +38,11 @@ ART=${GUI_ARTIFACTS:-$top/gui-artifacts}
 DOM=vs-test-gui
 export LIBVIRT_DEFAULT_URI=qemu:///system
 
-expect() { tap_check "$@"; }
-expect_not() { tap_check_not "$@"; }
 g() { lab_guest_exec "$DOM" "$@"; }
 gmounted() { g /bin/grep -q " $1 $2 " /proc/mounts; }
 # gnot_mounted MNT [FSTYPE]: the guest ran grep and found no such mount; an
 # agent that did not answer is no "not mounted" (lab_guest_false).
 gnot_mounted() { lab_guest_false "$DOM" /bin/grep -q " $1 ${2:+$2 }" /proc/mounts; }
-# boot_id: the guest's boot id; new_boot OLD: a boot id now, not OLD, and
-# OLD was one (a read that failed before or now proves no restart).
-boot_id() { g /bin/cat /proc/sys/kernel/random/boot_id; }
-new_boot() { local id; [ -n "$1" ] && id=$(boot_id) && [ -n "$id" ] && [ "$id" != "$1" ]; }
 # vs_meta --live|--config: virt-share's metadata of the domain (its mount records).
 vs_meta() { virsh -q metadata "$DOM" https://virt-share.org/xmlns/virt-share/1 "$1" 2>/dev/null; }
 # xml_has [--inactive]: "yes" if a filesystem of the domain has the source
@@ -355,7 +349,7 @@ p9b=$SHARES/p9b
 mkdir -m 777 "$p9b"
 echo "9p b" >"$p9b/f.txt"
 chmod 644 "$p9b/f.txt"
-boot_before=$(boot_id) || boot_before=
+boot_before=$(lab_boot_id "$DOM") || boot_before=
 # What the guest reads once the window says mounted (before the remove below).
 HOOKS=("18c-restart-vm-done { g /bin/cat /mnt/p9b/f.txt 2>&1 || echo unreadable; } >$ART/.p9b-read; mv $ART/.p9b-read $ART/.p9b-read-done")
 gui restart-vm <<EOF2
@@ -395,7 +389,7 @@ shot 18d-p9b-removed-pending-stop
 quit
 EOF2
 expect "Restart VM: program exits 0" test $? -eq 0
-expect "Restart VM: the guest was restarted (new boot id)" new_boot "$boot_before"
+expect "Restart VM: the guest was restarted (new boot id)" lab_new_boot "$DOM" "$boot_before"
 expect "Restart VM: the guest read the pending share's file" test "$(cat "$ART/.p9b-read-done")" = "9p b"
 expect "Restart VM: the earlier 9p share is mounted again" gmounted /mnt/p9 9p
 SRC_PATTERN=$p9b

@@ -11,17 +11,10 @@
 # TAP output (tests/tap.sh); exit 1 on failure.  Run under the lab lock.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=lib.sh
-. "$here/lib.sh"
-# shellcheck source=daemons.sh
-. "$here/daemons.sh"
-# shellcheck source=../tap.sh
-. "$top/tests/tap.sh"
+# shellcheck source=../e2e/common.sh
+. "$here/../e2e/common.sh"
 
 OTHER=vs-lab-other
-expect() { tap_check "$@"; }
-expect_not() { tap_check_not "$@"; }
 # alive PID: PID is a number and that process exists (an empty PID, from a
 # pid file never written, made [ -d /proc/ ] true: "alive").
 alive() { [[ $1 =~ ^[0-9]+$ ]] && [ -d "/proc/$1" ]; }
@@ -37,15 +30,16 @@ nothing_answers() {
     return 1
 }
 
-[ "$(id -u)" -eq 0 ] || { echo "coexist: run as root" >&2; exit 1; }
+e2e_need_root
 if lab_answers "$LAB_URI"; then
     tap_skip "the demo next to libvirt daemons the lab did not start" \
         "a libvirt daemon already answers on $LAB_URI; these tests need a machine where none does"
     tap_done
 fi
-T=$(mktemp -d /var/tmp/vs-coexist.XXXXXX)
-chmod 755 "$T"
+e2e_scratch coexist
+T=$SHARES
 made_user=false session_pid='' foreign=()
+# (e2e_exit then removes $T)
 cleanup() {
     local p d
     # The "user's" domains this test defined on its outside daemon.
@@ -55,10 +49,7 @@ cleanup() {
     for p in "${foreign[@]}" $session_pid ${holder:-}; do kill "$p" 2>/dev/null; done
     bash "$here/teardown.sh" >/dev/null 2>&1
     $made_user && userdel -r "$OTHER" >/dev/null 2>&1
-    lab_unprotect_under "$T"
-    rm -rf "$T"
 }
-trap cleanup EXIT
 
 # demo LOG [DIR]: run the README's demo from DIR (default this checkout).
 demo() { (cd "${2:-$top}" && bash tests/lab/demo.sh) >"$1" 2>&1; }

@@ -129,10 +129,11 @@ PY
 # host, and a /dev/kvm made by SPEC: "MODE MAJOR MINOR" (group kvm), or
 # "none" for no node.  Works whether or not this host has a /dev/kvm (a
 # bind mount over /dev/kvm would need one) and leaves the host's alone.
+# The staging directory is $LAB_DEV_STAGING.XXXXXX (default /run/vs-lab-dev).
 lab_with_dev_kvm() {
     local spec=$1 d rc
     shift
-    d=$(mktemp -d /run/vs-lab-dev.XXXXXX) || return 1
+    d=$(mktemp -d "${LAB_DEV_STAGING:-/run/vs-lab-dev}.XXXXXX") || return 1
     unshare -m --propagation private bash -c '
         spec=$1 d=$2; shift 2
         mount -t tmpfs -o mode=0755 vs-lab-dev "$d" || exit 125
@@ -286,6 +287,39 @@ lab_guest_reboot() {
 
 # lab_boot_id DOM: the guest's boot id (changes on every guest reboot).
 lab_boot_id() { lab_guest_exec "$1" /bin/cat /proc/sys/kernel/random/boot_id; }
+
+# lab_new_boot DOM OLD: the guest answers with a boot id, not OLD, and OLD
+# is one (a read that failed before proves no reboot after).
+lab_new_boot() {
+    local id
+    [ -n "$2" ] || { log "$1: no boot id was read before"; return 1; }
+    id=$(lab_boot_id "$1") && [ -n "$id" ] && [ "$id" != "$2" ]
+}
+
+# lab_wait_new_boot DOM OLD TIMEOUT_S: until lab_new_boot DOM OLD, for
+# TIMEOUT_S seconds at most.  Each read gets 10 s, so that one agent call
+# hanging while the guest goes down does not use up the wait.
+lab_wait_new_boot() {
+    local t0
+    [ -n "$2" ] || { log "$1: no boot id was read before"; return 1; }
+    t0=$(lab_ms)
+    while [ $(($(lab_ms) - t0)) -lt $(($3 * 1000)) ]; do
+        LAB_EXEC_TIMEOUT=10 lab_new_boot "$1" "$2" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    log "$1: no new boot id after $3 s"
+    return 1
+}
+
+# lab_reboot DOM TIMEOUT_S: reboot DOM through its agent and wait until it
+# answers with a new boot id.  The boot id decides, not the reply to the
+# reboot command (which may come from the agent going away).
+lab_reboot() {
+    local before
+    before=$(lab_boot_id "$1") && [ -n "$before" ] || return 1
+    lab_guest_reboot "$1" 2>/dev/null
+    lab_wait_new_boot "$1" "$before" "$2"
+}
 
 # lab_pid_is PID NAME: process PID runs /usr/sbin/NAME (not a zombie).
 # (A chrooted daemon's exe may read as seen from its root or from ours.)

@@ -3,22 +3,14 @@
 # ansible.sh): this host's sshd on 127.0.0.1 with keys of its own; on the
 # trixie stack it runs in the namespace of the trixie daemons with
 # ChrootDirectory the trixie root, so every command a client runs over ssh
-# runs there, with that root's file system, /etc and libvirt 11.  Sourcing
-# it sources lib.sh, daemons.sh and tests/tap.sh; then call
-# lab_remote_host_start.
+# runs there, with that root's file system, /etc and libvirt 11.  Source it
+# after tests/e2e/common.sh, then call lab_remote_host_start.
 #   SSHDIR   its keys, config, known_hosts and the ssh wrapper ($SSHDIR/ssh)
 #   PORT     its port (VS_REMOTE_SSH_PORT, else a free one)
 #   HOST     the remote host's root as seen from here ("" on the host stack)
 #   URI      qemu+ssh:// to it, through that wrapper (exported)
 #   VIRT_SHARE_REMOTE_COMMAND  this checkout's virt-share, as the host sees it
 #   stop_sshd  stops it again (the caller's cleanup)
-
-# shellcheck source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=daemons.sh
-. "$(dirname "${BASH_SOURCE[0]}")/daemons.sh"
-# shellcheck source=../tap.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 
 SSHDIR=$LAB_STATE/ssh
 PORT=${VS_REMOTE_SSH_PORT:-$(lab_free_port)}
