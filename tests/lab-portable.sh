@@ -97,6 +97,38 @@ tap_check "the host's /dev/kvm is as it was ($kvm_before)" \
 tap_check "no staging directory is left in /run" \
     bash -c '! compgen -G "$1.*" >/dev/null' _ "$LAB_DEV_STAGING"
 
+# ---- /dev/kvm that QEMU's user cannot open: usable while the lab runs, then as found ----
+# nobody stands in for QEMU's user (libvirt-qemu need not exist here); the
+# oracle opens the node as nobody itself.
+kvm_case() {   # kvm_case SPEC: "before|after begin|after a second begin|after end|saved file" lines
+    no_kvm bash -c '. "$1"; spec=$2
+        nobody_opens() { setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+            /bin/sh -c ": <>/dev/kvm" 2>/dev/null && echo yes || echo no; }
+        show() { echo "$(stat -c "%a %u:%g" /dev/kvm 2>/dev/null || echo absent) $(nobody_opens)"; }
+        lab_with_dev_kvm "$spec" bash -c ". \"\$1\"; $(declare -f nobody_opens show)
+            show; lab_kvm_usable_begin 2>/dev/null; show; lab_kvm_usable_begin 2>/dev/null; show
+            lab_kvm_usable_end 2>/dev/null; show; [ -e \"\$LAB_KVM_SAVED\" ] && echo saved-left || echo no-saved-file" _ "$1"' \
+        _ "$lib" "$1"
+}
+export VS_LAB_QEMU_USER=nobody VS_LAB_DIR=$T/kvm-lab
+# A node c 1 3 (/dev/null's numbers) opens on any host; c 10 232 needs the kvm module.
+for node in "600 1 3" "660 1 3"; do
+    mapfile -t r < <(kvm_case "$node")
+    tap_diag "/dev/kvm $node: ${r[*]}"
+    tap_check "kvm $node: QEMU's user cannot open it as found (oracle)" test "${r[0]##* }" = no
+    tap_check "kvm $node: usable by QEMU's user while the lab runs" test "${r[1]##* }" = yes
+    tap_check "kvm $node: a second setup keeps it usable" test "${r[2]##* }" = yes
+    tap_check "kvm $node: put back as found (${r[0]% *}) after teardown" test "${r[3]}" = "${r[0]}"
+    tap_check "kvm $node: no record left" test "${r[4]}" = no-saved-file
+done
+mapfile -t r < <(kvm_case "666 1 3")
+tap_check "kvm 666: a node QEMU's user can open is left alone (${r[*]})" \
+    test "${r[0]}|${r[1]}|${r[3]}|${r[4]}" = "666 ${r[0]#* }|${r[0]}|${r[0]}|no-saved-file"
+mapfile -t r < <(kvm_case none)
+tap_check "no /dev/kvm: nothing made, nothing recorded (${r[*]})" \
+    test "${r[1]}|${r[4]}" = "absent no|no-saved-file"
+unset VS_LAB_QEMU_USER VS_LAB_DIR
+
 # ---- the guest oracle: a "no" is the guest's, never a silent agent's ----
 # guest_false RC: lab_guest_false over a guest command that ended with RC.
 guest_false() {

@@ -5,7 +5,9 @@
 #   lab (libvirtd + TCG guest with qemu-ga) -> end-to-end tests -> teardown ->
 #   the desktop program's end-to-end test (tests/gui/run.sh, Xvfb) ->
 #   the demo next to libvirt daemons the lab did not start (tests/lab/coexist.sh) ->
-#   the Debian packages: build, lintian, install, check, purge (tests/pkg/deb.sh).
+#   the Debian packages: build, lintian, install, check, purge (tests/pkg/deb.sh) ->
+#   those packages installed in Debian roots booted with systemd as PID 1
+#   (tests/e2e/installed.sh: units, hook, watcher, user unit, purge).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -32,7 +34,8 @@ summary() {
     echo "== run-all: minutes per part (total $(minutes "$SECONDS") min)"
     for p in "${parts[@]}"; do echo "  $p"; done
 }
-trap summary EXIT
+debs=$(mktemp -d)
+trap 'summary; rm -rf "$debs"' EXIT
 
 part "build dependencies" bash tests/build-deps.sh
 part "shellcheck" bash tests/shellcheck.sh          # every shell script in the tree
@@ -48,4 +51,7 @@ if [ -x plugin/desktop/virt-share-desktop ]; then part "desktop program (Xvfb)" 
 part "coexist (other daemons)" bash tests/lab/coexist.sh
 # Last: the packages install a libvirt hook, which libvirtd would run for
 # every start of the lab's domains; after the lab is torn down it meets none.
-part "Debian packages" bash tests/pkg/deb.sh
+part "Debian packages" env VS_DEB_KEEP="$debs" bash tests/pkg/deb.sh
+# The same packages, installed as a system with systemd as PID 1 runs them
+# (containers of its own: nothing on this host is touched).
+part "installed system (systemd-nspawn)" env VS_INSTALLED_DEBS="$debs" bash tests/e2e/installed.sh

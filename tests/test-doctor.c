@@ -495,6 +495,23 @@ test_status_answers(void **state)
     assert_false(vs_status_restart_pending(all, FALSE));
 }
 
+/* One verdict for the CLI and the window: never "no problem" under a
+ * warning or with the guest unchecked, nothing under an error. */
+static void
+test_doctor_summary(void **state)
+{
+    VsDoctorReport r = { .guest_checked = TRUE };
+
+    assert_string_equal(vs_doctor_summary(&r), "No problem found.");
+    r.warnings = 1;
+    assert_null(strstr(vs_doctor_summary(&r), "No problem"));
+    r.warnings = 0;
+    r.guest_checked = FALSE;
+    assert_null(strstr(vs_doctor_summary(&r), "No problem"));
+    r.errors = 1;
+    assert_null(vs_doctor_summary(&r));
+}
+
 /* ---- /dev/kvm: libvirt's probe and its cache check must agree ---- */
 
 /* Every combination against the rule as libvirt 9.0 behaves: its probe
@@ -606,6 +623,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_doctor_guest_exec_blocked, setup, teardown),
         cmocka_unit_test(test_doctor_guest_finding_states),
         cmocka_unit_test(test_status_answers),
+        cmocka_unit_test(test_doctor_summary),
         cmocka_unit_test_setup_teardown(test_doctor_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_missing_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doctor_host_scope, setup, teardown),

@@ -2,6 +2,7 @@
 # The watcher unit exactly as `make install` writes it: systemd-analyze verify
 # must accept it (ExecStart substituted and executable, no unknown setting),
 # and its hardening must not regress (offline exposure at most 1.5; 9.6 before).
+# The user unit too (verify, session URI, no daemon spawned).
 set -uo pipefail
 # shellcheck source=tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
@@ -46,4 +47,19 @@ tap_check "no Wants= on a libvirt daemon" \
     bash -c '! grep -q "^Wants=.*\(libvirtd\|virtqemud\)" "$1"' _ "$unit"
 tap_check "ordered after both libvirtd and virtqemud" \
     bash -c 'grep "^After=" "$1" | grep -q libvirtd && grep "^After=" "$1" | grep -q virtqemud' _ "$unit"
+
+# The user unit, as `make install` writes it into systemduserunitdir.
+${MAKE:-make} -s -C "$VS_BUILDDIR" DESTDIR="$root/user" install-systemduserunitDATA >/dev/null ||
+    tap_bail "make install of the user unit failed"
+uunit=$(find "$root/user" -name virt-share-watch.service)
+# ExecStart must name an executable: the installed path may not exist yet.
+sed -i "s|^ExecStart=[^ ]*virt-share |ExecStart=$VS_BUILDDIR/src/virt-share |" "$uunit"
+if out=$(XDG_RUNTIME_DIR=$root systemd-analyze --user verify --man=no "$uunit" 2>&1) && [ -z "$out" ]; then
+    tap_ok "systemd-analyze --user verify accepts the user unit"
+else
+    tap_not_ok "systemd-analyze --user verify accepts the user unit" "$out"
+fi
+tap_check "the user unit watches qemu:///session" grep -q "^ExecStart=.* --connect qemu:///session watch$" "$uunit"
+tap_check "the user unit never spawns the session daemon (LIBVIRT_AUTOSTART=0)" \
+    grep -qx "Environment=LIBVIRT_AUTOSTART=0" "$uunit"
 tap_done

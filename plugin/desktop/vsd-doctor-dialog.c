@@ -161,15 +161,18 @@ vsd_doctor_show(VsdDoctorDialog *dd, VsdOp *op)
     while ((child = gtk_widget_get_first_child(dd->list)))
         gtk_box_remove(GTK_BOX(dd->list), child);
     gtk_label_set_text(GTK_LABEL(dd->identity), op->identity);
-    if (op->findings->len == 0) {
-        GtkWidget *ok = gtk_label_new(_("No problem found."));
-        gtk_widget_set_name(ok, "no-problem");
-        gtk_label_set_xalign(GTK_LABEL(ok), 0);
-        gtk_box_append(GTK_BOX(dd->list), ok);
-    }
     /* The rows own the findings from here. */
     for (guint i = 0; i < op->findings->len; i++)
         gtk_box_append(GTK_BOX(dd->list), vsd_finding_row(dd, g_ptr_array_steal_index(op->findings, i--)));
+    /* The verdict under them, the CLI's sentence. */
+    if (op->summary) {
+        GtkWidget *ok = gtk_label_new(op->summary);
+
+        gtk_widget_set_name(ok, "doctor-summary");
+        gtk_label_set_xalign(GTK_LABEL(ok), 0);
+        gtk_label_set_wrap(GTK_LABEL(ok), TRUE);
+        gtk_box_append(GTK_BOX(dd->list), ok);
+    }
 }
 
 static void

@@ -122,6 +122,7 @@ vsd_op_free(VsdOp *op)
     vsd_finding_free(op->fix);
     g_free(op->description);
     g_free(op->identity);
+    g_free(op->summary);
     g_clear_pointer(&op->findings, g_ptr_array_unref);
     g_free(op);
 }
@@ -230,6 +231,7 @@ vsd_op_take_report(VsdOp *op, VsDoctorReport *report)
     if (report->agent_error && report->findings->len == 0)
         g_string_append_printf(about, "\n%s %s", _("Guest agent:"), report->agent_error);
     op->identity = g_string_free(g_steal_pointer(&about), FALSE);
+    op->summary = g_strdup(vs_doctor_summary(report));
     op->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_finding_free);
     /* The host's and the domain's findings first: they decide about every share. */
     vsd_op_take_findings(op, report->host_findings, TRUE, NULL);

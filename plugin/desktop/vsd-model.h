@@ -87,6 +87,7 @@ typedef struct {
     char *description;          /* ADD_PREPARE */
     VsPlan plan;                /* ADD_PREPARE, ADD */
     char *identity;             /* DOCTOR: who QEMU runs as, what else decides access */
+    char *summary;              /* DOCTOR: the verdict (vs_doctor_summary), or NULL */
     GPtrArray *findings;        /* DOCTOR: VsdFinding */
 } VsdOp;
 

@@ -95,18 +95,8 @@ vs_print_text(const VsDoctorReport *r)
         vs_print_finding(g_ptr_array_index(r->findings, i));
     for (guint i = 0; i < r->shares->len; i++)
         vs_print_share(g_ptr_array_index(r->shares, i));
-    if (r->errors)
-        return;
-    /* Never "no problem" under a warning (a stopped domain is one). */
-    if (!r->guest_checked)
-        printf(_("\nNo error found on the host; the guest could not be checked (the domain "
-                 "is not running).\n"));
-    else if (r->warnings)
-        printf(ngettext("\nNo error found, but see the warning above.\n",
-                        "\nNo error found, but see the %u warnings above.\n", r->warnings),
-               r->warnings);
-    else
-        printf(_("\nNo problem found.\n"));
+    if (vs_doctor_summary(r))
+        printf("\n%s\n", vs_doctor_summary(r));
 }
 
 /* For --json the whole run is made with messages in English (gettext follows

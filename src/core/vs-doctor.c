@@ -390,3 +390,17 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
     }
     return g_steal_pointer(&report);
 }
+
+const char *
+vs_doctor_summary(const VsDoctorReport *r)
+{
+    if (r->errors)
+        return NULL;
+    if (!r->guest_checked)
+        return _("No error found on the host; the guest could not be checked (the domain is "
+                 "not running).");
+    if (r->warnings)
+        return ngettext("No error found, but see the warning above.",
+                        "No error found, but see the warnings above.", r->warnings);
+    return _("No problem found.");
+}

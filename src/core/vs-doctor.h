@@ -41,6 +41,11 @@ typedef struct {
     guint warnings;             /* WARNING findings (host, domain and shares) */
 } VsDoctorReport;
 
+/* The verdict under @report, one translated sentence for every front end:
+ * never "no problem" under a warning or with the guest unchecked.  NULL when
+ * errors are left (each says what is wrong). */
+const char *vs_doctor_summary(const VsDoctorReport *report);
+
 void vs_doctor_report_free(VsDoctorReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDoctorReport, vs_doctor_report_free)
 

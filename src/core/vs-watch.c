@@ -32,6 +32,7 @@ typedef struct {
     int agent_cb;
     guint reconnect_id;
     VsTimeBackOff reconnect;
+    gboolean waiting_said;  /* the "waiting for libvirt" line, once per wait */
     VsRunOptions ropts;
     VsNotifyFunc notify;    /* the caller's, called under notify_lock */
     gpointer notify_data;
@@ -373,6 +374,7 @@ vs_watch_lost(gpointer data)
     if (!watch_singleton->reconnect_id) {
         vs_watch_say(_("connection to %s lost; reconnecting"),
                      watch_singleton->uri ? watch_singleton->uri : _("the default hypervisor"));
+        watch_singleton->waiting_said = TRUE;
         vs_time_backoff_start(&watch_singleton->reconnect, 250, 5000, VS_TIME_BACKOFF_FOREVER);
         vs_watch_schedule_connect();
     }
@@ -392,10 +394,18 @@ vs_watch_connect(gpointer data)
     virConnect *conn = vs_connect(watch_singleton->uri, &error);
 
     if (!conn) {
+        /* A unit may start before libvirt is installed, started or
+         * socket-activated: one line that says what does not answer, then
+         * quiet retries (a loop of errors would fill the journal). */
+        if (!watch_singleton->waiting_said) {
+            vs_watch_say(_("waiting for libvirt: %s"), error->message);
+            watch_singleton->waiting_said = TRUE;
+        }
         vs_watch_schedule_connect();
         return G_SOURCE_REMOVE;
     }
     watch_singleton->reconnect_id = 0;
+    watch_singleton->waiting_said = FALSE;
     watch_singleton->conn = conn;
     virConnectSetKeepAlive(conn, 5, 3);
     virConnectRegisterCloseCallback(conn, vs_watch_closed, NULL, NULL);

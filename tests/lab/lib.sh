@@ -153,6 +153,41 @@ lab_with_dev_kvm() {
     rmdir "$d"
     return "$rc"
 }
+# lab_kvm_usable_begin / lab_kvm_usable_end: while the lab runs, a /dev/kvm
+# that root can open but QEMU's user cannot is made usable by everyone
+# (0666, as systemd's dev-kvm-mode=0666 makes it), and put back afterwards
+# as it was found (mode, owner, group: LAB_KVM_SAVED).  With such a node
+# libvirt probes QEMU as root (it finds KVM), then checks the node as QEMU's
+# user (KVM "not available now") and drops its capabilities cache at every
+# lookup: each virsh define costs a QEMU probe (20-50 s here).  A host with
+# no node, or one QEMU's user can open, is left alone.  The lab's guests
+# are TCG (type 'qemu') either way.
+LAB_KVM_SAVED=$LAB_DIR/state/dev-kvm.saved
+LAB_QEMU_USER=${VS_LAB_QEMU_USER:-libvirt-qemu}
+lab_kvm_qemu_can_open() {
+    setpriv --reuid="$LAB_QEMU_USER" --regid="$(id -g "$LAB_QEMU_USER")" --init-groups \
+        test -r /dev/kvm -a -w /dev/kvm 2>/dev/null
+}
+lab_kvm_usable_begin() {
+    local saved
+    [ -c /dev/kvm ] && id "$LAB_QEMU_USER" >/dev/null 2>&1 || return 0
+    [ -s "$LAB_KVM_SAVED" ] && return 0   # this lab's already: keep the first record
+    lab_kvm_qemu_can_open && return 0
+    saved=$(stat -c '%a %u %g' /dev/kvm) || return 1
+    mkdir -p "${LAB_KVM_SAVED%/*}" && printf '%s\n' "$saved" >"$LAB_KVM_SAVED" || return 1
+    chmod 0666 /dev/kvm || return 1
+    log "/dev/kvm ($saved) made usable by $LAB_QEMU_USER (0666) while the lab runs"
+}
+lab_kvm_usable_end() {
+    local m u g
+    [ -s "$LAB_KVM_SAVED" ] || return 0
+    read -r m u g <"$LAB_KVM_SAVED" || return 1
+    if [ -c /dev/kvm ]; then
+        chown "$u:$g" /dev/kvm && chmod "$m" /dev/kvm || return 1
+        log "/dev/kvm put back as found ($m $u:$g)"
+    fi
+    rm -f "$LAB_KVM_SAVED"
+}
 # lab_libvirt_version [hypervisor]: the libvirt version of the daemon behind
 # $LAB_URI (virConnectGetLibVersion), or its QEMU's (virConnectGetVersion),
 # as "MAJOR.MINOR.MICRO", through python3-libvirt: the text of `virsh

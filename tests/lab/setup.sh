@@ -9,8 +9,9 @@
 #     lab's own (systemd units, or by hand with pid files): see daemons.sh;
 #     with VS_LAB_STACK=trixie, the Debian 13 stack's own daemons in their
 #     chroot (built once with mmdebstrap): see stack-trixie.sh.
-# Usage: [VS_LAB_STACK=host|trixie] setup.sh [--rebuild]
-#   (--rebuild: rebuild the initramfs anyway)
+# Usage: [VS_LAB_STACK=host|trixie] setup.sh [--rebuild] [--guest-only]
+#   (--rebuild: rebuild the initramfs anyway; --guest-only: steps 1-3, no
+#   daemon: tests/e2e/installed.sh boots the guest under its own libvirt)
 # /etc/libvirt/qemu.conf is not touched.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,12 +22,14 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=distro.sh
 . "$here/distro.sh"
 
-rebuild=false
-case ${1:-} in
-    --rebuild) rebuild=true ;;
-    "") ;;
-    *) echo "usage: setup.sh [--rebuild]" >&2; exit 2 ;;
-esac
+rebuild=false guest_only=false
+for a in "$@"; do
+    case $a in
+        --rebuild) rebuild=true ;;
+        --guest-only) guest_only=true ;;
+        *) echo "usage: setup.sh [--rebuild] [--guest-only]" >&2; exit 2 ;;
+    esac
+done
 [ "$(id -u)" -eq 0 ] || { echo "setup: must run as root" >&2; exit 1; }
 
 T0=$(lab_now)
@@ -278,8 +281,16 @@ if $distro && ! lab_distro_ready; then
     t_distro=$(lab_since "$t")
 fi
 
+if $guest_only; then
+    echo "setup: guest ready in $(lab_since "$T0") s (apt $t_apt, harvest $t_harvest, initramfs $t_initramfs); kernel $KVER; lab dir $LAB_DIR"
+    exit 0
+fi
+
 # ---- 4. daemons (tests/lab/daemons.sh: whatever answers, else our own) ----
 t=$(lab_now)
+# Before the daemons: a /dev/kvm QEMU's user cannot open makes every define
+# probe QEMU again (lib.sh); teardown.sh puts it back.
+lab_kvm_usable_begin || echo "setup: could not make /dev/kvm usable by $LAB_QEMU_USER; going on (slower)" >&2
 lab_daemons_start || exit 1
 t_daemons=$(lab_since "$t")
 

@@ -29,4 +29,6 @@ elif ! $keep_daemons; then
     log "no libvirt daemon answers: no domains removed"
 fi
 $keep_daemons || lab_daemons_stop
+# /dev/kvm as setup.sh found it (lib.sh: lab_kvm_usable_begin).
+lab_kvm_usable_end || { log "could not put /dev/kvm back as it was ($(cat "$LAB_KVM_SAVED"))"; rc=1; }
 exit "$rc"

@@ -11,14 +11,24 @@
 # nocheck, since run-all.sh has just run it on the same tree).
 # VS_DEB_DIR=DIR skips the build and tests the virt-share_*.deb and .changes
 # already in DIR (to check install and purge again quickly).
+# VS_DEB_KEEP=DIR copies the built .debs and .changes to DIR (for
+# tests/e2e/installed.sh, which installs them in a booted Debian root).
+# --build-only DIR: build (no lintian, no install), the results in DIR.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../tap.sh
 . "$top/tests/tap.sh"
 
+build_only=false
+case ${1:-} in
+    --build-only) [ -n "${2:-}" ] || tap_bail "usage: deb.sh [--build-only DIR]"
+                  build_only=true; VS_DEB_KEEP=$2; unset VS_DEB_DIR ;;
+    "") ;;
+    *) tap_bail "usage: deb.sh [--build-only DIR]" ;;
+esac
 [ "$(id -u)" -eq 0 ] || tap_bail "needs root (apt-get, dpkg -i)"
 pkgs=(virt-share virt-share-desktop)
-for p in "${pkgs[@]}"; do
+$build_only || for p in "${pkgs[@]}"; do
     if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
         tap_bail "a $p package is already installed; this test would replace and purge it"
     fi
@@ -79,6 +89,12 @@ for p in "${pkgs[@]}"; do
     debs+=("$(ls "$out/${p}"_*.deb)") || tap_bail "no ${p}_*.deb in $out"
 done
 changes=$(ls "$out"/virt-share_*.changes) || tap_bail "no virt-share_*.changes in $out"
+if [ -n "${VS_DEB_KEEP:-}" ]; then
+    { mkdir -p "$VS_DEB_KEEP" && cp "${debs[@]}" "$changes" "$VS_DEB_KEEP/"; } ||
+        tap_bail "cannot copy the packages to $VS_DEB_KEEP"
+    tap_diag "packages kept in $VS_DEB_KEEP"
+fi
+$build_only && tap_done
 
 # ---- lintian: no error, no warning; info tags are shown, not fatal ----
 lint=$(lintian --fail-on error,warning --display-info "$changes" 2>&1)
