@@ -421,6 +421,70 @@ touch "$TMP/a-file"
 vs add stopped "$TMP/a-file"
 check_rc "add a regular file" 1
 
+# ---- --exist-ok: the same request twice changes nothing the second time ----
+# Each run starts from testnode.xml (the test driver cannot attach either), so
+# the first run's change is the dry run's answer and the second run is a
+# request for a share the node has.
+# json_holds NAME JSON PYTHON_EXPR: the expression on the parsed document (d) holds.
+json_holds() {
+    if python3 -c "import json,sys; d=json.load(sys.stdin); assert $3, d" <<<"$2" 2>/dev/null; then
+        tap_ok "$1"
+    else
+        tap_not_ok "$1" "not ($3) in: $2"
+    fi
+}
+mkdir "$TMP/idem"
+vs add stopped "$TMP/idem" --exist-ok --dry-run --json
+check_rc "add --exist-ok --dry-run of a new share" 0
+json_holds "add --exist-ok --dry-run of a new share: changed true" "$out" \
+    'd["changed"] is True and d["dry_run"] is True and d["share"]["source"].endswith("/idem") and "<filesystem" in d["device_xml"]'
+vs add stopped "$TMP/idem" --exist-ok --json
+check_rc "add --exist-ok of a new share: the test driver cannot attach" 2
+if [ -z "$out" ]; then tap_ok "add --json that fails prints no document"
+else tap_not_ok "add --json that fails prints no document" "$out"; fi
+same_docs=(running /usr/share --readonly --target /mnt/docs)
+for round in first second; do
+    vs add "${same_docs[@]}" --exist-ok --json
+    check_rc "add --exist-ok of the share there, $round run" 0
+    json_holds "add --exist-ok of the share there, $round run: changed false" "$out" \
+        'd["changed"] is False and d["share"]["tag"] == "docs" and d["device_xml"] is None'
+done
+vs add "${same_docs[@]}" --exist-ok
+check_rc "add --exist-ok, text" 0
+contains "add --exist-ok says nothing changed" "$out" "with these options; nothing changed."
+vs add "${same_docs[@]}" --exist-ok --dry-run --json
+json_holds "add --exist-ok --dry-run of the share there: changed false" "$out" \
+    'd["changed"] is False and d["dry_run"] is True'
+vs add "${same_docs[@]}"
+check_rc "add of the share there without --exist-ok: still an error" 1
+vs add "${same_docs[@]}" --mode mapped --exist-ok --json
+check_rc "add --exist-ok with another mode" 1
+contains "add --exist-ok names the option that differs" "$err" "--mode mapped (it has squash)"
+if [ -z "$out" ]; then tap_ok "add --exist-ok with another mode: no document"
+else tap_not_ok "add --exist-ok with another mode: no document" "$out"; fi
+vs add running /usr/share --exist-ok
+check_rc "add --exist-ok without --readonly and --target" 1
+contains "add --exist-ok names each option that differs" "$err" \
+    "--target /usr/share (it has /mnt/docs), no --readonly (it is read-only)"
+vs add running "$TMP/idem" --tag docs --exist-ok
+check_rc "add --exist-ok of another folder with a tag in use" 1
+contains "add --exist-ok: a tag in use is still an error" "$err" "tag 'docs' is already used"
+vs add running "$TMP/no-such-folder" --exist-ok
+check_rc "add --exist-ok of a missing folder" 1
+for round in first second; do
+    vs remove running nosuchtag --exist-ok --json
+    check_rc "remove --exist-ok of an absent share, $round run" 0
+    json_holds "remove --exist-ok of an absent share, $round run: changed false" "$out" \
+        'd["changed"] is False and d["share"] is None and d["domain"] == "running"'
+done
+vs remove running "$TMP/idem" --exist-ok
+check_rc "remove --exist-ok of an absent folder, text" 0
+contains "remove --exist-ok says nothing changed" "$out" "nothing changed."
+vs remove running nosuchtag
+check_rc "remove of an absent share without --exist-ok: still an error" 1
+vs remove running docs --exist-ok --json
+check_rc "remove --exist-ok of a share there still removes it (the test driver cannot)" 2
+
 # ---- "tag or folder?": one resolver; a word naming a directory here is that folder ----
 cd /usr || exit 1
 # The running test domain has no guest agent: a problem (exit 4, never "No

@@ -26,6 +26,8 @@ static struct {
     gboolean force;
     gboolean persist;
     gboolean allow_setuid;
+    gboolean exist_ok;
+    gboolean json;
     int timeout;
     char **uid_map;
     char **gid_map;
@@ -69,6 +71,11 @@ const GOptionEntry vs_add_options[] = {
     { "gid-map", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.gid_map,
       N_("Map host gid to guest gid (virtiofs, libvirt >= 10.0.0; may be repeated)"),
       N_("HOST:GUEST") },
+    VS_CLI_OPT_EXIST_OK(opt.exist_ok,
+                        N_("Succeed without changing anything when HOST_DIR is shared with the "
+                           "domain already, with the same options (other options are still an "
+                           "error)")),
+    VS_CLI_OPT_JSON_RESULT(opt.json),
     VS_CLI_OPT_TIMEOUT(opt.timeout,
                        N_("Seconds to wait for the guest agent, guest commands and shutdown "
                           "(default: 60, at most 86400)")),
@@ -115,7 +122,11 @@ const char vs_add_description[] = N_(
     "detached again and the domain is left as it was (unless --keep-device).\n"
     "virt-share mounts only in Linux guests: when the agent of a running guest\n"
     "reports another system (guest-get-osinfo), such as Windows, add refuses\n"
-    "before changing anything; --no-mount still attaches the device.");
+    "before changing anything; --no-mount still attaches the device.\n"
+    "\n"
+    "--exist-ok compares the options given with the share there: an unset --driver\n"
+    "or --tag takes any, an unset --mode the driver's default, an unset --target\n"
+    "HOST_DIR's path; --persist is not compared (the guest's fstab is not read).");
 
 /* The add options from the command line, over the configuration's defaults. */
 static gboolean
@@ -152,6 +163,13 @@ vs_add_hint_no_mount(const VsRunOptions *ropts, GError **error)
     }
 }
 
+static void
+vs_add_say_unchanged(const VsAddJob *job)
+{
+    vs_cli_say(_("'%s' is already shared with domain '%s' (tag '%s') with these options; "
+                 "nothing changed."), job->share->source, job->share->domain, job->share->tag);
+}
+
 /* The checks add makes, the same code (vs_run_add_check), and the device XML. */
 static gboolean
 vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts,
@@ -164,8 +182,14 @@ vs_add_dry_run(virConnect *conn, const char *domain, const VsAddOptions *opts,
         g_prefix_error(error, _("dry run: add would fail: "));
         return FALSE;
     }
-    vs_cli_say(_("Dry run: every check add makes passed; nothing changed. Device XML:"));
-    printf("%s", job->device_xml);
+    if (opt.json)
+        vs_cli_json_add(job, TRUE, FALSE);
+    else if (job->unchanged)
+        vs_add_say_unchanged(job);
+    else {
+        vs_cli_say(_("Dry run: every check add makes passed; nothing changed. Device XML:"));
+        printf("%s", job->device_xml);
+    }
     return TRUE;
 }
 
@@ -194,13 +218,21 @@ vs_cmd_add(int argc, char **argv, GError **error)
     ropts.force = opt.force;
     ropts.persist = opt.persist;
     ropts.dry_run = opt.dry_run;
+    ropts.exist_ok = opt.exist_ok;
+    /* The document alone on stdout; warnings stay on stderr. */
+    if (opt.json)
+        vs_cli_global.quiet = TRUE;
     if (opt.dry_run)
         return vs_add_dry_run(conn, argv[0], &opts, &ropts, error);
     if (!vs_op_add(conn, argv[0], &opts, &ropts, &job, error)) {
         vs_add_hint_no_mount(&ropts, error);
         return FALSE;
     }
-    if (job->plan.restart_needed && !opt.restart)
+    if (opt.json)
+        vs_cli_json_add(job, FALSE, opt.restart);
+    else if (job->unchanged)
+        vs_add_say_unchanged(job);
+    else if (job->plan.restart_needed && !opt.restart)
         vs_cli_say(_("Restart the domain for the share to appear in the guest."));
     return TRUE;
 }

@@ -1,6 +1,7 @@
 /* cmd-doctor.c: virt-share doctor DOMAIN [HOST_DIR|TAG] [--fix] [--json] */
 #include <config.h>
 
+#include <locale.h>
 #include <stdio.h>
 
 #include "vs-cli.h"
@@ -99,11 +100,28 @@ vs_print_text(const VsDoctorReport *r)
         printf("\n%s\n", vs_doctor_summary(r));
 }
 
-gboolean
-vs_cmd_doctor(int argc, char **argv, GError **error)
+/* For --json the whole run is made with messages in English (gettext follows
+ * the thread's locale), since JSON is the same in every language and a script
+ * or a configuration tool shows the message beside the code.  From the start:
+ * GLib keeps the first text g_strerror gives for an errno. */
+static locale_t
+vs_doctor_english_begin(locale_t *english)
+{
+    locale_t base = duplocale(LC_GLOBAL_LOCALE);
+
+    *english = base ? newlocale(LC_MESSAGES_MASK, "C", base) : (locale_t)0;
+    if (!*english) {
+        if (base)
+            freelocale(base);
+        return (locale_t)0;
+    }
+    return uselocale(*english);
+}
+
+static gboolean
+vs_doctor_cli_run(int argc, char **argv, VsDoctorReport **report_out, GError **error)
 {
     g_autoptr(virConnect) conn = NULL;
-    g_autoptr(VsDoctorReport) report = NULL;
     g_autoptr(VsConfig) config = NULL;
     VsDoctorOptions dopts = { .fix = opt.fix };
 
@@ -113,8 +131,25 @@ vs_cmd_doctor(int argc, char **argv, GError **error)
     if (!(config = vs_config_load(NULL, opt.fix ? error : NULL)) && opt.fix)
         return FALSE;
     dopts.config = config;
-    if (!(conn = vs_cli_connect(error)) ||
-        !(report = vs_op_doctor(conn, argv[0], argc > 1 ? argv[1] : NULL, &dopts, error)))
+    if (!(conn = vs_cli_connect(error)))
+        return FALSE;
+    *report_out = vs_op_doctor(conn, argv[0], argc > 1 ? argv[1] : NULL, &dopts, error);
+    return *report_out != NULL;
+}
+
+gboolean
+vs_cmd_doctor(int argc, char **argv, GError **error)
+{
+    g_autoptr(VsDoctorReport) report = NULL;
+    locale_t english = (locale_t)0;
+    locale_t before = opt.json ? vs_doctor_english_begin(&english) : (locale_t)0;
+    gboolean ok = vs_doctor_cli_run(argc, argv, &report, error);
+
+    if (english) {
+        uselocale(before);
+        freelocale(english);
+    }
+    if (!ok)
         return FALSE;
     if (opt.json)
         vs_cli_json_doctor(report);

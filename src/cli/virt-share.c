@@ -40,7 +40,7 @@ const VsCommand vs_cli_commands[] = {
       .min_args = 0, .max_args = 1, .args = { vs_complete_domain }, .run = vs_cmd_list },
     { .name = "remove", .params = N_("DOMAIN HOST_DIR|TAG [OPTION…]"),
       .summary = N_("Unmount a share in the guest and detach it"),
-      .description = vs_remove_description,
+      .description = vs_remove_description, .options = vs_remove_options,
       .min_args = 2, .max_args = 2, .args = { vs_complete_domain, vs_complete_tag_or_dir },
       .flags = VS_COMMAND_ON_HOST, .run = vs_cmd_remove },
     { .name = "mount", .params = N_("DOMAIN [HOST_DIR|TAG] [OPTION…]"),

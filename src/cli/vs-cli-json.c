@@ -190,6 +190,8 @@ vs_json_finding(JsonBuilder *b, const char *tag, const VsFinding *f)
     vs_json_string(b, "path", f->path);
     vs_json_string(b, "command", f->fix_command);
     vs_json_bool(b, "fixable", vs_doctor_fixable(f));
+    /* For logs and scripts (cmd-doctor.c makes the report in English). */
+    vs_json_string(b, "message_en", f->message);
     json_builder_end_object(b);
 }
 
@@ -272,5 +274,42 @@ vs_cli_json_doctor(const VsDoctorReport *r)
     vs_json_fixed(b, r);
     vs_json_int(b, "errors", r->errors);
     vs_json_int(b, "warnings", r->warnings);
+    vs_json_print(b);
+}
+
+/* "changed" first after the domain: what a configuration tool asks. */
+void
+vs_cli_json_add(const VsAddJob *job, gboolean dry_run, gboolean restarted)
+{
+    g_autoptr(JsonBuilder) b = vs_json_begin();
+    gboolean pending = job->unchanged
+        ? vs_device_state(job->share->where, job->share->running, job->share->persistent) ==
+              VS_DEVICE_PENDING_RESTART
+        : job->plan.restart_needed && !restarted;
+
+    vs_json_string(b, "domain", job->share->domain);
+    vs_json_bool(b, "changed", !job->unchanged);
+    vs_json_bool(b, "dry_run", dry_run);
+    vs_json_bool(b, "restart_needed", pending);
+    json_builder_set_member_name(b, "share");
+    vs_json_share(b, job->share, NULL);
+    vs_json_string(b, "device_xml", job->device_xml);
+    vs_json_print(b);
+}
+
+void
+vs_cli_json_remove(const char *domain, const VsRemoveJob *job)
+{
+    g_autoptr(JsonBuilder) b = vs_json_begin();
+
+    vs_json_string(b, "domain", job ? job->share->domain : domain);
+    vs_json_bool(b, "changed", job != NULL);
+    vs_json_bool(b, "restart_needed", job && job->restart_needed);
+    json_builder_set_member_name(b, "share");
+    if (job)
+        vs_json_share(b, job->share, NULL);
+    else
+        json_builder_add_null_value(b);
+    vs_json_string(b, "device_xml", job ? job->device_xml : NULL);
     vs_json_print(b);
 }

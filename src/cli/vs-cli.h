@@ -131,6 +131,11 @@ void vs_cli_json_list(GPtrArray *shares);
 void vs_cli_json_status(const VsDomainState *state, GPtrArray *statuses,
                         const char *agent_error, const VsGuestOs *guest_os);
 void vs_cli_json_doctor(const VsDoctorReport *report);
+/* add: @dry_run, and whether a --restart made a share that waited for one
+ * appear (@restarted). */
+void vs_cli_json_add(const VsAddJob *job, gboolean dry_run, gboolean restarted);
+/* remove of @domain; @job NULL: there was no such share (--exist-ok). */
+void vs_cli_json_remove(const char *domain, const VsRemoveJob *job);
 
 /* A VsNotifyFunc that prints progress with vs_cli_say. */
 void vs_cli_notify(const char *message, gpointer user_data);
@@ -145,6 +150,14 @@ gboolean vs_cli_run_options_timeout(VsRunOptions *ropts, int seconds, GError **e
  * for what. */
 #define VS_CLI_OPT_TIMEOUT(var, help) \
     { "timeout", 0, 0, G_OPTION_ARG_INT, &(var), (help), N_("SECONDS") }
+
+/* --json and --exist-ok of the commands that change a share (add, remove):
+ * into the gboolean @var; --exist-ok with @help (N_()) saying what "exists" means. */
+#define VS_CLI_OPT_JSON_RESULT(var) \
+    { "json", 0, 0, G_OPTION_ARG_NONE, &(var), \
+      N_("Print the result as JSON (whether anything changed, the share); no progress"), NULL }
+#define VS_CLI_OPT_EXIST_OK(var, help) \
+    { "exist-ok", 0, 0, G_OPTION_ARG_NONE, &(var), (help), NULL }
 
 /* Resolve a host path given on the command line: relative paths are taken
  * from the current directory, as users expect from a shell. */

@@ -62,7 +62,26 @@ vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
     g_autoptr(VsAddJob) job = NULL;
     gboolean ok;
 
-    if (!state || !(job = vs_ops_add_prepare(state, opts, error)))
+    if (!state)
+        return FALSE;
+    if (ropts->exist_ok) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VsShare) there = vs_ops_add_existing(state, opts, &err);
+
+        if (err) {
+            g_propagate_error(error, g_steal_pointer(&err));
+            return FALSE;
+        }
+        if (there) {
+            job = g_new0(VsAddJob, 1);
+            job->share = g_steal_pointer(&there);
+            job->unchanged = TRUE;
+            if (job_out)
+                *job_out = g_steal_pointer(&job);
+            return TRUE;
+        }
+    }
+    if (!(job = vs_ops_add_prepare(state, opts, error)))
         return FALSE;
     if (opts->expect_plan && !vs_plan_equal(&job->plan, opts->expect_plan)) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
@@ -73,6 +92,12 @@ vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
     if (ropts->notify)
         ropts->notify(job->description, ropts->notify_data);
     ok = vs_run_add(state, job, ropts, error);
+    /* Where the share is now (for a dry run: would be), as list reports it. */
+    job->share->where = (job->plan.config ? VS_WHERE_CONFIG : 0) |
+                        (job->plan.live || (job->plan.restart_needed && ropts->restart)
+                         ? VS_WHERE_LIVE : 0);
+    job->share->running = state->running;
+    job->share->persistent = state->persistent;
     if (job_out)
         *job_out = g_steal_pointer(&job);
     return ok;
@@ -85,10 +110,22 @@ vs_op_remove(virConnect *conn, const char *domain, const char *what, const VsRun
     g_autoptr(VsLock) lock = NULL;
     g_autoptr(VsDomainState) state = vs_op_load(conn, domain, &lock, ropts->timeout_ms, error);
     g_autoptr(VsRemoveJob) job = NULL;
+    g_autoptr(GError) err = NULL;
     gboolean ok;
 
-    if (!state || !(job = vs_ops_remove_prepare(state, what, error)))
+    if (job_out)
+        *job_out = NULL;
+    if (!state)
         return FALSE;
+    if (!(job = vs_ops_remove_prepare(state, what, &err))) {
+        /* Gone from the definition but still attached (9p) counts as absent:
+         * nothing more that remove could do now. */
+        if (ropts->exist_ok && (g_error_matches(err, VS_ERROR, VS_ERROR_NOT_FOUND) ||
+                                g_error_matches(err, VS_ERROR, VS_ERROR_UNSUPPORTED)))
+            return TRUE;
+        g_propagate_error(error, g_steal_pointer(&err));
+        return FALSE;
+    }
     ok = vs_run_remove(state, job, ropts, error);
     if (job_out)
         *job_out = g_steal_pointer(&job);

@@ -26,12 +26,16 @@ VsAddJob *vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOption
  * @ropts->dry_run: plan and run every check add makes, change nothing
  * (vs_run_add_check), failing with the error add would fail with.  @ropts->notify first
  * gets the plan's description.  *@job_out (may be NULL) receives the job,
- * e.g. to tell whether a restart is still needed. */
+ * e.g. to tell whether a restart is still needed.  With @ropts->exist_ok a
+ * share there already with the same options (vs_ops_add_existing) is
+ * success: the job has only that share and unchanged set. */
 gboolean vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
                    const VsRunOptions *ropts, VsAddJob **job_out, GError **error);
 
 /* Unmount and detach the share @what names (a tag or a host folder,
- * vs_domain_state_find_share).  *@job_out (may be NULL) receives the job. */
+ * vs_domain_state_find_share).  *@job_out (may be NULL) receives the job.
+ * With @ropts->exist_ok a share that is not there (or only in the running
+ * domain, 9p removed from the definition) is success, and *@job_out NULL. */
 gboolean vs_op_remove(virConnect *conn, const char *domain, const char *what,
                       const VsRunOptions *ropts, VsRemoveJob **job_out, GError **error);
 

@@ -18,6 +18,93 @@
 #include "vs-userns.h"
 #include "vs-xml.h"
 
+/* One difference for vs_ops_add_existing: "--mode mapped (it has squash)". */
+static void G_GNUC_PRINTF(2, 3)
+vs_differs(GString *diff, const char *fmt, ...)
+{
+    va_list args;
+
+    if (diff->len)
+        g_string_append(diff, ", ");
+    va_start(args, fmt);
+    g_string_append_vprintf(diff, fmt, args);
+    va_end(args);
+}
+
+static gboolean
+vs_strv_same(char **a, char **b)
+{
+    return g_strv_equal((const char *const *)(a ? a : (char *[]){ NULL }),
+                        (const char *const *)(b ? b : (char *[]){ NULL }));
+}
+
+VsShare *
+vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **error)
+{
+    g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
+    g_autofree char *real = vs_host_dir_resolve(opts->source, error);
+    g_autoptr(GString) diff = g_string_new(NULL);
+    g_autoptr(GHashTable) records = NULL;
+    const VsMountRecord *rec;
+    const VsShare *s = NULL;
+    const char *target;
+    VsDriver driver = opts->driver;
+    VsMode mode = opts->mode;
+
+    if (!real)
+        return NULL;
+    for (guint i = 0; i < shares->len && !s; i++) {
+        const VsShare *share = g_ptr_array_index(shares, i);
+        /* Only in the running domain of a persistent one: removed already,
+         * gone at the next stop. */
+        gboolean present = (share->where & VS_WHERE_CONFIG) || !state->persistent;
+
+        if (present && vs_share_has_folder(share, opts->source, real))
+            s = share;
+    }
+    if (!s)
+        return NULL;
+    /* The configured defaults first, as vs_ops_add_prepare takes them. */
+    if (opts->config && driver == VS_DRIVER_AUTO)
+        driver = opts->config->driver;
+    if (opts->config && mode == VS_MODE_DEFAULT)
+        mode = opts->config->mode;
+    if (mode == VS_MODE_DEFAULT)
+        mode = vs_mode_default_for(s->driver);
+    target = opts->target ? opts->target : real;
+    records = vs_domxml_mount_records(state->live_doc ? state->live_doc : state->config_doc);
+    rec = g_hash_table_lookup(records, s->tag);
+    if (opts->tag && g_strcmp0(opts->tag, s->tag) != 0)
+        vs_differs(diff, _("--tag %s (it has %s)"), opts->tag, s->tag);
+    /* A share without a recorded mount point (made by virt-manager) differs
+     * only from a --target given. */
+    if (s->target ? g_strcmp0(target, s->target) != 0 : opts->target != NULL)
+        vs_differs(diff, _("--target %s (it has %s)"), target,
+                   s->target ? s->target : _("no recorded mount point"));
+    if (driver != VS_DRIVER_AUTO && driver != s->driver)
+        vs_differs(diff, _("--driver %s (it has %s)"), vs_driver_to_string(driver),
+                   vs_driver_to_string(s->driver));
+    if (mode != s->mode)
+        vs_differs(diff, _("--mode %s (it has %s)"), vs_mode_to_string(mode),
+                   vs_mode_to_string(s->mode));
+    if (opts->readonly != s->readonly)
+        vs_differs(diff, opts->readonly ? _("--readonly (it is writable)")
+                                        : _("no --readonly (it is read-only)"));
+    if (!vs_strv_same(opts->uid_map, s->uid_map) || !vs_strv_same(opts->gid_map, s->gid_map))
+        vs_differs(diff, _("--uid-map/--gid-map (other id maps)"));
+    /* Recorded only where the folder needed the protection it opts out of. */
+    if (rec && rec->allow_setuid && !opts->allow_setuid)
+        vs_differs(diff, _("no --allow-setuid (it was added with it)"));
+    if (diff->len) {
+        g_set_error(error, VS_ERROR, VS_ERROR_EXISTS,
+                    _("'%s' is already shared with domain '%s' (tag '%s') with other options: "
+                      "%s; remove it first to change them"), real, state->name, s->tag,
+                    diff->str);
+        return NULL;
+    }
+    return vs_share_copy(s);
+}
+
 void
 vs_add_job_free(VsAddJob *job)
 {

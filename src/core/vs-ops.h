@@ -88,6 +88,8 @@ typedef struct {
     gboolean did_define;
     gboolean did_attach;
     gboolean did_live_metadata;
+    /* add --exist-ok found @share there already, with these options: no change */
+    gboolean unchanged;
 } VsAddJob;
 
 void vs_add_job_free(VsAddJob *job);
@@ -97,6 +99,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsAddJob, vs_add_job_free)
  * mount of its folder (vs-harden.h), from the connection's URI and, for 9p
  * passthrough, the user QEMU runs as? */
 VsHardenNeed vs_ops_harden_need(VsDomainState *state, const VsShare *share);
+
+/* add --exist-ok: the share of @opts->source already in @state (in the
+ * definition, or in the running transient domain), when it has the options
+ * @opts asks for (an unset driver, after the configured default, or tag
+ * takes any; an unset mode the configured one, else the driver's default;
+ * --persist is not compared: the guest's fstab is not read).  NULL without error when there is none; NULL with VS_ERROR_EXISTS
+ * naming each option that differs. */
+VsShare *vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **error);
 
 /* Validate and plan; changes nothing. */
 VsAddJob *vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error);

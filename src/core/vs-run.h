@@ -20,6 +20,8 @@ typedef struct {
                              * after the shutdown timeout */
     gboolean persist;       /* add: write an fstab line in the guest */
     gboolean dry_run;       /* add: only the checks (vs_run_add_check), change nothing */
+    gboolean exist_ok;      /* add: the share there already with the same options is
+                             * success; remove: an absent share is (vs-op.h) */
     guint timeout_ms;       /* agent, guest commands and shutdown */
     gboolean unlocked;      /* vs_run_mount_managed: the caller holds no domain lock
                              * (the watcher); it is taken only for short reads */

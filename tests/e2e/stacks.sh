@@ -7,8 +7,9 @@
 # session.sh (a user's qemu:///session daemon: this host's libvirt 9.0, or
 # libvirt 11 in the trixie root), remote.sh (qemu+ssh:// to this host, or to
 # the trixie root), distro.sh (Debian 13 guest with systemd,
-# tests/lab/distro.sh) and setuid.sh (what the guest's root leaves
-# in a share is no setuid program or device for host users).  VS_E2E ("run distro", ...) keeps only the scripts it
+# tests/lab/distro.sh), setuid.sh (what the guest's root leaves
+# in a share is no setuid program or device for host users) and ansible.sh
+# (the Ansible collection: localhost and remote.sh's remote host).  VS_E2E ("run distro", ...) keeps only the scripts it
 # names; a stack left with none is not set up.  Each check's name carries its stack (and
 # guest); the timings are printed per stack and guest; the last line totals
 # all stacks.  Run as root, under the lab lock.
@@ -18,15 +19,15 @@ top=$(cd "$here/../.." && pwd)
 
 # scripts_of: the scripts of tests/e2e/ to run (the same on every stack), in order.
 scripts_of() {
-    local all=(run session remote distro setuid) s
+    local all=(run session remote distro setuid ansible) s
     for s in "${all[@]}"; do
         case " ${VS_E2E:-${all[*]}} " in *" $s "*) printf '%s ' "$s" ;; esac
     done
 }
 for t in ${VS_E2E:-}; do
     case $t in
-        run | session | remote | distro | setuid) ;;
-        *) echo "stacks: E2E='$VS_E2E': '$t' is none of run, session, remote, distro, setuid" >&2; exit 2 ;;
+        run | session | remote | distro | setuid | ansible) ;;
+        *) echo "stacks: E2E='$VS_E2E': '$t' is none of run, session, remote, distro, setuid, ansible" >&2; exit 2 ;;
     esac
 done
 

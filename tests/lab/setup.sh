@@ -38,10 +38,10 @@ t_apt=0 t_harvest=0 t_initramfs=cached t_daemons=0
 # (lab_libvirt_version).  openssh-server: the "remote host" of
 # tests/e2e/remote.sh (its own sshd on 127.0.0.1; no ssh service is started,
 # see apt_install).  qemu-utils: qemu-img, for the overlay disks of the Debian
-# 13 guest (distro.sh).
+# 13 guest (distro.sh).  ansible-core: tests/e2e/ansible.sh.
 PKGS=(libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
       qemu-system-x86 qemu-system-common busybox-static kmod cpio jq attr acl
-      python3-libvirt openssh-server openssh-client qemu-utils)
+      python3-libvirt openssh-server openssh-client qemu-utils ansible-core)
 # The trixie stack's root is built with mmdebstrap (tests/lab/stack-trixie.sh).
 if [ "$LAB_STACK" = trixie ]; then PKGS+=(mmdebstrap); fi
 # VS_LAB_GUESTS: the guests the tests boot, "busybox" (always) and

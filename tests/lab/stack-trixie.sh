@@ -15,8 +15,9 @@
 # uidmap: newuidmap/newgidmap, which an unprivileged virtiofsd runs to map
 # ids (tests/e2e/session.sh); libjson-glib: what this checkout's virt-share
 # needs besides libvirt, glib and libxml2 to run in the root as the "remote
-# host" of tests/e2e/remote.sh.
-LAB_TRIXIE_PKGS=libvirt-daemon-system,libvirt-daemon-driver-qemu,qemu-system-x86,virtiofsd,libvirt-clients,uidmap,libjson-glib-1.0-0
+# host" of tests/e2e/remote.sh; python3: what Ansible runs its modules with
+# there (tests/e2e/ansible.sh).
+LAB_TRIXIE_PKGS=libvirt-daemon-system,libvirt-daemon-driver-qemu,qemu-system-x86,virtiofsd,libvirt-clients,uidmap,libjson-glib-1.0-0,python3
 
 # lab_debian_mirror: the Debian mirror this host's apt uses (deb822 .sources
 # or one-line sources.list), so mmdebstrap fetches from the same place.
