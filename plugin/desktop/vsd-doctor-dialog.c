@@ -125,7 +125,7 @@ vsd_finding_words(const VsdDoctorDialog *dd, const VsdFinding *f)
     GString *words;
 
     if (f->finding->code == VS_FINDING_AGENT_UNAVAILABLE)
-        return g_strdup(vsd_agent_hint());
+        return vsd_agent_hint(NULL);
     for (guint i = 0; i < G_N_ELEMENTS(vsd_finding_texts); i++) {
         if (f->finding->code != vsd_finding_texts[i].code)
             continue;

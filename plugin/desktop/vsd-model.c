@@ -10,6 +10,7 @@
 #include "vs-identity.h"
 #include "vs-op.h"
 #include "vsd-model.h"
+#include "vs-guest.h"
 
 /* TCG guests on a busy host take over a minute to boot (measured: 68 s). */
 #define VSD_RESTART_TIMEOUT_MS (180 * 1000)
@@ -61,6 +62,8 @@ vsd_domain_load(virDomain *dom)
     d->running = state->running;
     d->paused = virDomainGetState(dom, &st, &reason, 0) == 0 && st == VIR_DOMAIN_PAUSED;
     d->shares = vs_status_collect(state, &d->agent_error);
+    d->agent_install = vs_guest_family_agent_install(vs_guest_family_of_domain(
+        state->config_doc ? state->config_doc : state->live_doc));
     return d;
 }
 

@@ -17,6 +17,9 @@ typedef struct {
     gboolean running;
     gboolean paused;
     char *agent_error;          /* why the guest side is unknown, or NULL */
+    /* the command that installs the agent in it, where its family is known
+     * (vs_guest_family_of_domain), or NULL */
+    const char *agent_install;
     GPtrArray *shares;          /* VsShareStatus */
 } VsdDomain;
 

@@ -6,13 +6,19 @@
 #include "vs-i18n.h"
 #include "vsd-rows.h"
 
-const char *
-vsd_agent_hint(void)
+char *
+vsd_agent_hint(const char *install)
 {
-    return _("Folders cannot be mounted in this VM, nor their state shown, until "
-             "qemu-guest-agent is installed and running in it: for example "
-             "“apt install qemu-guest-agent” (Debian, Ubuntu) or "
-             "“dnf install qemu-guest-agent” (Fedora, RHEL), then restart the VM.");
+    /* The command for the VM's own distribution where the core can tell it
+     * (the system virt-install recorded), else the two most common. */
+    if (install)
+        return g_strdup_printf(_("Folders cannot be mounted in this VM, nor their state "
+                                 "shown, until qemu-guest-agent is installed and running in "
+                                 "it: “%s” in the VM, then restart the VM."), install);
+    return g_strdup(_("Folders cannot be mounted in this VM, nor their state shown, until "
+                      "qemu-guest-agent is installed and running in it: for example "
+                      "“apt install qemu-guest-agent” (Debian, Ubuntu) or "
+                      "“dnf install qemu-guest-agent” (Fedora, RHEL), then restart the VM."));
 }
 
 char *
@@ -213,7 +219,9 @@ vsd_agent_row(const VsdDomain *d)
     gtk_widget_set_name(row, name);
     adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
     adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("The guest agent does not answer"));
-    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), vsd_agent_hint());
+    g_autofree char *hint = vsd_agent_hint(d->agent_install);
+
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), hint);
     adw_action_row_add_prefix(ADW_ACTION_ROW(row),
                               vsd_state_icon("dialog-warning-symbolic", "warning",
                                              _("The guest agent does not answer")));

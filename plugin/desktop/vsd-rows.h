@@ -15,4 +15,6 @@ void vsd_rows_fill(GtkWidget *box, const char *uri, const VsdSnapshot *snap);
 char *vsd_share_kind(VsDriver driver, VsMode mode, gboolean readonly);
 
 /* What to install in a VM whose guest agent does not answer (translated). */
-const char *vsd_agent_hint(void);
+/* What to install where the guest agent does not answer; @install: the
+ * command for the VM's distribution, or NULL.  Free it. */
+char *vsd_agent_hint(const char *install);
