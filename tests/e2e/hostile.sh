@@ -195,6 +195,33 @@ if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent
         expect_not "hostile $sc: the watcher printed no raw escape sequence" \
             grep -q $'\e' "$SHARES/hostile-watch.log"
     done
+    # An admin's command wins over a watcher stuck in a slow guest: the
+    # watcher holds the domain's lock only while it reads, never through a
+    # guest step (here a command that never ends, until its 60 s timeout).
+    if hostile_switch slowexec "watcher and remove"; then
+        "$VS" watch >"$SHARES/hostile-slow.log" 2>&1 &
+        hwatch=$!
+        hslow_seen=
+        for _ in $(seq 60); do
+            hslow_seen=$(hostile_seen) && grep -qw guest-exec-status <<<"$hslow_seen" && break
+            sleep 1
+        done
+        tap_diag "hostile slowexec: commands that reached the fake agent: ${hslow_seen:-none}"
+        expect "hostile slowexec: the watcher waits on a command in the guest" \
+            grep -qw guest-exec-status <<<"$hslow_seen"
+        hslow_t0=$(now)
+        hostile_run remove "$HOSTILE" vs-hostile
+        hslow_s=$(elapsed "$hslow_t0")
+        hostile_checks "hostile slowexec: remove while the watcher waits" ok
+        expect "hostile slowexec: remove exits 0" test "$h_rc" -eq 0
+        expect "hostile slowexec: remove took $hslow_s s, not the watcher's 60 s guest step (< 30 s)" \
+            awk -v s="$hslow_s" 'BEGIN { exit !(s < 30) }'
+        hslow_gone() { local x; x=$(xml_live "$HOSTILE") && ! grep -q "vs-hostile" <<<"$x"; }
+        expect "hostile slowexec: the share is gone from the running domain" hslow_gone
+        expect "hostile slowexec: the watcher is still running" kill -0 "$hwatch"
+        kill "$hwatch" 2>/dev/null; wait "$hwatch" 2>/dev/null
+        tap_diag "$(cat "$SHARES/hostile-slow.log")"
+    fi
     host_after=$(cd "$d_h" && ls -lAR --time-style=+%s . && cat keep.txt)
     same_host() { [ -n "$host_before" ] && [ "$host_before" = "$host_after" ]; }
     expect "hostile: host folder unchanged" same_host

@@ -20,6 +20,7 @@
 #   huge       numbers beyond any integer type
 #   windows    guest-get-osinfo answers as qemu-ga does on Windows 11
 #   osinfo-escapes  guest-get-osinfo names a FreeBSD with terminal escapes
+#   slowexec   every command run never ends (guest-exec-status: not exited)
 #              and a bidi override in its pretty-name
 # In every other scenario guest-get-osinfo is unknown, as to an agent older
 # than the command (CommandNotFound).
@@ -91,6 +92,7 @@ exec_status() {
         bigout) ret "{\"exited\": true, \"exitcode\": 0, \"out-data\": \"$(cat "$work/big.b64")\"}" ;;
         escapes) ret "{\"exited\": true, \"exitcode\": 1, \"err-data\": \"$(cat "$work/stderr-escapes.b64")\"}" ;;
         huge) ret '{"exited": true, "exitcode": 1e400}' ;;
+        slowexec) ret '{"exited": false}' ;;
         *) ret '{"exited": true, "exitcode": 0}' ;;
     esac
 }
