@@ -144,8 +144,7 @@ vsd_op_ropts(VsdOp *op, VsRunOptions *ropts)
 static char *
 vsd_qemu_user(virConnect *conn, const char *domain)
 {
-    g_autoptr(virDomain) dom = vs_domain_lookup(conn, domain, NULL);
-    g_autoptr(VsDomainState) state = dom ? vs_domain_state_load(dom, NULL) : NULL;
+    g_autoptr(VsDomainState) state = vs_op_load(conn, domain, NULL, 0, NULL);
     g_auto(VsIdentity) id = { 0 };
 
     if (!state || !vs_domain_state_identity(state, NULL, &id, NULL))

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-op.h"
 #include "vs-conn.h"
 #include "vs-i18n.h"
 #include "vs-ops.h"
@@ -63,14 +64,12 @@ void
 vs_complete_tag(VsCompletion *c)
 {
     virConnect *conn = vs_completion_conn(c);
-    g_autoptr(virDomain) dom = NULL;
     g_autoptr(VsDomainState) state = NULL;
     g_autoptr(GPtrArray) shares = NULL;
 
     /* The domain is the first argument. */
     if (!conn || c->args->len == 0 ||
-        !(dom = vs_domain_lookup(conn, g_ptr_array_index(c->args, 0), NULL)) ||
-        !(state = vs_domain_state_load(dom, NULL)))
+        !(state = vs_op_load(conn, g_ptr_array_index(c->args, 0), NULL, 0, NULL)))
         return;
     shares = vs_domain_state_shares(state);
     for (guint i = 0; i < shares->len; i++)

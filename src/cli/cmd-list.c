@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-op.h"
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
@@ -33,10 +34,10 @@ const char vs_list_description[] = N_(
     "pending-stop (removed from the definition, attached until the domain stops).\n"
     "'virt-share status DOMAIN' also shows whether each share is mounted.");
 
+/* The shares of @state (NULL: a failed read, *@error set) into @all. */
 static gboolean
-vs_collect(virDomain *dom, GPtrArray *all, GError **error)
+vs_collect(VsDomainState *state, GPtrArray *all)
 {
-    g_autoptr(VsDomainState) state = vs_domain_state_load(dom, error);
     g_autoptr(GPtrArray) shares = NULL;
 
     if (!state)
@@ -102,8 +103,8 @@ vs_cmd_list(int argc, char **argv, GError **error)
         return FALSE;
 
     if (argc == 1) {
-        g_autoptr(virDomain) dom = vs_domain_lookup(conn, argv[0], error);
-        if (!dom || !vs_collect(dom, all, error))
+        g_autoptr(VsDomainState) state = vs_op_load(conn, argv[0], NULL, 0, error);
+        if (!vs_collect(state, all))
             return FALSE;
     } else {
         g_autoptr(GPtrArray) doms = vs_domain_list(conn, 0, error);
@@ -114,7 +115,9 @@ vs_cmd_list(int argc, char **argv, GError **error)
             virDomain *dom = g_ptr_array_index(doms, i);
             g_autoptr(GError) dom_error = NULL;
             /* A domain that vanished meanwhile is skipped, not an error. */
-            if (!vs_collect(dom, all, &dom_error) &&
+            g_autoptr(VsDomainState) state = vs_domain_state_load(dom, &dom_error);
+
+            if (!vs_collect(state, all) &&
                 !g_error_matches(dom_error, VS_ERROR, VS_ERROR_DOMAIN_GONE))
                 g_printerr(_("virt-share: warning: %s: %s\n"), virDomainGetName(dom),
                            dom_error->message);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vs-cli.h"
+#include "vs-op.h"
 #include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-defaults.h"
@@ -312,12 +313,9 @@ VsDomainState *
 vs_cli_load_domain(const char *name, virConnect **conn_out, GError **error)
 {
     g_autoptr(virConnect) conn = vs_cli_connect(error);
-    g_autoptr(virDomain) dom = NULL;
     VsDomainState *state;
 
-    if (!conn || !(dom = vs_domain_lookup(conn, name, error)))
-        return NULL;
-    if (!(state = vs_domain_state_load(dom, error)))
+    if (!conn || !(state = vs_op_load(conn, name, NULL, 0, error)))
         return NULL;
     *conn_out = g_steal_pointer(&conn);
     return state;

@@ -7,9 +7,7 @@
 #include "vs-lock.h"
 #include "vs-op.h"
 
-/* Look @name up and read it; with @lock, take the domain's lock first and
- * keep it (*@lock) from reading to the end of the change. */
-static VsDomainState *
+VsDomainState *
 vs_op_load(virConnect *conn, const char *name, VsLock **lock, guint timeout_ms, GError **error)
 {
     g_autoptr(virDomain) dom = vs_domain_lookup(conn, name, error);

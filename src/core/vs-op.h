@@ -11,8 +11,15 @@
 #include <libvirt/libvirt.h>
 
 #include "vs-doctor.h"
+#include "vs-lock.h"
 #include "vs-ops.h"
 #include "vs-run.h"
+
+/* The one loader: look @name up the way virsh does (id, UUID, name) and read
+ * it.  With @lock (may be NULL), take the domain's lock first, for at most
+ * @timeout_ms, and keep it (*@lock) from reading to the end of a change. */
+VsDomainState *vs_op_load(virConnect *conn, const char *name, VsLock **lock,
+                          guint timeout_ms, GError **error);
 
 /* Plan an add and change nothing: add's dry run (vs_op_add with
  * @ropts->dry_run), every check add makes included, so that a review passes

@@ -16,6 +16,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-lock.h"
+#include "vs-op.h"
 #include "vs-time.h"
 #include "vs-watch.h"
 
@@ -266,8 +267,7 @@ vs_watch_work(gpointer data, gpointer user_data)
          * admin's command waiting, and what a command changed meanwhile wins.
          * A timeout is a failure, retried as any other. */
         ropts.unlocked = TRUE;
-        if ((lock = vs_lock_domain(dom, ropts.timeout_ms, &job->error)) &&
-            (state = vs_domain_state_load(dom, &job->error))) {
+        if ((state = vs_op_load(job->conn, job->uuid, &lock, ropts.timeout_ms, &job->error))) {
             g_clear_pointer(&lock, vs_lock_release);
             vs_run_mount_managed(state, NULL, &ropts, &job->error);
         }
