@@ -292,8 +292,16 @@ test_resolve_bad(void **state)
 
     assert_resolve_fails(NULL);
     assert_resolve_fails("");
-    assert_resolve_fails("relative/dir");
-    assert_resolve_fails(".");
+    assert_resolve_fails("relative/dir");     /* missing, relative or not */
+    /* relative folders are the current directory's, here for every front end */
+    {
+        g_autofree char *cwd = g_get_current_dir();
+        g_autofree char *real = realpath(cwd, NULL);
+        g_autofree char *dot = vs_host_dir_resolve(".", &err);
+
+        assert_no_gerror(err);
+        assert_string_equal(dot, real);
+    }
     assert_resolve_fails(missing);
     assert_resolve_fails(missing_sub);
     assert_resolve_fails(file);

@@ -199,7 +199,7 @@ vs_cmd_add(int argc, char **argv, GError **error)
     g_autoptr(virConnect) conn = NULL;
     g_autoptr(VsAddJob) job = NULL;
     g_autoptr(VsConfig) config = NULL;
-    g_autofree char *source = vs_cli_host_path(argv[1]);
+    const char *source = argv[1];     /* relative: resolved by the core */
     VsAddOptions opts = { 0 };
     VsRunOptions ropts;
 

@@ -335,12 +335,6 @@ vs_cli_say(const char *fmt, ...)
     fflush(stdout);
 }
 
-char *
-vs_cli_host_path(const char *arg)
-{
-    return g_canonicalize_filename(arg, NULL);
-}
-
 void
 vs_cli_notify(const char *message, gpointer user_data)
 {

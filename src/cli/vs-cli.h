@@ -159,9 +159,6 @@ gboolean vs_cli_run_options_timeout(VsRunOptions *ropts, int seconds, GError **e
 #define VS_CLI_OPT_EXIST_OK(var, help) \
     { "exist-ok", 0, 0, G_OPTION_ARG_NONE, &(var), (help), NULL }
 
-/* Resolve a host path given on the command line: relative paths are taken
- * from the current directory, as users expect from a shell. */
-char *vs_cli_host_path(const char *arg);
 
 /* Completers (cmd-complete.c), for the table. */
 void vs_complete_command(VsCompletion *c);      /* command names */

@@ -53,6 +53,7 @@ char *
 vs_host_dir_resolve(const char *path, GError **error)
 {
     g_autofree char *resolved = NULL;
+    g_autofree char *absolute = NULL;
     char *real;
     struct stat st;
 
@@ -60,17 +61,15 @@ vs_host_dir_resolve(const char *path, GError **error)
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("no host directory given"));
         return NULL;
     }
-    if (!g_path_is_absolute(path)) {
-        g_autofree char *shown = vs_text_sanitize(path, -1);
-        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
-                    _("host directory '%s' is not an absolute path"), shown);
-        return NULL;
-    }
     if (!vs_text_validate(path, error)) {
         g_prefix_error(error, _("host directory: "));
         return NULL;
     }
-    real = realpath(path, NULL);
+    /* Relative to the current directory, here for every front end (and as
+     * find_share takes a folder); ".." is taken before links are resolved,
+     * as a shell's cd takes it. */
+    absolute = g_canonicalize_filename(path, NULL);
+    real = realpath(absolute, NULL);
     if (!real) {
         int err = errno;
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("host directory '%s': %s"),

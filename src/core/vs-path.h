@@ -13,9 +13,10 @@
  * the joiners U+200C and U+200D are spelling and are accepted. */
 gboolean vs_text_validate(const char *text, GError **error);
 
-/* Resolve @path (absolute; symlinks resolved) and check that it exists and is
- * a directory, and that both @path and the result pass vs_text_validate.
- * Returns the canonical path. */
+/* Resolve @path (relative to the current directory, the one place every
+ * front end's relative folders are resolved; symlinks resolved) and check
+ * that it exists and is a directory, and that both @path and the result pass
+ * vs_text_validate.  Returns the canonical path. */
 char *vs_host_dir_resolve(const char *path, GError **error);
 
 /* Check a guest mount point: absolute, no "." or ".." components, not "/",
