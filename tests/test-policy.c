@@ -554,6 +554,7 @@ test_lock_foreign_dir(void **state)
  * each other (a lock each in a directory of its own excluded nobody). */
 #define LOCK_GID 4242
 static gboolean ensure_test_user(VsIdentity *id);
+static char *test_user_base(VsIdentity *id, const char *prefix);
 
 static int
 lock_as_group_user(const char *dir, uid_t uid)
@@ -594,12 +595,7 @@ test_lock_shared_dir(void **state)
     g_autoptr(VsLock) lock = NULL;
     struct stat st;
 
-    if (!ensure_test_user(&id)) {
-        print_message("skipped: needs root\n");
-        skip();
-    }
-    base = g_strdup("/var/tmp/vs-lock-XXXXXX");
-    assert_non_null(g_mkdtemp_full(base, 0755));
+    base = test_user_base(&id, "vs-lock");
     dir = g_build_filename(base, "locks", NULL);
     file = g_build_filename(dir, "u.lock", NULL);
     lock = vs_lock_acquire(dir, LOCK_GID, "u.lock", "d", 0, &err);
@@ -734,6 +730,23 @@ ensure_test_user(VsIdentity *id)
     return vs_identity_parse_label(TEST_USER, id, NULL);
 }
 
+/* For a test that acts as TEST_USER (root only, else skipped): a new
+ * folder /var/tmp/PREFIX-XXXXXX (a disk file system with ACLs, searchable
+ * by everyone). */
+static char *
+test_user_base(VsIdentity *id, const char *prefix)
+{
+    char *base;
+
+    if (!ensure_test_user(id)) {
+        print_message("skipped: needs root\n");
+        skip();
+    }
+    base = g_strdup_printf("/var/tmp/%s-XXXXXX", prefix);
+    assert_non_null(g_mkdtemp_full(base, 0755));
+    return base;
+}
+
 static gboolean
 has_error(GPtrArray *findings, const char *code, const char *path)
 {
@@ -832,12 +845,7 @@ test_perm_fix_symlink_refused(void **state)
     g_autoptr(VsAclChange) applied = NULL;
     VsFinding finding = { .severity = VS_SEVERITY_ERROR, .fix = VS_FIX_ACL_WRITE };
 
-    if (!ensure_test_user(&id)) {
-        print_message("skipped: needs root\n");
-        skip();
-    }
-    base = g_strdup("/var/tmp/vs-fix-XXXXXX");
-    assert_non_null(g_mkdtemp_full(base, 0755));
+    base = test_user_base(&id, "vs-fix");
     secret = g_build_filename(base, "root-only", NULL);
     link = g_build_filename(base, "innocent", NULL);
     assert_int_equal(g_mkdir(secret, 0700), 0);
@@ -885,12 +893,7 @@ test_perm_fix_swap_refused(void **state)
     g_autofree char *moved = NULL;
     VsFinding *fix = NULL;
 
-    if (!ensure_test_user(&id)) {
-        print_message("skipped: needs root\n");
-        skip();
-    }
-    base = g_strdup("/var/tmp/vs-swap-XXXXXX");
-    assert_non_null(g_mkdtemp_full(base, 0755));
+    base = test_user_base(&id, "vs-swap");
     folder = g_build_filename(base, "share", NULL);
     other = g_build_filename(base, "someone-elses", NULL);
     assert_int_equal(g_mkdir(folder, 0700), 0);
@@ -955,12 +958,7 @@ test_perm_fix_late_link(void **state)
     g_autoptr(GError) err = NULL;
     int fd;
 
-    if (!ensure_test_user(&id)) {
-        print_message("skipped: needs root\n");
-        skip();
-    }
-    base = g_strdup("/var/tmp/vs-fix-XXXXXX");
-    assert_non_null(g_mkdtemp_full(base, 0755));
+    base = test_user_base(&id, "vs-fix");
     folder = g_build_filename(base, "share", NULL);
     moved = g_build_filename(base, "share-moved", NULL);
     secret = g_build_filename(base, "root-only", NULL);
