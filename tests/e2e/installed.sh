@@ -407,9 +407,9 @@ print(ET.tostring(root, encoding="unicode"))' "$DENIED" | x tee /var/lib/vs-inst
     rm -rf "$RUN/merged/root/vs-inst-debs"
     snapshot "$RUN/after"
     # What may change by itself while a system runs (logs, package and
-    # daemon state, the user's session; agetty's reload marker, which
-    # agetty --reload leaves when network interfaces come and go, as the
-    # guests' do), never the package's files.
+    # daemon state, the user's session; util-linux's /run/agetty.reload,
+    # made when agetty is asked to redraw its prompt, e.g. as network
+    # interfaces change), never the package's files.
     left=$(LC_ALL=C comm -13 "$RUN/before" "$RUN/after" | grep -Ev \
         '^/var/log/|^/var/lib/(apt|dpkg|systemd|libvirt|private)/|^/var/cache/(apt|debconf|libvirt|ldconfig)/|^/run/(libvirt|systemd|lock|log|dbus|udev|user|credentials)(/|$)|^/etc/libvirt/qemu/|^/root/\.cache/libvirt(/|$)|^/home/'"$VUSER"'/|^/var/tmp/|^/run/(utmp|virtlogd\.pid|agetty\.reload)$|^/etc/ld\.so\.cache$')
     if [ -z "$left" ]; then tap_ok "purge: no file left that the root did not have before the install"
