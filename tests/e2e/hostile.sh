@@ -197,7 +197,8 @@ if bash "$top/tests/lab/start-guest.sh" "$HOSTILE" --cmdline-extra vs_fake_agent
     done
     # An admin's command wins over a watcher stuck in a slow guest: the
     # watcher holds the domain's lock only while it reads, never through a
-    # guest step (here a command that never ends, until its 60 s timeout).
+    # guest step (here a modprobe that never ends, until its 60 s timeout;
+    # remove's own guest commands end at once).
     if hostile_switch slowexec "watcher and remove"; then
         "$VS" watch >"$SHARES/hostile-slow.log" 2>&1 &
         hwatch=$!

@@ -20,7 +20,8 @@
 #   huge       numbers beyond any integer type
 #   windows    guest-get-osinfo answers as qemu-ga does on Windows 11
 #   osinfo-escapes  guest-get-osinfo names a FreeBSD with terminal escapes
-#   slowexec   every command run never ends (guest-exec-status: not exited)
+#   slowexec   a modprobe run in the guest never ends (guest-exec-status: not
+#              exited); every other command ends at once
 #              and a bidi override in its pretty-name
 # In every other scenario guest-get-osinfo is unknown, as to an agent older
 # than the command (CommandNotFound).
@@ -92,7 +93,12 @@ exec_status() {
         bigout) ret "{\"exited\": true, \"exitcode\": 0, \"out-data\": \"$(cat "$work/big.b64")\"}" ;;
         escapes) ret "{\"exited\": true, \"exitcode\": 1, \"err-data\": \"$(cat "$work/stderr-escapes.b64")\"}" ;;
         huge) ret '{"exited": true, "exitcode": 1e400}' ;;
-        slowexec) ret '{"exited": false}' ;;
+        slowexec)   # only modprobe (pid 78) never ends
+            if [ "$(printf '%s' "$line" | sed -n 's/.*"pid" *: *\([0-9]*\).*/\1/p')" = 78 ]; then
+                ret '{"exited": false}'
+            else
+                ret '{"exited": true, "exitcode": 0}'
+            fi ;;
         *) ret '{"exited": true, "exitcode": 0}' ;;
     esac
 }
@@ -117,7 +123,10 @@ handle() {
         guest-file-open) if [ "$scenario" = huge ]; then ret 1e999; else ret 1000; fi ;;
         guest-file-read) file_read ;;
         guest-file-write) ret '{"count": 0, "eof": false}' ;;
-        guest-exec) if [ "$scenario" = huge ]; then ret '{"pid": 99999999999999999999999}'; else ret '{"pid": 77}'; fi ;;
+        guest-exec)
+            if [ "$scenario" = huge ]; then ret '{"pid": 99999999999999999999999}'
+            elif [ "$scenario" = slowexec ] && [ "${line#*modprobe}" != "$line" ]; then ret '{"pid": 78}'
+            else ret '{"pid": 77}'; fi ;;
         guest-exec-status) exec_status ;;
         guest-get-osinfo) osinfo ;;
         *) printf '{"error": {"class": "CommandNotFound", "desc": "not here"}}\n' >&3 ;;
