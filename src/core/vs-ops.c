@@ -38,9 +38,26 @@ vs_strv_same(char **a, char **b)
                         (const char *const *)(b ? b : (char *[]){ NULL }));
 }
 
-VsShare *
-vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **error)
+/* @given with the configuration's defaults, for every front end alike: a
+ * driver or mode left open (auto) is the configured one, which may be auto
+ * too.  The one place they are applied (prepare and the --exist-ok match). */
+static VsAddOptions
+vs_add_options_resolve(const VsAddOptions *given)
 {
+    VsAddOptions resolved = *given;
+
+    if (given->config && resolved.driver == VS_DRIVER_AUTO)
+        resolved.driver = given->config->driver;
+    if (given->config && resolved.mode == VS_MODE_DEFAULT)
+        resolved.mode = given->config->mode;
+    return resolved;
+}
+
+VsShare *
+vs_ops_add_existing(VsDomainState *state, const VsAddOptions *given, GError **error)
+{
+    VsAddOptions resolved = vs_add_options_resolve(given);
+    const VsAddOptions *opts = &resolved;
     g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
     g_autofree char *real = vs_host_dir_resolve(opts->source, error);
     g_autoptr(GString) diff = g_string_new(NULL);
@@ -64,11 +81,6 @@ vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **err
     }
     if (!s)
         return NULL;
-    /* The configured defaults first, as vs_ops_add_prepare takes them. */
-    if (opts->config && driver == VS_DRIVER_AUTO)
-        driver = opts->config->driver;
-    if (opts->config && mode == VS_MODE_DEFAULT)
-        mode = opts->config->mode;
     if (mode == VS_MODE_DEFAULT)
         mode = vs_mode_default_for(s->driver);
     target = opts->target ? opts->target : real;
@@ -377,9 +389,7 @@ vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
 VsAddJob *
 vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **error)
 {
-    /* The configuration's defaults, here for every front end alike: a driver
-     * or mode left open (auto) is the configured one, which may be auto too. */
-    VsAddOptions resolved = *given;
+    VsAddOptions resolved = vs_add_options_resolve(given);
     const VsAddOptions *opts = &resolved;
     g_autoptr(VsAddJob) job = g_new0(VsAddJob, 1);
     g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -387,10 +397,6 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
     VsPlanFacts facts;
     VsShare *share;
 
-    if (given->config && resolved.driver == VS_DRIVER_AUTO)
-        resolved.driver = given->config->driver;
-    if (given->config && resolved.mode == VS_MODE_DEFAULT)
-        resolved.mode = given->config->mode;
     job->share = share = vs_share_new();
     share->domain = g_strdup(state->name);
     share->readonly = opts->readonly;
