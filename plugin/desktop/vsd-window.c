@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include "vs-i18n.h"
+#include "vs-user-unit.h"
 #include "vsd-conns.h"
 #include "vsd-dialogs.h"
 #include "vsd-events.h"
@@ -39,6 +40,7 @@ struct _VsdWindow {
     GtkWidget *progress_label;
     guint busy;
     gboolean disposed;
+    gboolean offered;           /* the user's watcher was offered (vsd_offer_user_unit) */
 };
 
 G_DEFINE_TYPE(VsdWindow, vsd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -437,6 +439,88 @@ vsd_run_toast(VsdWindow *win, const VsdOp *op)
     vsd_toast(win, text, undo ? op : NULL);
 }
 
+/* ---- the desktop session's watcher ----
+ * On a local qemu:///session no system watcher mounts a share again after
+ * the VM restarts: when the user's watcher unit is installed and off, offer
+ * to turn it on, once per window.  Asked in a thread: the user's systemd
+ * may be slow to answer. */
+
+static void
+vsd_offer_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
+{
+    g_task_return_boolean(task, vs_user_unit_offer(data));
+}
+
+static void
+vsd_offer_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+    VsdWindow *win = VSD_WINDOW(source);
+    g_autofree char *markup = NULL;
+    AdwToast *toast;
+
+    if (!g_task_propagate_boolean(G_TASK(res), NULL) || win->disposed || win->offered)
+        return;
+    win->offered = TRUE;
+    markup = g_markup_escape_text(_("After a VM restarts, its folders are mounted again only "
+                                    "while automatic mounting is on"), -1);
+    toast = adw_toast_new(markup);
+    adw_toast_set_button_label(toast, _("_Turn On"));
+    adw_toast_set_action_name(toast, "win.enable-watcher");
+    adw_toast_set_timeout(toast, 15);
+    adw_toast_overlay_add_toast(ADW_TOAST_OVERLAY(win->toasts), toast);
+}
+
+static void
+vsd_offer_user_unit(VsdWindow *win, const char *uri)
+{
+    g_autoptr(GTask) task = NULL;
+
+    if (win->offered || !uri)
+        return;
+    task = g_task_new(win, NULL, vsd_offer_done, NULL);
+    g_task_set_task_data(task, g_strdup(uri), g_free);
+    g_task_run_in_thread(task, vsd_offer_thread);
+}
+
+static void
+vsd_enable_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
+{
+    GError *error = NULL;
+
+    if (vs_user_unit_enable(&error))
+        g_task_return_boolean(task, TRUE);
+    else
+        g_task_return_error(task, error);
+}
+
+static void
+vsd_enable_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+    VsdWindow *win = VSD_WINDOW(source);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = g_task_propagate_boolean(G_TASK(res), &error);
+
+    vsd_busy_changed(win, -1, NULL);
+    if (win->disposed)
+        return;
+    if (ok)
+        vsd_toast(win, _("Automatic mounting is on: folders are mounted again after a VM "
+                         "restarts"), NULL);
+    else
+        vsd_error_dialog(GTK_WINDOW(win), _("Automatic mounting could not be turned on"),
+                         error->message);
+}
+
+static void
+vsd_on_enable_watcher(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    VsdWindow *win = data;
+    g_autoptr(GTask) task = g_task_new(win, NULL, vsd_enable_done, NULL);
+
+    vsd_busy_changed(win, +1, _("Turning on automatic mounting…"));
+    g_task_run_in_thread(task, vsd_enable_thread);
+}
+
 static const char *
 vsd_run_failed(const VsdOp *op)
 {
@@ -468,13 +552,18 @@ vsd_run_done(GObject *source, GAsyncResult *res, gpointer data)
     g_application_release(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(run->win))));
     if (run->win->disposed)
         return;
+    sec = vsd_section_find(run->win, run->op->uri);
     if (run->done)
         run->done(run->win, run->op, error, run->user_data);
     else if (error)
         vsd_error_dialog(GTK_WINDOW(run->win), vsd_run_failed(run->op), error->message);
-    else
+    else {
         vsd_run_toast(run->win, run->op);
-    if (run->op->kind != VSD_OP_ADD_PREPARE && (sec = vsd_section_find(run->win, run->op->uri)))
+        if (run->op->kind == VSD_OP_ADD || run->op->kind == VSD_OP_MOUNT)
+            vsd_offer_user_unit(run->win, sec && sec->resolved_uri ? sec->resolved_uri
+                                                                   : run->op->uri);
+    }
+    if (run->op->kind != VSD_OP_ADD_PREPARE && sec)
         vsd_section_schedule(sec);
 }
 
@@ -680,6 +769,7 @@ static const GActionEntry vsd_window_actions[] = {
     { "umount", vsd_on_mount, "(sss)", NULL, NULL, { 0 } },
     { "remove", vsd_on_remove, "(sss)", NULL, NULL, { 0 } },
     { "undo-add", vsd_on_undo_add, "(sss)", NULL, NULL, { 0 } },
+    { "enable-watcher", vsd_on_enable_watcher, NULL, NULL, NULL, { 0 } },
 };
 
 /* ---- the window ---- */

@@ -234,5 +234,8 @@ vs_cmd_add(int argc, char **argv, GError **error)
         vs_add_say_unchanged(job);
     else if (job->plan.restart_needed && !opt.restart)
         vs_cli_say(_("Restart the domain for the share to appear in the guest."));
+    /* --persist's fstab line mounts it at boot without a watcher. */
+    if (!opt.json && !job->unchanged && ropts.mount && !opt.persist)
+        vs_cli_hint_user_unit(conn);
     return TRUE;
 }

@@ -51,7 +51,10 @@ vs_cmd_mount(int argc, char **argv, GError **error)
     if (!(conn = vs_cli_connect(error)))
         return FALSE;
     vs_cli_run_options_init(&ropts);
-    return vs_op_mount(conn, argv[0], argc > 1 ? argv[1] : NULL, opt.target, &ropts, error);
+    if (!vs_op_mount(conn, argv[0], argc > 1 ? argv[1] : NULL, opt.target, &ropts, error))
+        return FALSE;
+    vs_cli_hint_user_unit(conn);
+    return TRUE;
 }
 
 gboolean

@@ -13,6 +13,7 @@
 #include "vs-i18n.h"
 #include "vs-ops.h"
 #include "vs-text.h"
+#include "vs-user-unit.h"
 
 VsCliGlobal vs_cli_global;
 
@@ -333,6 +334,16 @@ vs_cli_say(const char *fmt, ...)
     va_end(args);
     putchar('\n');
     fflush(stdout);
+}
+
+void
+vs_cli_hint_user_unit(virConnect *conn)
+{
+    g_autofree char *uri = virConnectGetURI(conn);
+
+    if (vs_user_unit_offer(uri))
+        vs_cli_say(_("After the guest restarts, shares are mounted again only while your "
+                     "watcher runs; it is off. Turn it on with: %s"), VS_USER_UNIT_COMMAND);
 }
 
 void

@@ -137,6 +137,11 @@ void vs_cli_json_add(const VsAddJob *job, gboolean dry_run, gboolean restarted);
 /* remove of @domain; @job NULL: there was no such share (--exist-ok). */
 void vs_cli_json_remove(const char *domain, const VsRemoveJob *job);
 
+/* On a local qemu:///session, where no system watcher mounts recorded
+ * shares after a guest reboot: say how to turn the user's watcher on, if
+ * it is installed and off (vs_user_unit_offer). */
+void vs_cli_hint_user_unit(virConnect *conn);
+
 /* A VsNotifyFunc that prints progress with vs_cli_say. */
 void vs_cli_notify(const char *message, gpointer user_data);
 /* A VsNotifyFunc for warnings: on stderr, also with --quiet. */

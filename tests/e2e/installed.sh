@@ -230,6 +230,8 @@ journal_more() { [ "$(journal_of "${@:3}" | grep -c -- "$2")" -gt "$1" ]; }
 user_manager() { x test -S "/run/user/$VUID/systemd/private"; }
 system_answers() { x virsh -q -c qemu:///system uri >/dev/null 2>&1; }
 unit_show() { xu systemctl --user show -p "$1" --value virt-share-watch.service; }
+unit_enabled() { xu systemctl --user is-enabled virt-share-watch.service; }
+unit_active() { xu systemctl --user -q is-active virt-share-watch.service; }
 load_state() { x systemctl show -p LoadState --value virt-share-watch.service; }
 
 # ---- the suite, on a booted root ----
@@ -381,6 +383,13 @@ print(ET.tostring(root, encoding="unicode"))' "$DENIED" | x tee /var/lib/vs-inst
     rc=$?
     tap_diag "$out"
     tap_check "virt-share add --driver 9p to the shut-off session guest, as the user" test "$rc" -eq 0
+    tap_check_not "add, with the user unit on, does not offer to turn it on" \
+        grep -q "systemctl --user enable" <<<"$out"
+    # The core's user-unit calls (the CLI's hint, the desktop's Turn On),
+    # built from the tree and run as the user against its real systemd.
+    install -m 755 "$top/tests/user-unit-tool" "$RUN/merged/var/tmp/vs-user-unit-tool"
+    tap_check "the core reads the user unit as on (the user's systemd)" \
+        test "$(xu /var/tmp/vs-user-unit-tool state)" = on
     xu sh -c 'echo first >"$1/stamp"' _ "/home/$VUSER/share"
     xu virsh -q -c qemu:///session start "$SGUEST" >/dev/null
     tap_check "the session guest's agent answers" lab_wait_agent "$SGUEST" 120
@@ -390,8 +399,23 @@ print(ET.tostring(root, encoding="unicode"))' "$DENIED" | x tee /var/lib/vs-inst
     lab_guest_reboot "$SGUEST" >/dev/null
     remounted "session guest: reboot inside the guest" "$SGUEST" "/home/$VUSER/share" "$MNT" "$old" xu
     tap_diag "user watcher: $(journal_of virt-share-watch.service --user)"
+    # The unit turned off: the CLI says how to turn it on; the desktop's
+    # Turn On (vs_user_unit_enable) turns it on, as systemctl sees it.
+    xu systemctl --user disable -q --now virt-share-watch
+    tap_check "the core reads the user unit as off" test "$(xu /var/tmp/vs-user-unit-tool state)" = off
+    tap_check "a front end on qemu:///session offers it" xu /var/tmp/vs-user-unit-tool offer qemu:///session
+    tap_check_not "a front end on qemu:///system does not" xu /var/tmp/vs-user-unit-tool offer qemu:///system
+    out=$(xu virt-share -c qemu:///session mount "$SGUEST" 2>&1)
+    tap_diag "$out"
+    tap_check "mount, with the user unit off, prints the command that turns it on" \
+        grep -q "Turn it on with: systemctl --user enable --now virt-share-watch" <<<"$out"
+    out=$(xu /var/tmp/vs-user-unit-tool enable 2>&1)
+    tap_check "the desktop's Turn On enables the user unit" test "$(unit_enabled)" = enabled
+    tap_check "and starts it" wait_for 10 unit_active
+    tap_diag "$out"
     # the user's own undoing, before the package goes
     xu systemctl --user disable -q --now virt-share-watch
+    x rm -f /var/tmp/vs-user-unit-tool
     xu virsh -q -c qemu:///session destroy "$SGUEST" >/dev/null 2>&1
     xu virsh -q -c qemu:///session undefine "$SGUEST" >/dev/null 2>&1
     as_system
