@@ -4,7 +4,7 @@
 #include "vs-test-util.h"
 
 #include "vs-conn.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-error.h"
 #include "vs-remote.h"
 #include "vs-text.h"

@@ -20,7 +20,7 @@
 #include "vs-doctor.h"
 #include "vs-identity.h"
 #include "vs-kvm.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-status.h"
 #include "vs-xml.h"
 

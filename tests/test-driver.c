@@ -36,7 +36,7 @@
 #include "vs-domxml.h"
 #include "vs-agent.h"
 #include "vs-error.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-run.h"
 #include "vs-tag.h"
 #include "vs-xml.h"

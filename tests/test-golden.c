@@ -37,7 +37,7 @@
 #include "vs-conn.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-share.h"
 #include "vs-xml.h"
 

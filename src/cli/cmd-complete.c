@@ -12,7 +12,7 @@
 #include "vs-op.h"
 #include "vs-conn.h"
 #include "vs-i18n.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 
 VS_CLI_COMMAND_DECLARE(complete);
 

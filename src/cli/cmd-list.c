@@ -8,7 +8,7 @@
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-status.h"
 
 VS_CLI_COMMAND_DECLARE(list);

@@ -11,7 +11,7 @@
 #include "vs-defaults.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-text.h"
 
 VsCliGlobal vs_cli_global;

@@ -11,7 +11,7 @@
 
 #include "vs-agent.h"
 #include "vs-identity.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-perm.h"
 #include "vs-status.h"
 

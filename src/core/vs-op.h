@@ -12,7 +12,7 @@
 
 #include "vs-doctor.h"
 #include "vs-lock.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-run.h"
 
 /* The one loader: look @name up the way virsh does (id, UUID, name) and read

@@ -11,7 +11,7 @@
 #include "vs-guest.h"
 #include "vs-identity.h"
 #include "vs-i18n.h"
-#include "vs-lifecycle.h"
+#include "vs-domain.h"
 #include "vs-lock.h"
 #include "vs-path.h"
 #include "vs-perm.h"

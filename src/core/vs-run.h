@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "vs-ops.h"
+#include "vs-add.h"
 
 typedef void (*VsNotifyFunc)(const char *message, gpointer user_data);
 

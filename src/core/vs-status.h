@@ -6,7 +6,7 @@
 
 #include "vs-enum.h"
 
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-run.h"
 
 /* The device side, from where the share is and whether the domain runs. */

@@ -1,10 +1,10 @@
-/* vs-lifecycle.c: restarting a domain. */
+/* vs-domain.c: restarting a domain. */
 #include <config.h>
 
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-lifecycle.h"
+#include "vs-domain.h"
 #include "vs-time.h"
 
 gboolean

@@ -1,4 +1,4 @@
-/* vs-ops.h: add, remove and list shares of a libvirt domain.
+/* vs-add.h: add, remove and list shares of a libvirt domain.
  *
  * Every operation first reads the domain, validates and plans without
  * changing anything; a failure after the first change is rolled back so the

@@ -1,4 +1,4 @@
-/* vs-lifecycle.h: restarting a domain so that a cold-plugged share appears. */
+/* vs-domain.h: restarting a domain so that a cold-plugged share appears. */
 #pragma once
 
 #include <glib.h>

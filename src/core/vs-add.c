@@ -1,4 +1,4 @@
-/* vs-ops.c: add, remove and list shares of a libvirt domain. */
+/* vs-add.c: add, remove and list shares of a libvirt domain. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-identity.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-path.h"
 #include "vs-policy.h"
 #include "vs-tag.h"
