@@ -21,6 +21,7 @@
 #include "vs-identity.h"
 #include "vs-kvm.h"
 #include "vs-add.h"
+#include "vs-remove.h"
 #include "vs-status.h"
 #include "vs-xml.h"
 

@@ -37,6 +37,7 @@
 #include "vs-agent.h"
 #include "vs-error.h"
 #include "vs-add.h"
+#include "vs-remove.h"
 #include "vs-run.h"
 #include "vs-tag.h"
 #include "vs-xml.h"

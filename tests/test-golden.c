@@ -38,6 +38,7 @@
 #include "vs-domxml.h"
 #include "vs-error.h"
 #include "vs-add.h"
+#include "vs-remove.h"
 #include "vs-share.h"
 #include "vs-xml.h"
 

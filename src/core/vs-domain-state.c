@@ -185,3 +185,19 @@ vs_domain_state_identity(VsDomainState *state, const char *qemu_conf, VsIdentity
     return vs_identity_from_docs(state->live_doc, state->config_doc, session, qemu_conf, id,
                                  error);
 }
+
+gboolean
+vs_domain_state_define(VsDomainState *state, const char *xml, GError **error)
+{
+    virDomain *dom;
+
+    g_debug("libvirt: virDomainDefineXML(%s)", state->name);
+    dom = virDomainDefineXML(virDomainGetConnect(state->dom), xml);
+
+    if (!dom) {
+        vs_set_libvirt_error(error, _("cannot update the domain definition"));
+        return FALSE;
+    }
+    virDomainFree(dom);
+    return TRUE;
+}

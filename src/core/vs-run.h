@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "vs-add.h"
+#include "vs-remove.h"
 
 typedef void (*VsNotifyFunc)(const char *message, gpointer user_data);
 
