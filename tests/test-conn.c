@@ -1,6 +1,7 @@
 /* test-conn.c: connection URIs (where the hypervisor runs) and read-only connections. */
 #include <config.h>
 
+#include "vs-domain.h"
 #include "vs-test-util.h"
 
 #include "vs-conn.h"

@@ -29,6 +29,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "vs-domain.h"
 #include "vs-test-util.h"
 
 #include "vs-config.h"

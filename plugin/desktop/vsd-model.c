@@ -5,6 +5,7 @@
 #include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-doctor.h"
+#include "vs-domain.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-identity.h"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-domain.h"
 #include "vs-op.h"
 #include "vs-conn.h"
 #include "vs-error.h"

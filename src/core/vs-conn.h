@@ -1,4 +1,4 @@
-/* vs-conn.h: libvirt connections, domain look-up and libvirt errors as GError. */
+/* vs-conn.h: libvirt connections and libvirt errors as GError. */
 #pragma once
 
 #include <glib.h>
@@ -8,9 +8,7 @@
 #include "vs-uri.h"
 
 void vs_conn_close(virConnect *conn);
-void vs_domain_free(virDomain *dom);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virConnect, vs_conn_close)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, vs_domain_free)
 
 /* Initialise libvirt once and keep it from printing errors itself: they are
  * turned into GErrors and reported once, by the front end. */
@@ -36,12 +34,3 @@ typedef enum {
  * prompts work where virsh's do. */
 virConnect *vs_connect(const char *uri, GError **error);
 virConnect *vs_connect_full(const char *uri, VsConnectFlags flags, GError **error);
-
-/* Look a domain up the way virsh does: by id, then UUID, then name. */
-virDomain *vs_domain_lookup(virConnect *conn, const char *name, GError **error);
-
-/* All domains (virConnectListAllDomains @flags), as a GPtrArray that frees them. */
-GPtrArray *vs_domain_list(virConnect *conn, unsigned int flags, GError **error);
-
-/* The domain's XML: the persistent definition (@inactive) or the live one. */
-char *vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error);

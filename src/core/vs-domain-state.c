@@ -6,6 +6,7 @@
 
 #include "vs-conn.h"
 #include "vs-domain-state.h"
+#include "vs-domain.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
 #include "vs-i18n.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vs-conn.h"
+#include "vs-domain.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
 #include "vs-i18n.h"

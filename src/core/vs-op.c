@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include "vs-conn.h"
+#include "vs-domain.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-lock.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vs-conn.h"
+#include "vs-domain.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
 #include "vs-harden.h"

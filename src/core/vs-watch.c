@@ -13,6 +13,7 @@
 
 #include "vs-agent.h"
 #include "vs-conn.h"
+#include "vs-domain.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-lock.h"
