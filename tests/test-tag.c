@@ -9,6 +9,7 @@
 #include "vs-error.h"
 #include "vs-path.h"
 #include "vs-tag.h"
+#include "vs-text.h"
 
 /* ---- vs_tag_validate ---- */
 

@@ -27,6 +27,7 @@
 #include "vs-path.h"
 #include "vs-perm.h"
 #include "vs-policy.h"
+#include "vs-text.h"
 
 /* The most a child reports: a few messages, never unbounded. */
 #define VS_HOST_CHECK_MAX_REPORT 65536

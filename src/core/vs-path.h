@@ -3,16 +3,6 @@
 
 #include <glib.h>
 
-/* Refuse @text unless it is valid UTF-8 without control characters or
- * format characters (VS_ERROR_INVALID).  libvirt, libxml2 and the guest
- * agent handle only UTF-8: libxml2 turns the overlong "\xc0\xae" into '.',
- * so a name that passed the policy would reach libvirt as "..".  Control
- * characters would reach terminals, logs and the guest's fstab; format
- * characters (Unicode category Cf: bidi overrides such as U+202E, zero-width
- * characters such as U+200B, U+FEFF) make a path read as another one;
- * the joiners U+200C and U+200D are spelling and are accepted. */
-gboolean vs_text_validate(const char *text, GError **error);
-
 /* Resolve @path (relative to the current directory, the one place every
  * front end's relative folders are resolved; symlinks resolved) and check
  * that it exists and is a directory, and that both @path and the result pass

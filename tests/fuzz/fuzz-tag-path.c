@@ -12,6 +12,7 @@
 #include "vs-policy.h"
 #include "vs-run.h"
 #include "vs-tag.h"
+#include "vs-text.h"
 
 /* Valid UTF-8 without control characters or format characters (bidi
  * overrides, zero-width characters) other than the two joiners: what
