@@ -38,7 +38,7 @@ vs_completion_conn(VsCompletion *c)
 {
     /* Completion prints candidates or nothing: errors are not shown. */
     if (!c->conn)
-        c->conn = vs_connect(c->uri, NULL);
+        c->conn = vs_conn_open(c->uri, NULL);
     return c->conn;
 }
 

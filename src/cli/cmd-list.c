@@ -52,7 +52,7 @@ vs_collect(VsDomainState *state, GPtrArray *all)
 static const char *
 vs_share_state_name(const VsShare *s)
 {
-    return vs_device_state_to_string(vs_device_state(s->where, s->running, s->persistent));
+    return vs_device_state_to_string(vs_status_device(s->where, s->running, s->persistent));
 }
 
 static void

@@ -304,8 +304,8 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
 virConnect *
 vs_cli_connect(GError **error)
 {
-    return vs_connect_full(vs_cli_global.uri,
-                           vs_cli_global.readonly ? VS_CONNECT_READONLY : VS_CONNECT_DEFAULT,
+    return vs_conn_open_full(vs_cli_global.uri,
+                             vs_cli_global.readonly ? VS_CONNECT_READONLY : VS_CONNECT_DEFAULT,
                            error);
 }
 

@@ -18,7 +18,7 @@
 #include "vs-userns.h"
 #include "vs-xml.h"
 
-/* One difference for vs_ops_add_existing: "--mode mapped (it has squash)". */
+/* One difference for vs_add_existing: "--mode mapped (it has squash)". */
 static void G_GNUC_PRINTF(2, 3)
 vs_differs(GString *diff, const char *fmt, ...)
 {
@@ -54,12 +54,12 @@ vs_add_options_resolve(const VsAddOptions *given)
 }
 
 VsShare *
-vs_ops_add_existing(VsDomainState *state, const VsAddOptions *given, GError **error)
+vs_add_existing(VsDomainState *state, const VsAddOptions *given, GError **error)
 {
     VsAddOptions resolved = vs_add_options_resolve(given);
     const VsAddOptions *opts = &resolved;
     g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
-    g_autofree char *real = vs_host_dir_resolve(opts->source, error);
+    g_autofree char *real = vs_path_host_dir_resolve(opts->source, error);
     g_autoptr(GString) diff = g_string_new(NULL);
     g_autoptr(GHashTable) records = NULL;
     const VsMountRecord *rec;
@@ -82,7 +82,7 @@ vs_ops_add_existing(VsDomainState *state, const VsAddOptions *given, GError **er
     if (!s)
         return NULL;
     if (mode == VS_MODE_DEFAULT)
-        mode = vs_mode_default_for(s->driver);
+        mode = vs_share_mode_default_for(s->driver);
     target = opts->target ? opts->target : real;
     records = vs_domxml_mount_records(state->live_doc ? state->live_doc : state->config_doc);
     rec = g_hash_table_lookup(records, s->tag);
@@ -186,7 +186,7 @@ vs_plan_facts(VsDomainState *state, const VsAddOptions *opts, VsPlanFacts *facts
 /* --uid-map/--gid-map: virtiofs <idmap>, which needs libvirt >= 10.0.0 and
  * an unprivileged virtiofsd (qemu:///session); 9p has nothing of the kind. */
 static gboolean
-vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *share,
+vs_add_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *share,
                    GError **error)
 {
     unsigned long version;
@@ -198,7 +198,7 @@ vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *shar
     for (guint k = 0; k < 2; k++) {
         GStrv map = k == 0 ? opts->uid_map : opts->gid_map;
         for (guint i = 0; map && map[i]; i++) {
-            if (!vs_idmap_entry_parse(map[i], &host, &guest, error))
+            if (!vs_share_idmap_entry_parse(map[i], &host, &guest, error))
                 return FALSE;
         }
     }
@@ -250,7 +250,7 @@ vs_shared_memory_definition(VsDomainState *state, char **xml, GError **error)
 }
 
 VsHardenNeed
-vs_ops_harden_need(VsDomainState *state, const VsShare *share)
+vs_add_harden_need(VsDomainState *state, const VsShare *share)
 {
     const VsUriInfo *uri = vs_domain_state_uri_info(state);
     VsHardenUri kind = uri ? vs_harden_uri_kind(uri->remote, uri->driver, uri->path)
@@ -269,14 +269,14 @@ vs_ops_harden_need(VsDomainState *state, const VsShare *share)
  * (plan.protect), refuse (setuid-shares=refuse), or leave it, warned
  * (--allow-setuid, setuid-shares=allow). */
 static gboolean
-vs_ops_harden_prepare(VsDomainState *state, const VsAddOptions *opts, VsAddJob *job,
+vs_add_harden_prepare(VsDomainState *state, const VsAddOptions *opts, VsAddJob *job,
                       GError **error)
 {
     VsSetuidShares policy = opts->config ? opts->config->setuid_shares
                                          : VS_SETUID_SHARES_PROTECT;
     gboolean protected_now = FALSE;
 
-    job->harden = vs_ops_harden_need(state, job->share);
+    job->harden = vs_add_harden_need(state, job->share);
     if (!vs_harden_needed(job->harden))
         return TRUE;
     if (!vs_harden_is_protected(job->share->source, &protected_now, error))
@@ -304,7 +304,7 @@ vs_ops_harden_prepare(VsDomainState *state, const VsAddOptions *opts, VsAddJob *
 
 /* The plan's lines about the folder's mount. */
 static void
-vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
+vs_add_harden_describe(VsAddJob *job, const VsAddOptions *opts)
 {
     g_autofree char *attach = job->description;
 
@@ -333,7 +333,7 @@ vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
 }
 
 VsAddJob *
-vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **error)
+vs_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **error)
 {
     VsAddOptions resolved = vs_add_options_resolve(given);
     const VsAddOptions *opts = &resolved;
@@ -346,7 +346,7 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
     job->share = share = vs_share_new();
     share->domain = g_strdup(state->name);
     share->readonly = opts->readonly;
-    share->source = vs_host_dir_resolve(opts->source, error);
+    share->source = vs_path_host_dir_resolve(opts->source, error);
     if (!share->source)
         return NULL;
     {
@@ -357,7 +357,7 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
             return NULL;
     }
     share->target = g_strdup(opts->target ? opts->target : share->source);
-    if (!vs_guest_path_validate(share->target, error))
+    if (!vs_path_guest_validate(share->target, error))
         return NULL;
 
     vs_plan_facts(state, opts, &facts);
@@ -396,12 +396,12 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
     /* An explicit --target may go anywhere but "/"; the default (the host
      * path) not over the guest's own directories.  After the duplicate
      * checks: "already shared" says more. */
-    if (!opts->target && !vs_guest_default_target_check(share->target, error))
+    if (!opts->target && !vs_path_guest_default_target_check(share->target, error))
         return NULL;
 
-    if (!vs_ops_check_idmap(state, opts, share, error))
+    if (!vs_add_check_idmap(state, opts, share, error))
         return NULL;
-    if (!vs_ops_harden_prepare(state, opts, job, error))
+    if (!vs_add_harden_prepare(state, opts, job, error))
         return NULL;
 
     job->device_xml = vs_share_to_device_xml(share, error);
@@ -419,7 +419,7 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
         vs_metadata_change(state->live_doc, share->tag, share->target,
                            job->harden_allowed && opts->allow_setuid, &job->live_metadata);
     job->description = vs_plan_describe(&job->plan, state->name);
-    vs_ops_harden_describe(job, opts);
+    vs_add_harden_describe(job, opts);
     return g_steal_pointer(&job);
 }
 
@@ -430,17 +430,17 @@ vs_undo_left(GString *left, const char *what, const char *why)
 }
 
 gboolean
-vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
+vs_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
 {
     g_autoptr(GString) left = g_string_new(NULL);
 
     /* In reverse order, every step tried even when one fails. */
     if (job->did_live_metadata) {
         g_autoptr(GHashTable) records = vs_domxml_mount_records(state->live_doc);
-        VsMetadataChange before = { TRUE, vs_metadata_format(records) };
+        VsMetadataChange before = { TRUE, vs_domxml_metadata_format(records) };
         g_autoptr(GError) step = NULL;
 
-        if (!vs_ops_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))
+        if (!vs_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))
             vs_undo_left(left, _("the mount point recorded in the running domain"),
                          step->message);
         g_free(before.xml);
@@ -475,17 +475,17 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
 
 /* @error is set: undo what was done, adding to @error what could not be. */
 static gboolean
-vs_ops_add_fail(VsDomainState *state, VsAddJob *job, GError **error)
+vs_add_fail(VsDomainState *state, VsAddJob *job, GError **error)
 {
     g_autoptr(GError) undo_error = NULL;
 
-    if (!vs_ops_add_rollback(state, job, &undo_error))
-        vs_ops_error_incomplete(error, undo_error);
+    if (!vs_add_rollback(state, job, &undo_error))
+        vs_error_incomplete(error, undo_error);
     return FALSE;
 }
 
 gboolean
-vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
+vs_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
 {
     unsigned int flags = (job->plan.live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
                          (job->plan.config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
@@ -496,21 +496,21 @@ vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
         return FALSE;
     if (job->define_xml) {
         if (!vs_domain_state_define(state, job->define_xml, error))
-            return vs_ops_add_fail(state, job, error);
+            return vs_add_fail(state, job, error);
         job->did_define = TRUE;
     }
 
     g_debug("libvirt: virDomainAttachDeviceFlags(%s, flags %u): %s", state->name, flags,
             job->device_xml);
     if (virDomainAttachDeviceFlags(state->dom, job->device_xml, flags) < 0) {
-        vs_set_libvirt_error(error, _("cannot attach the share"));
-        return vs_ops_add_fail(state, job, error);
+        vs_conn_set_error(error, _("cannot attach the share"));
+        return vs_add_fail(state, job, error);
     }
     job->did_attach = TRUE;
 
-    if (!vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error) ||
-        !vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
-        return vs_ops_add_fail(state, job, error);
+    if (!vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error) ||
+        !vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
+        return vs_add_fail(state, job, error);
     job->did_live_metadata = job->live_metadata.change;
     job->share->where = (job->plan.live ? VS_WHERE_LIVE : 0) |
                         (job->plan.config ? VS_WHERE_CONFIG : 0);

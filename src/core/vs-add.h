@@ -70,7 +70,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsAddJob, vs_add_job_free)
 /* Does @share (driver and mode resolved) of this domain need the nosuid,nodev
  * mount of its folder (vs-harden.h), from the connection's URI and, for 9p
  * passthrough, the user QEMU runs as? */
-VsHardenNeed vs_ops_harden_need(VsDomainState *state, const VsShare *share);
+VsHardenNeed vs_add_harden_need(VsDomainState *state, const VsShare *share);
 
 /* add --exist-ok: the share of @opts->source already in @state (in the
  * definition, or in the running transient domain), when it has the options
@@ -78,14 +78,14 @@ VsHardenNeed vs_ops_harden_need(VsDomainState *state, const VsShare *share);
  * takes any; an unset mode the configured one, else the driver's default;
  * --persist is not compared: the guest's fstab is not read).  NULL without error when there is none; NULL with VS_ERROR_EXISTS
  * naming each option that differs. */
-VsShare *vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **error);
+VsShare *vs_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **error);
 
 /* Validate and plan; changes nothing. */
-VsAddJob *vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error);
+VsAddJob *vs_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error);
 /* Carry out the plan; on failure undo what was done and return FALSE
  * (VS_ERROR_INCOMPLETE when that undo failed too). */
-gboolean vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error);
+gboolean vs_add_apply(VsDomainState *state, VsAddJob *job, GError **error);
 /* Undo a successful apply (used when a later step such as the guest mount
  * fails).  Every step is tried; FALSE (VS_ERROR_INCOMPLETE) names each one
  * that failed, so the user knows exactly what is left. */
-gboolean vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error);
+gboolean vs_add_rollback(VsDomainState *state, VsAddJob *job, GError **error);

@@ -22,7 +22,7 @@ vs_libvirt_silent(void *opaque, virErrorPtr err)
 }
 
 void
-vs_libvirt_init(void)
+vs_conn_init(void)
 {
     static gsize done;
 
@@ -34,7 +34,7 @@ vs_libvirt_init(void)
 }
 
 int
-vs_libvirt_last_error_code(void)
+vs_conn_last_error_code(void)
 {
     virErrorPtr err = virGetLastError();
 
@@ -42,7 +42,7 @@ vs_libvirt_last_error_code(void)
 }
 
 void
-vs_set_libvirt_error(GError **error, const char *context)
+vs_conn_set_error(GError **error, const char *context)
 {
     virErrorPtr err = virGetLastError();
     const char *msg = err && err->message ? err->message : _("unknown libvirt error");
@@ -58,17 +58,17 @@ vs_set_libvirt_error(GError **error, const char *context)
 }
 
 virConnect *
-vs_connect(const char *uri, GError **error)
+vs_conn_open(const char *uri, GError **error)
 {
-    return vs_connect_full(uri, VS_CONNECT_DEFAULT, error);
+    return vs_conn_open_full(uri, VS_CONNECT_DEFAULT, error);
 }
 
 virConnect *
-vs_connect_full(const char *uri, VsConnectFlags flags, GError **error)
+vs_conn_open_full(const char *uri, VsConnectFlags flags, GError **error)
 {
     virConnect *conn;
 
-    vs_libvirt_init();
+    vs_conn_init();
     g_debug("libvirt: virConnectOpenAuth(%s%s)", uri ? uri : "(default)",
             (flags & VS_CONNECT_READONLY) ? ", read-only" : "");
     conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault,
@@ -76,7 +76,7 @@ vs_connect_full(const char *uri, VsConnectFlags flags, GError **error)
     if (!conn) {
         g_autofree char *ctx = g_strdup_printf(_("cannot connect to the hypervisor '%s'"),
                                                uri ? uri : _("(default)"));
-        vs_set_libvirt_error(error, ctx);
+        vs_conn_set_error(error, ctx);
     }
     return conn;
 }

@@ -56,7 +56,7 @@ typedef struct {
     gboolean fix;               /* apply the fixes of ERROR findings, then check again */
     const VsConfig *config;     /* with fix: the host path policy the fixes keep to; also
                                  * setuid-shares (NULL: the built-in default) */
-    const char *qemu_conf;      /* NULL: vs_qemu_conf_path(NULL) */
+    const char *qemu_conf;      /* NULL: vs_identity_qemu_conf_path(NULL) */
 } VsDoctorOptions;
 
 /* Examine every share of the domain, or only the one @what names (a tag or

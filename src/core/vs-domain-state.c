@@ -88,7 +88,7 @@ vs_domain_state_load(virDomain *dom, GError **error)
     state->live_xml = g_steal_pointer(&xml);
     state->live_doc = g_steal_pointer(&doc);
     if ((persistent = virDomainIsPersistent(dom)) < 0) {
-        vs_set_libvirt_error(error, _("cannot read the domain state"));
+        vs_conn_set_error(error, _("cannot read the domain state"));
         return NULL;
     }
     state->persistent = persistent;
@@ -196,7 +196,7 @@ vs_domain_state_define(VsDomainState *state, const char *xml, GError **error)
     dom = virDomainDefineXML(virDomainGetConnect(state->dom), xml);
 
     if (!dom) {
-        vs_set_libvirt_error(error, _("cannot update the domain definition"));
+        vs_conn_set_error(error, _("cannot update the domain definition"));
         return FALSE;
     }
     virDomainFree(dom);

@@ -35,12 +35,12 @@ vs_domain_lookup(virConnect *conn, const char *name, GError **error)
     if (!dom)
         dom = virDomainLookupByName(conn, name);
     if (!dom) {
-        if (vs_libvirt_last_error_code() == VIR_ERR_NO_DOMAIN) {
+        if (vs_conn_last_error_code() == VIR_ERR_NO_DOMAIN) {
             g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
                         _("failed to get domain '%s': no such domain"), name);
         } else {
             g_autofree char *ctx = g_strdup_printf(_("failed to get domain '%s'"), name);
-            vs_set_libvirt_error(error, ctx);
+            vs_conn_set_error(error, ctx);
         }
     }
     return dom;
@@ -54,7 +54,7 @@ vs_domain_list(virConnect *conn, unsigned int flags, GError **error)
     GPtrArray *list;
 
     if (n < 0) {
-        vs_set_libvirt_error(error, _("cannot list domains"));
+        vs_conn_set_error(error, _("cannot list domains"));
         return NULL;
     }
     list = g_ptr_array_new_full(n, (GDestroyNotify)vs_domain_free);
@@ -76,11 +76,11 @@ vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error)
     raw = virDomainGetXMLDesc(dom, flags);
 
     /* A read-only connection (-r) may not ask for secrets; shares need none. */
-    if (!raw && vs_libvirt_last_error_code() == VIR_ERR_OPERATION_DENIED)
+    if (!raw && vs_conn_last_error_code() == VIR_ERR_OPERATION_DENIED)
         raw = virDomainGetXMLDesc(dom, flags & ~VIR_DOMAIN_XML_SECURE);
 
     if (!raw) {
-        vs_set_libvirt_error(error, _("cannot read the domain XML"));
+        vs_conn_set_error(error, _("cannot read the domain XML"));
         return NULL;
     }
     /* Hand out GLib-allocated memory so callers can use g_autofree. */
@@ -99,7 +99,7 @@ vs_domain_wait_inactive(virDomain *dom, guint timeout_ms, GError **error)
         int active = virDomainIsActive(dom);
 
         if (active < 0) {
-            vs_set_libvirt_error(error, _("cannot read the domain state"));
+            vs_conn_set_error(error, _("cannot read the domain state"));
             return FALSE;
         }
         if (!active)
@@ -121,7 +121,7 @@ vs_domain_restart(virDomain *dom, guint timeout_ms, gboolean force, GError **err
     g_debug("libvirt: virDomainShutdownFlags(%s, agent|acpi)", virDomainGetName(dom));
     if (virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_GUEST_AGENT |
                                     VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0) {
-        vs_set_libvirt_error(error, _("cannot shut the domain down"));
+        vs_conn_set_error(error, _("cannot shut the domain down"));
         return FALSE;
     }
     if (!vs_domain_wait_inactive(dom, timeout_ms, &wait_error)) {
@@ -136,13 +136,13 @@ vs_domain_restart(virDomain *dom, guint timeout_ms, gboolean force, GError **err
         }
         g_debug("libvirt: virDomainDestroy(%s)", virDomainGetName(dom));
         if (virDomainDestroy(dom) < 0) {
-            vs_set_libvirt_error(error, _("cannot destroy the domain"));
+            vs_conn_set_error(error, _("cannot destroy the domain"));
             return FALSE;
         }
     }
     g_debug("libvirt: virDomainCreate(%s)", virDomainGetName(dom));
     if (virDomainCreate(dom) < 0) {
-        vs_set_libvirt_error(error, _("cannot start the domain"));
+        vs_conn_set_error(error, _("cannot start the domain"));
         return FALSE;
     }
     return TRUE;

@@ -47,7 +47,7 @@ vs_error_exit_code(const GError *error)
 }
 
 void
-vs_ops_error_incomplete(GError **error, GError *undo_error)
+vs_error_incomplete(GError **error, GError *undo_error)
 {
     GError *first = error ? *error : NULL;
 

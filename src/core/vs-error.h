@@ -31,7 +31,7 @@ VS_ENUM_DECL(vs_error_code);
 
 /* Turn @error (the failure) into VS_ERROR_INCOMPLETE carrying both its
  * message and @undo_error's (what could not be undone). */
-void vs_ops_error_incomplete(GError **error, GError *undo_error);
+void vs_error_incomplete(GError **error, GError *undo_error);
 
 /* Exit codes, documented in --help and the man page. */
 enum {

@@ -20,12 +20,12 @@ vs_metadata_change(xmlDoc *doc, const char *tag, const char *target, gboolean al
     /* A new record is automounted. */
     if (target) {
         g_hash_table_remove(records, tag);
-        vs_mount_records_set(records, tag, target, TRUE);
+        vs_domxml_mount_records_set(records, tag, target, TRUE);
         ((VsMountRecord *)g_hash_table_lookup(records, tag))->allow_setuid = allow_setuid;
     } else if (!g_hash_table_remove(records, tag))
         return;   /* nothing recorded, nothing to change */
     out->change = TRUE;
-    out->xml = vs_metadata_format(records);
+    out->xml = vs_domxml_metadata_format(records);
 }
 
 /* The metadata of @doc with @records (tag -> mount point) recorded, each
@@ -34,14 +34,14 @@ static void
 vs_metadata_record(xmlDoc *doc, GHashTable *records, gboolean automount, VsMetadataChange *out)
 {
     g_autoptr(GHashTable) table = vs_domxml_mount_records(doc);
-    g_autofree char *before = vs_metadata_format(table);
+    g_autofree char *before = vs_domxml_metadata_format(table);
     GHashTableIter iter;
     gpointer tag, target;
 
     g_hash_table_iter_init(&iter, records);
     while (g_hash_table_iter_next(&iter, &tag, &target))
-        vs_mount_records_set(table, tag, target, automount);
-    out->xml = vs_metadata_format(table);
+        vs_domxml_mount_records_set(table, tag, target, automount);
+    out->xml = vs_domxml_metadata_format(table);
     out->change = g_strcmp0(before, out->xml) != 0;
     if (!out->change)
         g_clear_pointer(&out->xml, g_free);
@@ -87,8 +87,8 @@ vs_drop_empty_metadata(VsDomainState *state, GError **error)
 }
 
 gboolean
-vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned int flags,
-                      GError **error)
+vs_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned int flags,
+                  GError **error)
 {
     if (!m->change)
         return TRUE;
@@ -96,7 +96,7 @@ vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned 
             m->xml ? m->xml : "(remove)", flags);
     if (virDomainSetMetadata(state->dom, VIR_DOMAIN_METADATA_ELEMENT, m->xml,
                              m->xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags) < 0) {
-        vs_set_libvirt_error(error, _("cannot record the share in the domain metadata"));
+        vs_conn_set_error(error, _("cannot record the share in the domain metadata"));
         return FALSE;
     }
     if (!m->xml && flags == VIR_DOMAIN_AFFECT_CONFIG)
@@ -105,8 +105,8 @@ vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned 
 }
 
 void
-vs_ops_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
-                      VsRecordJob *job)
+vs_metadata_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
+                           VsRecordJob *job)
 {
     g_autoptr(GHashTable) config = vs_records_in(records, state->config_doc);
     g_autoptr(GHashTable) live = vs_records_in(records, state->live_doc);
@@ -119,25 +119,25 @@ vs_ops_record_prepare(VsDomainState *state, GHashTable *records, gboolean automo
 }
 
 gboolean
-vs_ops_record_apply(VsDomainState *state, VsRecordJob *job, GError **error)
+vs_metadata_record_apply(VsDomainState *state, VsRecordJob *job, GError **error)
 {
     g_autoptr(GError) undo_error = NULL;
 
-    if (!vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error))
+    if (!vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error))
         return FALSE;
-    if (vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
+    if (vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
         return TRUE;
     /* The saved definition puts the metadata back exactly as it was. */
     if (job->config_metadata.change &&
         !vs_domain_state_define(state, state->config_xml, &undo_error)) {
         g_prefix_error(&undo_error, _("the persistent definition keeps the new record: "));
-        vs_ops_error_incomplete(error, undo_error);
+        vs_error_incomplete(error, undo_error);
     }
     return FALSE;
 }
 
 void
-vs_record_job_clear(VsRecordJob *job)
+vs_metadata_record_clear(VsRecordJob *job)
 {
     g_clear_pointer(&job->config_metadata.xml, g_free);
     g_clear_pointer(&job->live_metadata.xml, g_free);

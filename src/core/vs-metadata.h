@@ -17,8 +17,8 @@ typedef struct {
 
 /* Apply @m to the definition or the running domain (@flags: one of
  * VIR_DOMAIN_AFFECT_CONFIG, VIR_DOMAIN_AFFECT_LIVE). */
-gboolean vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m,
-                               unsigned int flags, GError **error);
+gboolean vs_metadata_apply(VsDomainState *state, const VsMetadataChange *m,
+                           unsigned int flags, GError **error);
 
 /* Recording mount points for the watcher ('virt-share mount' and umount):
  * the change of the definition and of the running domain. */
@@ -31,12 +31,12 @@ typedef struct {
  * in the running domain, each only for the tags whose device it has, with
  * @automount (FALSE: the watcher leaves them alone, VsMountRecord);
  * no change where the records already say so.  Changes nothing. */
-void vs_ops_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
-                           VsRecordJob *job);
+void vs_metadata_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
+                                VsRecordJob *job);
 /* Apply the job: when the running domain's part fails, the definition is
  * put back as it was (VS_ERROR_INCOMPLETE if that fails too). */
-gboolean vs_ops_record_apply(VsDomainState *state, VsRecordJob *job, GError **error);
-void vs_record_job_clear(VsRecordJob *job);
+gboolean vs_metadata_record_apply(VsDomainState *state, VsRecordJob *job, GError **error);
+void vs_metadata_record_clear(VsRecordJob *job);
 
 /* The metadata of @doc after recording (@target) or forgetting (NULL) the
  * mount point of @tag. */

@@ -34,7 +34,7 @@ VsAddJob *vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOption
  * (vs_run_add_check), failing with the error add would fail with.  @ropts->notify first
  * gets the plan's description.  *@job_out (may be NULL) receives the job,
  * e.g. to tell whether a restart is still needed.  With @ropts->exist_ok a
- * share there already with the same options (vs_ops_add_existing) is
+ * share there already with the same options (vs_add_existing) is
  * success: the job has only that share and unchanged set. */
 gboolean vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
                    const VsRunOptions *ropts, VsAddJob **job_out, GError **error);

@@ -12,7 +12,7 @@
 #include "vs-text.h"
 
 char *
-vs_host_dir_resolve(const char *path, GError **error)
+vs_path_host_dir_resolve(const char *path, GError **error)
 {
     g_autofree char *resolved = NULL;
     g_autofree char *absolute = NULL;
@@ -60,7 +60,7 @@ vs_host_dir_resolve(const char *path, GError **error)
 }
 
 gboolean
-vs_guest_path_validate(const char *path, GError **error)
+vs_path_guest_validate(const char *path, GError **error)
 {
     g_auto(GStrv) parts = NULL;
 
@@ -122,12 +122,12 @@ vs_guest_is_system(const char *path)
 }
 
 gboolean
-vs_guest_default_target_check(const char *path, GError **error)
+vs_path_guest_default_target_check(const char *path, GError **error)
 {
     g_autofree char *norm = NULL;
     g_autofree char *base = NULL;
 
-    if (!vs_guest_path_validate(path, error))
+    if (!vs_path_guest_validate(path, error))
         return FALSE;
     norm = g_canonicalize_filename(path, "/");
     if (!vs_guest_is_system(norm))

@@ -29,7 +29,7 @@ vs_remove_job_free(VsRemoveJob *job)
  * (definition or running domain)?  When the domains cannot be read, yes:
  * the protection then stays. */
 static gboolean
-vs_ops_folder_shared_elsewhere(VsDomainState *self, const char *folder)
+vs_remove_folder_shared_elsewhere(VsDomainState *self, const char *folder)
 {
     virConnect *conn = virDomainGetConnect(self->dom);
     g_autoptr(GPtrArray) doms = vs_domain_list(conn, 0, NULL);
@@ -62,14 +62,14 @@ vs_ops_folder_shared_elsewhere(VsDomainState *self, const char *folder)
 /* remove: undo the folder's nosuid,nodev mount when it is virt-share's (its
  * lines are in the host's fstab) and no other domain shares the folder. */
 static void
-vs_ops_remove_harden(VsDomainState *state, VsRemoveJob *job)
+vs_remove_harden(VsDomainState *state, VsRemoveJob *job)
 {
     const VsUriInfo *uri = vs_domain_state_uri_info(state);
     gboolean ours = FALSE;
 
     if (!uri || vs_harden_uri_kind(uri->remote, uri->driver, uri->path) != VS_HARDEN_URI_SYSTEM ||
         !vs_harden_fstab_file_has(NULL, job->share->source, &ours, NULL) || !ours ||
-        vs_ops_folder_shared_elsewhere(state, job->share->source))
+        vs_remove_folder_shared_elsewhere(state, job->share->source))
         return;
     /* A 9p device stays in the running guest until it stops: so does the mount. */
     if (job->restart_needed)
@@ -79,7 +79,7 @@ vs_ops_remove_harden(VsDomainState *state, VsRemoveJob *job)
 }
 
 VsRemoveJob *
-vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
+vs_remove_prepare(VsDomainState *state, const char *what, GError **error)
 {
     g_autoptr(VsRemoveJob) job = g_new0(VsRemoveJob, 1);
     g_autoptr(VsShare) found = vs_domain_state_find_share(state, what, error);
@@ -101,7 +101,7 @@ vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
     {
         g_autoptr(GHashTable) records = vs_domxml_mount_records(live_fs ? state->live_doc
                                                                         : state->config_doc);
-        job->share->target = g_strdup(vs_mount_records_target(records, job->share->tag));
+        job->share->target = g_strdup(vs_domxml_mount_records_target(records, job->share->tag));
     }
 
     if (config_fs)
@@ -129,12 +129,12 @@ vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
      * mount again (e.g. by the watcher after a guest reboot). */
     if (live_fs)
         vs_metadata_change(state->live_doc, job->share->tag, NULL, FALSE, &job->live_metadata);
-    vs_ops_remove_harden(state, job);
+    vs_remove_harden(state, job);
     return g_steal_pointer(&job);
 }
 
 gboolean
-vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
+vs_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
 {
     g_autoptr(GError) config_error = NULL;
     g_autoptr(GError) live_error = NULL;
@@ -142,14 +142,14 @@ vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
     g_debug("libvirt: virDomainDetachDeviceFlags(%s, flags %u): %s", state->name, job->flags,
             job->device_xml);
     if (virDomainDetachDeviceFlags(state->dom, job->device_xml, job->flags) < 0) {
-        vs_set_libvirt_error(error, _("cannot detach the share"));
+        vs_conn_set_error(error, _("cannot detach the share"));
         return FALSE;
     }
-    vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, &config_error);
+    vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, &config_error);
     /* Forget the mount point in the running domain too, also for a 9p share
      * that stays attached until the domain stops: it is no longer ours to
      * mount again (e.g. by the watcher after a guest reboot). */
-    vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, &live_error);
+    vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, &live_error);
     if (config_error || live_error) {
         /* The device is gone, but the watcher would still try to mount it. */
         g_set_error(error, VS_ERROR, VS_ERROR_INCOMPLETE,

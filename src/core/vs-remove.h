@@ -29,7 +29,7 @@ void vs_remove_job_free(VsRemoveJob *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsRemoveJob, vs_remove_job_free)
 
 /* Find the share (vs_domain_state_find_share) and plan its removal; changes nothing. */
-VsRemoveJob *vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error);
+VsRemoveJob *vs_remove_prepare(VsDomainState *state, const char *what, GError **error);
 /* Detach, then forget the recorded mount point: VS_ERROR_INCOMPLETE when the
  * device went but the record stayed. */
-gboolean vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error);
+gboolean vs_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error);
