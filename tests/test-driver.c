@@ -1,5 +1,6 @@
-/* test-driver.c: the libvirt layer (vs-conn.h, vs-ops.h) through the real
- * libvirt API, against libvirt's test driver loaded with tests/data/testnode.xml.
+/* test-driver.c: the libvirt layer (vs-conn.h, vs-domain.h, vs-add.h,
+ * vs-remove.h, vs-metadata.h) through the real libvirt API, against
+ * libvirt's test driver loaded with tests/data/testnode.xml.
  *
  * Each test opens its own connection: the test driver keeps its state per
  * connection, so every test starts from testnode.xml and whatever a test
@@ -554,7 +555,7 @@ test_add_prepare_ok(void **state)
 
 /* ---- add: apply fails at the attach, and must roll back ---- */
 
-/* Store @table as our metadata, the way vs-ops.c does. */
+/* Store @table as our metadata, the way vs-metadata.c does. */
 static void
 set_metadata(virDomain *dom, GHashTable *table, unsigned int flags)
 {

@@ -1,4 +1,4 @@
-/* vs-op.c: whole operations on a domain given by name (see vs-op.h). */
+/* vs-op.c: the front ends' API, by domain name (see vs-op.h). */
 #include <config.h>
 
 #include "vs-conn.h"

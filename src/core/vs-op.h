@@ -1,8 +1,9 @@
-/* vs-op.h: whole operations on a domain given by name, for every front end
- * (the CLI, the watcher, the hook's helper, a desktop helper):
+/* vs-op.h: the API every front end calls (the CLI, the watcher, the desktop
+ * program), by domain name:
  *
- *   look the domain up -> lock it (changes only) -> read it -> find the share
- *   or plan the change -> run it (vs-run.h: attach, restart, mount; rollback).
+ *   the one loader: look the domain up -> lock it (changes only) -> read it;
+ *   then find the share or plan the change (vs-add.h, vs-remove.h) -> run it
+ *   (vs-run.h: attach, restart, mount; rollback), or ask the doctor.
  *
  * Progress goes to @ropts->notify; nothing is printed. */
 #pragma once

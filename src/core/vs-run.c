@@ -1,4 +1,4 @@
-/* vs-run.c: whole share operations (device + guest). */
+/* vs-run.c: a job carried out with the guest's steps (see vs-run.h). */
 #include <config.h>
 
 #include <libvirt/virterror.h>
