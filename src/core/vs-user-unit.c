@@ -132,6 +132,13 @@ gboolean
 vs_user_unit_offer(const char *uri)
 {
     g_autoptr(VsUriInfo) info = uri ? vs_uri_info_parse(uri, NULL) : NULL;
+    g_autoptr(GError) error = NULL;
+    VsUserUnitState state;
 
-    return info && info->session && !info->remote && vs_user_unit_state(NULL) == VS_USER_UNIT_OFF;
+    if (!info || !info->session || info->remote)
+        return FALSE;
+    /* Why nothing is offered, for G_MESSAGES_DEBUG=all. */
+    if ((state = vs_user_unit_state(&error)) == VS_USER_UNIT_UNKNOWN)
+        g_debug("%s: %s", VS_USER_UNIT, error->message);
+    return state == VS_USER_UNIT_OFF;
 }
