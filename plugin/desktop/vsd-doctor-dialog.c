@@ -4,9 +4,10 @@
 #include "vs-i18n.h"
 #include "vsd-dialogs.h"
 #include "vsd-rows.h"
+#include "vsd-widgets.h"
 
 typedef struct {
-    VsdWindow *win;
+    VsdRunner *runner;
     char *uri;
     char *domain;
     GtkWidget *window;
@@ -25,7 +26,7 @@ vsd_doctor_dialog_free(gpointer data)
 {
     VsdDoctorDialog *dd = data;
 
-    g_object_unref(dd->win);
+    vsd_runner_unref(dd->runner);
     g_clear_pointer(&dd->findings, g_ptr_array_unref);
     g_free(dd->qemu_user);
     g_free(dd->uri);
@@ -228,7 +229,7 @@ vsd_doctor_show(VsdDoctorDialog *dd, VsdOp *op)
 }
 
 static void
-vsd_doctor_done(VsdWindow *win, VsdOp *op, const GError *error, gpointer data)
+vsd_doctor_done(VsdOp *op, const GError *error, gpointer data)
 {
     g_autoptr(GtkWidget) window = data;
     VsdDoctorDialog *dd = g_object_get_data(G_OBJECT(window), "vsd-doctor-dialog");
@@ -265,11 +266,11 @@ vsd_doctor_run(VsdDoctorDialog *dd, VsdOp *op)
     gtk_spinner_start(GTK_SPINNER(dd->spinner));
     gtk_label_set_text(GTK_LABEL(dd->status), what);
     gtk_widget_set_sensitive(dd->list, FALSE);
-    vsd_window_run(dd->win, op, what, vsd_doctor_done, g_object_ref(dd->window));
+    vsd_runner_run(dd->runner, op, what, vsd_doctor_done, g_object_ref(dd->window));
 }
 
 void
-vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain)
+vsd_doctor_dialog_open(GtkWindow *parent, VsdRunner *runner, const char *uri, const char *domain)
 {
     static const GActionEntry actions[] = {
         { "fix", vsd_doctor_on_fix, "u", NULL, NULL, { 0 } },
@@ -284,13 +285,13 @@ vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain)
     g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new();
 
     gtk_widget_set_name(close, "doctor-close");
-    dd->win = g_object_ref(win);
+    dd->runner = vsd_runner_ref(runner);
     dd->uri = g_strdup(uri);
     dd->domain = g_strdup(domain);
     dd->window = adw_window_new();
     gtk_widget_set_name(dd->window, "doctor-dialog");
     gtk_window_set_title(GTK_WINDOW(dd->window), title);
-    gtk_window_set_transient_for(GTK_WINDOW(dd->window), GTK_WINDOW(win));
+    gtk_window_set_transient_for(GTK_WINDOW(dd->window), parent);
     gtk_window_set_modal(GTK_WINDOW(dd->window), TRUE);
     gtk_window_set_default_size(GTK_WINDOW(dd->window), 680, 480);
     g_object_set_data_full(G_OBJECT(dd->window), "vsd-doctor-dialog", dd, vsd_doctor_dialog_free);

@@ -4,9 +4,10 @@
 #include "vs-i18n.h"
 #include "vsd-dialogs.h"
 #include "vsd-rows.h"
+#include "vsd-widgets.h"
 
 typedef struct {
-    VsdWindow *win;
+    VsdRunner *runner;
     char *uri;
     char *domain;
     GtkWidget *window;
@@ -43,7 +44,7 @@ vsd_share_dialog_free(gpointer data)
     if (sd->chooser)
         g_object_unref(sd->chooser);
     vsd_op_free(sd->prepared);
-    g_object_unref(sd->win);
+    vsd_runner_unref(sd->runner);
     g_free(sd->uri);
     g_free(sd->domain);
     g_free(sd);
@@ -143,7 +144,7 @@ vsd_share_show_plan(VsdShareDialog *sd)
 }
 
 static void
-vsd_share_prepared(VsdWindow *win, VsdOp *op, const GError *error, gpointer data)
+vsd_share_prepared(VsdOp *op, const GError *error, gpointer data)
 {
     g_autoptr(GtkWidget) window = data;
     VsdShareDialog *sd = g_object_get_data(G_OBJECT(window), "vsd-share-dialog");
@@ -185,7 +186,7 @@ vsd_share_review(GtkWidget *button, VsdShareDialog *sd)
     gtk_widget_set_sensitive(sd->review, FALSE);
     gtk_spinner_start(GTK_SPINNER(sd->spinner));
     /* The dialog may be closed before the answer comes. */
-    vsd_window_run(sd->win, op, _("Planning…"), vsd_share_prepared, g_object_ref(sd->window));
+    vsd_runner_run(sd->runner, op, _("Planning…"), vsd_share_prepared, g_object_ref(sd->window));
 }
 
 static void
@@ -198,7 +199,7 @@ vsd_share_apply(VsdShareDialog *sd, gboolean restart)
 
     op->shown_plan = sd->prepared->plan;
     op->restart = restart;
-    vsd_window_run(sd->win, op, what, NULL, NULL);
+    vsd_runner_run(sd->runner, op, what, NULL, NULL);
     gtk_window_destroy(GTK_WINDOW(sd->window));
 }
 
@@ -501,18 +502,18 @@ vsd_share_plan_page(VsdShareDialog *sd)
 }
 
 void
-vsd_share_dialog_open(VsdWindow *win, const char *uri, const char *domain)
+vsd_share_dialog_open(GtkWindow *parent, VsdRunner *runner, const char *uri, const char *domain)
 {
     VsdShareDialog *sd = g_new0(VsdShareDialog, 1);
     g_autofree char *title = g_strdup_printf(_("Share a Folder with %s"), domain);
     GtkWidget *content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
 
-    sd->win = g_object_ref(win);
+    sd->runner = vsd_runner_ref(runner);
     sd->uri = g_strdup(uri);
     sd->domain = g_strdup(domain);
     sd->window = vsd_named(adw_window_new(), "share-dialog");
     gtk_window_set_title(GTK_WINDOW(sd->window), title);
-    gtk_window_set_transient_for(GTK_WINDOW(sd->window), GTK_WINDOW(win));
+    gtk_window_set_transient_for(GTK_WINDOW(sd->window), parent);
     gtk_window_set_modal(GTK_WINDOW(sd->window), TRUE);
     gtk_window_set_default_size(GTK_WINDOW(sd->window), 640, 580);
     g_object_set_data_full(G_OBJECT(sd->window), "vsd-share-dialog", sd, vsd_share_dialog_free);
