@@ -617,13 +617,28 @@ vsd_on_mount(GSimpleAction *action, GVariant *param, gpointer data)
     vsd_runner_run(VSD_WINDOW(data)->runner, op, what, NULL, NULL);
 }
 
+/* What a confirmation runs on its answer. */
+typedef struct {
+    VsdWindow *win;
+    VsdOp *op;                  /* taken by the run */
+    char *what;
+} VsdConfirm;
+
 static void
-vsd_on_confirm_response(AdwMessageDialog *d, const char *response, VsdWindow *win)
+vsd_confirm_free(gpointer data, GClosure *closure)
 {
-    if (!g_str_equal(response, g_object_get_data(G_OBJECT(d), "vsd-ok")))
-        return;
-    vsd_runner_run(win->runner, g_object_steal_data(G_OBJECT(d), "vsd-op"),
-                   g_object_get_data(G_OBJECT(d), "vsd-what"), NULL, NULL);
+    VsdConfirm *c = data;
+
+    vsd_op_free(c->op);
+    g_free(c->what);
+    g_free(c);
+}
+
+static void
+vsd_on_confirm_response(AdwMessageDialog *d, const char *response, VsdConfirm *c)
+{
+    if (c->op)
+        vsd_runner_run(c->win->runner, g_steal_pointer(&c->op), c->what, NULL, NULL);
 }
 
 /* The question of a change that cannot be taken back: the safe answer is
@@ -636,6 +651,8 @@ vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *
 {
     GtkWidget *d = adw_message_dialog_new(GTK_WINDOW(win), question, NULL);
     g_autofree char *dialog_name = g_strdup_printf("%s-dialog", name);
+    g_autofree char *detailed_signal = g_strdup_printf("response::%s", name);
+    VsdConfirm *c = g_new0(VsdConfirm, 1);
 
     adw_message_dialog_set_body(ADW_MESSAGE_DIALOG(d), detail);
     adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(d), "cancel", _("_Cancel"),
@@ -645,10 +662,12 @@ vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *
     adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(d), "cancel");
     adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(d), "cancel");
     gtk_widget_set_name(d, dialog_name);
-    g_object_set_data_full(G_OBJECT(d), "vsd-op", op, (GDestroyNotify)vsd_op_free);
-    g_object_set_data_full(G_OBJECT(d), "vsd-what", g_strdup(what), g_free);
-    g_object_set_data_full(G_OBJECT(d), "vsd-ok", g_strdup(name), g_free);
-    g_signal_connect(d, "response", G_CALLBACK(vsd_on_confirm_response), win);
+    c->win = win;
+    c->op = op;
+    c->what = g_strdup(what);
+    /* Only the answer @name: the detail of the response signal. */
+    g_signal_connect_data(d, detailed_signal, G_CALLBACK(vsd_on_confirm_response), c,
+                          vsd_confirm_free, 0);
     gtk_window_present(GTK_WINDOW(d));
 }
 
