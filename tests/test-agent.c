@@ -720,7 +720,7 @@ test_fstab_replaced_atomically(void **state)
     share->tag = g_strdup("vs-data-0123abcd");
     share->target = g_strdup("/mnt/my data");
     share->driver = VS_DRIVER_VIRTIOFS;
-    with = vs_fstab_with(orig, share);
+    with = vs_guest_fstab_with(orig, share);
     gfs_setup(orig);
     gfs_allowed[0] = orig;
     gfs_allowed[1] = with;
@@ -786,10 +786,10 @@ test_remove_failed_detach_keeps_fstab(void **state)
     job->share->where = VS_WHERE_LIVE;
     job->flags = VIR_DOMAIN_AFFECT_LIVE;
     job->device_xml = g_strdup("<filesystem type='mount'/>");
-    vs_libvirt_init();      /* as every front end does before libvirt calls */
+    vs_conn_init();      /* as every front end does before libvirt calls */
     st->name = g_strdup("gone");
     st->running = TRUE;
-    fstab = vs_fstab_with("UUID=1 / ext4 defaults 0 1\n", job->share);
+    fstab = vs_guest_fstab_with("UUID=1 / ext4 defaults 0 1\n", job->share);
     gfs_setup(fstab);
     g_hash_table_insert(gfs, g_strdup("/proc/self/mounts"),
                         g_string_new("vs-data-0123abcd /mnt/data virtiofs rw 0 0\n"));

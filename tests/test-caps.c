@@ -280,7 +280,7 @@ key_of(virConnect *conn, const char *uri, const char *name, const char *emulator
 static void
 test_caps_key_for_socket_daemon(void **unused)
 {
-    g_autoptr(virConnect) conn = vs_connect("test:///default", NULL);
+    g_autoptr(virConnect) conn = vs_conn_open("test:///default", NULL);
     FakeDaemon d = { 0 };
     g_autofree char *emu = NULL;
     g_autofree char *emu_file = NULL;

@@ -1,10 +1,11 @@
 /* test-conn.c: connection URIs (where the hypervisor runs) and read-only connections. */
 #include <config.h>
 
+#include "vs-domain.h"
 #include "vs-test-util.h"
 
 #include "vs-conn.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-error.h"
 #include "vs-remote.h"
 #include "vs-text.h"
@@ -93,7 +94,7 @@ static void
 test_conn_uri_info(void **state)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(virConnect) conn = vs_connect("test:///default", &err);
+    g_autoptr(virConnect) conn = vs_conn_open("test:///default", &err);
     g_autoptr(virDomain) dom = NULL;
     g_autoptr(VsDomainState) st = NULL;
     const VsUriInfo *info;
@@ -126,7 +127,7 @@ static void
 test_connect_readonly(void **state)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(virConnect) conn = vs_connect_full("test:///default", VS_CONNECT_READONLY, &err);
+    g_autoptr(virConnect) conn = vs_conn_open_full("test:///default", VS_CONNECT_READONLY, &err);
     g_autoptr(virDomain) dom = NULL;
 
     assert_no_gerror(err);
@@ -134,7 +135,7 @@ test_connect_readonly(void **state)
     dom = vs_domain_lookup(conn, "test", &err);
     assert_no_gerror(err);
     assert_int_equal(virDomainSuspend(dom), -1);
-    assert_int_equal(vs_libvirt_last_error_code(), VIR_ERR_OPERATION_DENIED);
+    assert_int_equal(vs_conn_last_error_code(), VIR_ERR_OPERATION_DENIED);
 }
 
 /* libvirt's messages quote what it was given, also what a guest sent: an
@@ -144,7 +145,7 @@ static void
 test_libvirt_error_bounded(void **state)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(virConnect) conn = vs_connect("test:///default", &err);
+    g_autoptr(virConnect) conn = vs_conn_open("test:///default", &err);
     g_autofree char *filler = g_strnfill(6000, 'y');
     g_autofree char *xml = g_strdup_printf("<domain type='x\033]0;pwned\007%s'><name>a</name>"
                                            "</domain>", filler);
@@ -152,7 +153,7 @@ test_libvirt_error_bounded(void **state)
 
     assert_no_gerror(err);
     assert_null(virDomainDefineXML(conn, xml));
-    vs_set_libvirt_error(&lv, "defining");
+    vs_conn_set_error(&lv, "defining");
     assert_non_null(lv);
     assert_null(strchr(lv->message, '\033'));
     assert_null(strchr(lv->message, '\007'));
@@ -282,6 +283,6 @@ main(void)
         cmocka_unit_test(test_remote_run_status),
     };
 
-    vs_libvirt_init();
+    vs_conn_init();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,8 @@
 #include "vs-doctor.h"
 #include "vs-identity.h"
 #include "vs-kvm.h"
-#include "vs-ops.h"
+#include "vs-add.h"
+#include "vs-remove.h"
 #include "vs-status.h"
 #include "vs-xml.h"
 
@@ -38,11 +39,11 @@ test_qemu_conf_comments(void **state)
         "remember_owner = 1 trailing-garbage\n";
     g_autofree char *user = NULL;
     g_autofree char *group = NULL;
-    g_autofree char *dynamic = vs_qemu_conf_get(conf, "dynamic_ownership");
-    g_autofree char *remember = vs_qemu_conf_get(conf, "remember_owner");
-    g_autofree char *driver = vs_qemu_conf_get(conf, "security_driver");
+    g_autofree char *dynamic = vs_identity_qemu_conf_get(conf, "dynamic_ownership");
+    g_autofree char *remember = vs_identity_qemu_conf_get(conf, "remember_owner");
+    g_autofree char *driver = vs_identity_qemu_conf_get(conf, "security_driver");
 
-    vs_qemu_conf_parse(conf, &user, &group);
+    vs_identity_qemu_conf_parse(conf, &user, &group);
     assert_string_equal(user, "root");
     assert_string_equal(group, "kvm");
     assert_string_equal(dynamic, "0");
@@ -54,9 +55,9 @@ test_qemu_conf_comments(void **state)
 static void
 test_qemu_conf_last_wins(void **state)
 {
-    g_autofree char *user = vs_qemu_conf_get("user = \"a\"\n#user = \"b\"\n  user=\"c\"\n",
-                                             "user");
-    g_autofree char *none = vs_qemu_conf_get("username = \"x\"\nuser_x = \"y\"\n", "user");
+    g_autofree char *user = vs_identity_qemu_conf_get("user = \"a\"\n#user = \"b\"\n  user=\"c\"\n",
+                                                      "user");
+    g_autofree char *none = vs_identity_qemu_conf_get("username = \"x\"\nuser_x = \"y\"\n", "user");
 
     assert_string_equal(user, "c");
     assert_null(none);
@@ -228,7 +229,7 @@ test_remove_and_doctor_resolve(void **state)
 {
     Fixture *fx = *state;
     g_autoptr(GError) err = NULL;
-    g_autoptr(VsRemoveJob) job = vs_ops_remove_prepare(fx->state, "data", &err);
+    g_autoptr(VsRemoveJob) job = vs_remove_prepare(fx->state, "data", &err);
     g_autoptr(VsDoctorReport) report = NULL;
     VsDoctorOptions opts = { 0 };
 
@@ -523,11 +524,11 @@ test_transient_device_state(void **state)
     g_autofree char *agent_error = NULL;
     VsShare *share;
 
-    assert_int_equal(vs_device_state(VS_WHERE_LIVE, TRUE, FALSE), VS_DEVICE_ATTACHED);
-    assert_int_equal(vs_device_state(VS_WHERE_LIVE, TRUE, TRUE), VS_DEVICE_PENDING_STOP);
-    assert_int_equal(vs_device_state(VS_WHERE_LIVE | VS_WHERE_CONFIG, TRUE, TRUE),
+    assert_int_equal(vs_status_device(VS_WHERE_LIVE, TRUE, FALSE), VS_DEVICE_ATTACHED);
+    assert_int_equal(vs_status_device(VS_WHERE_LIVE, TRUE, TRUE), VS_DEVICE_PENDING_STOP);
+    assert_int_equal(vs_status_device(VS_WHERE_LIVE | VS_WHERE_CONFIG, TRUE, TRUE),
                      VS_DEVICE_ATTACHED);
-    assert_int_equal(vs_device_state(VS_WHERE_CONFIG, TRUE, TRUE), VS_DEVICE_PENDING_RESTART);
+    assert_int_equal(vs_status_device(VS_WHERE_CONFIG, TRUE, TRUE), VS_DEVICE_PENDING_RESTART);
 
     st->name = g_strdup("transient");
     st->live_xml = g_strdup("<domain type='test'><name>transient</name><devices>"
@@ -541,7 +542,7 @@ test_transient_device_state(void **state)
     assert_int_equal(shares->len, 1);
     share = g_ptr_array_index(shares, 0);
     assert_false(share->persistent);
-    assert_int_equal(vs_device_state(share->where, share->running, share->persistent),
+    assert_int_equal(vs_status_device(share->where, share->running, share->persistent),
                      VS_DEVICE_ATTACHED);
     /* status: no guest agent to ask (no virDomain), the device side is what counts. */
     st->running = FALSE;
@@ -559,12 +560,12 @@ test_status_answers(void **state)
 
     share->driver = VS_DRIVER_9P;
     share->where = VS_WHERE_LIVE;           /* pending stop */
-    assert_false(vs_share_status_can_remove(&st));
+    assert_false(vs_status_can_remove(&st));
     share->driver = VS_DRIVER_VIRTIOFS;     /* detached live */
-    assert_true(vs_share_status_can_remove(&st));
+    assert_true(vs_status_can_remove(&st));
     share->driver = VS_DRIVER_9P;
     share->where = VS_WHERE_CONFIG | VS_WHERE_LIVE;
-    assert_true(vs_share_status_can_remove(&st));
+    assert_true(vs_status_can_remove(&st));
 
     st.device = VS_DEVICE_ATTACHED;
     g_ptr_array_add(all, &st);
@@ -714,6 +715,6 @@ main(void)
         cmocka_unit_test(test_kvm_probe),
     };
 
-    vs_libvirt_init();
+    vs_conn_init();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
-/* test-driver.c: the libvirt layer (vs-conn.h, vs-ops.h) through the real
- * libvirt API, against libvirt's test driver loaded with tests/data/testnode.xml.
+/* test-driver.c: the libvirt layer (vs-conn.h, vs-domain.h, vs-add.h,
+ * vs-remove.h, vs-metadata.h) through the real libvirt API, against
+ * libvirt's test driver loaded with tests/data/testnode.xml.
  *
  * Each test opens its own connection: the test driver keeps its state per
  * connection, so every test starts from testnode.xml and whatever a test
@@ -9,8 +10,8 @@
  * virDomainDetachDeviceFlags: "this function is not supported by the
  * connection driver", nor a guest agent), so covered by the end-to-end lab
  * (make check-e2e, tests/e2e/run.sh) instead:
- *  - a successful vs_ops_add_apply (attach to the definition and/or live,
- *    metadata recorded after the attach) and vs_ops_remove_apply (detach,
+ *  - a successful vs_add_apply (attach to the definition and/or live,
+ *    metadata recorded after the attach) and vs_remove_apply (detach,
  *    metadata dropped);
  *  - the rollback of a live attach (detach again) and of a failure after a
  *    successful attach (metadata step, guest mount);
@@ -19,9 +20,9 @@
  *  - the domain capabilities facts of the plan (no 9p / virtiofs / memfd):
  *    the test driver has no virConnectGetDomainCapabilities, so the facts
  *    stay "supported" here; the rules themselves are in test-plan.c.
- * What IS covered of apply: the failure path of vs_ops_add_apply, whose
+ * What IS covered of apply: the failure path of vs_add_apply, whose
  * attach fails here for real, including the rollback of the memoryBacking it
- * defined first; and that a failed vs_ops_remove_apply changes nothing.
+ * defined first; and that a failed vs_remove_apply changes nothing.
  * The nosuid,nodev step (vs-harden.h) is planned here with the state's URI
  * set to qemu:///system (the mount itself: tests/test-harden.c).
  */
@@ -29,6 +30,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "vs-domain.h"
 #include "vs-test-util.h"
 
 #include "vs-config.h"
@@ -36,7 +38,8 @@
 #include "vs-domxml.h"
 #include "vs-agent.h"
 #include "vs-error.h"
-#include "vs-ops.h"
+#include "vs-add.h"
+#include "vs-remove.h"
 #include "vs-run.h"
 #include "vs-tag.h"
 #include "vs-xml.h"
@@ -117,7 +120,7 @@ setup(void **state)
     Fixture *fx = g_new0(Fixture, 1);
 
     event_loop_init();
-    fx->conn = vs_connect(VS_TEST_NODE_URI, &err);
+    fx->conn = vs_conn_open(VS_TEST_NODE_URI, &err);
     assert_no_gerror(err);
     assert_non_null(fx->conn);
     fx->running = lookup_or_fail(fx->conn, "running");
@@ -374,7 +377,7 @@ check_bad_add(Fixture *fx, virDomain *dom, const BadAdd *c)
 
     g_strfreev(no_deny->denied_roots);
     no_deny->denied_roots = g_new0(char *, 1);
-    job = vs_ops_add_prepare(st, &opts, &err);
+    job = vs_add_prepare(st, &opts, &err);
     if (job || !err || err->domain != VS_ERROR || err->code != c->code)
         print_error("case '%s' (%s on %s)\n", c->name, source ? source : "(null)",
                     virDomainGetName(dom));
@@ -451,7 +454,7 @@ prepare_ok(virDomain *dom, const VsAddOptions *opts)
 {
     g_autoptr(VsDomainState) st = load_state(dom);
     g_autoptr(GError) err = NULL;
-    VsAddJob *job = vs_ops_add_prepare(st, opts, &err);
+    VsAddJob *job = vs_add_prepare(st, opts, &err);
 
     assert_no_gerror(err);
     assert_non_null(job);
@@ -552,11 +555,11 @@ test_add_prepare_ok(void **state)
 
 /* ---- add: apply fails at the attach, and must roll back ---- */
 
-/* Store @table as our metadata, the way vs-ops.c does. */
+/* Store @table as our metadata, the way vs-metadata.c does. */
 static void
 set_metadata(virDomain *dom, GHashTable *table, unsigned int flags)
 {
-    g_autofree char *xml = vs_metadata_format(table);
+    g_autofree char *xml = vs_domxml_metadata_format(table);
     int rc = virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml,
                                   xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags);
 
@@ -580,14 +583,14 @@ check_failed_apply(Fixture *fx, virDomain *dom, VsDriver driver, int want_define
     VsAddOptions opts = { .source = dir, .driver = driver };
     gboolean ok;
 
-    job = vs_ops_add_prepare(st, &opts, &err);
+    job = vs_add_prepare(st, &opts, &err);
     assert_no_gerror(err);
     assert_non_null(job);
     assert_int_equal(!!job->plan.add_shared_memory, driver == VS_DRIVER_VIRTIOFS);
 
     flush_events();
     fx->defined_events = 0;
-    ok = vs_ops_add_apply(st, job, &err);
+    ok = vs_add_apply(st, job, &err);
     assert_false(ok);
     assert_vs_error(err, VS_ERROR_LIBVIRT);
     assert_non_null(strstr(err->message, "attach"));
@@ -618,10 +621,10 @@ static void
 test_add_apply_rollback_with_metadata(void **state)
 {
     Fixture *fx = *state;
-    g_autoptr(GHashTable) table = vs_mount_records_new();
+    g_autoptr(GHashTable) table = vs_domxml_mount_records_new();
 
-    vs_mount_records_set(table, "earlier", "/mnt/earlier share", TRUE);
-    vs_mount_records_set(table, "other", "/mnt/other", TRUE);
+    vs_domxml_mount_records_set(table, "earlier", "/mnt/earlier share", TRUE);
+    vs_domxml_mount_records_set(table, "other", "/mnt/other", TRUE);
     set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
     check_failed_apply(fx, fx->stopped, VS_DRIVER_VIRTIOFS, 2);
 }
@@ -637,7 +640,7 @@ forget_all(virDomain *dom)
     g_autoptr(GError) err = NULL;
     VsMetadataChange drop = { TRUE, NULL };
 
-    assert_true(vs_ops_metadata_apply(st, &drop, VIR_DOMAIN_AFFECT_CONFIG, &err));
+    assert_true(vs_metadata_apply(st, &drop, VIR_DOMAIN_AFFECT_CONFIG, &err));
     assert_no_gerror(err);
 }
 
@@ -645,14 +648,14 @@ static void
 test_metadata_forget_leaves_no_trace(void **state)
 {
     Fixture *fx = *state;
-    g_autoptr(GHashTable) table = vs_mount_records_new();
+    g_autoptr(GHashTable) table = vs_domxml_mount_records_new();
     g_autofree char *before = inactive_xml(fx->stopped);
     g_autofree char *after = NULL;
     g_autofree char *own_before = NULL;
     g_autofree char *own_after = NULL;
 
     assert_null(strstr(before, "<metadata"));
-    vs_mount_records_set(table, "only", "/mnt/only", TRUE);
+    vs_domxml_mount_records_set(table, "only", "/mnt/only", TRUE);
     set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
     forget_all(fx->stopped);
     after = inactive_xml(fx->stopped);
@@ -685,20 +688,20 @@ test_add_rollback_failure_reported(void **state)
 
     assert_true(job->plan.live);
     job->did_attach = TRUE;
-    assert_false(vs_ops_add_rollback(st, job, &err));
+    assert_false(vs_add_rollback(st, job, &err));
     assert_vs_error(err, VS_ERROR_INCOMPLETE);
     assert_non_null(strstr(err->message, job->share->tag));
     assert_non_null(strstr(err->message, "running domain"));
     assert_false(job->did_attach);
     /* the failure and what is left, as one error with exit status 3 */
-    vs_ops_error_incomplete(&first, err);
+    vs_error_incomplete(&first, err);
     assert_vs_error(first, VS_ERROR_INCOMPLETE);
     assert_true(g_str_has_prefix(first->message, "mount failed\n"));
     assert_int_equal(vs_error_exit_code(first), VS_EXIT_INCOMPLETE);
 
     /* nothing done, nothing to undo */
     g_clear_error(&err);
-    assert_true(vs_ops_add_rollback(st, job, &err));
+    assert_true(vs_add_rollback(st, job, &err));
     assert_no_gerror(err);
 }
 
@@ -749,7 +752,7 @@ assert_remove_not_found(virDomain *dom, const char *what)
 {
     g_autoptr(VsDomainState) st = load_state(dom);
     g_autoptr(GError) err = NULL;
-    g_autoptr(VsRemoveJob) job = vs_ops_remove_prepare(st, what, &err);
+    g_autoptr(VsRemoveJob) job = vs_remove_prepare(st, what, &err);
 
     assert_null(job);
     assert_vs_error(err, VS_ERROR_NOT_FOUND);
@@ -760,7 +763,7 @@ remove_prepare_ok(virDomain *dom, const char *what)
 {
     g_autoptr(VsDomainState) st = load_state(dom);
     g_autoptr(GError) err = NULL;
-    VsRemoveJob *job = vs_ops_remove_prepare(st, what, &err);
+    VsRemoveJob *job = vs_remove_prepare(st, what, &err);
 
     assert_no_gerror(err);
     assert_non_null(job);
@@ -822,11 +825,11 @@ check_failed_remove(virDomain *dom, const char *what)
     g_autofree char *live_after = NULL;
     g_autoptr(VsDomainState) st = load_state(dom);
     g_autoptr(GError) err = NULL;
-    g_autoptr(VsRemoveJob) job = vs_ops_remove_prepare(st, what, &err);
+    g_autoptr(VsRemoveJob) job = vs_remove_prepare(st, what, &err);
 
     assert_no_gerror(err);
     assert_non_null(job);
-    assert_false(vs_ops_remove_apply(st, job, &err));
+    assert_false(vs_remove_apply(st, job, &err));
     assert_vs_error(err, VS_ERROR_LIBVIRT);
     assert_non_null(strstr(err->message, "detach"));
     /* The detach failed: the metadata must not have been touched either. */
@@ -877,12 +880,12 @@ static void
 test_metadata_round_trip(void **state)
 {
     Fixture *fx = *state;
-    g_autoptr(GHashTable) table = vs_mount_records_new();
-    g_autoptr(GHashTable) config_only = vs_mount_records_new();
+    g_autoptr(GHashTable) table = vs_domxml_mount_records_new();
+    g_autoptr(GHashTable) config_only = vs_domxml_mount_records_new();
     char *raw;
 
-    vs_mount_records_set(table, "docs", "/mnt/new docs", TRUE);
-    vs_mount_records_set(table, "fast", "/mnt/fast&'\"<>", TRUE);
+    vs_domxml_mount_records_set(table, "docs", "/mnt/new docs", TRUE);
+    vs_domxml_mount_records_set(table, "fast", "/mnt/fast&'\"<>", TRUE);
     set_metadata(fx->running, table, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG);
     assert_target(fx->running, "docs", "/mnt/new docs");
     assert_target(fx->running, "fast", "/mnt/fast&'\"<>");
@@ -894,14 +897,14 @@ test_metadata_round_trip(void **state)
     free(raw);
 
     /* While running, the live record wins over the definition's. */
-    vs_mount_records_set(config_only, "docs", "/mnt/config-only", TRUE);
+    vs_domxml_mount_records_set(config_only, "docs", "/mnt/config-only", TRUE);
     set_metadata(fx->running, config_only, VIR_DOMAIN_AFFECT_CONFIG);
     assert_target(fx->running, "docs", "/mnt/new docs");
     {
         g_autoptr(VsDomainState) st = load_state(fx->running);
         g_autoptr(GHashTable) cfg = vs_domxml_mount_records(st->config_doc);
-        assert_string_equal(vs_mount_records_target(cfg, "docs"), "/mnt/config-only");
-        assert_null(vs_mount_records_target(cfg, "fast"));
+        assert_string_equal(vs_domxml_mount_records_target(cfg, "docs"), "/mnt/config-only");
+        assert_null(vs_domxml_mount_records_target(cfg, "fast"));
     }
 
     /* An empty table removes the element. */
@@ -915,16 +918,16 @@ static void
 test_metadata_stopped(void **state)
 {
     Fixture *fx = *state;
-    g_autoptr(GHashTable) table = vs_mount_records_new();
+    g_autoptr(GHashTable) table = vs_domxml_mount_records_new();
     g_autoptr(VsDomainState) st = NULL;
     g_autoptr(GHashTable) got = NULL;
 
-    vs_mount_records_set(table, "later", "/mnt/later", TRUE);
+    vs_domxml_mount_records_set(table, "later", "/mnt/later", TRUE);
     set_metadata(fx->stopped, table, VIR_DOMAIN_AFFECT_CONFIG);
     st = load_state(fx->stopped);
     got = vs_domxml_mount_records(st->config_doc);
     assert_int_equal(g_hash_table_size(got), 1);
-    assert_string_equal(vs_mount_records_target(got, "later"), "/mnt/later");
+    assert_string_equal(vs_domxml_mount_records_target(got, "later"), "/mnt/later");
 }
 
 /* ---- recording mount points for the watcher (mount, umount) ---- */
@@ -962,11 +965,11 @@ record(virDomain *dom, const char *tag, const char *target, gboolean automount)
     gboolean changed;
 
     g_hash_table_insert(records, (char *)tag, (char *)target);
-    vs_ops_record_prepare(st, records, automount, &job);
+    vs_metadata_record_prepare(st, records, automount, &job);
     changed = job.config_metadata.change || job.live_metadata.change;
-    assert_true(vs_ops_record_apply(st, &job, &err));
+    assert_true(vs_metadata_record_apply(st, &job, &err));
     assert_no_gerror(err);
-    vs_record_job_clear(&job);
+    vs_metadata_record_clear(&job);
     return changed;
 }
 
@@ -985,8 +988,8 @@ test_record_mount_and_umount(void **state)
         g_autoptr(VsDomainState) st = load_state(fx->running);
         g_autoptr(GHashTable) cfg = vs_domxml_mount_records(st->config_doc);
         g_autoptr(GHashTable) live = vs_domxml_mount_records(st->live_doc);
-        assert_string_equal(vs_mount_records_target(cfg, "fast"), "/mnt/fast");
-        assert_string_equal(vs_mount_records_target(live, "fast"), "/mnt/fast");
+        assert_string_equal(vs_domxml_mount_records_target(cfg, "fast"), "/mnt/fast");
+        assert_string_equal(vs_domxml_mount_records_target(live, "fast"), "/mnt/fast");
     }
     assert_false(is_manual(fx->running, TRUE, "fast"));
     /* The same again changes nothing (no define, no metadata call). */
@@ -1043,16 +1046,16 @@ test_record_apply_failure_restores(void **state)
     VsRecordJob job;
 
     g_hash_table_insert(records, (char *)"fast", (char *)"/mnt/fast");
-    vs_ops_record_prepare(st, records, TRUE, &job);
+    vs_metadata_record_prepare(st, records, TRUE, &job);
     assert_true(job.config_metadata.change);
     assert_true(job.live_metadata.change);
     /* Not XML: libvirt refuses it. */
     g_free(job.live_metadata.xml);
     job.live_metadata.xml = g_strdup("<shares");
-    assert_false(vs_ops_record_apply(st, &job, &err));
+    assert_false(vs_metadata_record_apply(st, &job, &err));
     assert_non_null(err);
     assert_int_not_equal(err->code, VS_ERROR_INCOMPLETE);
-    vs_record_job_clear(&job);
+    vs_metadata_record_clear(&job);
     after = inactive_xml(fx->running);
     after_live = live_xml(fx->running);
     assert_text_equal(before, after, "inactive XML");
@@ -1084,7 +1087,7 @@ harden_prepare(Fixture *fx, const char *dir, VsDriver driver, VsMode mode, gbool
     opts.readonly = readonly;
     opts.allow_setuid = allow_setuid;
     opts.config = cfg;
-    return vs_ops_add_prepare(st, &opts, error);
+    return vs_add_prepare(st, &opts, error);
 }
 
 static void
@@ -1156,7 +1159,7 @@ test_harden_remove(void **state)
     {
         g_autoptr(VsDomainState) st = load_state(fx->running);
         pretend_system(st);
-        job = vs_ops_remove_prepare(st, "fast", &err);
+        job = vs_remove_prepare(st, "fast", &err);
         assert_no_gerror(err);
         assert_false(job->unprotect);
         assert_false(job->keep_protection);
@@ -1172,7 +1175,7 @@ test_harden_remove(void **state)
     {
         g_autoptr(VsDomainState) st = load_state(fx->running);
         pretend_system(st);
-        job = vs_ops_remove_prepare(st, "fast", &err);
+        job = vs_remove_prepare(st, "fast", &err);
         assert_no_gerror(err);
         assert_true(job->unprotect);
         vs_remove_job_free(job);
@@ -1181,7 +1184,7 @@ test_harden_remove(void **state)
     {
         g_autoptr(VsDomainState) st = load_state(fx->running);
         pretend_system(st);
-        job = vs_ops_remove_prepare(st, "docs", &err);
+        job = vs_remove_prepare(st, "docs", &err);
         assert_no_gerror(err);
         assert_false(job->unprotect);
         assert_true(job->keep_protection);
@@ -1241,7 +1244,7 @@ test_add_refuses_windows(void **state)
         vs_run_options_init(&ropts);
         ropts.force = TRUE;                 /* only the guest is asked */
         ropts.dry_run = i == 2;
-        job = vs_ops_add_prepare(st, &opts, &err);
+        job = vs_add_prepare(st, &opts, &err);
         assert_no_gerror(err);
         assert_int_equal(job->plan.live, drivers[i] == VS_DRIVER_VIRTIOFS);
         assert_false(vs_run_add(st, job, &ropts, &err));

@@ -101,23 +101,23 @@ test_enum_parse(void **state)
     VsMode mode = VS_MODE_DEFAULT;
     GError *err = NULL;
 
-    assert_true(vs_driver_parse("virtiofs", &driver, &err));
+    assert_true(vs_share_driver_parse("virtiofs", &driver, &err));
     assert_int_equal(driver, VS_DRIVER_VIRTIOFS);
-    assert_true(vs_mode_parse("mapped", &mode, &err));
+    assert_true(vs_share_mode_parse("mapped", &mode, &err));
     assert_int_equal(mode, VS_MODE_MAPPED);
     assert_no_gerror(err);
 
-    assert_false(vs_driver_parse("nfs", &driver, &err));
+    assert_false(vs_share_driver_parse("nfs", &driver, &err));
     assert_vs_error(err, VS_ERROR_INVALID);
     assert_non_null(strstr(err->message, "nfs"));
     g_clear_error(&err);
     assert_int_equal(driver, VS_DRIVER_VIRTIOFS);
 
     /* "default" is internal: a user cannot name it. */
-    assert_false(vs_mode_parse("default", &mode, &err));
+    assert_false(vs_share_mode_parse("default", &mode, &err));
     assert_vs_error(err, VS_ERROR_INVALID);
     g_clear_error(&err);
-    assert_false(vs_mode_parse("bogus", &mode, &err));
+    assert_false(vs_share_mode_parse("bogus", &mode, &err));
     assert_vs_error(err, VS_ERROR_INVALID);
     g_clear_error(&err);
     assert_int_equal(mode, VS_MODE_MAPPED);

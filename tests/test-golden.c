@@ -13,8 +13,8 @@
  *                   [remove] tag or source: the argument of 'virt-share remove'
  *                   [expect] error=INVALID|NOT_FOUND|EXISTS|UNSUPPORTED|...
  *   NAME.out      the plan, the device XML, the definition change
- *                 (memoryBacking) and the metadata that vs_ops_add_prepare /
- *                 vs_ops_remove_prepare produce for vs_ops_*_apply to hand to
+ *                 (memoryBacking) and the metadata that vs_add_prepare /
+ *                 vs_remove_prepare produce for vs_ops_*_apply to hand to
  *                 libvirt; error cases have none.
  * "@SCRATCH@" in .in.xml and .args is a fresh scratch directory (add needs
  * real folders: the path policy and the folder checks run as in the product);
@@ -37,7 +37,8 @@
 #include "vs-conn.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
-#include "vs-ops.h"
+#include "vs-add.h"
+#include "vs-remove.h"
 #include "vs-share.h"
 #include "vs-xml.h"
 
@@ -158,7 +159,7 @@ case_domain_start(CaseDomain *cd, GKeyFile *kf, const char *xml)
     g_autoptr(GError) err = NULL;
 
     /* A connection of its own: the test driver starts from testnode.xml. */
-    cd->conn = vs_connect(VS_TEST_NODE_URI, &err);
+    cd->conn = vs_conn_open(VS_TEST_NODE_URI, &err);
     assert_no_gerror(err);
     if (g_strcmp0(how, "transient") == 0) {
         cd->dom = virDomainCreateXML(cd->conn, xml, 0);
@@ -310,11 +311,11 @@ run_add(VsDomainState *state, GKeyFile *kf, GError **error)
     opts.tag = tag;
     opts.readonly = g_key_file_get_boolean(kf, "add", "readonly", NULL);
     if (driver)
-        assert_true(vs_driver_parse(driver, &opts.driver, &err));
+        assert_true(vs_share_driver_parse(driver, &opts.driver, &err));
     if (mode)
-        assert_true(vs_mode_parse(mode, &opts.mode, &err));
+        assert_true(vs_share_mode_parse(mode, &opts.mode, &err));
     assert_no_gerror(err);
-    return vs_ops_add_prepare(state, &opts, error);
+    return vs_add_prepare(state, &opts, error);
 }
 
 static char *
@@ -382,7 +383,7 @@ test_golden_case(void **cstate)
         if (!what)
             what = args_string(kf, "remove", "tag");
         assert_non_null(what);
-        job = vs_ops_remove_prepare(state, what, &err);
+        job = vs_remove_prepare(state, what, &err);
         if (job)
             out = describe_remove(job);
     }
@@ -412,7 +413,7 @@ test_golden_case(void **cstate)
     }
 }
 
-/* ---- metadata: vs_metadata_format / vs_domxml_mount_records ---- */
+/* ---- metadata: vs_domxml_metadata_format / vs_domxml_mount_records ---- */
 
 /* Put @element into the <metadata> of a domain the way libvirt's
  * virDomainSetMetadata stores it: every element in the namespace @uri with
@@ -465,7 +466,7 @@ assert_records_equal(GHashTable *want, GHashTable *got)
 static char *
 assert_metadata_round_trip(GHashTable *table)
 {
-    g_autofree char *xml = vs_metadata_format(table);
+    g_autofree char *xml = vs_domxml_metadata_format(table);
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(GHashTable) got = NULL;
 
@@ -479,12 +480,12 @@ assert_metadata_round_trip(GHashTable *table)
 static void
 test_metadata_round_trip(void **state)
 {
-    g_autoptr(GHashTable) table = vs_mount_records_new();
+    g_autoptr(GHashTable) table = vs_domxml_mount_records_new();
 
-    vs_mount_records_set(table, "vs-data-0123abcd", "/mnt/data", TRUE);
-    vs_mount_records_set(table, "music", "/home/user/My Music", TRUE);
-    vs_mount_records_set(table, "odd", "/mnt/a&b<c>d'e\"f", FALSE);
-    vs_mount_records_set(table, "utf8", "/mnt/caf\xc3\xa9", TRUE);
+    vs_domxml_mount_records_set(table, "vs-data-0123abcd", "/mnt/data", TRUE);
+    vs_domxml_mount_records_set(table, "music", "/home/user/My Music", TRUE);
+    vs_domxml_mount_records_set(table, "odd", "/mnt/a&b<c>d'e\"f", FALSE);
+    vs_domxml_mount_records_set(table, "utf8", "/mnt/caf\xc3\xa9", TRUE);
     g_free(assert_metadata_round_trip(table));
 }
 
@@ -512,13 +513,13 @@ test_metadata_libvirt_text(void **state)
         "</domain>\n";
     g_autoptr(xmlDoc) doc = parse_or_fail(xml, "domain");
     g_autoptr(GHashTable) got = vs_domxml_mount_records(doc);
-    g_autoptr(GHashTable) want = vs_mount_records_new();
+    g_autoptr(GHashTable) want = vs_domxml_mount_records_new();
 
-    vs_mount_records_set(want, "data", "/mnt/data", TRUE);
-    vs_mount_records_set(want, "x", "/mnt/a&b", TRUE);
+    vs_domxml_mount_records_set(want, "data", "/mnt/data", TRUE);
+    vs_domxml_mount_records_set(want, "x", "/mnt/a&b", TRUE);
     /* Only "no" turns automount off; a record without a mount point is none. */
-    vs_mount_records_set(want, "off", "/mnt/off", FALSE);
-    vs_mount_records_set(want, "other", "/mnt/other", TRUE);
+    vs_domxml_mount_records_set(want, "off", "/mnt/off", FALSE);
+    vs_domxml_mount_records_set(want, "other", "/mnt/other", TRUE);
     assert_records_equal(want, got);
 }
 
@@ -546,11 +547,11 @@ test_metadata_other_namespaces(void **state)
 static void
 test_metadata_manual(void **state)
 {
-    g_autoptr(GHashTable) table = vs_mount_records_new();
+    g_autoptr(GHashTable) table = vs_domxml_mount_records_new();
     g_autofree char *xml = NULL;
 
-    vs_mount_records_set(table, "auto", "/mnt/auto", TRUE);
-    vs_mount_records_set(table, "off", "/mnt/off", FALSE);
+    vs_domxml_mount_records_set(table, "auto", "/mnt/auto", TRUE);
+    vs_domxml_mount_records_set(table, "off", "/mnt/off", FALSE);
     xml = assert_metadata_round_trip(table);
     assert_non_null(strstr(xml, "target=\"/mnt/off\" automount=\"no\""));
     assert_null(strstr(xml, "target=\"/mnt/auto\" automount"));
@@ -604,26 +605,26 @@ test_non_mount_filesystems(void **state)
 static void
 test_metadata_format_stable(void **state)
 {
-    g_autoptr(GHashTable) a = vs_mount_records_new();
-    g_autoptr(GHashTable) b = vs_mount_records_new();
-    g_autoptr(GHashTable) empty = vs_mount_records_new();
+    g_autoptr(GHashTable) a = vs_domxml_mount_records_new();
+    g_autoptr(GHashTable) b = vs_domxml_mount_records_new();
+    g_autoptr(GHashTable) empty = vs_domxml_mount_records_new();
     g_autofree char *xa = NULL;
     g_autofree char *xb = NULL;
     static const char *const tags[] = { "zeta", "alpha", "mid", "beta", NULL };
 
     for (guint i = 0; tags[i]; i++)
-        vs_mount_records_set(a, tags[i], tags[i], i % 2);
+        vs_domxml_mount_records_set(a, tags[i], tags[i], i % 2);
     for (int i = (int)g_strv_length((char **)tags) - 1; i >= 0; i--)
-        vs_mount_records_set(b, tags[i], tags[i], i % 2);
-    xa = vs_metadata_format(a);
-    xb = vs_metadata_format(b);
+        vs_domxml_mount_records_set(b, tags[i], tags[i], i % 2);
+    xa = vs_domxml_metadata_format(a);
+    xb = vs_domxml_metadata_format(b);
     assert_string_equal(xa, xb);
     /* Sorted by tag. */
     assert_true(strstr(xa, "\"alpha\"") < strstr(xa, "\"beta\""));
     assert_true(strstr(xa, "\"mid\"") < strstr(xa, "\"zeta\""));
 
-    assert_null(vs_metadata_format(empty));
-    assert_null(vs_metadata_format(NULL));
+    assert_null(vs_domxml_metadata_format(empty));
+    assert_null(vs_domxml_metadata_format(NULL));
 }
 
 /* ---- the case list ---- */
@@ -734,6 +735,6 @@ main(void)
             .initial_state = (void *)golden_cases[i],
         };
     }
-    vs_libvirt_init();
+    vs_conn_init();
     return _cmocka_run_group_tests("golden", tests, n, golden_setup, golden_teardown);
 }

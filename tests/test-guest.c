@@ -82,7 +82,7 @@ static void
 test_fstab(void **state)
 {
     g_autoptr(VsShare) s = make_share(VS_DRIVER_9P, "vs-x", "/mnt/a b\\c", FALSE);
-    g_autofree char *line = vs_fstab_line(s);
+    g_autofree char *line = vs_guest_fstab_line(s);
     g_autofree char *base = g_strdup("# /etc/fstab\nUUID=1 / ext4 defaults 0 1\n");
     g_autofree char *with = NULL;
     g_autofree char *again = NULL;
@@ -95,15 +95,15 @@ test_fstab(void **state)
                               "trans=virtio,version=9p2000.L,msize=512000,rw,nofail 0 0\n");
     with = g_strconcat(base, line, NULL);
     /* removing takes exactly our line out and keeps the rest byte for byte */
-    without = vs_fstab_without(with, "vs-x", &removed);
+    without = vs_guest_fstab_without(with, "vs-x", &removed);
     assert_true(removed);
     assert_string_equal(without, base);
     /* idempotent: nothing to remove the second time */
-    again = vs_fstab_without(without, "vs-x", &removed);
+    again = vs_guest_fstab_without(without, "vs-x", &removed);
     assert_false(removed);
     assert_string_equal(again, base);
     /* a non-share line that happens to start with the tag stays */
-    other = vs_fstab_without("vs-x /data ext4 defaults 0 0\n", "vs-x", &removed);
+    other = vs_guest_fstab_without("vs-x /data ext4 defaults 0 0\n", "vs-x", &removed);
     assert_false(removed);
     assert_string_equal(other, "vs-x /data ext4 defaults 0 0\n");
 }

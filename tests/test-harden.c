@@ -285,11 +285,11 @@ test_metadata_allow_setuid(void **state)
     assert_true(((VsMountRecord *)g_hash_table_lookup(records, "a"))->allow_setuid);
     assert_false(((VsMountRecord *)g_hash_table_lookup(records, "b"))->allow_setuid);
     /* umount re-records the share: the add's choice stays */
-    vs_mount_records_set(records, "a", "/a", FALSE);
+    vs_domxml_mount_records_set(records, "a", "/a", FALSE);
     rec = g_hash_table_lookup(records, "a");
     assert_true(rec->allow_setuid);
     assert_false(rec->automount);
-    out = vs_metadata_format(records);
+    out = vs_domxml_metadata_format(records);
     assert_string_equal(out, "<shares><share tag=\"a\" target=\"/a\" automount=\"no\" "
                              "setuid=\"allow\"/><share tag=\"b\" target=\"/b\"/></shares>");
 }

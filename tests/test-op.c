@@ -15,7 +15,7 @@ static virConnect *
 test_connect(void)
 {
     g_autoptr(GError) err = NULL;
-    virConnect *conn = vs_connect("test://" TEST_DATA_DIR "/testnode.xml", &err);
+    virConnect *conn = vs_conn_open("test://" TEST_DATA_DIR "/testnode.xml", &err);
 
     assert_no_gerror(err);
     assert_non_null(conn);
@@ -161,6 +161,6 @@ main(void)
         cmocka_unit_test(test_not_found),
     };
 
-    vs_libvirt_init();
+    vs_conn_init();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

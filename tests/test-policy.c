@@ -107,7 +107,7 @@ test_guest_default_target(void **state)
 
     for (guint i = 0; refused[i]; i++) {
         g_autoptr(GError) err = NULL;
-        if (vs_guest_default_target_check(refused[i], &err)) {
+        if (vs_path_guest_default_target_check(refused[i], &err)) {
             print_error("'%s' should be refused\n", refused[i]);
             fail();
         }
@@ -116,7 +116,7 @@ test_guest_default_target(void **state)
     }
     for (guint i = 0; allowed[i]; i++) {
         g_autoptr(GError) err = NULL;
-        if (!vs_guest_default_target_check(allowed[i], &err)) {
+        if (!vs_path_guest_default_target_check(allowed[i], &err)) {
             print_error("'%s' refused: %s\n", allowed[i], err->message);
             fail();
         }
@@ -203,7 +203,7 @@ test_policy_root_via_symlink(void **state)
     g_autofree char *resolved = NULL;
 
     assert_int_equal(symlink("/root", link), 0);
-    resolved = vs_host_dir_resolve(link, &err);
+    resolved = vs_path_host_dir_resolve(link, &err);
     assert_no_gerror(err);
     assert_string_equal(resolved, "/root");
     assert_false(vs_policy_check(cfg, resolved, &err));
@@ -300,13 +300,13 @@ test_policy_symlink_escape(void **state)
     assert_int_equal(g_mkdir_with_parents(inside, 0755), 0);
     assert_int_equal(symlink("/etc", link), 0);
     {
-        g_autofree char *ok = vs_host_dir_resolve(inside, NULL);
+        g_autofree char *ok = vs_path_host_dir_resolve(inside, NULL);
         assert_true(vs_policy_check(cfg, ok, NULL));
         assert_true(vs_policy_check_handle(cfg, ok, NULL));
     }
     for (guint i = 0; i < G_N_ELEMENTS(tries); i++) {
         g_autoptr(GError) err = NULL;
-        g_autofree char *resolved = vs_host_dir_resolve(tries[i], &err);
+        g_autofree char *resolved = vs_path_host_dir_resolve(tries[i], &err);
         assert_no_gerror(err);
         assert_string_equal(resolved, "/etc");
         assert_false(vs_policy_check(cfg, resolved, &err));
@@ -660,12 +660,12 @@ test_idmap(void **state)
     guint32 h, g;
     const char *bad[] = { "", "1000", "1000:", ":0", "a:b", "1:2:3", "-1:0", "1000:0x1" };
 
-    assert_true(vs_idmap_entry_parse("1000:0", &h, &g, NULL));
+    assert_true(vs_share_idmap_entry_parse("1000:0", &h, &g, NULL));
     assert_int_equal(h, 1000);
     assert_int_equal(g, 0);
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_autoptr(GError) e = NULL;
-        assert_false(vs_idmap_entry_parse(bad[i], &h, &g, &e));
+        assert_false(vs_share_idmap_entry_parse(bad[i], &h, &g, &e));
         assert_vs_error(e, VS_ERROR_INVALID);
     }
     share->source = g_strdup("/srv/x");
@@ -703,8 +703,8 @@ test_identity_parse(void **state)
     assert_false(vs_identity_parse_label("root:no-such-group-vs", &id, &err));
     assert_vs_error(err, VS_ERROR_INVALID);
 
-    vs_qemu_conf_parse("# user = \"commented\"\n"
-                       "#group=\"x\"\n"
+    vs_identity_qemu_conf_parse("# user = \"commented\"\n"
+                                "#group=\"x\"\n"
                        "  user = \"qemu-user\"   \n"
                        "group=\"kvm\"\n"
                        "dynamic_ownership = 1\n", &user, &group);
@@ -712,7 +712,7 @@ test_identity_parse(void **state)
     assert_string_equal(group, "kvm");
     g_clear_pointer(&user, g_free);
     g_clear_pointer(&group, g_free);
-    vs_qemu_conf_parse("# nothing set\n", &user, &group);
+    vs_identity_qemu_conf_parse("# nothing set\n", &user, &group);
     assert_null(user);
     assert_null(group);
 }
@@ -775,7 +775,7 @@ fix_all(GPtrArray *findings, const VsIdentity *id)
         assert_true(vs_perm_fix(f, id, cfg, &applied, &err));
         assert_no_gerror(err);
         if (f->fix != VS_FIX_NONE) {
-            g_autofree char *command = vs_acl_change_command(applied);
+            g_autofree char *command = vs_perm_acl_change_command(applied);
             assert_string_equal(command, f->fix_command);
         } else {
             assert_null(applied);
@@ -980,7 +980,7 @@ test_perm_fix_late_link(void **state)
     assert_string_equal(applied->access, "r-x");
     assert_string_equal(applied->default_access, "r-x");
     {
-        g_autofree char *command = vs_acl_change_command(applied);
+        g_autofree char *command = vs_perm_acl_change_command(applied);
         assert_non_null(strstr(command, "u:" TEST_USER ":r-x,d:u:" TEST_USER ":r-x"));
     }
     rm_rf(base);
@@ -1014,7 +1014,7 @@ test_perm_engine(void **state)
     share->mode = VS_MODE_SQUASH;
 
     /* the kernel says no at the closed parent */
-    assert_int_equal(vs_access_as(&id, folder, R_OK), EACCES);
+    assert_int_equal(vs_perm_access_as(&id, folder, R_OK), EACCES);
     assert_false(vs_perm_check(share, &id, f));
     assert_true(has_error(f, "parent-search", closed));
     /* the folder itself is not blamed for what its parent blocks */
@@ -1034,14 +1034,14 @@ test_perm_engine(void **state)
     fix_all(f, &id);
     g_ptr_array_set_size(f, 0);
     assert_true(vs_perm_check(share, &id, f));
-    assert_int_equal(vs_access_as(&id, folder, W_OK), 0);
+    assert_int_equal(vs_perm_access_as(&id, folder, W_OK), 0);
 
     /* a default ACL: a directory the host user makes later (mkdir(1) asks for
      * 0777; with a default ACL the umask does not apply) stays usable */
     {
         g_autofree char *sub = g_build_filename(folder, "later", NULL);
         assert_int_equal(g_mkdir(sub, 0777), 0);
-        assert_int_equal(vs_access_as(&id, sub, W_OK), 0);
+        assert_int_equal(vs_perm_access_as(&id, sub, W_OK), 0);
     }
 
     /* read-only shares need no write permission */
@@ -1090,9 +1090,9 @@ test_perm_group(void **state)
     assert_non_null(g_mkdtemp_full(base, 0700));
     assert_int_equal(chmod(base, 0770), 0);   /* not cut by the umask */
     assert_int_equal(chown(base, 0, pw->pw_gid), 0);
-    assert_int_equal(vs_access_as(&id, base, W_OK), 0);
+    assert_int_equal(vs_perm_access_as(&id, base, W_OK), 0);
     assert_int_equal(chown(base, 0, 0), 0);
-    assert_int_equal(vs_access_as(&id, base, W_OK), EACCES);
+    assert_int_equal(vs_perm_access_as(&id, base, W_OK), EACCES);
     rm_rf(base);
 }
 

@@ -9,6 +9,7 @@
 #include "vs-error.h"
 #include "vs-path.h"
 #include "vs-tag.h"
+#include "vs-text.h"
 
 /* ---- vs_tag_validate ---- */
 
@@ -229,7 +230,7 @@ test_tag_generate_clash(void **state)
     }
 }
 
-/* ---- vs_host_dir_resolve ---- */
+/* ---- vs_path_host_dir_resolve ---- */
 
 typedef struct {
     char *tmp;          /* g_dir_make_tmp */
@@ -267,7 +268,7 @@ static void
 assert_resolve_fails(const char *path)
 {
     g_autoptr(GError) err = NULL;
-    g_autofree char *res = vs_host_dir_resolve(path, &err);
+    g_autofree char *res = vs_path_host_dir_resolve(path, &err);
 
     if (res)
         print_error("'%s' resolved to '%s'\n", path ? path : "(null)", res);
@@ -297,7 +298,7 @@ test_resolve_bad(void **state)
     {
         g_autofree char *cwd = g_get_current_dir();
         g_autofree char *real = realpath(cwd, NULL);
-        g_autofree char *dot = vs_host_dir_resolve(".", &err);
+        g_autofree char *dot = vs_path_host_dir_resolve(".", &err);
 
         assert_no_gerror(err);
         assert_string_equal(dot, real);
@@ -315,7 +316,7 @@ test_resolve_bad_messages(void **state)
     PathFixture *fx = *state;
     g_autofree char *missing = g_build_filename(fx->tmp, "no such dir", NULL);
     g_autoptr(GError) err = NULL;
-    g_autofree char *res = vs_host_dir_resolve(missing, &err);
+    g_autofree char *res = vs_path_host_dir_resolve(missing, &err);
 
     /* The user must see which path was wrong. */
     assert_null(res);
@@ -327,7 +328,7 @@ static void
 assert_resolves_to(const char *path, const char *expected)
 {
     g_autoptr(GError) err = NULL;
-    g_autofree char *res = vs_host_dir_resolve(path, &err);
+    g_autofree char *res = vs_path_host_dir_resolve(path, &err);
 
     assert_no_gerror(err);
     assert_non_null(res);
@@ -381,7 +382,7 @@ assert_guest_path_invalid(const char *path)
 {
     g_autoptr(GError) err = NULL;
 
-    assert_false(vs_guest_path_validate(path, &err));
+    assert_false(vs_path_guest_validate(path, &err));
     assert_vs_error(err, VS_ERROR_INVALID);
 }
 
@@ -441,13 +442,13 @@ test_text_format_chars(void **state)
     assert_vs_error(err, VS_ERROR_INVALID);
 }
 
-/* ---- vs_guest_path_validate ---- */
+/* ---- vs_path_guest_validate ---- */
 
 static void
 assert_guest_path(const char *path, gboolean expect_ok)
 {
     g_autoptr(GError) err = NULL;
-    gboolean ok = vs_guest_path_validate(path, &err);
+    gboolean ok = vs_path_guest_validate(path, &err);
 
     if (ok != expect_ok)
         print_error("guest path '%s': expected %s\n", path ? path : "(null)",

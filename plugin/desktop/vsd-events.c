@@ -29,7 +29,7 @@ vsd_events_start(void)
     static gsize done;
 
     if (g_once_init_enter(&done)) {
-        vs_libvirt_init();
+        vs_conn_init();
         virEventRegisterDefaultImpl();
         g_once_init_leave(&done, 1);
     }
@@ -136,7 +136,7 @@ vsd_watch_register(VsdWatch *w, GError **error)
                                                      vsd_watch_ref(w), vsd_watch_unref);
         if (w->ids[i] < 0) {
             vsd_watch_unref(w);
-            vs_set_libvirt_error(error, _("cannot watch domain events"));
+            vs_conn_set_error(error, _("cannot watch domain events"));
             return FALSE;
         }
     }
@@ -158,7 +158,8 @@ vsd_watch_open(const char *uri, VsdWatchFunc func, gpointer user_data, GError **
     w->user_data = user_data;
     for (guint i = 0; i < VSD_N_EVENTS; i++)
         w->ids[i] = -1;
-    if (!(w->conn = vs_connect(uri && *uri ? uri : NULL, error)) || !vsd_watch_register(w, error)) {
+    if (!(w->conn = vs_conn_open(uri && *uri ? uri : NULL, error)) ||
+        !vsd_watch_register(w, error)) {
         vsd_watch_close(w);
         return NULL;
     }

@@ -5,6 +5,7 @@
 #include "vs-config.h"
 #include "vs-conn.h"
 #include "vs-doctor.h"
+#include "vs-domain.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-identity.h"
@@ -70,7 +71,7 @@ vsd_domain_load(virDomain *dom)
 static virConnect *
 vsd_connect(const char *uri, GError **error)
 {
-    return vs_connect(uri && *uri ? uri : NULL, error);
+    return vs_conn_open(uri && *uri ? uri : NULL, error);
 }
 
 VsdSnapshot *
@@ -306,7 +307,7 @@ vsd_op_start(VsdOp *op, virConnect *conn, GError **error)
     if (!dom)
         return FALSE;
     if (virDomainIsActive(dom) == 0 && virDomainCreate(dom) < 0) {
-        vs_set_libvirt_error(error, _("cannot start the domain"));
+        vs_conn_set_error(error, _("cannot start the domain"));
         return FALSE;
     }
     return vs_agent_wait(dom, VSD_RESTART_TIMEOUT_MS, error);

@@ -157,7 +157,7 @@ vsd_share_row(const char *uri, const VsdDomain *d, const VsShareStatus *st)
                                             "and turns automatic mounting back on."));
         adw_action_row_add_suffix(ADW_ACTION_ROW(row), mark);
     }
-    if (vs_share_status_wants_mount(st))
+    if (vs_status_wants_mount(st))
         b = vsd_button(_("_Mount"), "mount", "win.mount", uri, d->name, s->tag);
     else if (st->guest == VS_GUEST_MOUNTED)
         b = vsd_button(_("_Unmount"), "umount", "win.umount", uri, d->name, s->tag);
@@ -165,7 +165,7 @@ vsd_share_row(const char *uri, const VsdDomain *d, const VsShareStatus *st)
         b = NULL;
     if (b)
         adw_action_row_add_suffix(ADW_ACTION_ROW(row), b);
-    if (vs_share_status_can_remove(st)) {
+    if (vs_status_can_remove(st)) {
         g_autofree char *what = g_strdup_printf(_("Stop sharing %s"), s->source);
 
         b = vsd_button(_("_Remove…"), "remove", "win.remove", uri, d->name, s->tag);

@@ -116,8 +116,8 @@ vs_hook_check_shares(const char *domain, xmlDoc *doc, GPtrArray *shares, const V
         g_autofree char *message = NULL;
         gboolean want = vs_hook_wants_protected(share, records, cfg, id);
 
-        results[i] = vs_host_check_share(share, cfg, id, want, cfg->hook_timeout_s * 1000,
-                                         &message);
+        results[i] = vs_hostcheck_share(share, cfg, id, want, cfg->hook_timeout_s * 1000,
+                                        &message);
         switch (results[i]) {
         case VS_HOST_CHECK_REFUSE:
         case VS_HOST_CHECK_TIMEOUT:

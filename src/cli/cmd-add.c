@@ -134,9 +134,9 @@ vs_add_options_from_cli(VsAddOptions *opts, const VsConfig *config, const char *
                         GError **error)
 {
     opts->config = config;     /* its defaults: applied by the core */
-    if (opt.mode && !vs_mode_parse(opt.mode, &opts->mode, error))
+    if (opt.mode && !vs_share_mode_parse(opt.mode, &opts->mode, error))
         return FALSE;
-    if (opt.driver && !vs_driver_parse(opt.driver, &opts->driver, error))
+    if (opt.driver && !vs_share_driver_parse(opt.driver, &opts->driver, error))
         return FALSE;
     opts->source = source;
     opts->target = opt.target;

@@ -9,10 +9,11 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-domain.h"
 #include "vs-op.h"
 #include "vs-conn.h"
 #include "vs-i18n.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 
 VS_CLI_COMMAND_DECLARE(complete);
 
@@ -37,7 +38,7 @@ vs_completion_conn(VsCompletion *c)
 {
     /* Completion prints candidates or nothing: errors are not shown. */
     if (!c->conn)
-        c->conn = vs_connect(c->uri, NULL);
+        c->conn = vs_conn_open(c->uri, NULL);
     return c->conn;
 }
 

@@ -60,7 +60,7 @@ vs_print_share(const VsDoctorShare *ds)
     const VsShare *share = ds->share;
 
     for (guint i = 0; i < ds->fixed->len; i++) {
-        g_autofree char *command = vs_acl_change_command(g_ptr_array_index(ds->fixed, i));
+        g_autofree char *command = vs_perm_acl_change_command(g_ptr_array_index(ds->fixed, i));
         printf(_("Applied: %s\n"), command);
     }
     if (ds->protected_now) {

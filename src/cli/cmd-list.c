@@ -4,11 +4,12 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-domain.h"
 #include "vs-op.h"
 #include "vs-conn.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-status.h"
 
 VS_CLI_COMMAND_DECLARE(list);
@@ -51,7 +52,7 @@ vs_collect(VsDomainState *state, GPtrArray *all)
 static const char *
 vs_share_state_name(const VsShare *s)
 {
-    return vs_device_state_to_string(vs_device_state(s->where, s->running, s->persistent));
+    return vs_device_state_to_string(vs_status_device(s->where, s->running, s->persistent));
 }
 
 static void

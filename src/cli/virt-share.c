@@ -154,7 +154,7 @@ main(int argc, char **argv)
     textdomain(GETTEXT_PACKAGE);
     g_set_prgname("virt-share");
     vs_cli_log_init();
-    vs_libvirt_init();
+    vs_conn_init();
 
     if (!vs_cli_parse_global(&argc, &argv, &error)) {
         fprintf(stderr, _("virt-share: error: %s\n"), error->message);

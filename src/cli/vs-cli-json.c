@@ -85,7 +85,7 @@ static void
 vs_json_share(JsonBuilder *b, const VsShare *s, const VsShareStatus *st)
 {
     VsDeviceState device = st ? st->device
-                              : vs_device_state(s->where, s->running, s->persistent);
+                              : vs_status_device(s->where, s->running, s->persistent);
 
     json_builder_begin_object(b);
     vs_json_string(b, "domain", s->domain);
@@ -154,7 +154,7 @@ vs_cli_json_status(const VsDomainState *state, GPtrArray *statuses, const char *
     vs_json_string(b, "domain", state->name);
     vs_json_bool(b, "running", state->running);
     vs_json_bool(b, "persistent", state->persistent);
-    vs_json_string(b, "agent", vs_agent_state_to_string(vs_agent_state(state->running,
+    vs_json_string(b, "agent", vs_agent_state_to_string(vs_status_agent(state->running,
                                                                         agent_error)));
     vs_json_guest_os(b, guest_os);
     json_builder_set_member_name(b, "shares");
@@ -225,8 +225,8 @@ vs_json_fixed(JsonBuilder *b, const VsDoctorReport *r)
         const VsDoctorShare *ds = g_ptr_array_index(r->shares, i);
         for (guint j = 0; j < ds->fixed->len; j++) {
             const VsAclChange *c = g_ptr_array_index(ds->fixed, j);
-            g_auto(GStrv) entries = vs_acl_change_entries(c);
-            g_autofree char *command = vs_acl_change_command(c);
+            g_auto(GStrv) entries = vs_perm_acl_change_entries(c);
+            g_autofree char *command = vs_perm_acl_change_command(c);
             json_builder_begin_object(b);
             vs_json_string(b, "tag", ds->share->tag);
             vs_json_string(b, "path", c->path);
@@ -283,7 +283,7 @@ vs_cli_json_add(const VsAddJob *job, gboolean dry_run, gboolean restarted)
 {
     g_autoptr(JsonBuilder) b = vs_json_begin();
     gboolean pending = job->unchanged
-        ? vs_device_state(job->share->where, job->share->running, job->share->persistent) ==
+        ? vs_status_device(job->share->where, job->share->running, job->share->persistent) ==
               VS_DEVICE_PENDING_RESTART
         : job->plan.restart_needed && !restarted;
 

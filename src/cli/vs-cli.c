@@ -11,7 +11,7 @@
 #include "vs-defaults.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-text.h"
 #include "vs-user-unit.h"
 
@@ -305,8 +305,8 @@ vs_cli_parse(const VsCommand *cmd, int *argc, char ***argv, GError **error)
 virConnect *
 vs_cli_connect(GError **error)
 {
-    return vs_connect_full(vs_cli_global.uri,
-                           vs_cli_global.readonly ? VS_CONNECT_READONLY : VS_CONNECT_DEFAULT,
+    return vs_conn_open_full(vs_cli_global.uri,
+                             vs_cli_global.readonly ? VS_CONNECT_READONLY : VS_CONNECT_DEFAULT,
                            error);
 }
 

@@ -8,7 +8,7 @@
 
 #include "vs-conn.h"
 #include "vs-doctor.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-run.h"
 #include "vs-status.h"
 #include <libvirt/libvirt.h>

@@ -31,7 +31,7 @@ vs_agent_set_transport(VsAgentTransport transport)
 }
 
 void
-vs_guest_os_free(VsGuestOs *os)
+vs_agent_guest_os_free(VsGuestOs *os)
 {
     if (!os)
         return;
@@ -44,7 +44,7 @@ vs_guest_os_free(VsGuestOs *os)
 }
 
 void
-vs_exec_result_free(VsExecResult *res)
+vs_agent_exec_result_free(VsExecResult *res)
 {
     if (!res)
         return;

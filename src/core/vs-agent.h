@@ -33,8 +33,8 @@ typedef struct {
     GBytes *err;            /* decoded stderr */
 } VsExecResult;
 
-void vs_exec_result_free(VsExecResult *res);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsExecResult, vs_exec_result_free)
+void vs_agent_exec_result_free(VsExecResult *res);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsExecResult, vs_agent_exec_result_free)
 
 /* The guest's operating system as guest-get-osinfo tells it (os-release on
  * Linux, the registry on Windows).  Each member is NULL when the agent left
@@ -49,8 +49,8 @@ typedef struct {
     char *machine;          /* "x86_64" */
 } VsGuestOs;
 
-void vs_guest_os_free(VsGuestOs *os);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsGuestOs, vs_guest_os_free)
+void vs_agent_guest_os_free(VsGuestOs *os);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsGuestOs, vs_agent_guest_os_free)
 
 /* Why talking to the agent failed, for callers that react differently
  * (e.g. "not connected yet" is worth waiting for).  The GError is always

@@ -223,13 +223,13 @@ vs_config_load(const char *path, GError **error)
         return NULL;
     }
     if ((val = g_key_file_get_string(kf, "defaults", "driver", NULL)) &&
-        !vs_driver_parse(g_strstrip(val), &cfg->driver, error)) {
+        !vs_share_driver_parse(g_strstrip(val), &cfg->driver, error)) {
         g_prefix_error(error, "%s: ", path);
         return NULL;
     }
     g_clear_pointer(&val, g_free);
     if ((val = g_key_file_get_string(kf, "defaults", "mode", NULL)) &&
-        !vs_mode_parse(g_strstrip(val), &cfg->mode, error)) {
+        !vs_share_mode_parse(g_strstrip(val), &cfg->mode, error)) {
         g_prefix_error(error, "%s: ", path);
         return NULL;
     }

@@ -1,4 +1,4 @@
-/* vs-conn.c: libvirt connections, domain look-up and libvirt errors as GError. */
+/* vs-conn.c: libvirt connections and libvirt errors as GError. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -15,13 +15,6 @@ vs_conn_close(virConnect *conn)
         virConnectClose(conn);
 }
 
-void
-vs_domain_free(virDomain *dom)
-{
-    if (dom)
-        virDomainFree(dom);
-}
-
 static void
 vs_libvirt_silent(void *opaque, virErrorPtr err)
 {
@@ -29,7 +22,7 @@ vs_libvirt_silent(void *opaque, virErrorPtr err)
 }
 
 void
-vs_libvirt_init(void)
+vs_conn_init(void)
 {
     static gsize done;
 
@@ -41,7 +34,7 @@ vs_libvirt_init(void)
 }
 
 int
-vs_libvirt_last_error_code(void)
+vs_conn_last_error_code(void)
 {
     virErrorPtr err = virGetLastError();
 
@@ -49,7 +42,7 @@ vs_libvirt_last_error_code(void)
 }
 
 void
-vs_set_libvirt_error(GError **error, const char *context)
+vs_conn_set_error(GError **error, const char *context)
 {
     virErrorPtr err = virGetLastError();
     const char *msg = err && err->message ? err->message : _("unknown libvirt error");
@@ -65,17 +58,17 @@ vs_set_libvirt_error(GError **error, const char *context)
 }
 
 virConnect *
-vs_connect(const char *uri, GError **error)
+vs_conn_open(const char *uri, GError **error)
 {
-    return vs_connect_full(uri, VS_CONNECT_DEFAULT, error);
+    return vs_conn_open_full(uri, VS_CONNECT_DEFAULT, error);
 }
 
 virConnect *
-vs_connect_full(const char *uri, VsConnectFlags flags, GError **error)
+vs_conn_open_full(const char *uri, VsConnectFlags flags, GError **error)
 {
     virConnect *conn;
 
-    vs_libvirt_init();
+    vs_conn_init();
     g_debug("libvirt: virConnectOpenAuth(%s%s)", uri ? uri : "(default)",
             (flags & VS_CONNECT_READONLY) ? ", read-only" : "");
     conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault,
@@ -83,80 +76,7 @@ vs_connect_full(const char *uri, VsConnectFlags flags, GError **error)
     if (!conn) {
         g_autofree char *ctx = g_strdup_printf(_("cannot connect to the hypervisor '%s'"),
                                                uri ? uri : _("(default)"));
-        vs_set_libvirt_error(error, ctx);
+        vs_conn_set_error(error, ctx);
     }
     return conn;
-}
-
-virDomain *
-vs_domain_lookup(virConnect *conn, const char *name, GError **error)
-{
-    virDomain *dom = NULL;
-    guint64 id;
-
-    if (!name || !*name) {
-        g_set_error(error, VS_ERROR, VS_ERROR_INVALID, _("no domain given"));
-        return NULL;
-    }
-
-    g_debug("libvirt: look up domain '%s'", name);
-    if (g_ascii_string_to_unsigned(name, 10, 0, G_MAXINT, &id, NULL))
-        dom = virDomainLookupByID(conn, (int)id);
-    if (!dom && g_uuid_string_is_valid(name))
-        dom = virDomainLookupByUUIDString(conn, name);
-    if (!dom)
-        dom = virDomainLookupByName(conn, name);
-    if (!dom) {
-        if (vs_libvirt_last_error_code() == VIR_ERR_NO_DOMAIN) {
-            g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
-                        _("failed to get domain '%s': no such domain"), name);
-        } else {
-            g_autofree char *ctx = g_strdup_printf(_("failed to get domain '%s'"), name);
-            vs_set_libvirt_error(error, ctx);
-        }
-    }
-    return dom;
-}
-
-GPtrArray *
-vs_domain_list(virConnect *conn, unsigned int flags, GError **error)
-{
-    virDomainPtr *doms = NULL;
-    int n = virConnectListAllDomains(conn, &doms, flags);
-    GPtrArray *list;
-
-    if (n < 0) {
-        vs_set_libvirt_error(error, _("cannot list domains"));
-        return NULL;
-    }
-    list = g_ptr_array_new_full(n, (GDestroyNotify)vs_domain_free);
-    for (int i = 0; i < n; i++)
-        g_ptr_array_add(list, doms[i]);
-    free(doms);
-    return list;
-}
-
-char *
-vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error)
-{
-    unsigned int flags = VIR_DOMAIN_XML_SECURE | (inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
-    char *raw;
-    char *xml;
-
-    g_debug("libvirt: virDomainGetXMLDesc(%s, %s)", virDomainGetName(dom),
-            inactive ? "inactive" : "current");
-    raw = virDomainGetXMLDesc(dom, flags);
-
-    /* A read-only connection (-r) may not ask for secrets; shares need none. */
-    if (!raw && vs_libvirt_last_error_code() == VIR_ERR_OPERATION_DENIED)
-        raw = virDomainGetXMLDesc(dom, flags & ~VIR_DOMAIN_XML_SECURE);
-
-    if (!raw) {
-        vs_set_libvirt_error(error, _("cannot read the domain XML"));
-        return NULL;
-    }
-    /* Hand out GLib-allocated memory so callers can use g_autofree. */
-    xml = g_strdup(raw);
-    free(raw);
-    return xml;
 }

@@ -1,4 +1,4 @@
-/* vs-conn.h: libvirt connections, domain look-up and libvirt errors as GError. */
+/* vs-conn.h: libvirt connections and libvirt errors as GError. */
 #pragma once
 
 #include <glib.h>
@@ -8,22 +8,20 @@
 #include "vs-uri.h"
 
 void vs_conn_close(virConnect *conn);
-void vs_domain_free(virDomain *dom);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virConnect, vs_conn_close)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, vs_domain_free)
 
 /* Initialise libvirt once and keep it from printing errors itself: they are
  * turned into GErrors and reported once, by the front end. */
-void vs_libvirt_init(void);
+void vs_conn_init(void);
 
 /* Set @error from libvirt's last error, prefixed with a translated context:
  * DOMAIN_GONE when the domain no longer exists, LIBVIRT otherwise.  Callers
  * tell error kinds apart by these codes, never by libvirt's last error after
  * the fact (another call may have replaced it). */
-void vs_set_libvirt_error(GError **error, const char *context);
+void vs_conn_set_error(GError **error, const char *context);
 
 /* The libvirt error number of the last failed call (VIR_ERR_*), or VIR_ERR_OK. */
-int vs_libvirt_last_error_code(void);
+int vs_conn_last_error_code(void);
 
 /* How to open a connection. */
 typedef enum {
@@ -34,14 +32,5 @@ typedef enum {
 /* Open @uri (NULL: LIBVIRT_DEFAULT_URI, then libvirt's default) the way virsh
  * does: virConnectOpenAuth with libvirt's default callback, so polkit and SASL
  * prompts work where virsh's do. */
-virConnect *vs_connect(const char *uri, GError **error);
-virConnect *vs_connect_full(const char *uri, VsConnectFlags flags, GError **error);
-
-/* Look a domain up the way virsh does: by id, then UUID, then name. */
-virDomain *vs_domain_lookup(virConnect *conn, const char *name, GError **error);
-
-/* All domains (virConnectListAllDomains @flags), as a GPtrArray that frees them. */
-GPtrArray *vs_domain_list(virConnect *conn, unsigned int flags, GError **error);
-
-/* The domain's XML: the persistent definition (@inactive) or the live one. */
-char *vs_domain_get_xml(virDomain *dom, gboolean inactive, GError **error);
+virConnect *vs_conn_open(const char *uri, GError **error);
+virConnect *vs_conn_open_full(const char *uri, VsConnectFlags flags, GError **error);

@@ -21,7 +21,7 @@
 static void
 vs_doctor_share_free(VsDoctorShare *ds)
 {
-    vs_share_status_free(ds->status);
+    vs_status_free(ds->status);
     g_ptr_array_unref(ds->findings);
     g_ptr_array_unref(ds->fixed);
     g_free(ds);
@@ -36,7 +36,7 @@ vs_doctor_report_free(VsDoctorReport *report)
     vs_identity_clear(&report->identity);
     g_free(report->security_models);
     g_free(report->agent_error);
-    vs_guest_os_free(report->guest_os);
+    vs_agent_guest_os_free(report->guest_os);
     g_clear_pointer(&report->host_findings, g_ptr_array_unref);
     g_clear_pointer(&report->findings, g_ptr_array_unref);
     g_clear_pointer(&report->shares, g_ptr_array_unref);
@@ -82,7 +82,7 @@ vs_doctor_guest_finding(const char *domain, const VsShareStatus *st)
                               g_strdup(_("in the definition but not in the running domain: "
                                          "restart the domain, then mount it")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
-    if (vs_share_status_wants_mount(st))
+    if (vs_status_wants_mount(st))
         return vs_finding_new(VS_FINDING_NOT_MOUNTED, g_strdup(_("attached but not mounted in the guest")),
                               g_strdup_printf("virt-share mount %s %s", domain, tag));
     if (st->guest != VS_GUEST_MOUNTED || st->share->driver != VS_DRIVER_9P)
@@ -119,8 +119,8 @@ vs_doctor_security(VsDoctorReport *report, VsDomainState *state, const char *qem
                                   strstr(models->str, "apparmor");
         report->security_models = g_string_free(g_steal_pointer(&models), FALSE);
     }
-    if (g_file_get_contents(vs_qemu_conf_path(qemu_conf), &conf, NULL, NULL))
-        dynamic = vs_qemu_conf_get(conf, "dynamic_ownership");
+    if (g_file_get_contents(vs_identity_qemu_conf_path(qemu_conf), &conf, NULL, NULL))
+        dynamic = vs_identity_qemu_conf_get(conf, "dynamic_ownership");
     report->dynamic_ownership_off = g_strcmp0(dynamic, "0") == 0;
 }
 
@@ -170,7 +170,7 @@ vs_doctor_fix_failed(VsDoctorShare *ds, GError **error)
     if (!ds->fixed->len)
         return;
     for (guint i = 0; i < ds->fixed->len; i++) {
-        g_autofree char *command = vs_acl_change_command(g_ptr_array_index(ds->fixed, i));
+        g_autofree char *command = vs_perm_acl_change_command(g_ptr_array_index(ds->fixed, i));
         g_string_append_printf(done, "%s%s", i ? "; " : "", command);
     }
     g_prefix_error(error, _("after applying %s: "), done->str);
@@ -285,7 +285,7 @@ vs_doctor_harden(VsDomainState *state, VsDoctorShare *ds, const VsDoctorOptions 
     g_autoptr(GHashTable) records = vs_domxml_mount_records(state->live_doc ? state->live_doc
                                                                              : state->config_doc);
     const VsMountRecord *rec = g_hash_table_lookup(records, ds->share->tag);
-    VsHardenNeed need = vs_ops_harden_need(state, ds->share);
+    VsHardenNeed need = vs_add_harden_need(state, ds->share);
     gboolean protected_now = FALSE, allowed;
     VsHardenDone done;
     VsFinding *f;
@@ -297,7 +297,7 @@ vs_doctor_harden(VsDomainState *state, VsDoctorShare *ds, const VsDoctorOptions 
     allowed = (rec && rec->allow_setuid) ||
               (opts->config && opts->config->setuid_shares == VS_SETUID_SHARES_ALLOW);
     if (opts->fix && !allowed) {
-        g_autofree char *resolved = vs_host_dir_resolve(ds->share->source, error);
+        g_autofree char *resolved = vs_path_host_dir_resolve(ds->share->source, error);
 
         /* A mount changes the whole tree below: only where the host path
          * policy allows sharing (never /usr made nosuid for a share of it made
@@ -346,7 +346,7 @@ vs_doctor_share(VsDoctorReport *report, VsDomainState *state, VsShareStatus *st,
     ds->status = st;
     ds->share = st->share;
     ds->findings = g_ptr_array_new_with_free_func((GDestroyNotify)vs_finding_free);
-    ds->fixed = g_ptr_array_new_with_free_func((GDestroyNotify)vs_acl_change_free);
+    ds->fixed = g_ptr_array_new_with_free_func((GDestroyNotify)vs_perm_acl_change_free);
     vs_perm_check(ds->share, &report->identity, ds->findings);
     if (opts->fix && vs_count(ds->findings, VS_SEVERITY_ERROR) &&
         !vs_doctor_fix(ds, &report->identity, opts->config, error)) {
@@ -394,7 +394,7 @@ vs_doctor_run(VsDomainState *state, const char *what, const VsDoctorOptions *opt
     report->warnings = vs_count(report->host_findings, VS_SEVERITY_WARNING) +
                        vs_count(report->findings, VS_SEVERITY_WARNING);
     all = vs_status_collect(state, &report->agent_error);
-    report->agent = vs_agent_state(state->running, report->agent_error);
+    report->agent = vs_status_agent(state->running, report->agent_error);
 
     for (guint i = 0; i < all->len; i++) {
         VsShareStatus *st = g_ptr_array_index(all, i);

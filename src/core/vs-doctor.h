@@ -11,7 +11,7 @@
 
 #include "vs-agent.h"
 #include "vs-identity.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-perm.h"
 #include "vs-status.h"
 
@@ -56,7 +56,7 @@ typedef struct {
     gboolean fix;               /* apply the fixes of ERROR findings, then check again */
     const VsConfig *config;     /* with fix: the host path policy the fixes keep to; also
                                  * setuid-shares (NULL: the built-in default) */
-    const char *qemu_conf;      /* NULL: vs_qemu_conf_path(NULL) */
+    const char *qemu_conf;      /* NULL: vs_identity_qemu_conf_path(NULL) */
 } VsDoctorOptions;
 
 /* Examine every share of the domain, or only the one @what names (a tag or

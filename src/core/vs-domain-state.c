@@ -6,6 +6,7 @@
 
 #include "vs-conn.h"
 #include "vs-domain-state.h"
+#include "vs-domain.h"
 #include "vs-domxml.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
@@ -87,7 +88,7 @@ vs_domain_state_load(virDomain *dom, GError **error)
     state->live_xml = g_steal_pointer(&xml);
     state->live_doc = g_steal_pointer(&doc);
     if ((persistent = virDomainIsPersistent(dom)) < 0) {
-        vs_set_libvirt_error(error, _("cannot read the domain state"));
+        vs_conn_set_error(error, _("cannot read the domain state"));
         return NULL;
     }
     state->persistent = persistent;
@@ -184,4 +185,20 @@ vs_domain_state_identity(VsDomainState *state, const char *qemu_conf, VsIdentity
 
     return vs_identity_from_docs(state->live_doc, state->config_doc, session, qemu_conf, id,
                                  error);
+}
+
+gboolean
+vs_domain_state_define(VsDomainState *state, const char *xml, GError **error)
+{
+    virDomain *dom;
+
+    g_debug("libvirt: virDomainDefineXML(%s)", state->name);
+    dom = virDomainDefineXML(virDomainGetConnect(state->dom), xml);
+
+    if (!dom) {
+        vs_conn_set_error(error, _("cannot update the domain definition"));
+        return FALSE;
+    }
+    virDomainFree(dom);
+    return TRUE;
 }

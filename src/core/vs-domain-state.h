@@ -59,3 +59,6 @@ VsShare *vs_domain_state_find_share(VsDomainState *state, const char *what, GErr
  * calling user. */
 gboolean vs_domain_state_identity(VsDomainState *state, const char *qemu_conf,
                                   VsIdentity *id, GError **error);
+
+/* Define @xml as the domain's persistent definition (virDomainDefineXML). */
+gboolean vs_domain_state_define(VsDomainState *state, const char *xml, GError **error);

@@ -162,7 +162,7 @@ vs_domxml_ensure_shared_memory(xmlDoc *doc, gboolean *changed, GError **error)
 }
 
 void
-vs_mount_record_free(VsMountRecord *rec)
+vs_domxml_mount_record_free(VsMountRecord *rec)
 {
     if (!rec)
         return;
@@ -172,16 +172,16 @@ vs_mount_record_free(VsMountRecord *rec)
 }
 
 GHashTable *
-vs_mount_records_new(void)
+vs_domxml_mount_records_new(void)
 {
     /* The key is the record's own tag, freed with it. */
     return g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                 (GDestroyNotify)vs_mount_record_free);
+                                 (GDestroyNotify)vs_domxml_mount_record_free);
 }
 
 void
-vs_mount_records_set(GHashTable *records, const char *tag, const char *target,
-                     gboolean automount)
+vs_domxml_mount_records_set(GHashTable *records, const char *tag, const char *target,
+                            gboolean automount)
 {
     VsMountRecord *rec = g_new0(VsMountRecord, 1);
     const VsMountRecord *old = g_hash_table_lookup(records, tag);
@@ -196,7 +196,7 @@ vs_mount_records_set(GHashTable *records, const char *tag, const char *target,
 }
 
 const char *
-vs_mount_records_target(GHashTable *records, const char *tag)
+vs_domxml_mount_records_target(GHashTable *records, const char *tag)
 {
     const VsMountRecord *rec = g_hash_table_lookup(records, tag);
 
@@ -206,7 +206,7 @@ vs_mount_records_target(GHashTable *records, const char *tag)
 GHashTable *
 vs_domxml_mount_records(xmlDoc *doc)
 {
-    GHashTable *records = vs_mount_records_new();
+    GHashTable *records = vs_domxml_mount_records_new();
     g_autoptr(GPtrArray) nodes = NULL;
 
     if (!doc)
@@ -223,7 +223,7 @@ vs_domxml_mount_records(xmlDoc *doc)
 
         /* A record without a mount point means nothing (and is dropped). */
         if (tag && target) {
-            vs_mount_records_set(records, tag, target, g_strcmp0(automount, "no") != 0);
+            vs_domxml_mount_records_set(records, tag, target, g_strcmp0(automount, "no") != 0);
             ((VsMountRecord *)g_hash_table_lookup(records, tag))->allow_setuid =
                 g_strcmp0(setuid, "allow") == 0;
         }
@@ -232,7 +232,7 @@ vs_domxml_mount_records(xmlDoc *doc)
 }
 
 char *
-vs_metadata_format(GHashTable *records)
+vs_domxml_metadata_format(GHashTable *records)
 {
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(GList) tags = NULL;

@@ -54,17 +54,17 @@ typedef struct {
     gboolean allow_setuid;
 } VsMountRecord;
 
-void vs_mount_record_free(VsMountRecord *rec);
+void vs_domxml_mount_record_free(VsMountRecord *rec);
 
 /* A table of records by tag (tag -> VsMountRecord), empty. */
-GHashTable *vs_mount_records_new(void);
+GHashTable *vs_domxml_mount_records_new(void);
 /* Record (or replace) @tag's record in @records; a record replaced keeps
  * its allow_setuid. */
-void vs_mount_records_set(GHashTable *records, const char *tag, const char *target,
-                          gboolean automount);
+void vs_domxml_mount_records_set(GHashTable *records, const char *tag, const char *target,
+                                 gboolean automount);
 /* @tag's recorded mount point, or NULL. */
-const char *vs_mount_records_target(GHashTable *records, const char *tag);
+const char *vs_domxml_mount_records_target(GHashTable *records, const char *tag);
 /* The records kept in the document's <metadata> (@doc may be NULL: none). */
 GHashTable *vs_domxml_mount_records(xmlDoc *doc);
 /* Format @records as a metadata element; NULL when there is none. */
-char *vs_metadata_format(GHashTable *records);
+char *vs_domxml_metadata_format(GHashTable *records);

@@ -45,3 +45,15 @@ vs_error_exit_code(const GError *error)
     }
     return VS_EXIT_FAILED;
 }
+
+void
+vs_error_incomplete(GError **error, GError *undo_error)
+{
+    GError *first = error ? *error : NULL;
+
+    if (!error || !undo_error)
+        return;
+    *error = g_error_new(VS_ERROR, VS_ERROR_INCOMPLETE, "%s\n%s",
+                         first ? first->message : "", undo_error->message);
+    g_clear_error(&first);
+}

@@ -29,6 +29,10 @@ typedef enum {
 /* The code's C name ("VS_ERROR_INVALID"), for tests and debugging. */
 VS_ENUM_DECL(vs_error_code);
 
+/* Turn @error (the failure) into VS_ERROR_INCOMPLETE carrying both its
+ * message and @undo_error's (what could not be undone). */
+void vs_error_incomplete(GError **error, GError *undo_error);
+
 /* Exit codes, documented in --help and the man page. */
 enum {
     VS_EXIT_OK = 0,

@@ -256,7 +256,7 @@ vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted, guint ti
 }
 
 char *
-vs_fstab_line(const VsShare *share)
+vs_guest_fstab_line(const VsShare *share)
 {
     g_autofree char *tag = vs_text_fstab_escape(share->tag);
     g_autofree char *target = vs_text_fstab_escape(share->target);
@@ -289,7 +289,7 @@ vs_fstab_line_pick(const char *line, gpointer etag)
 }
 
 char *
-vs_fstab_without(const char *text, const char *tag, gboolean *removed)
+vs_guest_fstab_without(const char *text, const char *tag, gboolean *removed)
 {
     g_autofree char *etag = vs_text_fstab_escape(tag);
 
@@ -297,14 +297,14 @@ vs_fstab_without(const char *text, const char *tag, gboolean *removed)
 }
 
 char *
-vs_fstab_with(const char *text, const VsShare *share)
+vs_guest_fstab_with(const char *text, const VsShare *share)
 {
     gboolean removed;
-    g_autofree char *kept = vs_fstab_without(text, share->tag, &removed);
-    g_autofree char *line = vs_fstab_line(share);
+    g_autofree char *kept = vs_guest_fstab_without(text, share->tag, &removed);
+    g_autofree char *line = vs_guest_fstab_line(share);
 
     /* A text without a final newline gets the line after a newline and
-     * without one of its own: vs_fstab_without() then gives back exactly the
+     * without one of its own: vs_guest_fstab_without() then gives back exactly the
      * original text, so add + remove leaves the guest's fstab byte for byte. */
     if (*kept && !g_str_has_suffix(kept, "\n")) {
         line[strlen(line) - 1] = '\0';
@@ -354,7 +354,7 @@ vs_guest_realpath(virDomain *dom, const char *path, GError **error)
     real = g_strndup(data ? data : "", len);
     g_strchomp(real);
     if (res->exit_code != 0 || !g_utf8_validate(real, -1, NULL) || strchr(real, '\n') ||
-        !vs_guest_path_validate(real, NULL)) {
+        !vs_path_guest_validate(real, NULL)) {
         g_autofree char *shown = vs_text_for_error(real, -1);
         g_set_error(error, VS_ERROR, VS_ERROR_GUEST,
                     _("cannot resolve %s in the guest (got '%s')"), path, shown);
@@ -453,7 +453,7 @@ vs_guest_fstab_add(virDomain *dom, const VsShare *share, GError **error)
 
     if (!text || !vs_guest_fstab_backup(dom, exists, text, error))
         return FALSE;
-    out = vs_fstab_with(text, share);
+    out = vs_guest_fstab_with(text, share);
     if (g_str_equal(out, text))
         return TRUE;
     return vs_guest_replace_fstab(dom, exists, out, error);
@@ -469,7 +469,7 @@ vs_guest_fstab_remove(virDomain *dom, const char *tag, gboolean *removed, GError
     *removed = FALSE;
     if (!text)
         return FALSE;
-    kept = vs_fstab_without(text, tag, removed);
+    kept = vs_guest_fstab_without(text, tag, removed);
     if (!*removed)
         return TRUE;
     return vs_guest_replace_fstab(dom, exists, kept, error);

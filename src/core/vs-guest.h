@@ -62,13 +62,13 @@ gboolean vs_guest_umount(virDomain *dom, const char *tag, gboolean *was_mounted,
 
 /* fstab (--persist).  The line: "TAG MOUNTPOINT TYPE OPTIONS,nofail 0 0", so
  * that a missing share never blocks the guest's boot. */
-char *vs_fstab_line(const VsShare *share);
+char *vs_guest_fstab_line(const VsShare *share);
 /* @text without the 9p/virtiofs lines of @tag; *@removed tells. */
-char *vs_fstab_without(const char *text, const char *tag, gboolean *removed);
+char *vs_guest_fstab_without(const char *text, const char *tag, gboolean *removed);
 
 /* @text with the share's line (any earlier line of its tag replaced); for a
- * @text without that tag, vs_fstab_without() of the result is @text again. */
-char *vs_fstab_with(const char *text, const VsShare *share);
+ * @text without that tag, vs_guest_fstab_without() of the result is @text again. */
+char *vs_guest_fstab_with(const char *text, const VsShare *share);
 
 /* Add (or replace) the share's line in the guest's /etc/fstab; the first
  * change saves the original as /etc/fstab.virt-share.bak. */

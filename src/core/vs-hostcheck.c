@@ -27,6 +27,7 @@
 #include "vs-path.h"
 #include "vs-perm.h"
 #include "vs-policy.h"
+#include "vs-text.h"
 
 /* The most a child reports: a few messages, never unbounded. */
 #define VS_HOST_CHECK_MAX_REPORT 65536
@@ -49,7 +50,7 @@ vs_host_check_now(const VsShare *share, const VsConfig *cfg, const VsIdentity *i
                                    share->source, share->tag);
         return VS_HOST_CHECK_REFUSE;
     }
-    if (!(resolved = vs_host_dir_resolve(share->source, &error)) ||
+    if (!(resolved = vs_path_host_dir_resolve(share->source, &error)) ||
         !vs_policy_check(cfg, resolved, &error) ||
         !vs_policy_check_handle(cfg, resolved, &error)) {
         *message = g_strdup_printf(_("share %s is refused by the host path policy: %s"),
@@ -144,8 +145,8 @@ vs_host_check_parse(const GString *report, const VsShare *share, char **message)
 }
 
 VsHostCheck
-vs_host_check_share(const VsShare *share, const VsConfig *cfg, const VsIdentity *id,
-                    gboolean want_protected, guint timeout_ms, char **message)
+vs_hostcheck_share(const VsShare *share, const VsConfig *cfg, const VsIdentity *id,
+                   gboolean want_protected, guint timeout_ms, char **message)
 {
     g_autoptr(GString) report = g_string_new(NULL);
     g_autofree char *lexical = NULL;

@@ -27,5 +27,5 @@ typedef enum {
  * warnings, or NULL; translated, one paragraph.  With @want_protected, a
  * folder whose mount is not nosuid,nodev gives VS_HOST_CHECK_UNPROTECTED
  * (statvfs, in the same child: it may hang like stat). */
-VsHostCheck vs_host_check_share(const VsShare *share, const VsConfig *cfg, const VsIdentity *id,
-                                gboolean want_protected, guint timeout_ms, char **message);
+VsHostCheck vs_hostcheck_share(const VsShare *share, const VsConfig *cfg, const VsIdentity *id,
+                               gboolean want_protected, guint timeout_ms, char **message);

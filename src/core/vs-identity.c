@@ -149,7 +149,7 @@ vs_qemu_conf_line(const char *line, char **key_out, char **value_out)
 }
 
 char *
-vs_qemu_conf_get(const char *text, const char *key)
+vs_identity_qemu_conf_get(const char *text, const char *key)
 {
     g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
     char *value = NULL;
@@ -168,14 +168,14 @@ vs_qemu_conf_get(const char *text, const char *key)
 }
 
 void
-vs_qemu_conf_parse(const char *text, char **user, char **group)
+vs_identity_qemu_conf_parse(const char *text, char **user, char **group)
 {
-    *user = vs_qemu_conf_get(text, "user");
-    *group = vs_qemu_conf_get(text, "group");
+    *user = vs_identity_qemu_conf_get(text, "user");
+    *group = vs_identity_qemu_conf_get(text, "group");
 }
 
 const char *
-vs_qemu_conf_path(const char *override)
+vs_identity_qemu_conf_path(const char *override)
 {
     if (override)
         return override;
@@ -230,9 +230,9 @@ vs_identity_from_docs(xmlDoc *live_doc, xmlDoc *config_doc, gboolean session,
         return TRUE;
     }
 
-    qemu_conf = vs_qemu_conf_path(qemu_conf);
+    qemu_conf = vs_identity_qemu_conf_path(qemu_conf);
     if (g_file_get_contents(qemu_conf, &conf_text, NULL, NULL))
-        vs_qemu_conf_parse(conf_text, &user, &group);
+        vs_identity_qemu_conf_parse(conf_text, &user, &group);
     if (user) {
         g_autofree char *spec = group ? g_strdup_printf("%s:%s", user, group) : g_strdup(user);
         if (!vs_identity_parse_label(spec, id, error))

@@ -39,14 +39,14 @@ gboolean vs_identity_parse_label(const char *label, VsIdentity *id, GError **err
 /* The one reader of qemu.conf: the value of @key in a qemu.conf text
  * (libvirt's syntax: key = "string" or key = number, then an optional
  * "# comment"; the last assignment wins), or NULL when not set. */
-char *vs_qemu_conf_get(const char *text, const char *key);
+char *vs_identity_qemu_conf_get(const char *text, const char *key);
 
 /* user and group from a qemu.conf text, g_strdup'ed, NULL when not set. */
-void vs_qemu_conf_parse(const char *text, char **user, char **group);
+void vs_identity_qemu_conf_parse(const char *text, char **user, char **group);
 
 /* The qemu.conf to read: @override, else $VIRT_SHARE_QEMU_CONF, else
  * /etc/libvirt/qemu.conf. */
-const char *vs_qemu_conf_path(const char *override);
+const char *vs_identity_qemu_conf_path(const char *override);
 
 /* Who QEMU runs as, from domain documents alone (no libvirt call: for the
  * hook; vs_domain_state_identity reads them from a domain).

@@ -91,7 +91,7 @@ vs_kvm_probe(const char *path, const VsIdentity *id, VsKvmFacts *facts, char **w
     facts->chardev = TRUE;
     handle = g_strdup_printf("/proc/self/fd/%d", node);
     /* As libvirt's check: read and write, for QEMU's uid, gid and groups. */
-    access_err = vs_access_as(id, handle, R_OK | W_OK);
+    access_err = vs_perm_access_as(id, handle, R_OK | W_OK);
     facts->qemu_can_open = access_err == 0;
     facts->works = vs_kvm_works(handle, &reason);
     close(node);

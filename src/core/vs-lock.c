@@ -186,7 +186,7 @@ vs_lock_domain(virDomain *dom, guint timeout_ms, GError **error)
     g_autofree char *name = NULL;
 
     if (virDomainGetUUIDString(dom, uuid) < 0) {
-        vs_set_libvirt_error(error, _("cannot read the domain UUID"));
+        vs_conn_set_error(error, _("cannot read the domain UUID"));
         return NULL;
     }
     /* Without $XDG_RUNTIME_DIR, GLib falls back to the cache directory,

@@ -1,7 +1,8 @@
-/* vs-op.c: whole operations on a domain given by name (see vs-op.h). */
+/* vs-op.c: the front ends' API, by domain name (see vs-op.h). */
 #include <config.h>
 
 #include "vs-conn.h"
+#include "vs-domain.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-lock.h"
@@ -64,7 +65,7 @@ vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
         return FALSE;
     if (ropts->exist_ok) {
         g_autoptr(GError) err = NULL;
-        g_autoptr(VsShare) there = vs_ops_add_existing(state, opts, &err);
+        g_autoptr(VsShare) there = vs_add_existing(state, opts, &err);
 
         if (err) {
             g_propagate_error(error, g_steal_pointer(&err));
@@ -79,7 +80,7 @@ vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
             return TRUE;
         }
     }
-    if (!(job = vs_ops_add_prepare(state, opts, error)))
+    if (!(job = vs_add_prepare(state, opts, error)))
         return FALSE;
     if (opts->expect_plan && !vs_plan_equal(&job->plan, opts->expect_plan)) {
         g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
@@ -115,7 +116,7 @@ vs_op_remove(virConnect *conn, const char *domain, const char *what, const VsRun
         *job_out = NULL;
     if (!state)
         return FALSE;
-    if (!(job = vs_ops_remove_prepare(state, what, &err))) {
+    if (!(job = vs_remove_prepare(state, what, &err))) {
         /* Gone from the definition but still attached (9p) counts as absent:
          * nothing more that remove could do now. */
         if (ropts->exist_ok && (g_error_matches(err, VS_ERROR, VS_ERROR_NOT_FOUND) ||

@@ -1,8 +1,9 @@
-/* vs-op.h: whole operations on a domain given by name, for every front end
- * (the CLI, the watcher, the hook's helper, a desktop helper):
+/* vs-op.h: the API every front end calls (the CLI, the watcher, the desktop
+ * program), by domain name:
  *
- *   look the domain up -> lock it (changes only) -> read it -> find the share
- *   or plan the change -> run it (vs-run.h: attach, restart, mount; rollback).
+ *   the one loader: look the domain up -> lock it (changes only) -> read it;
+ *   then find the share or plan the change (vs-add.h, vs-remove.h) -> run it
+ *   (vs-run.h: attach, restart, mount; rollback), or ask the doctor.
  *
  * Progress goes to @ropts->notify; nothing is printed. */
 #pragma once
@@ -12,7 +13,7 @@
 
 #include "vs-doctor.h"
 #include "vs-lock.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-run.h"
 
 /* The one loader: look @name up the way virsh does (id, UUID, name) and read
@@ -34,7 +35,7 @@ VsAddJob *vs_op_add_plan(virConnect *conn, const char *domain, const VsAddOption
  * (vs_run_add_check), failing with the error add would fail with.  @ropts->notify first
  * gets the plan's description.  *@job_out (may be NULL) receives the job,
  * e.g. to tell whether a restart is still needed.  With @ropts->exist_ok a
- * share there already with the same options (vs_ops_add_existing) is
+ * share there already with the same options (vs_add_existing) is
  * success: the job has only that share and unchanged set. */
 gboolean vs_op_add(virConnect *conn, const char *domain, const VsAddOptions *opts,
                    const VsRunOptions *ropts, VsAddJob **job_out, GError **error);

@@ -3,25 +3,15 @@
 
 #include <glib.h>
 
-/* Refuse @text unless it is valid UTF-8 without control characters or
- * format characters (VS_ERROR_INVALID).  libvirt, libxml2 and the guest
- * agent handle only UTF-8: libxml2 turns the overlong "\xc0\xae" into '.',
- * so a name that passed the policy would reach libvirt as "..".  Control
- * characters would reach terminals, logs and the guest's fstab; format
- * characters (Unicode category Cf: bidi overrides such as U+202E, zero-width
- * characters such as U+200B, U+FEFF) make a path read as another one;
- * the joiners U+200C and U+200D are spelling and are accepted. */
-gboolean vs_text_validate(const char *text, GError **error);
-
 /* Resolve @path (relative to the current directory, the one place every
  * front end's relative folders are resolved; symlinks resolved) and check
  * that it exists and is a directory, and that both @path and the result pass
  * vs_text_validate.  Returns the canonical path. */
-char *vs_host_dir_resolve(const char *path, GError **error);
+char *vs_path_host_dir_resolve(const char *path, GError **error);
 
 /* Check a guest mount point: absolute, no "." or ".." components, not "/",
  * valid UTF-8 without control or format characters. */
-gboolean vs_guest_path_validate(const char *path, GError **error);
+gboolean vs_path_guest_validate(const char *path, GError **error);
 
 /* Check a mount point that was not asked for (add without --target takes
  * the host path): refuse the guest's own system directories, whose contents
@@ -30,7 +20,7 @@ gboolean vs_guest_path_validate(const char *path, GError **error);
  * them is fine), and the trees /bin, /boot, /dev, /etc, /lib*, /opt, /proc,
  * /run, /sbin, /sys, /usr, /var with all below them, except below the data
  * places /var/tmp, /var/home, /var/mnt, /var/srv and /run/media. */
-gboolean vs_guest_default_target_check(const char *path, GError **error);
+gboolean vs_path_guest_default_target_check(const char *path, GError **error);
 
 /* One line of the host's /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT
  * MOUNT-POINT ...", with the octal escapes of ROOT and MOUNT-POINT undone. */

@@ -19,7 +19,7 @@
 #include "vs-policy.h"
 
 int
-vs_access_as(const VsIdentity *id, const char *path, int mode)
+vs_perm_access_as(const VsIdentity *id, const char *path, int mode)
 {
     gid_t groups[256];
     int ngroups = G_N_ELEMENTS(groups);
@@ -82,7 +82,7 @@ static const struct {
 };
 
 void
-vs_acl_change_free(VsAclChange *change)
+vs_perm_acl_change_free(VsAclChange *change)
 {
     if (!change)
         return;
@@ -94,7 +94,7 @@ vs_acl_change_free(VsAclChange *change)
 }
 
 GStrv
-vs_acl_change_entries(const VsAclChange *c)
+vs_perm_acl_change_entries(const VsAclChange *c)
 {
     GPtrArray *entries = g_ptr_array_new();
 
@@ -106,9 +106,9 @@ vs_acl_change_entries(const VsAclChange *c)
 }
 
 char *
-vs_acl_change_command(const VsAclChange *c)
+vs_perm_acl_change_command(const VsAclChange *c)
 {
-    g_auto(GStrv) entries = vs_acl_change_entries(c);
+    g_auto(GStrv) entries = vs_perm_acl_change_entries(c);
     g_autofree char *list = g_strjoinv(",", entries);
     g_autofree char *q = g_shell_quote(c->path);
 
@@ -125,7 +125,7 @@ vs_set_fix(GPtrArray *findings, const VsIdentity *id, VsFixKind fix, const char 
                             vs_fix_acl[fix].dflt ? (char *)vs_fix_acl[fix].text : NULL };
 
     f->fix = fix;
-    f->fix_command = vs_acl_change_command(&planned);
+    f->fix_command = vs_perm_acl_change_command(&planned);
 }
 
 /* Can the file system under @dir keep user.* xattrs (mapped mode)?  Asked
@@ -186,7 +186,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
     }
     for (guint i = 0; i < ancestors->len; i++) {
         const char *dir = g_ptr_array_index(ancestors, i);
-        err = vs_access_as(id, dir, X_OK);
+        err = vs_perm_access_as(id, dir, X_OK);
         if (err < 0) {
             vs_add_finding(findings, VS_SEVERITY_WARNING, VS_FINDING_CANNOT_CHECK, NULL, VS_FIX_NONE,
                            _("cannot check access as %s without root privileges"), id->user);
@@ -205,7 +205,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
      * cause only, so that --fix changes no more than needed (it checks again). */
     if (parent_blocked) {
         /* nothing */
-    } else if (vs_access_as(id, share->source, R_OK | X_OK) != 0) {
+    } else if (vs_perm_access_as(id, share->source, R_OK | X_OK) != 0) {
         vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_FOLDER_READ, share->source,
                        VS_FIX_NONE,
                        _("QEMU runs as %s and cannot read %s: the guest gets 'Permission "
@@ -213,7 +213,7 @@ vs_perm_check(const VsShare *share, const VsIdentity *id, GPtrArray *findings)
         /* A writable share needs write as well: one fix for both. */
         vs_set_fix(findings, id, share->readonly ? VS_FIX_ACL_READ : VS_FIX_ACL_WRITE,
                    share->source);
-    } else if (!share->readonly && vs_access_as(id, share->source, W_OK) != 0) {
+    } else if (!share->readonly && vs_perm_access_as(id, share->source, W_OK) != 0) {
         vs_add_finding(findings, VS_SEVERITY_ERROR, VS_FINDING_FOLDER_WRITE, share->source,
                        VS_FIX_NONE,
                        _("QEMU runs as %s and cannot write %s: creating files in the guest "

@@ -15,7 +15,7 @@
  * child process that takes on @id (uid, gid and supplementary groups), so
  * modes, groups and ACLs count exactly as for QEMU.  Returns 0 or an errno;
  * -1 when it cannot tell (not root and @id is someone else). */
-int vs_access_as(const VsIdentity *id, const char *path, int mode);
+int vs_perm_access_as(const VsIdentity *id, const char *path, int mode);
 
 /* Check @share's host side for @id and append VsFinding to @findings.
  * Returns FALSE if any ERROR finding was added. */
@@ -29,12 +29,12 @@ typedef struct {
     char *default_access;    /* in the default ACL, or NULL when none was set */
 } VsAclChange;
 
-void vs_acl_change_free(VsAclChange *change);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsAclChange, vs_acl_change_free)
+void vs_perm_acl_change_free(VsAclChange *change);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsAclChange, vs_perm_acl_change_free)
 /* The setfacl -m entries: "u:USER:r-x", then "d:u:USER:r-x" if any. */
-GStrv vs_acl_change_entries(const VsAclChange *change);
+GStrv vs_perm_acl_change_entries(const VsAclChange *change);
 /* The equivalent setfacl command. */
-char *vs_acl_change_command(const VsAclChange *change);
+char *vs_perm_acl_change_command(const VsAclChange *change);
 
 /* Apply the fix of @finding for @id (ACL entries): finding->path is resolved
  * once, the host path policy @cfg is checked on where it leads, and the ACL

@@ -82,7 +82,7 @@ vs_plan_decide(const VsPlanFacts *facts, VsDriver driver, VsMode mode, gboolean 
         return FALSE;
     }
     plan->driver = driver;
-    plan->mode = mode == VS_MODE_DEFAULT ? vs_mode_default_for(driver) : mode;
+    plan->mode = mode == VS_MODE_DEFAULT ? vs_share_mode_default_for(driver) : mode;
 
     if (!facts->persistent) {
         if (!facts->running) {

@@ -36,7 +36,7 @@ typedef struct {
     gboolean config;            /* attach to the persistent definition */
     gboolean add_shared_memory; /* add memfd shared memory to the definition first */
     gboolean restart_needed;    /* the share appears only after a restart */
-    /* Set by vs_ops_add_prepare, not by vs_plan_decide: mount the folder again
+    /* Set by vs_add_prepare, not by vs_plan_decide: mount the folder again
      * with nosuid,nodev first (vs-harden.h). */
     gboolean protect;
 } VsPlan;

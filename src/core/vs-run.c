@@ -1,4 +1,4 @@
-/* vs-run.c: whole share operations (device + guest). */
+/* vs-run.c: a job carried out with the guest's steps (see vs-run.h). */
 #include <config.h>
 
 #include <libvirt/virterror.h>
@@ -11,7 +11,7 @@
 #include "vs-guest.h"
 #include "vs-identity.h"
 #include "vs-i18n.h"
-#include "vs-lifecycle.h"
+#include "vs-domain.h"
 #include "vs-lock.h"
 #include "vs-path.h"
 #include "vs-perm.h"
@@ -142,11 +142,11 @@ vs_mount_or_undo(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts,
                                    _("mount failed (device kept, as asked): "));
         return FALSE;
     }
-    if (!vs_ops_add_rollback(state, job, &undo_error)) {
+    if (!vs_add_rollback(state, job, &undo_error)) {
         /* Never "removed again" when it was not. */
         g_propagate_prefixed_error(error, g_steal_pointer(&mount_error), "%s",
                                    _("mount failed: "));
-        vs_ops_error_incomplete(error, undo_error);
+        vs_error_incomplete(error, undo_error);
         return FALSE;
     }
     g_propagate_prefixed_error(error, g_steal_pointer(&mount_error), "%s",
@@ -186,7 +186,7 @@ vs_start_again(VsDomainState *state, GError **error)
                                                     _("domain '%s' is left shut off: starting "
                                                       "it again failed: %s"), state->name,
                                                     virGetLastErrorMessage());
-        vs_ops_error_incomplete(error, start_error);
+        vs_error_incomplete(error, start_error);
     }
 }
 
@@ -197,8 +197,8 @@ vs_restart_undo(VsDomainState *state, VsAddJob *job, GError **error)
 {
     g_autoptr(GError) undo_error = NULL;
 
-    if (!vs_ops_add_rollback(state, job, &undo_error))
-        vs_ops_error_incomplete(error, undo_error);
+    if (!vs_add_rollback(state, job, &undo_error))
+        vs_error_incomplete(error, undo_error);
     vs_start_again(state, error);
 }
 
@@ -310,7 +310,7 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
     if (ropts->dry_run)
         return TRUE;
 
-    if (!vs_ops_add_apply(state, job, error))
+    if (!vs_add_apply(state, job, error))
         return FALSE;
     if (job->plan.protect)
         vs_notify(ropts, _("Mounted %s again with nosuid,nodev (kept in %s)."),
@@ -343,8 +343,8 @@ vs_run_add(VsDomainState *state, VsAddJob *job, const VsRunOptions *ropts, GErro
                 return FALSE;
             }
             vs_run_keep_protection(job, ropts);
-            if (!ropts->keep_device && !vs_ops_add_rollback(state, job, &undo_error))
-                vs_ops_error_incomplete(error, undo_error);
+            if (!ropts->keep_device && !vs_add_rollback(state, job, &undo_error))
+                vs_error_incomplete(error, undo_error);
             return FALSE;
         }
         {
@@ -433,7 +433,7 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
         }
     }
     /* INCOMPLETE: the device went, but its mount point record stayed. */
-    if (!vs_ops_remove_apply(state, job, &detach_error) &&
+    if (!vs_remove_apply(state, job, &detach_error) &&
         detach_error->code != VS_ERROR_INCOMPLETE) {
         if (was_mounted) {
             g_autoptr(GError) left = g_error_new(VS_ERROR, VS_ERROR_INCOMPLETE,
@@ -441,7 +441,7 @@ vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOptions *ropts,
                                                    "unmounted in the guest: 'virt-share mount "
                                                    "%s %s' mounts it again"),
                                                  state->name, job->share->tag);
-            vs_ops_error_incomplete(&detach_error, left);
+            vs_error_incomplete(&detach_error, left);
         }
         g_propagate_error(error, g_steal_pointer(&detach_error));
         return FALSE;
@@ -473,7 +473,7 @@ vs_run_default_target(const VsShare *share)
 
     if (share->target)
         return g_strdup(share->target);
-    if (g_path_is_absolute(share->tag) && vs_guest_default_target_check(share->tag, NULL))
+    if (g_path_is_absolute(share->tag) && vs_path_guest_default_target_check(share->tag, NULL))
         return g_strdup(share->tag);
     /* The tag comes from the domain XML: only a plain name may become a
      * directory under /mnt ("../../etc" must not become /etc, nor "a\x1b[2J"
@@ -481,7 +481,7 @@ vs_run_default_target(const VsShare *share)
     if (!*share->tag || strchr(share->tag, '/'))
         return NULL;
     target = g_build_filename("/mnt", share->tag, NULL);
-    return vs_guest_path_validate(target, NULL) ? g_steal_pointer(&target) : NULL;
+    return vs_path_guest_validate(target, NULL) ? g_steal_pointer(&target) : NULL;
 }
 
 /* The live shares named by @tag (all when NULL); NOT_FOUND if none. */
@@ -531,11 +531,11 @@ vs_run_record(VsDomainState *state, GPtrArray *shares, gboolean automount,
         if (share->target && (!state->persistent || (share->where & VS_WHERE_CONFIG)))
             g_hash_table_insert(records, share->tag, share->target);
     }
-    vs_ops_record_prepare(state, records, automount, &job);
+    vs_metadata_record_prepare(state, records, automount, &job);
     if (!job.config_metadata.change && !job.live_metadata.change)
         return TRUE;
-    ok = vs_ops_record_apply(state, &job, error);
-    vs_record_job_clear(&job);
+    ok = vs_metadata_record_apply(state, &job, error);
+    vs_metadata_record_clear(&job);
     if (!ok) {
         g_prefix_error(error, automount ? _("mounted in the guest, but the mount points could "
                                             "not be recorded for 'virt-share watch' (the "
@@ -561,7 +561,7 @@ vs_run_mount(VsDomainState *state, const char *tag, const char *target,
 
     if (!shares)
         return FALSE;
-    if (target && !vs_guest_path_validate(target, error))
+    if (target && !vs_path_guest_validate(target, error))
         return FALSE;
     if (shares->len == 0) {
         vs_notify(ropts, _("Domain '%s' has no shares attached."), state->name);

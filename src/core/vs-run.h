@@ -1,4 +1,5 @@
-/* vs-run.h: whole share operations (device + guest), for every front end.
+/* vs-run.h: a loaded domain's prepared add or remove (vs-add.h, vs-remove.h)
+ * carried out with the guest's steps, and its shares mounted again:
  *
  * add:    plan -> preflight (agent, guest file system) -> attach ->
  *         [restart] -> mount; any failure undoes what was done.
@@ -8,7 +9,8 @@
 
 #include <glib.h>
 
-#include "vs-ops.h"
+#include "vs-add.h"
+#include "vs-remove.h"
 
 typedef void (*VsNotifyFunc)(const char *message, gpointer user_data);
 
@@ -52,7 +54,7 @@ gboolean vs_run_remove(VsDomainState *state, VsRemoveJob *job, const VsRunOption
  * @target overrides the mount point (only with @tag).  Shares with no
  * recorded mount point go to the tag itself when it is an absolute path
  * (as virt-manager users tend to type one), else to /mnt/TAG.  When all are
- * mounted, records their mount points for the watcher (vs_ops_record_*),
+ * mounted, records their mount points for the watcher (vs_metadata_record_*),
  * except for a share already removed from the definition; a failure there
  * leaves the records as they were. */
 gboolean vs_run_mount(VsDomainState *state, const char *tag, const char *target,

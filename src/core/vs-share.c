@@ -62,7 +62,7 @@ VS_ENUM_IMPL(vs_mode, VS_MODE_LAST,
              "default", "passthrough", "mapped", "squash")
 
 gboolean
-vs_driver_parse(const char *str, VsDriver *driver, GError **error)
+vs_share_driver_parse(const char *str, VsDriver *driver, GError **error)
 {
     int value = vs_driver_from_string(str);
 
@@ -76,7 +76,7 @@ vs_driver_parse(const char *str, VsDriver *driver, GError **error)
 }
 
 gboolean
-vs_mode_parse(const char *str, VsMode *mode, GError **error)
+vs_share_mode_parse(const char *str, VsMode *mode, GError **error)
 {
     int value = vs_mode_from_string(str);
 
@@ -91,7 +91,7 @@ vs_mode_parse(const char *str, VsMode *mode, GError **error)
 }
 
 VsMode
-vs_mode_default_for(VsDriver driver)
+vs_share_mode_default_for(VsDriver driver)
 {
     /* virtio-fs knows only passthrough.  For 9p, squash is the mode that works
      * with an unprivileged QEMU (libvirt-qemu) in a folder it can write:
@@ -101,7 +101,7 @@ vs_mode_default_for(VsDriver driver)
 }
 
 gboolean
-vs_idmap_entry_parse(const char *entry, guint32 *host, guint32 *guest, GError **error)
+vs_share_idmap_entry_parse(const char *entry, guint32 *host, guint32 *guest, GError **error)
 {
     g_auto(GStrv) parts = g_strsplit(entry, ":", -1);
     guint64 h, g;
@@ -135,7 +135,7 @@ vs_share_add_idmap(xmlNode *fs, const VsShare *share)
             g_autofree char *gs = NULL;
             xmlNode *e;
 
-            if (!vs_idmap_entry_parse(map[i], &host, &guest, NULL))
+            if (!vs_share_idmap_entry_parse(map[i], &host, &guest, NULL))
                 continue;   /* validated before */
             hs = g_strdup_printf("%u", host);
             gs = g_strdup_printf("%u", guest);
@@ -165,7 +165,7 @@ vs_share_from_node(xmlNode *fs)
         return NULL;
     share->driver = g_strcmp0(driver, "virtiofs") == 0 ? VS_DRIVER_VIRTIOFS : VS_DRIVER_9P;
     /* libvirt's default accessmode is passthrough. */
-    if (!accessmode || !vs_mode_parse(accessmode, &share->mode, NULL))
+    if (!accessmode || !vs_share_mode_parse(accessmode, &share->mode, NULL))
         share->mode = VS_MODE_PASSTHROUGH;
     share->readonly = vs_xml_child(fs, "readonly") != NULL;
     return g_steal_pointer(&share);

@@ -60,14 +60,15 @@ VS_ENUM_DECL(vs_mode);
 
 /* A driver or mode named by the user (option or configuration file): INVALID
  * with the valid names when unknown.  Users never name the mode "default". */
-gboolean vs_driver_parse(const char *str, VsDriver *driver, GError **error);
-gboolean vs_mode_parse(const char *str, VsMode *mode, GError **error);
+gboolean vs_share_driver_parse(const char *str, VsDriver *driver, GError **error);
+gboolean vs_share_mode_parse(const char *str, VsMode *mode, GError **error);
 
 /* The mode a share of @driver gets when none is asked for. */
-VsMode vs_mode_default_for(VsDriver driver);
+VsMode vs_share_mode_default_for(VsDriver driver);
 
 /* Check an id map entry "HOST:GUEST" (two numbers). */
-gboolean vs_idmap_entry_parse(const char *entry, guint32 *host, guint32 *guest, GError **error);
+gboolean vs_share_idmap_entry_parse(const char *entry, guint32 *host, guint32 *guest,
+                                    GError **error);
 
 /* Read a <filesystem> element. Returns NULL (without error) for filesystem
  * devices that are not host-directory shares (e.g. type='ram' or 'block'). */

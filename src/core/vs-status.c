@@ -9,7 +9,7 @@
 #include "vs-text.h"
 
 void
-vs_share_status_free(VsShareStatus *st)
+vs_status_free(VsShareStatus *st)
 {
     if (!st)
         return;
@@ -20,7 +20,7 @@ vs_share_status_free(VsShareStatus *st)
 }
 
 VsDeviceState
-vs_device_state(VsWhere where, gboolean running, gboolean persistent)
+vs_status_device(VsWhere where, gboolean running, gboolean persistent)
 {
     if (!running)
         return VS_DEVICE_DEFINED;
@@ -42,7 +42,7 @@ VS_ENUM_IMPL(vs_agent_state, VS_AGENT_LAST,
              "n/a", "ok", "unavailable")
 
 VsAgentState
-vs_agent_state(gboolean running, const char *agent_error)
+vs_status_agent(gboolean running, const char *agent_error)
 {
     if (!running)
         return VS_AGENT_NA;
@@ -50,13 +50,13 @@ vs_agent_state(gboolean running, const char *agent_error)
 }
 
 gboolean
-vs_share_status_wants_mount(const VsShareStatus *st)
+vs_status_wants_mount(const VsShareStatus *st)
 {
     return st->guest == VS_GUEST_NOT_MOUNTED && st->device != VS_DEVICE_PENDING_STOP;
 }
 
 gboolean
-vs_share_status_can_remove(const VsShareStatus *st)
+vs_status_can_remove(const VsShareStatus *st)
 {
     const VsShare *s = st->share;
 
@@ -111,7 +111,7 @@ vs_status_collect(VsDomainState *state, char **agent_error)
 {
     g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
     g_autoptr(GPtrArray) mounts = NULL;
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)vs_share_status_free);
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)vs_status_free);
 
     *agent_error = NULL;
     if (state->running) {
@@ -124,7 +124,7 @@ vs_status_collect(VsDomainState *state, char **agent_error)
         VsGuestMount *m;
 
         st->share = g_steal_pointer(&shares->pdata[i]);
-        st->device = vs_device_state(st->share->where, state->running, state->persistent);
+        st->device = vs_status_device(st->share->where, state->running, state->persistent);
         if (!(st->share->where & VS_WHERE_LIVE))
             st->guest = VS_GUEST_NA;
         else if (!mounts)

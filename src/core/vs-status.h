@@ -6,7 +6,7 @@
 
 #include "vs-enum.h"
 
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-run.h"
 
 /* The device side, from where the share is and whether the domain runs. */
@@ -43,25 +43,25 @@ typedef struct {
     char *mount_options;
 } VsShareStatus;
 
-void vs_share_status_free(VsShareStatus *st);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsShareStatus, vs_share_status_free)
+void vs_status_free(VsShareStatus *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsShareStatus, vs_status_free)
 
 /* @persistent: the domain has a persistent definition (else it is transient). */
-VsDeviceState vs_device_state(VsWhere where, gboolean running, gboolean persistent);
+VsDeviceState vs_status_device(VsWhere where, gboolean running, gboolean persistent);
 /* "defined", "pending-restart", "attached", "pending-stop"; "n/a", "unknown",
  * "not-mounted", "mounted". */
 VS_ENUM_DECL(vs_device_state);
 VS_ENUM_DECL(vs_guest_state);
 /* "n/a", "ok", "unavailable" */
 VS_ENUM_DECL(vs_agent_state);
-VsAgentState vs_agent_state(gboolean running, const char *agent_error);
+VsAgentState vs_status_agent(gboolean running, const char *agent_error);
 /* Attached to the running guest but not mounted there, and not removed
  * (pending stop: remove unmounted it on purpose): mounting it is what is
  * missing.  The doctor's not-mounted finding and the desktop's Mount. */
-gboolean vs_share_status_wants_mount(const VsShareStatus *st);
+gboolean vs_status_wants_mount(const VsShareStatus *st);
 /* Can remove take the share away now?  Not a 9p share that is only in the
  * running domain: it leaves when the domain stops. */
-gboolean vs_share_status_can_remove(const VsShareStatus *st);
+gboolean vs_status_can_remove(const VsShareStatus *st);
 /* Does the running domain (@running) wait for a shutdown and a start before
  * a share of @statuses appears? */
 gboolean vs_status_restart_pending(GPtrArray *statuses, gboolean running);

@@ -1,6 +1,7 @@
 /* vs-text.c: text from the guest, or an unchecked path, made safe to print. */
 #include <config.h>
 
+#include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-text.h"
 
@@ -135,4 +136,42 @@ vs_text_fstab_escape(const char *field)
             g_string_append_c(out, *p);
     }
     return g_string_free(out, FALSE);
+}
+
+gboolean
+vs_text_validate(const char *text, GError **error)
+{
+    const char *end = NULL;
+
+    if (!g_utf8_validate(text, -1, &end)) {
+        g_autofree char *shown = vs_text_sanitize(text, -1);
+        g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                    _("'%s' is not valid UTF-8 (invalid byte at offset %ld)"), shown,
+                    (long)(end - text));
+        return FALSE;
+    }
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        g_autofree char *shown = NULL;
+
+        /* Format characters (bidi overrides, zero-width spaces) are
+         * invisible or reorder what follows: the path the user confirms
+         * would not read as the path it is.  The two joiners are spelling,
+         * not layout tricks: Persian and Indic words and emoji sequences
+         * need them, so names with them are accepted (shown escaped). */
+        if (!g_unichar_iscntrl(c) &&
+            (g_unichar_type(c) != G_UNICODE_FORMAT || c == 0x200C || c == 0x200D))
+            continue;
+        shown = vs_text_sanitize(text, -1);
+        if (g_unichar_iscntrl(c))
+            g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                        _("'%s' contains a control character (at offset %ld)"), shown,
+                        (long)(p - text));
+        else
+            g_set_error(error, VS_ERROR, VS_ERROR_INVALID,
+                        _("'%s' contains U+%04X, an invisible Unicode format character "
+                          "(at offset %ld)"), shown, (guint)c, (long)(p - text));
+        return FALSE;
+    }
+    return TRUE;
 }

@@ -1,5 +1,5 @@
 /* vs-text.h: text from the guest, or a host path that failed its check, made
- * safe to print. */
+ * safe to print; text checked before it goes anywhere (vs_text_validate). */
 #pragma once
 
 #include <glib.h>
@@ -39,3 +39,13 @@ char *vs_text_drop_lines(const char *text, VsTextLinePick drop, gpointer data,
 /* An fstab field (the guest's or the host's): white space and backslashes
  * escaped as octal (\040), as fstab(5) wants. */
 char *vs_text_fstab_escape(const char *field);
+
+/* Refuse @text unless it is valid UTF-8 without control characters or
+ * format characters (VS_ERROR_INVALID).  libvirt, libxml2 and the guest
+ * agent handle only UTF-8: libxml2 turns the overlong "\xc0\xae" into '.',
+ * so a name that passed the policy would reach libvirt as "..".  Control
+ * characters would reach terminals, logs and the guest's fstab; format
+ * characters (Unicode category Cf: bidi overrides such as U+202E, zero-width
+ * characters such as U+200B, U+FEFF) make a path read as another one;
+ * the joiners U+200C and U+200D are spelling and are accepted. */
+gboolean vs_text_validate(const char *text, GError **error);

@@ -13,6 +13,7 @@
 
 #include "vs-agent.h"
 #include "vs-conn.h"
+#include "vs-domain.h"
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-lock.h"
@@ -391,7 +392,7 @@ static gboolean
 vs_watch_connect(gpointer data)
 {
     g_autoptr(GError) error = NULL;
-    virConnect *conn = vs_connect(watch_singleton->uri, &error);
+    virConnect *conn = vs_conn_open(watch_singleton->uri, &error);
 
     if (!conn) {
         /* A unit may start before libvirt is installed, started or
@@ -414,7 +415,7 @@ vs_watch_connect(gpointer data)
                                          VIR_DOMAIN_EVENT_CALLBACK(vs_watch_agent_event),
                                          NULL, NULL);
     if (watch_singleton->agent_cb < 0) {
-        vs_set_libvirt_error(&error, _("cannot watch guest agent events"));
+        vs_conn_set_error(&error, _("cannot watch guest agent events"));
         vs_watch_say("%s", error->message);
         g_main_loop_quit(watch_singleton->loop);
         return G_SOURCE_REMOVE;
@@ -469,9 +470,9 @@ vs_watch_run(const char *uri, VsNotifyFunc notify, gpointer data, GError **error
     /* static: pool threads still stuck in a hung guest may outlive this call */
     static VsWatch w;
 
-    vs_libvirt_init();
+    vs_conn_init();
     if (virEventRegisterDefaultImpl() < 0) {
-        vs_set_libvirt_error(error, _("cannot start libvirt's event loop"));
+        vs_conn_set_error(error, _("cannot start libvirt's event loop"));
         return FALSE;
     }
     memset(&w, 0, sizeof(w));

@@ -71,6 +71,7 @@ if [ -z "$debs" ]; then
 fi
 deb=$(compgen -G "$debs/virt-share_*.deb" | head -1)
 [ -n "$deb" ] || tap_bail "no virt-share_*.deb in $debs"
+mkdir -p "$LAB_STATE"   # run alone, before any other part made it
 bash "$top/tests/lab/setup.sh" --guest-only >"$LAB_STATE/installed-setup.log" 2>&1 ||
     { tail -20 "$LAB_STATE/installed-setup.log"; tap_bail "the lab's guest did not build"; }
 

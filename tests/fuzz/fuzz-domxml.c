@@ -56,7 +56,7 @@ check_device(const VsShare *share)
 static void
 check_metadata(GHashTable *table)
 {
-    g_autofree char *xml = vs_metadata_format(table);
+    g_autofree char *xml = vs_domxml_metadata_format(table);
     g_autofree char *domain = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(GHashTable) back = NULL;
@@ -215,7 +215,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     share->source = g_strdup(source && *source ? source : "/srv/fuzz");
     share->tag = tag && vs_tag_validate(tag, share->driver, NULL) ?
         g_strdup(tag) : vs_tag_generate(share->source, NULL);
-    share->target = target && vs_guest_path_validate(target, NULL) ?
+    share->target = target && vs_path_guest_validate(target, NULL) ?
         g_strdup(target) : g_strdup("/mnt/fuzz");
     device = check_device(share);
 
@@ -225,10 +225,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         /* what add and remove record as the share's mount point */
         g_autoptr(GHashTable) table = vs_domxml_mount_records(doc);
-        vs_mount_records_set(table, share->tag, share->target, TRUE);
+        vs_domxml_mount_records_set(table, share->tag, share->target, TRUE);
         check_metadata(table);
         /* and what umount records */
-        vs_mount_records_set(table, share->tag, share->target, FALSE);
+        vs_domxml_mount_records_set(table, share->tag, share->target, FALSE);
         check_metadata(table);
         g_hash_table_remove(table, share->tag);
         check_metadata(table);

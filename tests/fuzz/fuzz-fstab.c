@@ -29,16 +29,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     share->tag = tag && vs_tag_validate(tag, VS_DRIVER_VIRTIOFS, NULL) ?
         g_strdup(tag) : g_strdup("vs-fuzz-0123abcd");
-    share->target = target && vs_guest_path_validate(target, NULL) ?
+    share->target = target && vs_path_guest_validate(target, NULL) ?
         g_strdup(target) : g_strdup("/mnt/fuzz");
     share->driver = size % 2 ? VS_DRIVER_9P : VS_DRIVER_VIRTIOFS;
     share->readonly = size % 3 == 0;
 
-    plain = vs_fstab_without(text, share->tag, &had_tag);
-    with = vs_fstab_with(text, share);
-    twice = vs_fstab_with(with, share);
+    plain = vs_guest_fstab_without(text, share->tag, &had_tag);
+    with = vs_guest_fstab_with(text, share);
+    twice = vs_guest_fstab_with(with, share);
     FUZZ_CHECK(g_str_equal(with, twice));
-    back = vs_fstab_without(with, share->tag, &removed);
+    back = vs_guest_fstab_without(with, share->tag, &removed);
     FUZZ_CHECK(removed);
     if (!had_tag)
         FUZZ_CHECK(g_str_equal(back, text));

@@ -12,6 +12,7 @@
 #include "vs-policy.h"
 #include "vs-run.h"
 #include "vs-tag.h"
+#include "vs-text.h"
 
 /* Valid UTF-8 without control characters or format characters (bidi
  * overrides, zero-width characters) other than the two joiners: what
@@ -82,11 +83,11 @@ check_guest_path(const char *path)
     g_auto(GStrv) parts = NULL;
 
     /* an implied mount point passes the guest path check too */
-    if (vs_guest_default_target_check(path, &default_error))
-        FUZZ_CHECK(vs_guest_path_validate(path, NULL));
+    if (vs_path_guest_default_target_check(path, &default_error))
+        FUZZ_CHECK(vs_path_guest_validate(path, NULL));
     else
         check_refusal(default_error);
-    if (!vs_guest_path_validate(path, &error)) {
+    if (!vs_path_guest_validate(path, &error)) {
         check_refusal(error);
         return;
     }
@@ -108,7 +109,7 @@ check_default_target(const char *tag)
     share->tag = g_strdup(tag);
     target = vs_run_default_target(share);
     if (target)
-        FUZZ_CHECK(vs_guest_path_validate(target, NULL));
+        FUZZ_CHECK(vs_path_guest_validate(target, NULL));
 }
 
 /* The host path checks: the text check, the directory lookup (read only),
@@ -128,7 +129,7 @@ check_host_path(const char *path, const VsConfig *cfg)
         check_refusal(error);
     g_clear_error(&error);
 
-    if ((resolved = vs_host_dir_resolve(path, &error))) {
+    if ((resolved = vs_path_host_dir_resolve(path, &error))) {
         FUZZ_CHECK(resolved[0] == '/' && is_text(resolved));
         FUZZ_CHECK(g_file_test(resolved, G_FILE_TEST_IS_DIR));
     } else {

@@ -1,8 +1,8 @@
-/* vs-ops.h: add, remove and list shares of a libvirt domain.
+/* vs-add.h: add a share to a libvirt domain.
  *
- * Every operation first reads the domain, validates and plans without
- * changing anything; a failure after the first change is rolled back so the
- * domain is left exactly as it was. */
+ * prepare reads the domain, validates and plans without changing anything
+ * (all of the XML); apply carries the plan out, and a failure after the
+ * first change is rolled back so the domain is left exactly as it was. */
 #pragma once
 
 #include <glib.h>
@@ -13,6 +13,7 @@
 #include "vs-conn.h"
 #include "vs-domain-state.h"
 #include "vs-harden.h"
+#include "vs-metadata.h"
 #include "vs-plan.h"
 #include "vs-share.h"
 
@@ -40,35 +41,6 @@ typedef struct {
 /* A session daemon runs virtiofsd (unprivileged) since this version; older
  * ones refuse every virtiofs device, and no capability says so. */
 #define VS_VIRTIOFS_SESSION_MIN_LIBVIRT 10000000
-
-/* A change of the domain's virt-share metadata (tag -> guest mount point). */
-typedef struct {
-    gboolean change;        /* FALSE: leave the metadata as it is */
-    char *xml;              /* the new element; NULL with change: drop it */
-} VsMetadataChange;
-
-/* Apply @m to the definition or the running domain (@flags: one of
- * VIR_DOMAIN_AFFECT_CONFIG, VIR_DOMAIN_AFFECT_LIVE). */
-gboolean vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m,
-                               unsigned int flags, GError **error);
-
-/* Recording mount points for the watcher ('virt-share mount' and umount):
- * the change of the definition and of the running domain. */
-typedef struct {
-    VsMetadataChange config_metadata;
-    VsMetadataChange live_metadata;
-} VsRecordJob;
-
-/* Plan recording @records (tag -> guest mount point) in the definition and
- * in the running domain, each only for the tags whose device it has, with
- * @automount (FALSE: the watcher leaves them alone, VsMountRecord);
- * no change where the records already say so.  Changes nothing. */
-void vs_ops_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
-                           VsRecordJob *job);
-/* Apply the job: when the running domain's part fails, the definition is
- * put back as it was (VS_ERROR_INCOMPLETE if that fails too). */
-gboolean vs_ops_record_apply(VsDomainState *state, VsRecordJob *job, GError **error);
-void vs_record_job_clear(VsRecordJob *job);
 
 /* Everything apply will hand to libvirt is worked out by prepare, so that
  * the golden tests (tests/test-golden.c) see exactly what add/remove do. */
@@ -98,7 +70,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsAddJob, vs_add_job_free)
 /* Does @share (driver and mode resolved) of this domain need the nosuid,nodev
  * mount of its folder (vs-harden.h), from the connection's URI and, for 9p
  * passthrough, the user QEMU runs as? */
-VsHardenNeed vs_ops_harden_need(VsDomainState *state, const VsShare *share);
+VsHardenNeed vs_add_harden_need(VsDomainState *state, const VsShare *share);
 
 /* add --exist-ok: the share of @opts->source already in @state (in the
  * definition, or in the running transient domain), when it has the options
@@ -106,42 +78,14 @@ VsHardenNeed vs_ops_harden_need(VsDomainState *state, const VsShare *share);
  * takes any; an unset mode the configured one, else the driver's default;
  * --persist is not compared: the guest's fstab is not read).  NULL without error when there is none; NULL with VS_ERROR_EXISTS
  * naming each option that differs. */
-VsShare *vs_ops_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **error);
+VsShare *vs_add_existing(VsDomainState *state, const VsAddOptions *opts, GError **error);
 
 /* Validate and plan; changes nothing. */
-VsAddJob *vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error);
+VsAddJob *vs_add_prepare(VsDomainState *state, const VsAddOptions *opts, GError **error);
 /* Carry out the plan; on failure undo what was done and return FALSE
  * (VS_ERROR_INCOMPLETE when that undo failed too). */
-gboolean vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error);
+gboolean vs_add_apply(VsDomainState *state, VsAddJob *job, GError **error);
 /* Undo a successful apply (used when a later step such as the guest mount
  * fails).  Every step is tried; FALSE (VS_ERROR_INCOMPLETE) names each one
  * that failed, so the user knows exactly what is left. */
-gboolean vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error);
-
-/* Turn @error (the failure) into VS_ERROR_INCOMPLETE carrying both its
- * message and @undo_error's (what could not be undone). */
-void vs_ops_error_incomplete(GError **error, GError *undo_error);
-
-typedef struct {
-    VsShare *share;         /* the share found (where = where it was) */
-    unsigned int flags;     /* VIR_DOMAIN_AFFECT_* to detach from */
-    gboolean restart_needed;/* still attached live until the domain stops */
-    char *device_xml;
-    VsMetadataChange config_metadata;
-    VsMetadataChange live_metadata;
-    /* The folder's nosuid,nodev mount is virt-share's and nothing else
-     * shares the folder: remove undoes it (vs-harden.h). */
-    gboolean unprotect;
-    /* ... but the running guest keeps the share until it stops (9p): the
-     * mount stays for now. */
-    gboolean keep_protection;
-} VsRemoveJob;
-
-void vs_remove_job_free(VsRemoveJob *job);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsRemoveJob, vs_remove_job_free)
-
-/* Find the share (vs_domain_state_find_share) and plan its removal; changes nothing. */
-VsRemoveJob *vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error);
-/* Detach, then forget the recorded mount point: VS_ERROR_INCOMPLETE when the
- * device went but the record stayed. */
-gboolean vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error);
+gboolean vs_add_rollback(VsDomainState *state, VsAddJob *job, GError **error);

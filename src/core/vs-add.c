@@ -1,4 +1,4 @@
-/* vs-ops.c: add, remove and list shares of a libvirt domain. */
+/* vs-add.c: add a share to a libvirt domain (see vs-add.h). */
 #include <config.h>
 
 #include <stdlib.h>
@@ -11,14 +11,14 @@
 #include "vs-error.h"
 #include "vs-i18n.h"
 #include "vs-identity.h"
-#include "vs-ops.h"
+#include "vs-add.h"
 #include "vs-path.h"
 #include "vs-policy.h"
 #include "vs-tag.h"
 #include "vs-userns.h"
 #include "vs-xml.h"
 
-/* One difference for vs_ops_add_existing: "--mode mapped (it has squash)". */
+/* One difference for vs_add_existing: "--mode mapped (it has squash)". */
 static void G_GNUC_PRINTF(2, 3)
 vs_differs(GString *diff, const char *fmt, ...)
 {
@@ -54,12 +54,12 @@ vs_add_options_resolve(const VsAddOptions *given)
 }
 
 VsShare *
-vs_ops_add_existing(VsDomainState *state, const VsAddOptions *given, GError **error)
+vs_add_existing(VsDomainState *state, const VsAddOptions *given, GError **error)
 {
     VsAddOptions resolved = vs_add_options_resolve(given);
     const VsAddOptions *opts = &resolved;
     g_autoptr(GPtrArray) shares = vs_domain_state_shares(state);
-    g_autofree char *real = vs_host_dir_resolve(opts->source, error);
+    g_autofree char *real = vs_path_host_dir_resolve(opts->source, error);
     g_autoptr(GString) diff = g_string_new(NULL);
     g_autoptr(GHashTable) records = NULL;
     const VsMountRecord *rec;
@@ -82,7 +82,7 @@ vs_ops_add_existing(VsDomainState *state, const VsAddOptions *given, GError **er
     if (!s)
         return NULL;
     if (mode == VS_MODE_DEFAULT)
-        mode = vs_mode_default_for(s->driver);
+        mode = vs_share_mode_default_for(s->driver);
     target = opts->target ? opts->target : real;
     records = vs_domxml_mount_records(state->live_doc ? state->live_doc : state->config_doc);
     rec = g_hash_table_lookup(records, s->tag);
@@ -186,7 +186,7 @@ vs_plan_facts(VsDomainState *state, const VsAddOptions *opts, VsPlanFacts *facts
 /* --uid-map/--gid-map: virtiofs <idmap>, which needs libvirt >= 10.0.0 and
  * an unprivileged virtiofsd (qemu:///session); 9p has nothing of the kind. */
 static gboolean
-vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *share,
+vs_add_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *share,
                    GError **error)
 {
     unsigned long version;
@@ -198,7 +198,7 @@ vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *shar
     for (guint k = 0; k < 2; k++) {
         GStrv map = k == 0 ? opts->uid_map : opts->gid_map;
         for (guint i = 0; map && map[i]; i++) {
-            if (!vs_idmap_entry_parse(map[i], &host, &guest, error))
+            if (!vs_share_idmap_entry_parse(map[i], &host, &guest, error))
                 return FALSE;
         }
     }
@@ -234,60 +234,6 @@ vs_ops_check_idmap(VsDomainState *state, const VsAddOptions *opts, VsShare *shar
     return TRUE;
 }
 
-/* The metadata of @doc after recording (@target) or forgetting (NULL) the
- * mount point of @tag. */
-static void
-vs_metadata_change(xmlDoc *doc, const char *tag, const char *target, gboolean allow_setuid,
-                   VsMetadataChange *out)
-{
-    g_autoptr(GHashTable) records = vs_domxml_mount_records(doc);
-
-    /* A new record is automounted. */
-    if (target) {
-        g_hash_table_remove(records, tag);
-        vs_mount_records_set(records, tag, target, TRUE);
-        ((VsMountRecord *)g_hash_table_lookup(records, tag))->allow_setuid = allow_setuid;
-    } else if (!g_hash_table_remove(records, tag))
-        return;   /* nothing recorded, nothing to change */
-    out->change = TRUE;
-    out->xml = vs_metadata_format(records);
-}
-
-/* The metadata of @doc with @records (tag -> mount point) recorded, each
- * automounted or not; no change when it says so already. */
-static void
-vs_metadata_record(xmlDoc *doc, GHashTable *records, gboolean automount, VsMetadataChange *out)
-{
-    g_autoptr(GHashTable) table = vs_domxml_mount_records(doc);
-    g_autofree char *before = vs_metadata_format(table);
-    GHashTableIter iter;
-    gpointer tag, target;
-
-    g_hash_table_iter_init(&iter, records);
-    while (g_hash_table_iter_next(&iter, &tag, &target))
-        vs_mount_records_set(table, tag, target, automount);
-    out->xml = vs_metadata_format(table);
-    out->change = g_strcmp0(before, out->xml) != 0;
-    if (!out->change)
-        g_clear_pointer(&out->xml, g_free);
-}
-
-/* The entries of @records whose tag has a <filesystem> in @doc. */
-static GHashTable *
-vs_records_in(GHashTable *records, xmlDoc *doc)
-{
-    GHashTable *in = g_hash_table_new(g_str_hash, g_str_equal);
-    GHashTableIter iter;
-    gpointer tag, target;
-
-    g_hash_table_iter_init(&iter, records);
-    while (doc && g_hash_table_iter_next(&iter, &tag, &target)) {
-        if (vs_domxml_find_fs(doc, NULL, tag))
-            g_hash_table_insert(in, tag, target);
-    }
-    return in;
-}
-
 /* The definition with shared memory added in *@xml, or NULL when it has it. */
 static gboolean
 vs_shared_memory_definition(VsDomainState *state, char **xml, GError **error)
@@ -304,7 +250,7 @@ vs_shared_memory_definition(VsDomainState *state, char **xml, GError **error)
 }
 
 VsHardenNeed
-vs_ops_harden_need(VsDomainState *state, const VsShare *share)
+vs_add_harden_need(VsDomainState *state, const VsShare *share)
 {
     const VsUriInfo *uri = vs_domain_state_uri_info(state);
     VsHardenUri kind = uri ? vs_harden_uri_kind(uri->remote, uri->driver, uri->path)
@@ -323,14 +269,14 @@ vs_ops_harden_need(VsDomainState *state, const VsShare *share)
  * (plan.protect), refuse (setuid-shares=refuse), or leave it, warned
  * (--allow-setuid, setuid-shares=allow). */
 static gboolean
-vs_ops_harden_prepare(VsDomainState *state, const VsAddOptions *opts, VsAddJob *job,
+vs_add_harden_prepare(VsDomainState *state, const VsAddOptions *opts, VsAddJob *job,
                       GError **error)
 {
     VsSetuidShares policy = opts->config ? opts->config->setuid_shares
                                          : VS_SETUID_SHARES_PROTECT;
     gboolean protected_now = FALSE;
 
-    job->harden = vs_ops_harden_need(state, job->share);
+    job->harden = vs_add_harden_need(state, job->share);
     if (!vs_harden_needed(job->harden))
         return TRUE;
     if (!vs_harden_is_protected(job->share->source, &protected_now, error))
@@ -358,7 +304,7 @@ vs_ops_harden_prepare(VsDomainState *state, const VsAddOptions *opts, VsAddJob *
 
 /* The plan's lines about the folder's mount. */
 static void
-vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
+vs_add_harden_describe(VsAddJob *job, const VsAddOptions *opts)
 {
     g_autofree char *attach = job->description;
 
@@ -387,7 +333,7 @@ vs_ops_harden_describe(VsAddJob *job, const VsAddOptions *opts)
 }
 
 VsAddJob *
-vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **error)
+vs_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **error)
 {
     VsAddOptions resolved = vs_add_options_resolve(given);
     const VsAddOptions *opts = &resolved;
@@ -400,7 +346,7 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
     job->share = share = vs_share_new();
     share->domain = g_strdup(state->name);
     share->readonly = opts->readonly;
-    share->source = vs_host_dir_resolve(opts->source, error);
+    share->source = vs_path_host_dir_resolve(opts->source, error);
     if (!share->source)
         return NULL;
     {
@@ -411,7 +357,7 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
             return NULL;
     }
     share->target = g_strdup(opts->target ? opts->target : share->source);
-    if (!vs_guest_path_validate(share->target, error))
+    if (!vs_path_guest_validate(share->target, error))
         return NULL;
 
     vs_plan_facts(state, opts, &facts);
@@ -450,12 +396,12 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
     /* An explicit --target may go anywhere but "/"; the default (the host
      * path) not over the guest's own directories.  After the duplicate
      * checks: "already shared" says more. */
-    if (!opts->target && !vs_guest_default_target_check(share->target, error))
+    if (!opts->target && !vs_path_guest_default_target_check(share->target, error))
         return NULL;
 
-    if (!vs_ops_check_idmap(state, opts, share, error))
+    if (!vs_add_check_idmap(state, opts, share, error))
         return NULL;
-    if (!vs_ops_harden_prepare(state, opts, job, error))
+    if (!vs_add_harden_prepare(state, opts, job, error))
         return NULL;
 
     job->device_xml = vs_share_to_device_xml(share, error);
@@ -473,115 +419,8 @@ vs_ops_add_prepare(VsDomainState *state, const VsAddOptions *given, GError **err
         vs_metadata_change(state->live_doc, share->tag, share->target,
                            job->harden_allowed && opts->allow_setuid, &job->live_metadata);
     job->description = vs_plan_describe(&job->plan, state->name);
-    vs_ops_harden_describe(job, opts);
+    vs_add_harden_describe(job, opts);
     return g_steal_pointer(&job);
-}
-
-static gboolean
-vs_define(VsDomainState *state, const char *xml, GError **error)
-{
-    virDomain *dom;
-
-    g_debug("libvirt: virDomainDefineXML(%s)", state->name);
-    dom = virDomainDefineXML(virDomainGetConnect(state->dom), xml);
-
-    if (!dom) {
-        vs_set_libvirt_error(error, _("cannot update the domain definition"));
-        return FALSE;
-    }
-    virDomainFree(dom);
-    return TRUE;
-}
-
-/* libvirt keeps an empty <metadata/> when the last element in it is
- * removed: drop it from the definition, so that add then remove leaves the
- * definition as it was.  (The running domain cannot be redefined; its XML
- * goes when it stops.) */
-static gboolean
-vs_drop_empty_metadata(VsDomainState *state, GError **error)
-{
-    g_autofree char *xml = vs_domain_get_xml(state->dom, TRUE, error);
-    g_autoptr(xmlDoc) doc = xml ? vs_xml_parse(xml, _("the domain definition"), error) : NULL;
-    g_autofree char *edited = NULL;
-    xmlNode *metadata;
-
-    if (!doc)
-        return FALSE;
-    metadata = vs_xml_find_one(doc, NULL, "/domain/metadata");
-    if (!metadata || xmlFirstElementChild(metadata))
-        return TRUE;
-    xmlUnlinkNode(metadata);
-    xmlFreeNode(metadata);
-    edited = vs_xml_doc_to_string(doc);
-    return vs_define(state, edited, error);
-}
-
-gboolean
-vs_ops_metadata_apply(VsDomainState *state, const VsMetadataChange *m, unsigned int flags,
-                      GError **error)
-{
-    if (!m->change)
-        return TRUE;
-    g_debug("libvirt: virDomainSetMetadata(%s, %s, flags %u)", state->name,
-            m->xml ? m->xml : "(remove)", flags);
-    if (virDomainSetMetadata(state->dom, VIR_DOMAIN_METADATA_ELEMENT, m->xml,
-                             m->xml ? VS_METADATA_PREFIX : NULL, VS_METADATA_NS, flags) < 0) {
-        vs_set_libvirt_error(error, _("cannot record the share in the domain metadata"));
-        return FALSE;
-    }
-    if (!m->xml && flags == VIR_DOMAIN_AFFECT_CONFIG)
-        return vs_drop_empty_metadata(state, error);
-    return TRUE;
-}
-
-void
-vs_ops_error_incomplete(GError **error, GError *undo_error)
-{
-    GError *first = error ? *error : NULL;
-
-    if (!error || !undo_error)
-        return;
-    *error = g_error_new(VS_ERROR, VS_ERROR_INCOMPLETE, "%s\n%s",
-                         first ? first->message : "", undo_error->message);
-    g_clear_error(&first);
-}
-
-void
-vs_ops_record_prepare(VsDomainState *state, GHashTable *records, gboolean automount,
-                      VsRecordJob *job)
-{
-    g_autoptr(GHashTable) config = vs_records_in(records, state->config_doc);
-    g_autoptr(GHashTable) live = vs_records_in(records, state->live_doc);
-
-    memset(job, 0, sizeof(*job));
-    if (g_hash_table_size(config))
-        vs_metadata_record(state->config_doc, config, automount, &job->config_metadata);
-    if (g_hash_table_size(live))
-        vs_metadata_record(state->live_doc, live, automount, &job->live_metadata);
-}
-
-gboolean
-vs_ops_record_apply(VsDomainState *state, VsRecordJob *job, GError **error)
-{
-    g_autoptr(GError) undo_error = NULL;
-
-    if (!vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error))
-        return FALSE;
-    if (vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
-        return TRUE;
-    /* The saved definition puts the metadata back exactly as it was. */
-    if (job->config_metadata.change && !vs_define(state, state->config_xml, &undo_error)) {
-        g_prefix_error(&undo_error, _("the persistent definition keeps the new record: "));
-        vs_ops_error_incomplete(error, undo_error);
-    }
-    return FALSE;
-}
-
-void
-vs_record_job_clear(VsRecordJob *job)
-{
-    g_clear_pointer(&job->config_metadata.xml, g_free);
-    g_clear_pointer(&job->live_metadata.xml, g_free);
 }
 
 static void
@@ -591,17 +430,17 @@ vs_undo_left(GString *left, const char *what, const char *why)
 }
 
 gboolean
-vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
+vs_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
 {
     g_autoptr(GString) left = g_string_new(NULL);
 
     /* In reverse order, every step tried even when one fails. */
     if (job->did_live_metadata) {
         g_autoptr(GHashTable) records = vs_domxml_mount_records(state->live_doc);
-        VsMetadataChange before = { TRUE, vs_metadata_format(records) };
+        VsMetadataChange before = { TRUE, vs_domxml_metadata_format(records) };
         g_autoptr(GError) step = NULL;
 
-        if (!vs_ops_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))
+        if (!vs_metadata_apply(state, &before, VIR_DOMAIN_AFFECT_LIVE, &step))
             vs_undo_left(left, _("the mount point recorded in the running domain"),
                          step->message);
         g_free(before.xml);
@@ -616,7 +455,7 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
      * and any address or controller libvirt added with the device. */
     if ((job->did_attach && job->plan.config) || job->did_define) {
         g_autoptr(GError) step = NULL;
-        if (!vs_define(state, state->config_xml, &step))
+        if (!vs_domain_state_define(state, state->config_xml, &step))
             vs_undo_left(left, _("the persistent definition keeps the change"), step->message);
     }
     if (job->did_protect.mounted || job->did_protect.fstab_added) {
@@ -636,17 +475,17 @@ vs_ops_add_rollback(VsDomainState *state, VsAddJob *job, GError **error)
 
 /* @error is set: undo what was done, adding to @error what could not be. */
 static gboolean
-vs_ops_add_fail(VsDomainState *state, VsAddJob *job, GError **error)
+vs_add_fail(VsDomainState *state, VsAddJob *job, GError **error)
 {
     g_autoptr(GError) undo_error = NULL;
 
-    if (!vs_ops_add_rollback(state, job, &undo_error))
-        vs_ops_error_incomplete(error, undo_error);
+    if (!vs_add_rollback(state, job, &undo_error))
+        vs_error_incomplete(error, undo_error);
     return FALSE;
 }
 
 gboolean
-vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
+vs_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
 {
     unsigned int flags = (job->plan.live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
                          (job->plan.config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
@@ -656,173 +495,24 @@ vs_ops_add_apply(VsDomainState *state, VsAddJob *job, GError **error)
         !vs_harden_protect(job->share->source, NULL, &job->did_protect, error))
         return FALSE;
     if (job->define_xml) {
-        if (!vs_define(state, job->define_xml, error))
-            return vs_ops_add_fail(state, job, error);
+        if (!vs_domain_state_define(state, job->define_xml, error))
+            return vs_add_fail(state, job, error);
         job->did_define = TRUE;
     }
 
     g_debug("libvirt: virDomainAttachDeviceFlags(%s, flags %u): %s", state->name, flags,
             job->device_xml);
     if (virDomainAttachDeviceFlags(state->dom, job->device_xml, flags) < 0) {
-        vs_set_libvirt_error(error, _("cannot attach the share"));
-        return vs_ops_add_fail(state, job, error);
+        vs_conn_set_error(error, _("cannot attach the share"));
+        return vs_add_fail(state, job, error);
     }
     job->did_attach = TRUE;
 
-    if (!vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error) ||
-        !vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
-        return vs_ops_add_fail(state, job, error);
+    if (!vs_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, error) ||
+        !vs_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, error))
+        return vs_add_fail(state, job, error);
     job->did_live_metadata = job->live_metadata.change;
     job->share->where = (job->plan.live ? VS_WHERE_LIVE : 0) |
                         (job->plan.config ? VS_WHERE_CONFIG : 0);
-    return TRUE;
-}
-
-void
-vs_remove_job_free(VsRemoveJob *job)
-{
-    if (!job)
-        return;
-    vs_share_free(job->share);
-    g_free(job->device_xml);
-    g_free(job->config_metadata.xml);
-    g_free(job->live_metadata.xml);
-    g_free(job);
-}
-
-/* Does a domain of the connection other than @self have a share of @folder
- * (definition or running domain)?  When the domains cannot be read, yes:
- * the protection then stays. */
-static gboolean
-vs_ops_folder_shared_elsewhere(VsDomainState *self, const char *folder)
-{
-    virConnect *conn = virDomainGetConnect(self->dom);
-    g_autoptr(GPtrArray) doms = vs_domain_list(conn, 0, NULL);
-    g_autofree char *real = realpath(folder, NULL);
-    char uuid[VIR_UUID_STRING_BUFLEN], own[VIR_UUID_STRING_BUFLEN];
-
-    if (!doms || virDomainGetUUIDString(self->dom, own) < 0)
-        return TRUE;
-    for (guint i = 0; i < doms->len; i++) {
-        virDomain *dom = g_ptr_array_index(doms, i);
-        g_autoptr(VsDomainState) other = NULL;
-        g_autoptr(GPtrArray) shares = NULL;
-
-        if (virDomainGetUUIDString(dom, uuid) < 0)
-            return TRUE;
-        if (strcmp(uuid, own) == 0)
-            continue;
-        if (!(other = vs_domain_state_load(dom, NULL)))
-            return TRUE;
-        shares = vs_domain_state_shares(other);
-        for (guint j = 0; j < shares->len; j++) {
-            VsShare *share = g_ptr_array_index(shares, j);
-            if (vs_share_has_folder(share, folder, real))
-                return TRUE;
-        }
-    }
-    return FALSE;
-}
-
-/* remove: undo the folder's nosuid,nodev mount when it is virt-share's (its
- * lines are in the host's fstab) and no other domain shares the folder. */
-static void
-vs_ops_remove_harden(VsDomainState *state, VsRemoveJob *job)
-{
-    const VsUriInfo *uri = vs_domain_state_uri_info(state);
-    gboolean ours = FALSE;
-
-    if (!uri || vs_harden_uri_kind(uri->remote, uri->driver, uri->path) != VS_HARDEN_URI_SYSTEM ||
-        !vs_harden_fstab_file_has(NULL, job->share->source, &ours, NULL) || !ours ||
-        vs_ops_folder_shared_elsewhere(state, job->share->source))
-        return;
-    /* A 9p device stays in the running guest until it stops: so does the mount. */
-    if (job->restart_needed)
-        job->keep_protection = TRUE;
-    else
-        job->unprotect = TRUE;
-}
-
-VsRemoveJob *
-vs_ops_remove_prepare(VsDomainState *state, const char *what, GError **error)
-{
-    g_autoptr(VsRemoveJob) job = g_new0(VsRemoveJob, 1);
-    g_autoptr(VsShare) found = vs_domain_state_find_share(state, what, error);
-    xmlNode *config_fs, *live_fs, *fs;
-
-    if (!found)
-        return NULL;
-    config_fs = state->config_doc ? vs_domxml_find_fs(state->config_doc, NULL, found->tag) : NULL;
-    live_fs = state->live_doc ? vs_domxml_find_fs(state->live_doc, NULL, found->tag) : NULL;
-    fs = live_fs ? live_fs : config_fs;
-    if (!fs || !(job->share = vs_share_from_node(fs))) {
-        g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
-                    _("domain '%s' has no share with tag or host directory '%s'"),
-                    state->name, what);
-        return NULL;
-    }
-    job->share->domain = g_strdup(state->name);
-    job->share->where = (config_fs ? VS_WHERE_CONFIG : 0) | (live_fs ? VS_WHERE_LIVE : 0);
-    {
-        g_autoptr(GHashTable) records = vs_domxml_mount_records(live_fs ? state->live_doc
-                                                                        : state->config_doc);
-        job->share->target = g_strdup(vs_mount_records_target(records, job->share->tag));
-    }
-
-    if (config_fs)
-        job->flags |= VIR_DOMAIN_AFFECT_CONFIG;
-    if (live_fs) {
-        /* libvirt cannot hot-unplug 9p; it goes away when QEMU stops. */
-        if (job->share->driver == VS_DRIVER_VIRTIOFS)
-            job->flags |= VIR_DOMAIN_AFFECT_LIVE;
-        else
-            job->restart_needed = TRUE;
-    }
-    if (job->flags == 0) {
-        g_set_error(error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                    _("share '%s' is already gone from the persistent definition of '%s'; "
-                      "9p shares cannot be hot-unplugged, so it stays attached until the "
-                      "domain stops"), job->share->tag, state->name);
-        return NULL;
-    }
-    job->device_xml = vs_xml_node_to_string(fs);
-    if (config_fs)
-        vs_metadata_change(state->config_doc, job->share->tag, NULL, FALSE,
-                           &job->config_metadata);
-    /* Forget the mount point in the running domain too, also for a 9p share
-     * that stays attached until the domain stops: it is no longer ours to
-     * mount again (e.g. by the watcher after a guest reboot). */
-    if (live_fs)
-        vs_metadata_change(state->live_doc, job->share->tag, NULL, FALSE, &job->live_metadata);
-    vs_ops_remove_harden(state, job);
-    return g_steal_pointer(&job);
-}
-
-gboolean
-vs_ops_remove_apply(VsDomainState *state, VsRemoveJob *job, GError **error)
-{
-    g_autoptr(GError) config_error = NULL;
-    g_autoptr(GError) live_error = NULL;
-
-    g_debug("libvirt: virDomainDetachDeviceFlags(%s, flags %u): %s", state->name, job->flags,
-            job->device_xml);
-    if (virDomainDetachDeviceFlags(state->dom, job->device_xml, job->flags) < 0) {
-        vs_set_libvirt_error(error, _("cannot detach the share"));
-        return FALSE;
-    }
-    vs_ops_metadata_apply(state, &job->config_metadata, VIR_DOMAIN_AFFECT_CONFIG, &config_error);
-    /* Forget the mount point in the running domain too, also for a 9p share
-     * that stays attached until the domain stops: it is no longer ours to
-     * mount again (e.g. by the watcher after a guest reboot). */
-    vs_ops_metadata_apply(state, &job->live_metadata, VIR_DOMAIN_AFFECT_LIVE, &live_error);
-    if (config_error || live_error) {
-        /* The device is gone, but the watcher would still try to mount it. */
-        g_set_error(error, VS_ERROR, VS_ERROR_INCOMPLETE,
-                    _("share '%s' was detached, but its recorded mount point could not be "
-                      "forgotten (%s): %s"), job->share->tag,
-                    config_error ? _("persistent definition") : _("running domain"),
-                    (config_error ? config_error : live_error)->message);
-        return FALSE;
-    }
     return TRUE;
 }
