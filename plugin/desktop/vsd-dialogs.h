@@ -1,7 +1,12 @@
-/* vsd-dialogs.h: "Share a folder…" and the doctor's findings. */
+/* vsd-dialogs.h: "Share a folder…" and the doctor's findings, opened by the
+ * main window over @parent; they run their operations through @runner. */
 #pragma once
 
-#include "vsd-window.h"
+#include <gtk/gtk.h>
 
-void vsd_share_dialog_open(VsdWindow *win, const char *uri, const char *domain);
-void vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain);
+#include "vsd-runner.h"
+
+void vsd_share_dialog_open(GtkWindow *parent, VsdRunner *runner, const char *uri,
+                           const char *domain);
+void vsd_doctor_dialog_open(GtkWindow *parent, VsdRunner *runner, const char *uri,
+                            const char *domain);

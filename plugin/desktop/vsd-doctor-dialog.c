@@ -4,34 +4,28 @@
 #include "vs-i18n.h"
 #include "vsd-dialogs.h"
 #include "vsd-rows.h"
+#include "vsd-widgets.h"
 
-typedef struct {
-    VsdWindow *win;
+/* The dialog: ui/vsd-doctor-dialog.ui, and the state of its last check. */
+struct _VsdDoctorDialog {
+    AdwWindow parent;
+    VsdRunner *runner;
     char *uri;
     char *domain;
-    GtkWidget *window;
     GtkWidget *identity;
     GtkWidget *list;            /* the findings' rows, or the no-problem page */
-    GPtrArray *findings;        /* VsdFinding, shown: doctor.fix's target indexes it */
-    char *qemu_user;            /* who QEMU runs as, from the last check */
     GtkWidget *spinner;
     GtkWidget *status;          /* what runs now, beside the spinner */
-} VsdDoctorDialog;
+    GPtrArray *findings;        /* VsdFinding, shown: doctor.fix's target indexes it */
+    char *qemu_user;            /* who QEMU runs as, from the last check */
+    gboolean disposed;          /* closed: an answer that comes later is dropped */
+};
+
+#define VSD_TYPE_DOCTOR_DIALOG (vsd_doctor_dialog_get_type())
+G_DECLARE_FINAL_TYPE(VsdDoctorDialog, vsd_doctor_dialog, VSD, DOCTOR_DIALOG, AdwWindow)
+G_DEFINE_TYPE(VsdDoctorDialog, vsd_doctor_dialog, ADW_TYPE_WINDOW)
 
 static void vsd_doctor_run(VsdDoctorDialog *dd, VsdOp *op);
-
-static void
-vsd_doctor_dialog_free(gpointer data)
-{
-    VsdDoctorDialog *dd = data;
-
-    g_object_unref(dd->win);
-    g_clear_pointer(&dd->findings, g_ptr_array_unref);
-    g_free(dd->qemu_user);
-    g_free(dd->uri);
-    g_free(dd->domain);
-    g_free(dd);
-}
 
 static const char *
 vsd_severity_icon(VsSeverity severity)
@@ -74,9 +68,9 @@ G_STATIC_ASSERT(G_N_ELEMENTS(vsd_fix_texts) == VSD_FIX_LAST);
 
 /* doctor.fix(u): apply the fix of the finding shown at that index. */
 static void
-vsd_doctor_on_fix(GSimpleAction *action, GVariant *param, gpointer data)
+vsd_doctor_on_fix(GtkWidget *widget, const char *action, GVariant *param)
 {
-    VsdDoctorDialog *dd = data;
+    VsdDoctorDialog *dd = VSD_DOCTOR_DIALOG(widget);
     guint i = g_variant_get_uint32(param);
     const VsdFinding *f;
     VsdOp *op;
@@ -228,12 +222,11 @@ vsd_doctor_show(VsdDoctorDialog *dd, VsdOp *op)
 }
 
 static void
-vsd_doctor_done(VsdWindow *win, VsdOp *op, const GError *error, gpointer data)
+vsd_doctor_done(VsdOp *op, const GError *error, gpointer data)
 {
-    g_autoptr(GtkWidget) window = data;
-    VsdDoctorDialog *dd = g_object_get_data(G_OBJECT(window), "vsd-doctor-dialog");
+    g_autoptr(VsdDoctorDialog) dd = data;
 
-    if (!dd)
+    if (dd->disposed)
         return;
     gtk_spinner_stop(GTK_SPINNER(dd->spinner));
     gtk_label_set_text(GTK_LABEL(dd->status), "");
@@ -242,7 +235,7 @@ vsd_doctor_done(VsdWindow *win, VsdOp *op, const GError *error, gpointer data)
         vsd_doctor_show(dd, op);
         return;
     }
-    vsd_error_dialog(GTK_WINDOW(dd->window), op->kind == VSD_OP_FIX ?
+    vsd_error_dialog(GTK_WINDOW(dd), op->kind == VSD_OP_FIX ?
                      _("The fix failed") : _("The check failed"), error->message);
     /* A fix may have done part of its work (started the VM): check again,
      * so that the findings shown are not the ones from before. */
@@ -265,68 +258,65 @@ vsd_doctor_run(VsdDoctorDialog *dd, VsdOp *op)
     gtk_spinner_start(GTK_SPINNER(dd->spinner));
     gtk_label_set_text(GTK_LABEL(dd->status), what);
     gtk_widget_set_sensitive(dd->list, FALSE);
-    vsd_window_run(dd->win, op, what, vsd_doctor_done, g_object_ref(dd->window));
+    vsd_runner_run(dd->runner, op, what, vsd_doctor_done, g_object_ref(dd));
+}
+
+static void
+vsd_doctor_dialog_dispose(GObject *object)
+{
+    VsdDoctorDialog *dd = VSD_DOCTOR_DIALOG(object);
+
+    dd->disposed = TRUE;
+    gtk_widget_dispose_template(GTK_WIDGET(dd), VSD_TYPE_DOCTOR_DIALOG);
+    G_OBJECT_CLASS(vsd_doctor_dialog_parent_class)->dispose(object);
+}
+
+static void
+vsd_doctor_dialog_finalize(GObject *object)
+{
+    VsdDoctorDialog *dd = VSD_DOCTOR_DIALOG(object);
+
+    g_clear_pointer(&dd->runner, vsd_runner_unref);
+    g_clear_pointer(&dd->findings, g_ptr_array_unref);
+    g_free(dd->qemu_user);
+    g_free(dd->uri);
+    g_free(dd->domain);
+    G_OBJECT_CLASS(vsd_doctor_dialog_parent_class)->finalize(object);
+}
+
+static void
+vsd_doctor_dialog_class_init(VsdDoctorDialogClass *klass)
+{
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+
+    G_OBJECT_CLASS(klass)->dispose = vsd_doctor_dialog_dispose;
+    G_OBJECT_CLASS(klass)->finalize = vsd_doctor_dialog_finalize;
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                "/org/virtshare/VirtShare/ui/vsd-doctor-dialog.ui");
+    gtk_widget_class_bind_template_child(widget_class, VsdDoctorDialog, identity);
+    gtk_widget_class_bind_template_child(widget_class, VsdDoctorDialog, list);
+    gtk_widget_class_bind_template_child(widget_class, VsdDoctorDialog, spinner);
+    gtk_widget_class_bind_template_child(widget_class, VsdDoctorDialog, status);
+    gtk_widget_class_install_action(widget_class, "doctor.fix", "u", vsd_doctor_on_fix);
+}
+
+static void
+vsd_doctor_dialog_init(VsdDoctorDialog *dd)
+{
+    gtk_widget_init_template(GTK_WIDGET(dd));
+    vsd_close_on_escape(GTK_WINDOW(dd));
 }
 
 void
-vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain)
+vsd_doctor_dialog_open(GtkWindow *parent, VsdRunner *runner, const char *uri, const char *domain)
 {
-    static const GActionEntry actions[] = {
-        { "fix", vsd_doctor_on_fix, "u", NULL, NULL, { 0 } },
-    };
-    VsdDoctorDialog *dd = g_new0(VsdDoctorDialog, 1);
+    VsdDoctorDialog *dd = g_object_new(VSD_TYPE_DOCTOR_DIALOG, "transient-for", parent, NULL);
     g_autofree char *title = g_strdup_printf(_("Check the Shares of %s"), domain);
-    GtkWidget *content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-    GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
-    GtkWidget *scroll = gtk_scrolled_window_new();
-    GtkWidget *close = gtk_button_new_with_mnemonic(_("_Close"));
-    GtkWidget *buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new();
 
-    gtk_widget_set_name(close, "doctor-close");
-    dd->win = g_object_ref(win);
+    dd->runner = vsd_runner_ref(runner);
     dd->uri = g_strdup(uri);
     dd->domain = g_strdup(domain);
-    dd->window = adw_window_new();
-    gtk_widget_set_name(dd->window, "doctor-dialog");
-    gtk_window_set_title(GTK_WINDOW(dd->window), title);
-    gtk_window_set_transient_for(GTK_WINDOW(dd->window), GTK_WINDOW(win));
-    gtk_window_set_modal(GTK_WINDOW(dd->window), TRUE);
-    gtk_window_set_default_size(GTK_WINDOW(dd->window), 680, 480);
-    g_object_set_data_full(G_OBJECT(dd->window), "vsd-doctor-dialog", dd, vsd_doctor_dialog_free);
-    g_action_map_add_action_entries(G_ACTION_MAP(group), actions, G_N_ELEMENTS(actions), dd);
-    gtk_widget_insert_action_group(dd->window, "doctor", G_ACTION_GROUP(group));
-    vsd_close_on_escape(GTK_WINDOW(dd->window));
-
-    dd->identity = gtk_label_new(_("Checking…"));
-    gtk_label_set_xalign(GTK_LABEL(dd->identity), 0);
-    gtk_label_set_wrap(GTK_LABEL(dd->identity), TRUE);
-    gtk_widget_add_css_class(dd->identity, "dim-label");
-    dd->list = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
-    dd->spinner = gtk_spinner_new();
-    dd->status = gtk_label_new(NULL);
-    gtk_widget_set_name(dd->status, "doctor-status");
-    gtk_widget_add_css_class(dd->status, "dim-label");
-    gtk_widget_set_hexpand(dd->status, TRUE);
-    gtk_label_set_xalign(GTK_LABEL(dd->status), 0);
-    gtk_label_set_ellipsize(GTK_LABEL(dd->status), PANGO_ELLIPSIZE_END);
-    gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), dd->list);
-    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
-                                   GTK_POLICY_AUTOMATIC);
-    gtk_widget_set_vexpand(scroll, TRUE);
-    g_signal_connect_swapped(close, "clicked", G_CALLBACK(gtk_window_destroy), dd->window);
-    gtk_box_append(GTK_BOX(buttons), dd->spinner);
-    gtk_box_append(GTK_BOX(buttons), dd->status);
-    gtk_box_append(GTK_BOX(buttons), close);
-    g_object_set(box, "margin-top", 12, "margin-bottom", 18, "margin-start", 18, "margin-end", 18,
-                 NULL);
-    gtk_box_append(GTK_BOX(box), dd->identity);
-    gtk_box_append(GTK_BOX(box), scroll);
-    gtk_box_append(GTK_BOX(box), buttons);
-    gtk_box_append(GTK_BOX(content), adw_header_bar_new());
-    gtk_box_append(GTK_BOX(content), box);
-    adw_window_set_content(ADW_WINDOW(dd->window), content);
-    gtk_window_set_default_widget(GTK_WINDOW(dd->window), close);
-    gtk_window_present(GTK_WINDOW(dd->window));
+    gtk_window_set_title(GTK_WINDOW(dd), title);
+    gtk_window_present(GTK_WINDOW(dd));
     vsd_doctor_run(dd, vsd_op_new(VSD_OP_DOCTOR, uri, domain));
 }

@@ -7,6 +7,7 @@
 #include "vsd-dialogs.h"
 #include "vsd-events.h"
 #include "vsd-rows.h"
+#include "vsd-widgets.h"
 #include "vsd-window.h"
 
 /* Events come in bursts (a restart is several): read once after they settle. */
@@ -41,39 +42,13 @@ struct _VsdWindow {
     guint busy;
     gboolean disposed;
     gboolean offered;           /* the user's watcher was offered (vsd_offer_user_unit) */
+    VsdRunner *runner;          /* operations, for the window and its dialogs */
 };
 
 G_DEFINE_TYPE(VsdWindow, vsd_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void vsd_section_refresh(VsdSection *sec);
 static void vsd_section_watch(VsdSection *sec);
-
-/* ---- errors ---- */
-
-void
-vsd_error_dialog(GtkWindow *parent, const char *primary, const char *secondary)
-{
-    GtkWidget *d = adw_message_dialog_new(parent, primary, NULL);
-
-    /* Plain text (the default): the detail may come from the guest. */
-    adw_message_dialog_set_body(ADW_MESSAGE_DIALOG(d), secondary);
-    adw_message_dialog_add_response(ADW_MESSAGE_DIALOG(d), "close", _("_Close"));
-    gtk_widget_set_name(d, "error-dialog");
-    g_object_set_data_full(G_OBJECT(d), "vsd-error-text",
-                           g_strdup_printf("%s: %s", primary, secondary), g_free);
-    gtk_window_present(GTK_WINDOW(d));
-}
-
-void
-vsd_close_on_escape(GtkWindow *window)
-{
-    GtkEventController *keys = gtk_shortcut_controller_new();
-
-    gtk_shortcut_controller_add_shortcut(GTK_SHORTCUT_CONTROLLER(keys),
-        gtk_shortcut_new(gtk_keyval_trigger_new(GDK_KEY_Escape, 0),
-                         gtk_named_action_new("window.close")));
-    gtk_widget_add_controller(GTK_WIDGET(window), keys);
-}
 
 /* ---- sections: one per connection ---- */
 
@@ -342,34 +317,7 @@ vsd_window_refresh(VsdWindow *win)
         vsd_section_refresh(g_ptr_array_index(win->sections, i));
 }
 
-/* ---- operations in worker threads ---- */
-
-typedef struct {
-    VsdWindow *win;
-    VsdOp *op;
-    VsdOpDone done;
-    gpointer user_data;
-} VsdRun;
-
-static void
-vsd_run_free(VsdRun *run)
-{
-    vsd_op_free(run->op);
-    g_object_unref(run->win);
-    g_free(run);
-}
-
-static void
-vsd_run_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
-{
-    VsdRun *run = data;
-    GError *error = NULL;
-
-    if (vsd_op_run(run->op, &error))
-        g_task_return_boolean(task, TRUE);
-    else
-        g_task_return_error(task, error);
-}
+/* ---- operations in worker threads (vsd-runner.h) ---- */
 
 static void
 vsd_busy_changed(VsdWindow *win, int delta, const char *what)
@@ -540,49 +488,42 @@ vsd_run_failed(const VsdOp *op)
     }
 }
 
+/* The runner's hooks: the progress row, and the result of an operation
+ * run without its own done: a toast, or an error dialog. */
 static void
-vsd_run_done(GObject *source, GAsyncResult *res, gpointer data)
+vsd_on_started(gpointer owner, const char *what)
 {
-    VsdRun *run = g_task_get_task_data(G_TASK(res));
-    g_autoptr(GError) error = NULL;
-    VsdSection *sec;
+    vsd_busy_changed(VSD_WINDOW(owner), +1, what);
+}
 
-    g_task_propagate_boolean(G_TASK(res), &error);
-    vsd_busy_changed(run->win, -1, NULL);
-    g_application_release(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(run->win))));
-    if (run->win->disposed)
-        return;
-    sec = vsd_section_find(run->win, run->op->uri);
-    if (run->done)
-        run->done(run->win, run->op, error, run->user_data);
-    else if (error)
-        vsd_error_dialog(GTK_WINDOW(run->win), vsd_run_failed(run->op), error->message);
-    else {
-        vsd_run_toast(run->win, run->op);
-        if (run->op->kind == VSD_OP_ADD || run->op->kind == VSD_OP_MOUNT)
-            vsd_offer_user_unit(run->win, sec && sec->resolved_uri ? sec->resolved_uri
-                                                                   : run->op->uri);
-    }
-    if (run->op->kind != VSD_OP_ADD_PREPARE && sec)
+/* The connection is read again after any change. */
+static void
+vsd_on_ended(gpointer owner, const VsdOp *op)
+{
+    VsdWindow *win = VSD_WINDOW(owner);
+    VsdSection *sec = vsd_section_find(win, op->uri);
+
+    vsd_busy_changed(win, -1, NULL);
+    if (op->kind != VSD_OP_ADD_PREPARE && sec)
         vsd_section_schedule(sec);
 }
 
-void
-vsd_window_run(VsdWindow *win, VsdOp *op, const char *what, VsdOpDone done, gpointer user_data)
+static void
+vsd_on_finished(gpointer owner, VsdOp *op, const GError *error)
 {
-    VsdRun *run = g_new0(VsdRun, 1);
-    g_autoptr(GTask) task = g_task_new(win, NULL, vsd_run_done, NULL);
+    VsdWindow *win = VSD_WINDOW(owner);
+    VsdSection *sec = vsd_section_find(win, op->uri);
 
-    run->win = g_object_ref(win);
-    run->op = op;
-    run->done = done;
-    run->user_data = user_data;
-    vsd_busy_changed(win, +1, what);
-    /* Closing the window must not kill a guest restart half-way. */
-    g_application_hold(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(win))));
-    g_task_set_task_data(task, run, (GDestroyNotify)vsd_run_free);
-    g_task_run_in_thread(task, vsd_run_thread);
+    if (error)
+        vsd_error_dialog(GTK_WINDOW(win), vsd_run_failed(op), error->message);
+    else {
+        vsd_run_toast(win, op);
+        if (op->kind == VSD_OP_ADD || op->kind == VSD_OP_MOUNT)
+            vsd_offer_user_unit(win, sec && sec->resolved_uri ? sec->resolved_uri : op->uri);
+    }
 }
+
+static const VsdRunnerHooks vsd_window_runner_hooks = { vsd_on_started, vsd_on_ended, vsd_on_finished };
 
 gboolean
 vsd_window_is_idle(VsdWindow *win)
@@ -652,7 +593,7 @@ vsd_on_share(GSimpleAction *action, GVariant *param, gpointer data)
 {
     VsdTarget t = vsd_target(param);
 
-    vsd_share_dialog_open(data, t.uri, t.domain);
+    vsd_share_dialog_open(data, VSD_WINDOW(data)->runner, t.uri, t.domain);
 }
 
 static void
@@ -660,7 +601,7 @@ vsd_on_check(GSimpleAction *action, GVariant *param, gpointer data)
 {
     VsdTarget t = vsd_target(param);
 
-    vsd_doctor_dialog_open(data, t.uri, t.domain);
+    vsd_doctor_dialog_open(data, VSD_WINDOW(data)->runner, t.uri, t.domain);
 }
 
 static void
@@ -673,16 +614,31 @@ vsd_on_mount(GSimpleAction *action, GVariant *param, gpointer data)
     g_autofree char *what = g_strdup_printf(mount ? _("Mounting %s in %s…") : _("Unmounting %s in %s…"),
                                             what_name, op->domain);
 
-    vsd_window_run(data, op, what, NULL, NULL);
+    vsd_runner_run(VSD_WINDOW(data)->runner, op, what, NULL, NULL);
+}
+
+/* What a confirmation runs on its answer. */
+typedef struct {
+    VsdWindow *win;
+    VsdOp *op;                  /* taken by the run */
+    char *what;
+} VsdConfirm;
+
+static void
+vsd_confirm_free(gpointer data, GClosure *closure)
+{
+    VsdConfirm *c = data;
+
+    vsd_op_free(c->op);
+    g_free(c->what);
+    g_free(c);
 }
 
 static void
-vsd_on_confirm_response(AdwMessageDialog *d, const char *response, VsdWindow *win)
+vsd_on_confirm_response(AdwMessageDialog *d, const char *response, VsdConfirm *c)
 {
-    if (!g_str_equal(response, g_object_get_data(G_OBJECT(d), "vsd-ok")))
-        return;
-    vsd_window_run(win, g_object_steal_data(G_OBJECT(d), "vsd-op"),
-                   g_object_get_data(G_OBJECT(d), "vsd-what"), NULL, NULL);
+    if (c->op)
+        vsd_runner_run(c->win->runner, g_steal_pointer(&c->op), c->what, NULL, NULL);
 }
 
 /* The question of a change that cannot be taken back: the safe answer is
@@ -695,6 +651,8 @@ vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *
 {
     GtkWidget *d = adw_message_dialog_new(GTK_WINDOW(win), question, NULL);
     g_autofree char *dialog_name = g_strdup_printf("%s-dialog", name);
+    g_autofree char *detailed_signal = g_strdup_printf("response::%s", name);
+    VsdConfirm *c = g_new0(VsdConfirm, 1);
 
     adw_message_dialog_set_body(ADW_MESSAGE_DIALOG(d), detail);
     adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(d), "cancel", _("_Cancel"),
@@ -704,10 +662,12 @@ vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *
     adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(d), "cancel");
     adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(d), "cancel");
     gtk_widget_set_name(d, dialog_name);
-    g_object_set_data_full(G_OBJECT(d), "vsd-op", op, (GDestroyNotify)vsd_op_free);
-    g_object_set_data_full(G_OBJECT(d), "vsd-what", g_strdup(what), g_free);
-    g_object_set_data_full(G_OBJECT(d), "vsd-ok", g_strdup(name), g_free);
-    g_signal_connect(d, "response", G_CALLBACK(vsd_on_confirm_response), win);
+    c->win = win;
+    c->op = op;
+    c->what = g_strdup(what);
+    /* Only the answer @name: the detail of the response signal. */
+    g_signal_connect_data(d, detailed_signal, G_CALLBACK(vsd_on_confirm_response), c,
+                          vsd_confirm_free, 0);
     gtk_window_present(GTK_WINDOW(d));
 }
 
@@ -742,7 +702,7 @@ vsd_on_undo_add(GSimpleAction *action, GVariant *param, gpointer data)
     g_autofree char *what = NULL;
     VsdOp *op = vsd_remove_op(data, vsd_target(param), &what);
 
-    vsd_window_run(data, op, what, NULL, NULL);
+    vsd_runner_run(VSD_WINDOW(data)->runner, op, what, NULL, NULL);
 }
 
 /* Shares pending a restart appear only after a shutdown and a start (a
@@ -772,133 +732,7 @@ static const GActionEntry vsd_window_actions[] = {
     { "enable-watcher", vsd_on_enable_watcher, NULL, NULL, NULL, { 0 } },
 };
 
-/* ---- the window ---- */
-
-static GtkWidget *
-vsd_progress_new(VsdWindow *win)
-{
-    GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-    GtkWidget *spinner = gtk_spinner_new();
-
-    gtk_spinner_start(GTK_SPINNER(spinner));
-    win->progress_label = gtk_label_new(NULL);
-    gtk_widget_set_name(win->progress_label, "progress");
-    gtk_label_set_ellipsize(GTK_LABEL(win->progress_label), PANGO_ELLIPSIZE_MIDDLE);
-    gtk_box_append(GTK_BOX(box), spinner);
-    gtk_box_append(GTK_BOX(box), win->progress_label);
-    g_object_set(box, "margin-top", 6, "margin-bottom", 6, "margin-start", 12, "margin-end", 12,
-                 NULL);
-    gtk_widget_set_visible(box, FALSE);
-    return box;
-}
-
-static GtkWidget *
-vsd_primary_menu(void)
-{
-    g_autoptr(GMenu) menu = g_menu_new();
-    g_autoptr(GMenu) first = g_menu_new();
-    g_autoptr(GMenu) second = g_menu_new();
-    GtkWidget *button = gtk_menu_button_new();
-
-    g_menu_append(first, _("_Refresh"), "win.refresh");
-    g_menu_append(second, _("_Keyboard Shortcuts"), "win.show-help-overlay");
-    g_menu_append(second, _("_Help"), "app.help");
-    g_menu_append(second, _("_About Shared Folders"), "app.about");
-    g_menu_append_section(menu, NULL, G_MENU_MODEL(first));
-    g_menu_append_section(menu, NULL, G_MENU_MODEL(second));
-    gtk_menu_button_set_icon_name(GTK_MENU_BUTTON(button), "open-menu-symbolic");
-    gtk_menu_button_set_menu_model(GTK_MENU_BUTTON(button), G_MENU_MODEL(menu));
-    /* F10 opens it. */
-    gtk_menu_button_set_primary(GTK_MENU_BUTTON(button), TRUE);
-    gtk_widget_set_name(button, "main-menu");
-    gtk_widget_set_tooltip_text(button, _("Main Menu"));
-    gtk_accessible_update_property(GTK_ACCESSIBLE(button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                   _("Main Menu"), -1);
-    return button;
-}
-
-/* The keyboard shortcuts window (GTK 4.8 builds it only from a description). */
-static GtkWidget *
-vsd_shortcuts_window(void)
-{
-    g_autofree char *ui = g_markup_printf_escaped(
-        "<interface><object class='GtkShortcutsWindow' id='w'><property name='modal'>1</property>"
-        "<child><object class='GtkShortcutsSection'><property name='section-name'>main</property>"
-        "<child><object class='GtkShortcutsGroup'><property name='title'>%s</property>"
-        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
-        "<property name='accelerator'>&lt;Ctrl&gt;r F5</property></object></child>"
-        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
-        "<property name='accelerator'>F10</property></object></child>"
-        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
-        "<property name='accelerator'>&lt;Ctrl&gt;question</property></object></child>"
-        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
-        "<property name='accelerator'>F1</property></object></child>"
-        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
-        "<property name='accelerator'>&lt;Ctrl&gt;w</property></object></child>"
-        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
-        "<property name='accelerator'>&lt;Ctrl&gt;q</property></object></child>"
-        "</object></child>"
-        "<child><object class='GtkShortcutsGroup'><property name='title'>%s</property>"
-        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
-        "<property name='accelerator'>Escape</property></object></child>"
-        "<child><object class='GtkShortcutsShortcut'><property name='title'>%s</property>"
-        "<property name='accelerator'>Return</property></object></child>"
-        "</object></child>"
-        "</object></child></object></interface>",
-        _("General"), _("Read every connection again"), _("Open the main menu"),
-        _("Keyboard shortcuts"), _("Help"), _("Close the window"), _("Quit"),
-        _("Dialogs"), _("Cancel or close"), _("The highlighted button"));
-    g_autoptr(GtkBuilder) builder = gtk_builder_new_from_string(ui, -1);
-    GtkWidget *w = GTK_WIDGET(gtk_builder_get_object(builder, "w"));
-
-    gtk_widget_set_name(w, "shortcuts-window");
-    return w;
-}
-
-static void
-vsd_window_build(VsdWindow *win)
-{
-    GtkWidget *header = adw_header_bar_new();
-    GtkWidget *refresh = gtk_button_new_from_icon_name("view-refresh-symbolic");
-    GtkWidget *scroll = gtk_scrolled_window_new();
-    GtkWidget *clamp = adw_clamp_new();
-    GtkWidget *outer = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-    GtkWidget *content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-
-    gtk_window_set_title(GTK_WINDOW(win), _("Shared Folders"));
-    gtk_window_set_default_size(GTK_WINDOW(win), 900, 680);
-    g_action_map_add_action_entries(G_ACTION_MAP(win), vsd_window_actions,
-                                    G_N_ELEMENTS(vsd_window_actions), win);
-    gtk_widget_set_name(refresh, "refresh");
-    gtk_widget_set_tooltip_text(refresh, _("Read every connection again"));
-    gtk_accessible_update_property(GTK_ACCESSIBLE(refresh), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                   _("Refresh"), -1);
-    gtk_actionable_set_action_name(GTK_ACTIONABLE(refresh), "win.refresh");
-    adw_header_bar_pack_start(ADW_HEADER_BAR(header), refresh);
-    adw_header_bar_pack_end(ADW_HEADER_BAR(header), vsd_primary_menu());
-    gtk_application_window_set_help_overlay(GTK_APPLICATION_WINDOW(win),
-                                            GTK_SHORTCUTS_WINDOW(vsd_shortcuts_window()));
-
-    win->sections_box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 30);
-    g_object_set(win->sections_box, "margin-top", 18, "margin-bottom", 18, "margin-start", 12,
-                 "margin-end", 12, NULL);
-    adw_clamp_set_maximum_size(ADW_CLAMP(clamp), 960);
-    adw_clamp_set_child(ADW_CLAMP(clamp), win->sections_box);
-    gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), clamp);
-    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
-                                   GTK_POLICY_AUTOMATIC);
-    gtk_widget_set_vexpand(scroll, TRUE);
-
-    win->progress = vsd_progress_new(win);
-    gtk_box_append(GTK_BOX(content), scroll);
-    gtk_box_append(GTK_BOX(content), win->progress);
-    win->toasts = adw_toast_overlay_new();
-    adw_toast_overlay_set_child(ADW_TOAST_OVERLAY(win->toasts), content);
-    gtk_widget_set_vexpand(win->toasts, TRUE);
-    gtk_box_append(GTK_BOX(outer), header);
-    gtk_box_append(GTK_BOX(outer), win->toasts);
-    adw_application_window_set_content(ADW_APPLICATION_WINDOW(win), outer);
-}
+/* ---- the window (plugin/desktop/ui/vsd-window.ui) ---- */
 
 static void
 vsd_window_dispose(GObject *object)
@@ -906,6 +740,7 @@ vsd_window_dispose(GObject *object)
     VsdWindow *win = VSD_WINDOW(object);
 
     win->disposed = TRUE;
+    vsd_runner_close(win->runner);
     /* Stop watching now; the sections go with the last worker's reference. */
     for (guint i = 0; win->sections && i < win->sections->len; i++) {
         VsdSection *sec = g_ptr_array_index(win->sections, i);
@@ -913,6 +748,7 @@ vsd_window_dispose(GObject *object)
         g_clear_handle_id(&sec->reconnect_id, g_source_remove);
         g_clear_pointer(&sec->watch, vsd_watch_close);
     }
+    gtk_widget_dispose_template(GTK_WIDGET(win), VSD_TYPE_WINDOW);
     G_OBJECT_CLASS(vsd_window_parent_class)->dispose(object);
 }
 
@@ -920,21 +756,33 @@ static void
 vsd_window_finalize(GObject *object)
 {
     g_clear_pointer(&VSD_WINDOW(object)->sections, g_ptr_array_unref);
+    g_clear_pointer(&VSD_WINDOW(object)->runner, vsd_runner_unref);
     G_OBJECT_CLASS(vsd_window_parent_class)->finalize(object);
 }
 
 static void
 vsd_window_class_init(VsdWindowClass *klass)
 {
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+
     G_OBJECT_CLASS(klass)->dispose = vsd_window_dispose;
     G_OBJECT_CLASS(klass)->finalize = vsd_window_finalize;
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                "/org/virtshare/VirtShare/ui/vsd-window.ui");
+    gtk_widget_class_bind_template_child(widget_class, VsdWindow, sections_box);
+    gtk_widget_class_bind_template_child(widget_class, VsdWindow, toasts);
+    gtk_widget_class_bind_template_child(widget_class, VsdWindow, progress);
+    gtk_widget_class_bind_template_child(widget_class, VsdWindow, progress_label);
 }
 
 static void
 vsd_window_init(VsdWindow *win)
 {
     win->sections = g_ptr_array_new_with_free_func((GDestroyNotify)vsd_section_free);
-    vsd_window_build(win);
+    win->runner = vsd_runner_new(win, &vsd_window_runner_hooks);
+    gtk_widget_init_template(GTK_WIDGET(win));
+    g_action_map_add_action_entries(G_ACTION_MAP(win), vsd_window_actions,
+                                    G_N_ELEMENTS(vsd_window_actions), win);
 }
 
 VsdWindow *
