@@ -13,8 +13,12 @@ vs_op_load(virConnect *conn, const char *name, VsLock **lock, guint timeout_ms, 
 {
     g_autoptr(virDomain) dom = vs_domain_lookup(conn, name, error);
 
-    if (!dom)
-        return NULL;
+    return dom ? vs_op_load_domain(dom, lock, timeout_ms, error) : NULL;
+}
+
+VsDomainState *
+vs_op_load_domain(virDomain *dom, VsLock **lock, guint timeout_ms, GError **error)
+{
     if (lock && !(*lock = vs_lock_domain(dom, timeout_ms, error)))
         return NULL;
     return vs_domain_state_load(dom, error);

@@ -21,6 +21,10 @@
  * @timeout_ms, and keep it (*@lock) from reading to the end of a change. */
 VsDomainState *vs_op_load(virConnect *conn, const char *name, VsLock **lock,
                           guint timeout_ms, GError **error);
+/* The same, for a domain the caller has looked up already (the watcher,
+ * by UUID). */
+VsDomainState *vs_op_load_domain(virDomain *dom, VsLock **lock, guint timeout_ms,
+                                 GError **error);
 
 /* Plan an add and change nothing: add's dry run (vs_op_add with
  * @ropts->dry_run), every check add makes included, so that a review passes

@@ -268,7 +268,7 @@ vs_watch_work(gpointer data, gpointer user_data)
          * admin's command waiting, and what a command changed meanwhile wins.
          * A timeout is a failure, retried as any other. */
         ropts.unlocked = TRUE;
-        if ((state = vs_op_load(job->conn, job->uuid, &lock, ropts.timeout_ms, &job->error))) {
+        if ((state = vs_op_load_domain(dom, &lock, ropts.timeout_ms, &job->error))) {
             g_clear_pointer(&lock, vs_lock_release);
             vs_run_mount_managed(state, NULL, &ropts, &job->error);
         }
