@@ -389,9 +389,10 @@ print(ET.tostring(root, encoding="unicode"))' "$DENIED" | x tee /var/lib/vs-inst
     # The core's user-unit calls (the CLI's hint, the desktop's Turn On),
     # built from the tree and run as the user against its real systemd.
     install -m 755 "$top/tests/user-unit-tool" "$RUN/merged/var/tmp/vs-user-unit-tool"
+    t=$(lab_now)
     out=$(xu /var/tmp/vs-user-unit-tool state 2>&1)
     tap_check "the core reads the user unit as on (the user's systemd)" test "$out" = on
-    tap_diag "$out"
+    tap_diag "$out ($(lab_since "$t") s)"
     xu sh -c 'echo first >"$1/stamp"' _ "/home/$VUSER/share"
     xu virsh -q -c qemu:///session start "$SGUEST" >/dev/null
     tap_check "the session guest's agent answers" lab_wait_agent "$SGUEST" 120
@@ -404,9 +405,10 @@ print(ET.tostring(root, encoding="unicode"))' "$DENIED" | x tee /var/lib/vs-inst
     # The unit turned off: the CLI says how to turn it on; the desktop's
     # Turn On (vs_user_unit_enable) turns it on, as systemctl sees it.
     xu systemctl --user disable -q --now virt-share-watch
+    t=$(lab_now)
     out=$(xu /var/tmp/vs-user-unit-tool state 2>&1)
     tap_check "the core reads the user unit as off" test "$out" = off
-    tap_diag "$out"
+    tap_diag "$out ($(lab_since "$t") s)"
     tap_check "a front end on qemu:///session offers it" xu /var/tmp/vs-user-unit-tool offer qemu:///session
     tap_check_not "a front end on qemu:///system does not" xu /var/tmp/vs-user-unit-tool offer qemu:///system
     out=$(xu env G_MESSAGES_DEBUG=all virt-share -c qemu:///session mount "$SGUEST" 2>&1)
