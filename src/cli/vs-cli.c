@@ -339,8 +339,11 @@ vs_cli_say(const char *fmt, ...)
 void
 vs_cli_hint_user_unit(virConnect *conn)
 {
-    g_autofree char *uri = virConnectGetURI(conn);
+    g_autofree char *uri = NULL;
 
+    if (vs_cli_global.quiet)
+        return;     /* nothing would be said: do not ask systemd either */
+    uri = virConnectGetURI(conn);
     if (vs_user_unit_offer(uri))
         vs_cli_say(_("After the guest restarts, shares are mounted again only while your "
                      "watcher runs; it is off. Turn it on with: %s"), VS_USER_UNIT_COMMAND);
