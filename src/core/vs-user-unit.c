@@ -1,7 +1,7 @@
 /* vs-user-unit.c: the user unit of the watcher, through the user's systemd
- * manager: org.freedesktop.systemd1.Manager on the manager's own socket
- * ($XDG_RUNTIME_DIR/systemd/private, as systemctl --user uses first), else
- * on the session bus. */
+ * manager: org.freedesktop.systemd1.Manager on the user's bus, else on the
+ * manager's own socket ($XDG_RUNTIME_DIR/systemd/private, which systemctl
+ * --user uses where no user bus runs). */
 #include <config.h>
 
 #include <gio/gio.h>
@@ -14,86 +14,90 @@
 #define VS_SD_NAME "org.freedesktop.systemd1"
 #define VS_SD_PATH "/org/freedesktop/systemd1"
 #define VS_SD_MANAGER "org.freedesktop.systemd1.Manager"
-/* systemctl's own bound.  A user manager busy with a reload or with a
- * guest's cgroup answered after more than 5 s in the Debian 13 root under
- * load; a window asks from a thread, a command only after its work. */
-#define VS_SD_TIMEOUT_MS 25000
+/* Each call gets a connection of its own, tried up to VS_SD_ATTEMPTS
+ * times: on the manager's private socket a GDBus connection now and then
+ * never gets an answer (in the Debian 13 root, 2 of 25 connections waited
+ * 25 s while systemctl, asked in between, answered in 0.1 s); a fresh one
+ * does.  Reload may take long: it has systemctl's own bound. */
+#define VS_SD_ATTEMPTS 3
+#define VS_SD_TIMEOUT_MS 5000
+#define VS_SD_RELOAD_TIMEOUT_MS 25000
 
-typedef struct {
-    GDBusConnection *conn;
-    const char *name;       /* the bus name; NULL on the peer-to-peer socket */
-} VsUserManager;
-
-static void
-vs_user_manager_clear(VsUserManager *m)
-{
-    g_clear_object(&m->conn);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(VsUserManager, vs_user_manager_clear)
-
-/* Only sockets that exist are tried: GLib would otherwise autolaunch a
- * session bus for a command-line program. */
-static gboolean
-vs_user_manager_open(VsUserManager *m, GError **error)
+/* The user's bus ($XDG_RUNTIME_DIR/bus, where the manager has its name),
+ * else the manager's private socket.  Only sockets that exist are tried:
+ * GLib would otherwise autolaunch a session bus for a command-line program.
+ * *@name: the manager's bus name, NULL on the private socket. */
+static GDBusConnection *
+vs_user_manager_open(const char **name, GError **error)
 {
     const char *runtime = g_getenv("XDG_RUNTIME_DIR");
-    const char *bus = g_getenv("DBUS_SESSION_BUS_ADDRESS");
-    g_autofree char *private = runtime ? g_build_filename(runtime, "systemd", "private", NULL) : NULL;
-    g_autofree char *bus_path = runtime ? g_build_filename(runtime, "bus", NULL) : NULL;
+    static const struct {
+        const char *file;
+        GDBusConnectionFlags flags;
+        const char *name;
+    } ways[] = {
+        { "bus", G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, VS_SD_NAME },
+        { "systemd/private", G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL },
+    };
 
-    if (private && g_file_test(private, G_FILE_TEST_EXISTS)) {
-        g_autofree char *escaped = g_dbus_address_escape_value(private);
+    for (guint i = 0; runtime && i < G_N_ELEMENTS(ways); i++) {
+        g_autofree char *path = g_build_filename(runtime, ways[i].file, NULL);
+        g_autofree char *escaped = g_dbus_address_escape_value(path);
         g_autofree char *address = g_strdup_printf("unix:path=%s", escaped);
+        GDBusConnection *conn;
 
-        m->conn = g_dbus_connection_new_for_address_sync(
-            address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, NULL);
-        m->name = NULL;
-        if (m->conn)
-            return TRUE;
-    }
-    if ((bus && *bus) || (bus_path && g_file_test(bus_path, G_FILE_TEST_EXISTS))) {
-        g_autoptr(GError) local = NULL;
-
-        if ((m->conn = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &local))) {
-            m->name = VS_SD_NAME;
-            return TRUE;
+        if (!g_file_test(path, G_FILE_TEST_EXISTS))
+            continue;
+        if ((conn = g_dbus_connection_new_for_address_sync(address, ways[i].flags, NULL, NULL,
+                                                           NULL))) {
+            *name = ways[i].name;
+            return conn;
         }
     }
     g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
                 _("no systemd user instance answers for this user (is XDG_RUNTIME_DIR set, "
                   "and does 'systemctl --user' work?)"));
-    return FALSE;
+    return NULL;
 }
 
 static GVariant *
-vs_user_manager_call(VsUserManager *m, const char *method, GVariant *args, const char *reply,
-                     GError **error)
+vs_user_manager_call(const char *method, GVariant *args, const char *reply, GError **error)
 {
-    g_autoptr(GError) local = NULL;
-    GVariant *ret = g_dbus_connection_call_sync(m->conn, m->name, VS_SD_PATH, VS_SD_MANAGER,
-                                                method, args, G_VARIANT_TYPE(reply),
-                                                G_DBUS_CALL_FLAGS_NONE, VS_SD_TIMEOUT_MS,
-                                                NULL, &local);
+    g_autoptr(GVariant) sunk = args ? g_variant_ref_sink(args) : NULL;
+    guint timeout = g_str_equal(method, "Reload") ? VS_SD_RELOAD_TIMEOUT_MS : VS_SD_TIMEOUT_MS;
 
-    if (!ret) {
+    for (guint attempt = 1;; attempt++) {
+        g_autoptr(GError) local = NULL;
+        g_autoptr(GDBusConnection) conn = NULL;
+        const char *name = NULL;
+        GVariant *ret;
+
+        if (!(conn = vs_user_manager_open(&name, error)))
+            return NULL;
+        if ((ret = g_dbus_connection_call_sync(conn, name, VS_SD_PATH, VS_SD_MANAGER, method,
+                                               sunk, G_VARIANT_TYPE(reply),
+                                               G_DBUS_CALL_FLAGS_NONE, timeout, NULL, &local)))
+            return ret;
+        if (attempt < VS_SD_ATTEMPTS && g_error_matches(local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            continue;
         g_dbus_error_strip_remote_error(local);
         g_set_error(error, VS_ERROR, VS_ERROR_NOT_FOUND,
                     _("the systemd user instance refused %s for %s: %s"), method, VS_USER_UNIT,
                     local->message);
+        return NULL;
     }
-    return ret;
 }
 
 VsUserUnitState
 vs_user_unit_state(GError **error)
 {
-    g_auto(VsUserManager) m = { 0 };
-    g_autoptr(GVariant) ret = NULL;
+    g_autoptr(GVariant) ret = vs_user_manager_call("GetUnitFileState",
+                                                   g_variant_new("(s)", VS_USER_UNIT), "(s)",
+                                                   error);
     const char *state;
 
-    if (!vs_user_manager_open(&m, error) ||
-        !(ret = vs_user_manager_call(&m, "GetUnitFileState", g_variant_new("(s)", VS_USER_UNIT),
-                                     "(s)", error)))
+    if (!ret)
         return VS_USER_UNIT_UNKNOWN;
     g_variant_get(ret, "(&s)", &state);
     /* systemctl's is-enabled words: "enabled", "enabled-runtime", "linked",
@@ -110,24 +114,20 @@ vs_user_unit_state(GError **error)
 gboolean
 vs_user_unit_enable(GError **error)
 {
-    g_auto(VsUserManager) m = { 0 };
     const char *units[] = { VS_USER_UNIT, NULL };
     g_autoptr(GVariant) enabled = NULL;
     g_autoptr(GVariant) reloaded = NULL;
     g_autoptr(GVariant) started = NULL;
 
-    if (!vs_user_manager_open(&m, error))
-        return FALSE;
-    /* As systemctl --user enable --now: link, reload, start. */
-    if (!(enabled = vs_user_manager_call(&m, "EnableUnitFiles",
-                                         g_variant_new("(^asbb)", units, FALSE, FALSE),
-                                         "(ba(sss))", error)) ||
-        !(reloaded = vs_user_manager_call(&m, "Reload", NULL, "()", error)) ||
-        !(started = vs_user_manager_call(&m, "StartUnit",
-                                         g_variant_new("(ss)", VS_USER_UNIT, "replace"),
-                                         "(o)", error)))
-        return FALSE;
-    return TRUE;
+    /* As systemctl --user enable --now: link, reload, start (each of them
+     * can be asked again). */
+    return (enabled = vs_user_manager_call("EnableUnitFiles",
+                                           g_variant_new("(^asbb)", units, FALSE, FALSE),
+                                           "(ba(sss))", error)) &&
+           (reloaded = vs_user_manager_call("Reload", NULL, "()", error)) &&
+           (started = vs_user_manager_call("StartUnit",
+                                           g_variant_new("(ss)", VS_USER_UNIT, "replace"),
+                                           "(o)", error));
 }
 
 gboolean

@@ -231,6 +231,16 @@ journal_more() { [ "$(journal_of "${@:3}" | grep -c -- "$2")" -gt "$1" ]; }
 user_manager() { x test -S "/run/user/$VUID/systemd/private"; }
 system_answers() { x virsh -q -c qemu:///system uri >/dev/null 2>&1; }
 unit_show() { xu systemctl --user show -p "$1" --value virt-share-watch.service; }
+# user_manager_diag: how systemctl fares with the user's manager now, and
+# what the manager logged (when the core's reading failed).
+user_manager_diag() {
+    local t0 r
+    t0=$(lab_now)
+    r=$(xu systemctl --user is-enabled virt-share-watch.service 2>&1)
+    tap_diag "systemctl --user is-enabled: $r ($(lab_since "$t0") s)" \
+        "$(x journalctl -b -q -o short-precise --since=-60s _SYSTEMD_UNIT="user@$VUID.service" _PID="$(x systemctl show -p MainPID --value "user@$VUID.service")" | tail -15)" \
+        "$(x ps -o pid,stat,wchan:20,etime,cmd -u "$VUSER" | head -20)"
+}
 unit_enabled() { xu systemctl --user is-enabled virt-share-watch.service; }
 unit_active() { xu systemctl --user -q is-active virt-share-watch.service; }
 load_state() { x systemctl show -p LoadState --value virt-share-watch.service; }
@@ -393,6 +403,7 @@ print(ET.tostring(root, encoding="unicode"))' "$DENIED" | x tee /var/lib/vs-inst
     out=$(xu /var/tmp/vs-user-unit-tool state 2>&1)
     tap_check "the core reads the user unit as on (the user's systemd)" test "$out" = on
     tap_diag "$out ($(lab_since "$t") s)"
+    [ "$out" = on ] || user_manager_diag
     xu sh -c 'echo first >"$1/stamp"' _ "/home/$VUSER/share"
     xu virsh -q -c qemu:///session start "$SGUEST" >/dev/null
     tap_check "the session guest's agent answers" lab_wait_agent "$SGUEST" 120
@@ -409,6 +420,7 @@ print(ET.tostring(root, encoding="unicode"))' "$DENIED" | x tee /var/lib/vs-inst
     out=$(xu /var/tmp/vs-user-unit-tool state 2>&1)
     tap_check "the core reads the user unit as off" test "$out" = off
     tap_diag "$out ($(lab_since "$t") s)"
+    [ "$out" = off ] || user_manager_diag
     tap_check "a front end on qemu:///session offers it" xu /var/tmp/vs-user-unit-tool offer qemu:///session
     tap_check_not "a front end on qemu:///system does not" xu /var/tmp/vs-user-unit-tool offer qemu:///system
     out=$(xu env G_MESSAGES_DEBUG=all virt-share -c qemu:///session mount "$SGUEST" 2>&1)
