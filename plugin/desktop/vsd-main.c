@@ -158,8 +158,12 @@ main(int argc, char **argv)
     g_autoptr(AdwApplication) app = NULL;
     int status;
 
+    const char *localedir = g_getenv("VIRT_SHARE_LOCALEDIR");
+
     setlocale(LC_ALL, "");
-    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    /* The tests run the uninstalled program with the catalogues they build
+     * (as the command line program does). */
+    bindtextdomain(GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
     g_set_application_name(_("Shared Folders"));
