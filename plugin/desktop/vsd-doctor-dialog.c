@@ -188,6 +188,7 @@ vsd_finding_row(VsdDoctorDialog *dd, const VsdFinding *f, guint index)
         gtk_widget_set_tooltip_text(fix, _(vsd_fix_texts[f->fix].tooltip));
         gtk_actionable_set_action_name(GTK_ACTIONABLE(fix), "doctor.fix");
         gtk_actionable_set_action_target(GTK_ACTIONABLE(fix), "u", index);
+        vsd_a11y_name(fix, _(vsd_fix_texts[f->fix].label));
         adw_action_row_add_suffix(ADW_ACTION_ROW(row), fix);
     }
     return row;
@@ -327,6 +328,7 @@ vsd_doctor_dialog_open(VsdWindow *win, const char *uri, const char *domain)
     gtk_box_append(GTK_BOX(content), box);
     adw_window_set_content(ADW_WINDOW(dd->window), content);
     gtk_window_set_default_widget(GTK_WINDOW(dd->window), close);
+    vsd_a11y_name_buttons(dd->window);
     gtk_window_present(GTK_WINDOW(dd->window));
     vsd_doctor_run(dd, vsd_op_new(VSD_OP_DOCTOR, uri, domain));
 }

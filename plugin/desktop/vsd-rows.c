@@ -48,6 +48,7 @@ vsd_button(const char *label, const char *kind, const char *action, const char *
     gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
     gtk_actionable_set_action_name(GTK_ACTIONABLE(b), action);
     gtk_actionable_set_action_target(GTK_ACTIONABLE(b), "(sss)", uri, domain, tag ? tag : "");
+    vsd_a11y_name(b, label);
     return b;
 }
 
@@ -268,4 +269,32 @@ vsd_rows_fill(GtkWidget *box, const char *uri, const VsdSnapshot *snap)
         gtk_box_remove(GTK_BOX(box), child);
     for (guint i = 0; snap && i < snap->domains->len; i++)
         gtk_box_append(GTK_BOX(box), vsd_domain_group(uri, g_ptr_array_index(snap->domains, i)));
+}
+
+void
+vsd_a11y_name(GtkWidget *w, const char *label)
+{
+    GString *words = g_string_new(NULL);
+
+    /* "__" is an underscore, a single one marks the mnemonic. */
+    for (const char *p = label; *p; p++) {
+        if (*p == '_' && p[1] == '_')
+            p++;
+        else if (*p == '_')
+            continue;
+        g_string_append_c(words, *p);
+    }
+    gtk_accessible_reset_relation(GTK_ACCESSIBLE(w), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+    gtk_accessible_update_property(GTK_ACCESSIBLE(w), GTK_ACCESSIBLE_PROPERTY_LABEL, words->str, -1);
+    g_string_free(words, TRUE);
+}
+
+void
+vsd_a11y_name_buttons(GtkWidget *root)
+{
+    if (GTK_IS_BUTTON(root) && gtk_button_get_use_underline(GTK_BUTTON(root)) &&
+        gtk_button_get_label(GTK_BUTTON(root)))
+        vsd_a11y_name(root, gtk_button_get_label(GTK_BUTTON(root)));
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c))
+        vsd_a11y_name_buttons(c);
 }

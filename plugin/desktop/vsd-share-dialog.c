@@ -370,9 +370,9 @@ vsd_switch_row(GtkWidget *group, const char *title, const char *subtitle, const 
     if (subtitle)
         adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
     gtk_widget_set_valign(sw, GTK_ALIGN_CENTER);
-    gtk_accessible_update_property(GTK_ACCESSIBLE(sw), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
     adw_action_row_add_suffix(ADW_ACTION_ROW(row), sw);
     adw_action_row_set_activatable_widget(ADW_ACTION_ROW(row), sw);
+    vsd_a11y_name(sw, title);
     adw_preferences_group_add(ADW_PREFERENCES_GROUP(group), row);
     return sw;
 }
@@ -526,5 +526,6 @@ vsd_share_dialog_open(VsdWindow *win, const char *uri, const char *domain)
     adw_window_set_content(ADW_WINDOW(sd->window), content);
     gtk_window_set_default_widget(GTK_WINDOW(sd->window), sd->review);
     vsd_close_on_escape(GTK_WINDOW(sd->window));
+    vsd_a11y_name_buttons(sd->window);
     gtk_window_present(GTK_WINDOW(sd->window));
 }

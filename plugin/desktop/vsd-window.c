@@ -59,6 +59,7 @@ vsd_error_dialog(GtkWindow *parent, const char *primary, const char *secondary)
     gtk_widget_set_name(d, "error-dialog");
     g_object_set_data_full(G_OBJECT(d), "vsd-error-text",
                            g_strdup_printf("%s: %s", primary, secondary), g_free);
+    vsd_a11y_name_buttons(d);
     gtk_window_present(GTK_WINDOW(d));
 }
 
@@ -619,6 +620,7 @@ vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *
     g_object_set_data_full(G_OBJECT(d), "vsd-what", g_strdup(what), g_free);
     g_object_set_data_full(G_OBJECT(d), "vsd-ok", g_strdup(name), g_free);
     g_signal_connect(d, "response", G_CALLBACK(vsd_on_confirm_response), win);
+    vsd_a11y_name_buttons(d);
     gtk_window_present(GTK_WINDOW(d));
 }
 
