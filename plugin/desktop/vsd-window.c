@@ -46,6 +46,17 @@ G_DEFINE_TYPE(VsdWindow, vsd_window, ADW_TYPE_APPLICATION_WINDOW)
 static void vsd_section_refresh(VsdSection *sec);
 static void vsd_section_watch(VsdSection *sec);
 
+/* The window is busy (for assistive technologies: "busy" is their state of
+ * content that is being updated) while an operation runs or a connection is
+ * read. */
+static void
+vsd_window_update_busy(VsdWindow *win)
+{
+    if (!win->disposed)
+        gtk_accessible_update_state(GTK_ACCESSIBLE(win), GTK_ACCESSIBLE_STATE_BUSY,
+                                    !vsd_window_is_idle(win), -1);
+}
+
 /* ---- errors ---- */
 
 void
@@ -174,6 +185,7 @@ vsd_snapshot_done(GObject *source, GAsyncResult *res, gpointer data)
     VsdSnapshot *snap = g_task_propagate_pointer(G_TASK(res), &error);
 
     sec->loading = FALSE;
+    vsd_window_update_busy(win);
     if (win->disposed) {
         vsd_snapshot_free(snap);
         return;
@@ -203,6 +215,7 @@ vsd_section_refresh(VsdSection *sec)
         return;
     }
     sec->loading = TRUE;
+    vsd_window_update_busy(sec->win);
     task = g_task_new(sec->win, NULL, vsd_snapshot_done, sec);
     g_task_set_task_data(task, g_strdup(sec->uri), g_free);
     g_task_run_in_thread(task, vsd_snapshot_thread);
@@ -215,6 +228,7 @@ vsd_section_refresh_timeout(gpointer data)
 
     sec->refresh_id = 0;
     vsd_section_refresh(sec);
+    vsd_window_update_busy(sec->win);
     return G_SOURCE_REMOVE;
 }
 
@@ -223,6 +237,7 @@ vsd_section_schedule(VsdSection *sec)
 {
     if (!sec->refresh_id)
         sec->refresh_id = g_timeout_add(VSD_REFRESH_DELAY_MS, vsd_section_refresh_timeout, sec);
+    vsd_window_update_busy(sec->win);
 }
 
 static gboolean
@@ -379,6 +394,7 @@ vsd_busy_changed(VsdWindow *win, int delta, const char *what)
     if (what)
         gtk_label_set_text(GTK_LABEL(win->progress_label), what);
     gtk_widget_set_visible(win->progress, win->busy > 0);
+    vsd_window_update_busy(win);
 }
 
 /* A toast (plain text: it names folders), with an Undo for a share just
