@@ -136,6 +136,7 @@ vsd_share_show_plan(VsdShareDialog *sd)
     gtk_widget_set_visible(sd->restart_now, op->plan.restart_needed);
     gtk_button_set_label(GTK_BUTTON(sd->apply), op->plan.restart_needed ?
                          _("Share, Restart _Later") : _("_Share"));
+    vsd_a11y_name(sd->apply, gtk_button_get_label(GTK_BUTTON(sd->apply)));
     gtk_stack_set_visible_child_name(GTK_STACK(sd->stack), "plan");
     /* Enter shares; a restart is never the default. */
     gtk_window_set_default_widget(GTK_WINDOW(sd->window), sd->apply);
