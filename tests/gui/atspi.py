@@ -7,14 +7,16 @@ and accessible name, as a screen reader or a UI test would (tests/gui/run.sh).
 Each command waits (polling, at most -t seconds, default $ATSPI_TIMEOUT or
 30) for its condition; a condition not met in time is a failure: exit 1 with
 what was looked for and the texts shown.  Several commands may be chained
-with "--" (one AT-SPI connection for all).
+with "--" (one AT-SPI connection for all); "-t SECONDS" may open each.
 
-A SPEC is ROLE:NAME (NAME a glob on the accessible name, e.g.
-"push button:Share a Folder…", "list item:*/docs*"), optionally scoped:
-    VM//SPEC          inside the group of the VM named VM (main window)
-    ROW>>SPEC         inside the row (list item) whose name contains ROW
-    WINDOW::SPEC      inside the window (frame or dialog) named WINDOW (a glob)
-Only showing objects count.
+A SPEC is [WINDOW::][VM//|ROW>>]ROLE:NAME: NAME a glob on the accessible
+name ("push button:Share a Folder…", "list item:*/docs*"), ROLE an AT-SPI
+role name or *; scoped to
+    WINDOW::          the windows (frame, dialog) whose name WINDOW (a glob) matches
+                      (!WINDOW:: the others: a dialog, not the main window)
+    VM//              the group of the VM named VM (its title and its list)
+    ROW>>             the rows (list items) that show the text ROW
+Only objects on the screen count.
 
 Commands:
     wait SPEC             until SPEC is shown (and sensitive)
@@ -24,14 +26,14 @@ Commands:
     click SPEC            its first action (a click) through the Action interface
     set SPEC TEXT         replace an entry's text (EditableText)
     has SPEC TEXT         until the entry SPEC holds TEXT
-    choose SPEC ITEM      open the drop-down SPEC and click its item named ITEM
-    key KEY...            key presses through the registry (X keysym names,
-                          "ctrl+w", "shift+Tab"; "text:abc" types a string)
+    key KEY...            key presses through the registry (Tab, Return, Escape,
+                          space, arrows, a character; "ctrl+q"; "text:abc"
+                          types a string)
     focused SPEC          until the focused object is SPEC
     tab-to SPEC           press Tab until SPEC has the focus (at most 40)
     idle                  until no window of the program is busy
-    names WINDOW          every control in WINDOW has a non-empty name (lists
-                          the offenders)
+    names WINDOW          every control in WINDOW has a name, and not one read
+                          twice with its mnemonic's underline (lists the offenders)
     dump [WINDOW]         print the tree (roles, names, states)
     stall-watch FILE      (runs until killed) ask the program for its window
                           every 0.2 s; FILE gets the longest answer time
@@ -52,7 +54,6 @@ CONTROL_ROLES = {
     "push button", "toggle button", "check box", "radio button", "menu item",
     "check menu item", "radio menu item", "combo box", "text", "entry",
     "password text", "spin button", "slider", "switch", "link", "page tab",
-    "toggle button",
 }
 
 
@@ -139,39 +140,46 @@ def windows():
 
 
 def parse(spec):
-    """(scope kind, scope arg, role, name glob)"""
-    for sep, kind in (("::", "window"), ("//", "vm"), (">>", "row")):
-        if sep in spec:
-            scope, rest = spec.split(sep, 1)
-            r, _, n = rest.partition(":")
-            return kind, scope, r, n
+    """(window glob or None, scope kind, scope arg, role, name glob)"""
+    win = None
+    if "::" in spec:
+        win, spec = spec.split("::", 1)
+    kind = arg = None
+    if ">>" in spec:        # the last: a row's text may end with '>'
+        arg, spec = spec.rsplit(">>", 1)
+        kind = "row"
+    elif "//" in spec:
+        arg, spec = spec.split("//", 1)
+        kind = "vm"
     r, _, n = spec.partition(":")
-    return None, None, r, n
+    return win, kind, arg, r, n
 
 
 def matches(a, r, n):
     return (r in ("", "*") or role(a) == r) and fnmatch.fnmatchcase(name(a), n or "*")
 
 
-def roots(kind, arg):
+def roots(win, kind, arg):
     """The objects a scoped SPEC searches under."""
     wins = windows()
+    if win is not None and win.startswith("!"):
+        wins = [w for w in wins if not fnmatch.fnmatchcase(name(w), win[1:])]
+    elif win is not None:
+        wins = [w for w in wins if fnmatch.fnmatchcase(name(w), win)]
     if kind is None:
         return wins
-    if kind == "window":
-        return [w for w in wins if fnmatch.fnmatchcase(name(w), arg)]
     if kind == "row":
-        return [x for w in wins for x in walk(w) if role(x) == "list item" and arg in name(x)]
+        # The rows (list items) that name ARG or show it.
+        return [x for w in wins for x in walk(w)
+                if role(x) == "list item" and any(arg in name(y) for y in walk(x))]
     # vm: the lowest ancestor of the group's title (a label) that holds the
     # group's list (named by the title too).
     out = []
     for w in wins:
-        if role(w) != "frame":
-            continue
         for x in walk(w):
             if role(x) == "label" and name(x) == arg:
                 p = x.parent
-                while p is not None and p is not w:
+                while p is not None and p != w:
                     if any(role(y) == "list" and name(y) == arg for y in walk(p)):
                         out.append(p)
                         break
@@ -180,8 +188,8 @@ def roots(kind, arg):
 
 
 def find_all(spec):
-    kind, arg, r, n = parse(spec)
-    return [x for root in roots(kind, arg) for x in walk(root) if matches(x, r, n)]
+    win, kind, arg, r, n = parse(spec)
+    return [x for root in roots(win, kind, arg) for x in walk(root) if matches(x, r, n)]
 
 
 def find(spec):
@@ -205,9 +213,8 @@ def until(what, cond, timeout):
     while True:
         try:
             v = cond()
-        except Exception as e:      # an object gone while read: try again
+        except Exception:           # an object gone while read: try again
             v = None
-            last = e
         if v:
             return v
         if time.monotonic() > deadline:
@@ -298,7 +305,7 @@ def twice(n):
 
 def check_names(spec):
     """Every control under the window @spec names has a name; the offenders."""
-    wins = until("the window " + spec, lambda: roots("window", spec), TIMEOUT)
+    wins = until("the window " + spec, lambda: roots(spec, None, None), TIMEOUT)
     bad = []
     for x in walk(wins[0]):
         r = role(x)
@@ -345,8 +352,14 @@ def dump(a, depth=0):
 
 
 def stall_watch(path):
+    """A main loop that does not run answers late: the longest answer time
+    since FILE was last removed, in FILE."""
+    from gi.repository import Atspi
+    Atspi.set_timeout(120000, 120000)   # 800 ms by default: a stall would only fail fast
     longest = 0.0
     while True:
+        if not os.path.exists(path):
+            longest = -1.0
         a = app()
         t = time.monotonic()
         try:
@@ -390,19 +403,6 @@ def run(cmd, args, timeout):
         # The entry SPEC holds TEXT.
         until("'%s' in the entry %s" % (args[1], args[0]),
               lambda: any(text_of(x) == args[1] for x in find_all(args[0])), timeout)
-    elif cmd == "choose":
-        w = until(args[0], lambda: find(args[0]), timeout)
-        do_action(w)
-        item = "*:" + args[1]
-        it = until("the item " + args[1], lambda: next(
-            (x for x in find_all(item) if role(x) in ("list item", "menu item", "label") and x is not w), None),
-            timeout)
-        # A label inside a list item: its row acts.
-        while role(it) == "label" and it.parent is not None and role(it.parent) != "list item":
-            it = it.parent
-        if role(it) == "label":
-            it = it.parent
-        do_action(it)
     elif cmd == "key":
         for k in args:
             press(k)
@@ -449,10 +449,14 @@ def main(argv):
     global TIMEOUT
     TIMEOUT = timeout
     for s in steps:
+        t = timeout
+        if len(s) > 2 and s[0] == "-t":     # this command's own bound
+            t = float(s[1])
+            s = s[2:]
         if not s:
             continue
         try:
-            run(s[0], s[1:], timeout)
+            run(s[0], s[1:], t)
         except Fail as e:
             print("atspi: FAIL %s: %s" % (" ".join(s), e), file=sys.stderr)
             return 1
