@@ -35,7 +35,7 @@ vsd_share_kind(VsDriver driver, VsMode mode, gboolean readonly)
 }
 
 /* A button that activates @action with the target (uri, domain, tag), named
- * "KIND:DOMAIN[:TAG]" (the self-test finds it by name). */
+ * "KIND:DOMAIN[:TAG]" (as GTK's inspector shows it). */
 static GtkWidget *
 vsd_button(const char *label, const char *kind, const char *action, const char *uri,
            const char *domain, const char *tag)

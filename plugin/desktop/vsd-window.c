@@ -68,8 +68,6 @@ vsd_error_dialog(GtkWindow *parent, const char *primary, const char *secondary)
     adw_message_dialog_set_body(ADW_MESSAGE_DIALOG(d), secondary);
     adw_message_dialog_add_response(ADW_MESSAGE_DIALOG(d), "close", _("_Close"));
     gtk_widget_set_name(d, "error-dialog");
-    g_object_set_data_full(G_OBJECT(d), "vsd-error-text",
-                           g_strdup_printf("%s: %s", primary, secondary), g_free);
     vsd_a11y_name_buttons(d);
     gtk_window_present(GTK_WINDOW(d));
 }
@@ -615,8 +613,8 @@ vsd_on_confirm_response(AdwMessageDialog *d, const char *response, VsdWindow *wi
 
 /* The question of a change that cannot be taken back: the safe answer is
  * the default one, the change is marked destructive.  Named NAME-dialog
- * (the self-test answers it by that name and the response's id NAME); @op
- * runs on that answer, with @what as its progress. */
+ * (as seen in GTK's inspector), the response's id NAME; @op runs on that
+ * answer, with @what as its progress. */
 static void
 vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *detail,
             const char *ok_label, VsdOp *op, const char *what)

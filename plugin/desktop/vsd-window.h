@@ -19,7 +19,8 @@ typedef void (*VsdOpDone)(VsdWindow *win, VsdOp *op, const GError *error, gpoint
 void vsd_window_run(VsdWindow *win, VsdOp *op, const char *what, VsdOpDone done,
                     gpointer user_data);
 
-/* No operation running and every connection read (for the self-test). */
+/* No operation running and every connection read (else the window is
+ * "busy" for assistive technologies: the GUI test waits for that). */
 gboolean vsd_window_is_idle(VsdWindow *win);
 
 /* Read every connection again. */
