@@ -120,6 +120,7 @@ vsd_section_note(VsdSection *sec, const char *icon, const char *title, const cha
     adw_status_page_set_icon_name(ADW_STATUS_PAGE(sec->note), icon);
     adw_status_page_set_title(ADW_STATUS_PAGE(sec->note), title);
     adw_status_page_set_description(ADW_STATUS_PAGE(sec->note), markup);
+    gtk_widget_set_tooltip_text(sec->note, NULL);
     gtk_widget_set_visible(sec->note, TRUE);
 }
 
@@ -157,7 +158,13 @@ vsd_section_show(VsdSection *sec, VsdSnapshot *snap)
 static void
 vsd_section_show_error(VsdSection *sec, const GError *error)
 {
-    vsd_section_note(sec, "network-offline-symbolic", _("Not Connected"), error->message);
+    /* libvirt's words name the raw URI: they stay in the tooltip (for a bug
+     * report), the page says what to look at. */
+    vsd_section_note(sec, "network-offline-symbolic", _("Not Connected"),
+                     _("libvirt does not answer on this connection. Is its service running "
+                       "(libvirtd, or virtqemud for QEMU), and may you use it? Refresh tries "
+                       "again."));
+    gtk_widget_set_tooltip_text(sec->note, error->message);
     vsd_rows_fill(sec->domains, sec->uri, NULL);
     g_clear_pointer(&sec->snap, vsd_snapshot_free);
 }
