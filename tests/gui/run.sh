@@ -165,7 +165,7 @@ Adw() { env "${LANG_ENV[@]}" gettext libadwaita "$1"; }
 # app ARGS...: start the program (one at a time: the driver looks for it by
 # its name); app_quit: Ctrl+Q, and it must be gone within 10 s.
 app() {
-    env "${LANG_ENV[@]}" "$BIN" "$@" >>"$ART/program-$GUI_LANG.log" 2>&1 &
+    env "${LANG_ENV[@]}" XDG_DATA_DIRS="$APP_DATA_DIRS" "$BIN" "$@" >>"$ART/program-$GUI_LANG.log" 2>&1 &
     APP_PID=$!
 }
 app_gone() {
@@ -188,6 +188,11 @@ app_quit() {
         APP_PID=
     fi
 }
+
+# The program's icon where an installed one would be (About shows it).
+mkdir -p "$TMP/share/icons/hicolor/scalable/apps"
+cp "$top/plugin/desktop/org.virtshare.VirtShare.svg" "$TMP/share/icons/hicolor/scalable/apps/"
+APP_DATA_DIRS=$TMP/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}
 
 # ---- the German catalogue, built from po/de.po, and de_DE.UTF-8 ----
 mkdir -p "$TMP/locale/de/LC_MESSAGES"
