@@ -345,7 +345,7 @@ stall_below() {
 stall_max() { check "the main loop never stalled $1 s (AT-SPI answers in time)" stall_below "$1"; }
 
 lab_part() {
-    local docs="$SHARES/docs&<x>" win share check row p9 p9b mode boot_before bad_uri
+    local docs="$SHARES/docs&<x>" win share check row p9 p9b mode boot_before bad_uri t0
     ui_lang en
     win=$(T "Shared Folders")
     share=$(F "Share a Folder with %s" "$DOM")
