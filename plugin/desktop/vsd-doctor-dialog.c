@@ -182,6 +182,7 @@ vsd_finding_row(VsdDoctorDialog *dd, const VsdFinding *f, guint index)
         gtk_widget_set_tooltip_text(fix, _(vsd_fix_texts[f->fix].tooltip));
         gtk_actionable_set_action_name(GTK_ACTIONABLE(fix), "doctor.fix");
         gtk_actionable_set_action_target(GTK_ACTIONABLE(fix), "u", index);
+        vsd_a11y_name(fix, _(vsd_fix_texts[f->fix].label));
         adw_action_row_add_suffix(ADW_ACTION_ROW(row), fix);
     }
     return row;
@@ -304,6 +305,7 @@ static void
 vsd_doctor_dialog_init(VsdDoctorDialog *dd)
 {
     gtk_widget_init_template(GTK_WIDGET(dd));
+    vsd_a11y_name_buttons(GTK_WIDGET(dd));
     vsd_close_on_escape(GTK_WINDOW(dd));
 }
 

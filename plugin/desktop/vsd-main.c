@@ -9,17 +9,12 @@
 #include "vsd-conns.h"
 #include "vsd-events.h"
 #include "vsd-window.h"
-#ifdef VSD_SELF_TEST
-#include "vsd-selftest.h"
-#endif
 
 #define VSD_APP_ID "org.virtshare.VirtShare"
 #define VSD_HOMEPAGE "https://example.invalid/virt-share"
 
 typedef struct {
     char **connect;             /* --connect, repeatable */
-    char *self_test;
-    char *shot_dir;
     gboolean print_connections;
 } VsdOptions;
 
@@ -130,10 +125,6 @@ vsd_activate(GtkApplication *app, VsdOptions *opts)
     uris = vsd_connection_uris((const char *const *)opts->connect);
     win = vsd_window_new(app, (const char *const *)uris);
     gtk_window_present(GTK_WINDOW(win));
-#ifdef VSD_SELF_TEST
-    if (opts->self_test)
-        vsd_self_test_start(win, opts->self_test, opts->shot_dir);
-#endif
 }
 
 int
@@ -144,13 +135,6 @@ main(int argc, char **argv)
         { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &opts.connect,
           N_("Show this libvirt connection (may be repeated; default: virt-manager's "
              "connections, the default one, qemu:///session and qemu:///system)"), N_("URI") },
-#ifdef VSD_SELF_TEST
-        /* Only in the build for tests/gui/run.sh, never installed. */
-        { "self-test", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opts.self_test,
-          "Drive the window from a script (tests)", "SCRIPT" },
-        { "screenshot-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opts.shot_dir,
-          "Where the self-test saves screenshots", "DIR" },
-#endif
         { "print-connections", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE,
           &opts.print_connections, "Print the connections to show and exit (tests)", NULL },
         { NULL }
@@ -158,8 +142,12 @@ main(int argc, char **argv)
     g_autoptr(AdwApplication) app = NULL;
     int status;
 
+    const char *localedir = g_getenv("VIRT_SHARE_LOCALEDIR");
+
     setlocale(LC_ALL, "");
-    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    /* The tests run the uninstalled program with the catalogues they build
+     * (as the command line program does). */
+    bindtextdomain(GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
     g_set_application_name(_("Shared Folders"));
@@ -178,7 +166,5 @@ main(int argc, char **argv)
     g_signal_connect(app, "activate", G_CALLBACK(vsd_activate), &opts);
     status = g_application_run(G_APPLICATION(app), argc, argv);
     g_strfreev(opts.connect);
-    g_free(opts.self_test);
-    g_free(opts.shot_dir);
     return status;
 }

@@ -5,6 +5,7 @@
 
 #include "vs-i18n.h"
 #include "vsd-rows.h"
+#include "vsd-widgets.h"
 
 char *
 vsd_agent_hint(const char *install)
@@ -35,7 +36,7 @@ vsd_share_kind(VsDriver driver, VsMode mode, gboolean readonly)
 }
 
 /* A button that activates @action with the target (uri, domain, tag), named
- * "KIND:DOMAIN[:TAG]" (the self-test finds it by name). */
+ * "KIND:DOMAIN[:TAG]" (as GTK's inspector shows it). */
 static GtkWidget *
 vsd_button(const char *label, const char *kind, const char *action, const char *uri,
            const char *domain, const char *tag)
@@ -48,6 +49,7 @@ vsd_button(const char *label, const char *kind, const char *action, const char *
     gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
     gtk_actionable_set_action_name(GTK_ACTIONABLE(b), action);
     gtk_actionable_set_action_target(GTK_ACTIONABLE(b), "(sss)", uri, domain, tag ? tag : "");
+    vsd_a11y_name(b, label);
     return b;
 }
 

@@ -129,6 +129,7 @@ vsd_share_show_plan(VsdShareDialog *sd)
     gtk_widget_set_visible(sd->restart_now, op->plan.restart_needed);
     gtk_button_set_label(GTK_BUTTON(sd->apply), op->plan.restart_needed ?
                          _("Share, Restart _Later") : _("_Share"));
+    vsd_a11y_name(sd->apply, gtk_button_get_label(GTK_BUTTON(sd->apply)));
     gtk_stack_set_visible_child_name(GTK_STACK(sd->stack), "plan");
     /* Enter shares; a restart is never the default. */
     gtk_window_set_default_widget(GTK_WINDOW(sd), sd->apply);
@@ -371,6 +372,11 @@ static void
 vsd_share_dialog_init(VsdShareDialog *sd)
 {
     gtk_widget_init_template(GTK_WIDGET(sd));
+    vsd_a11y_name_buttons(GTK_WIDGET(sd));
+    /* The switches by their rows' titles, without the mnemonic's underline. */
+    for (GtkWidget **sw = (GtkWidget *[]){ sd->readonly, sd->persist, NULL }; *sw; sw++)
+        vsd_a11y_name(*sw, adw_preferences_row_get_title(
+                               ADW_PREFERENCES_ROW(gtk_widget_get_ancestor(*sw, ADW_TYPE_ACTION_ROW))));
     vsd_share_explain(NULL, NULL, sd);
     vsd_close_on_escape(GTK_WINDOW(sd));
 }

@@ -50,6 +50,17 @@ G_DEFINE_TYPE(VsdWindow, vsd_window, ADW_TYPE_APPLICATION_WINDOW)
 static void vsd_section_refresh(VsdSection *sec);
 static void vsd_section_watch(VsdSection *sec);
 
+/* The window is busy (for assistive technologies: "busy" is their state of
+ * content that is being updated) while an operation runs or a connection is
+ * read. */
+static void
+vsd_window_update_busy(VsdWindow *win)
+{
+    if (!win->disposed)
+        gtk_accessible_update_state(GTK_ACCESSIBLE(win), GTK_ACCESSIBLE_STATE_BUSY,
+                                    !vsd_window_is_idle(win), -1);
+}
+
 /* ---- sections: one per connection ---- */
 
 static VsdSection *
@@ -87,6 +98,7 @@ vsd_section_note(VsdSection *sec, const char *icon, const char *title, const cha
     adw_status_page_set_icon_name(ADW_STATUS_PAGE(sec->note), icon);
     adw_status_page_set_title(ADW_STATUS_PAGE(sec->note), title);
     adw_status_page_set_description(ADW_STATUS_PAGE(sec->note), markup);
+    gtk_widget_set_tooltip_text(sec->note, NULL);
     gtk_widget_set_visible(sec->note, TRUE);
 }
 
@@ -124,7 +136,13 @@ vsd_section_show(VsdSection *sec, VsdSnapshot *snap)
 static void
 vsd_section_show_error(VsdSection *sec, const GError *error)
 {
-    vsd_section_note(sec, "network-offline-symbolic", _("Not Connected"), error->message);
+    /* libvirt's words name the raw URI: they stay in the tooltip (for a bug
+     * report), the page says what to look at. */
+    vsd_section_note(sec, "network-offline-symbolic", _("Not Connected"),
+                     _("libvirt does not answer on this connection. Is its service running "
+                       "(libvirtd, or virtqemud for QEMU), and may you use it? Refresh tries "
+                       "again."));
+    gtk_widget_set_tooltip_text(sec->note, error->message);
     vsd_rows_fill(sec->domains, sec->uri, NULL);
     g_clear_pointer(&sec->snap, vsd_snapshot_free);
 }
@@ -150,6 +168,7 @@ vsd_snapshot_done(GObject *source, GAsyncResult *res, gpointer data)
     VsdSnapshot *snap = g_task_propagate_pointer(G_TASK(res), &error);
 
     sec->loading = FALSE;
+    vsd_window_update_busy(win);
     if (win->disposed) {
         vsd_snapshot_free(snap);
         return;
@@ -179,6 +198,7 @@ vsd_section_refresh(VsdSection *sec)
         return;
     }
     sec->loading = TRUE;
+    vsd_window_update_busy(sec->win);
     task = g_task_new(sec->win, NULL, vsd_snapshot_done, sec);
     g_task_set_task_data(task, g_strdup(sec->uri), g_free);
     g_task_run_in_thread(task, vsd_snapshot_thread);
@@ -191,6 +211,7 @@ vsd_section_refresh_timeout(gpointer data)
 
     sec->refresh_id = 0;
     vsd_section_refresh(sec);
+    vsd_window_update_busy(sec->win);
     return G_SOURCE_REMOVE;
 }
 
@@ -199,6 +220,7 @@ vsd_section_schedule(VsdSection *sec)
 {
     if (!sec->refresh_id)
         sec->refresh_id = g_timeout_add(VSD_REFRESH_DELAY_MS, vsd_section_refresh_timeout, sec);
+    vsd_window_update_busy(sec->win);
 }
 
 static gboolean
@@ -328,6 +350,7 @@ vsd_busy_changed(VsdWindow *win, int delta, const char *what)
     if (what)
         gtk_label_set_text(GTK_LABEL(win->progress_label), what);
     gtk_widget_set_visible(win->progress, win->busy > 0);
+    vsd_window_update_busy(win);
 }
 
 /* A toast (plain text: it names folders), with an Undo for a share just
@@ -643,8 +666,8 @@ vsd_on_confirm_response(AdwMessageDialog *d, const char *response, VsdConfirm *c
 
 /* The question of a change that cannot be taken back: the safe answer is
  * the default one, the change is marked destructive.  Named NAME-dialog
- * (the self-test answers it by that name and the response's id NAME); @op
- * runs on that answer, with @what as its progress. */
+ * (as seen in GTK's inspector), the response's id NAME; @op runs on that
+ * answer, with @what as its progress. */
 static void
 vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *detail,
             const char *ok_label, VsdOp *op, const char *what)
@@ -668,6 +691,7 @@ vsd_confirm(VsdWindow *win, const char *name, const char *question, const char *
     /* Only the answer @name: the detail of the response signal. */
     g_signal_connect_data(d, detailed_signal, G_CALLBACK(vsd_on_confirm_response), c,
                           vsd_confirm_free, 0);
+    vsd_a11y_name_buttons(d);
     gtk_window_present(GTK_WINDOW(d));
 }
 

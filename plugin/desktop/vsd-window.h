@@ -10,7 +10,8 @@ G_DECLARE_FINAL_TYPE(VsdWindow, vsd_window, VSD, WINDOW, AdwApplicationWindow)
 
 VsdWindow *vsd_window_new(GtkApplication *app, const char *const *uris);
 
-/* No operation running and every connection read (for the self-test). */
+/* No operation running and every connection read (else the window is
+ * "busy" for assistive technologies: the GUI test waits for that). */
 gboolean vsd_window_is_idle(VsdWindow *win);
 
 /* Read every connection again. */
