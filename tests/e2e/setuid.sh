@@ -81,6 +81,33 @@ MOUNTS_ORIG=$(mount_points)
 # cleanup: whatever a failed run left: the domains; then e2e_exit takes the
 # bind mounts in $SHARES and their lines in /etc/fstab (lab_unprotect_under:
 # only those, the path is this run's own) and puts the hook back.
+# guest_root_at_work M [root]: in /mnt/M the guest's root copies a program
+# (the host's GNU id, put there as a plain file: busybox's id would drop the
+# bits), makes it setuid and setgid, and makes device nodes; on the host, in
+# $SHARES/M, the bit is on disk and gives nobody anything.  With "root" the
+# program must be root's on the host too (passthrough keeps the guest's owner).
+guest_root_at_work() {
+    local m=$1 d=$SHARES/$1 rc_cp rc_chmod rc_b rc_c
+    install -m 644 /usr/bin/id "$d/payload.in"
+    g /bin/cp "/mnt/$m/payload.in" "/mnt/$m/p"; rc_cp=$?
+    g /bin/chmod 6755 "/mnt/$m/p"; rc_chmod=$?
+    g /bin/mknod "/mnt/$m/b" b 7 0; rc_b=$?
+    g /bin/mknod "/mnt/$m/c" c 1 3; rc_c=$?
+    tap_diag "$m: cp $rc_cp, chmod 6755 $rc_chmod, mknod b $rc_b, mknod c $rc_c"
+    expect "$m: the guest copied the program" test "$rc_cp" -eq 0
+    if [ "${2:-}" = root ]; then
+        expect "$m: the program is root's and setuid on the host (the guest's owner kept)" \
+            test -u "$d/p" -a "$(stat -c %u "$d/p" 2>/dev/null)" = 0
+    else
+        expect "$m: the setuid bit is on disk on the host (the guest set it)" test -u "$d/p"
+    fi
+    expect "$m: nobody running it through the folder's path stays nobody" gains_nothing "$d/p"
+    expect "$m: nobody running it through the parent directory stays nobody" \
+        gains_nothing_from_parent "$SHARES" "$m"
+    expect "$m: the block device node is refused or unusable" device_unusable "$d" b
+    expect "$m: the character device node is refused or unusable" device_unusable "$d" c
+}
+
 cleanup() {
     lab_remove_domain "$DOM" "$HOOKDOM"
     rm -f "$FSTAB_ORIG"
@@ -138,33 +165,6 @@ expect "without it, nobody running the virtiofs program gets uid 0 (the threat i
 sq_owner=$(stat -c %u "$sq/p")
 expect "without it, nobody running the 9p squash program gets its owner's, QEMU's, uid $sq_owner (the threat is real)" \
     test "$sq_owner" != "$NOBODY" -a "$(uid_as_nobody "$sq/p")" = "$sq_owner"
-# guest_root_at_work M [root]: in /mnt/M the guest's root copies a program
-# (the host's GNU id, put there as a plain file: busybox's id would drop the
-# bits), makes it setuid and setgid, and makes device nodes; on the host, in
-# $SHARES/M, the bit is on disk and gives nobody anything.  With "root" the
-# program must be root's on the host too (passthrough keeps the guest's owner).
-guest_root_at_work() {
-    local m=$1 d=$SHARES/$1 rc_cp rc_chmod rc_b rc_c
-    install -m 644 /usr/bin/id "$d/payload.in"
-    g /bin/cp "/mnt/$m/payload.in" "/mnt/$m/p"; rc_cp=$?
-    g /bin/chmod 6755 "/mnt/$m/p"; rc_chmod=$?
-    g /bin/mknod "/mnt/$m/b" b 7 0; rc_b=$?
-    g /bin/mknod "/mnt/$m/c" c 1 3; rc_c=$?
-    tap_diag "$m: cp $rc_cp, chmod 6755 $rc_chmod, mknod b $rc_b, mknod c $rc_c"
-    expect "$m: the guest copied the program" test "$rc_cp" -eq 0
-    if [ "${2:-}" = root ]; then
-        expect "$m: the program is root's and setuid on the host (the guest's owner kept)" \
-            test -u "$d/p" -a "$(stat -c %u "$d/p" 2>/dev/null)" = 0
-    else
-        expect "$m: the setuid bit is on disk on the host (the guest set it)" test -u "$d/p"
-    fi
-    expect "$m: nobody running it through the folder's path stays nobody" gains_nothing "$d/p"
-    expect "$m: nobody running it through the parent directory stays nobody" \
-        gains_nothing_from_parent "$SHARES" "$m"
-    expect "$m: the block device node is refused or unusable" device_unusable "$d" b
-    expect "$m: the character device node is refused or unusable" device_unusable "$d" c
-}
-
 unprotected_findings() {   # the doctor's setuid-unprotected errors, "TAG" each
     "$VS" doctor "$DOM" --json 2>/dev/null |
         jq -r '.findings[] | select(.code == "setuid-unprotected" and .severity == "error") | .tag'
