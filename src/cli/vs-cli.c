@@ -307,7 +307,7 @@ vs_cli_connect(GError **error)
 {
     return vs_conn_open_full(vs_cli_global.uri,
                              vs_cli_global.readonly ? VS_CONNECT_READONLY : VS_CONNECT_DEFAULT,
-                           error);
+                             error);
 }
 
 VsDomainState *

@@ -62,10 +62,10 @@ vs_user_manager_open(const char **name, GError **error)
 }
 
 static GVariant *
-vs_user_manager_call(const char *method, GVariant *args, const char *reply, GError **error)
+vs_user_manager_call(const char *method, GVariant *args, const char *reply, guint timeout,
+                     GError **error)
 {
     g_autoptr(GVariant) sunk = args ? g_variant_ref_sink(args) : NULL;
-    guint timeout = g_str_equal(method, "Reload") ? VS_SD_RELOAD_TIMEOUT_MS : VS_SD_TIMEOUT_MS;
 
     for (guint attempt = 1;; attempt++) {
         g_autoptr(GError) local = NULL;
@@ -94,7 +94,7 @@ vs_user_unit_state(GError **error)
 {
     g_autoptr(GVariant) ret = vs_user_manager_call("GetUnitFileState",
                                                    g_variant_new("(s)", VS_USER_UNIT), "(s)",
-                                                   error);
+                                                   VS_SD_TIMEOUT_MS, error);
     const char *state;
 
     if (!ret)
@@ -123,11 +123,12 @@ vs_user_unit_enable(GError **error)
      * can be asked again). */
     return (enabled = vs_user_manager_call("EnableUnitFiles",
                                            g_variant_new("(^asbb)", units, FALSE, FALSE),
-                                           "(ba(sss))", error)) &&
-           (reloaded = vs_user_manager_call("Reload", NULL, "()", error)) &&
+                                           "(ba(sss))", VS_SD_TIMEOUT_MS, error)) &&
+           (reloaded = vs_user_manager_call("Reload", NULL, "()", VS_SD_RELOAD_TIMEOUT_MS,
+                                            error)) &&
            (started = vs_user_manager_call("StartUnit",
                                            g_variant_new("(ss)", VS_USER_UNIT, "replace"),
-                                           "(o)", error));
+                                           "(o)", VS_SD_TIMEOUT_MS, error));
 }
 
 gboolean
